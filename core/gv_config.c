@@ -1,0 +1,412 @@
+/*
+** gv_config.c -- load and validate the operator's config (libconfig).
+**
+** Every problem is reported as FILE:LINE: message, and as many as can be
+** found in one pass, so an operator fixes the file in one go.  Paths are
+** relative to the config file's folder.
+*/
+#include "gv_config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gv_util.h"
+
+#define GVC_MAX_PERIODS 10000
+
+/* The file a setting was written in (it differs under @include), kept for
+** as long as the config: libconfig's copy goes with config_destroy. */
+static const char *gvC_file(const config_setting_t *s, const gevinst_config *cfg_) {
+    gevinst_config *cfg = (gevinst_config *)cfg_;
+    const char *f = config_setting_source_file(s);
+    if (!f || strcmp(f, cfg->file) == 0) return cfg->file;
+    for (int i = 0; i < cfg->nincluded; i++)
+        if (strcmp(cfg->included[i], f) == 0) return cfg->included[i];
+    cfg->included = gvU_realloc(cfg->included, (size_t)(cfg->nincluded + 1) * sizeof(char *));
+    return cfg->included[cfg->nincluded++] = gvU_strdup(f);
+}
+
+/* gevinst_diag_add with an owned message, so GVC_ERR does not leak. */
+static void gvC_error(gevinst_diag *diag, const gevinst_config *cfg, const config_setting_t *s,
+                      const char *fmt, ...) GV_PRINTF(4, 5);
+static void gvC_error(gevinst_diag *diag, const gevinst_config *cfg, const config_setting_t *s,
+                      const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = gvU_vmprintf(fmt, ap);
+    va_end(ap);
+    gevinst_diag_add(diag, "%s:%d: %s", gvC_file(s, cfg), config_setting_source_line(s), msg);
+    free(msg);
+}
+
+static const char *gvC_type_name(int type) {
+    switch (type) {
+    case CONFIG_TYPE_GROUP: return "a group { }";
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_ARRAY: return "an array [ ]";
+    case CONFIG_TYPE_LIST: return "a list ( )";
+    default: return "something else";
+    }
+}
+
+/* A string setting, or an error naming what it is instead. */
+static const char *gvC_string(const gevinst_config *cfg, const config_setting_t *s,
+                              gevinst_diag *diag) {
+    if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+        gvC_error(diag, cfg, s, "'%s' must be a string, not %s", config_setting_name(s),
+                  gvC_type_name(config_setting_type(s)));
+        return NULL;
+    }
+    return config_setting_get_string(s);
+}
+
+static int gvC_is_number(const config_setting_t *s) {
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
+}
+
+/* ---------------------------------------------------------------- periods */
+
+static void gvC_add_period(gevinst_config *cfg, const gv_period *p) {
+    cfg->periods = gvU_realloc(cfg->periods, (size_t)(cfg->nperiods + 1) * sizeof *p);
+    cfg->periods[cfg->nperiods++] = *p;
+}
+
+static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+    gv_period p;
+    if (config_setting_is_array(s) || config_setting_is_list(s)) {
+        for (int i = 0; i < config_setting_length(s); i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            const char *text = config_setting_type(e) == CONFIG_TYPE_STRING
+                                   ? config_setting_get_string(e)
+                                   : NULL;
+            if (!text || gvP_parse(text, &p) < 0) {
+                gvC_error(diag, cfg, s, "periods: element %d is not a period (%s)", i + 1,
+                          GV_PERIOD_FORMS);
+                continue;
+            }
+            gvC_add_period(cfg, &p);
+        }
+        if (config_setting_length(s) == 0) gvC_error(diag, cfg, s, "periods is empty");
+        return;
+    }
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s,
+                  "periods must be a list of periods [\"2017\", ...] or a range "
+                  "{ from = \"2017-Q1\"; to = \"2019-Q4\"; step = 1; }");
+        return;
+    }
+    /* a range: from, to, and a step counted in periods of from's kind */
+    gv_period from, to;
+    int have_from = 0, have_to = 0, step = 1;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e);
+        if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0) {
+            const char *text = gvC_string(cfg, e, diag);
+            gv_period *dst = name[0] == 'f' ? &from : &to;
+            if (!text) continue;
+            if (gvP_parse(text, dst) < 0) {
+                gvC_error(diag, cfg, e, "periods.%s '%s' is not a period (%s)", name, text,
+                          GV_PERIOD_FORMS);
+                continue;
+            }
+            if (name[0] == 'f')
+                have_from = 1;
+            else
+                have_to = 1;
+        } else if (strcmp(name, "step") == 0) {
+            if (config_setting_type(e) != CONFIG_TYPE_INT || config_setting_get_int(e) < 1)
+                gvC_error(diag, cfg, e, "periods.step must be a whole number of periods >= 1");
+            else
+                step = config_setting_get_int(e);
+        } else {
+            gvC_error(diag, cfg, e, "unknown setting 'periods.%s' (from, to, step)", name);
+        }
+    }
+    if (!have_from || !have_to) {
+        gvC_error(diag, cfg, s, "a period range needs both 'from' and 'to'");
+        return;
+    }
+    if (from.kind != to.kind) {
+        gvC_error(diag, cfg, s, "periods: from '%s' and to '%s' are not the same kind of period",
+                  from.text, to.text);
+        return;
+    }
+    if (gvP_compare(&from, &to) > 0) {
+        gvC_error(diag, cfg, s, "periods: from '%s' is after to '%s'", from.text, to.text);
+        return;
+    }
+    for (p = from; gvP_compare(&p, &to) <= 0; gvP_advance(&p, step, &p)) {
+        if (cfg->nperiods == GVC_MAX_PERIODS) {
+            gvC_error(diag, cfg, s, "periods: more than %d periods", GVC_MAX_PERIODS);
+            return;
+        }
+        gvC_add_period(cfg, &p);
+    }
+}
+
+/* ------------------------------------------------------------- indicators */
+
+char *gvC_module_path_text(const gevinst_config *cfg) {
+    gvU_buf b = {0};
+    for (int i = 0; i < cfg->nmodule_path; i++)
+        gvU_buf_printf(&b, "%s%s", i ? ", " : "", cfg->module_path[i]);
+    return gvU_buf_take(&b);
+}
+
+/* `module = NAME`: NAME.so or NAME.lua in the module path, first found. */
+static char *gvC_find_module(const gevinst_config *cfg, const char *name, gv_module_kind *kind) {
+    static const char *const ext[] = {".so", ".lua"};
+    for (int i = 0; i < cfg->nmodule_path; i++)
+        for (int k = 0; k < 2; k++) {
+            char *path = gvU_mprintf("%s/%s%s", cfg->module_path[i], name, ext[k]);
+            if (gvU_file_exists(path)) {
+                *kind = k == 0 ? GV_KIND_C : GV_KIND_LUA;
+                return path;
+            }
+            free(path);
+        }
+    return NULL;
+}
+
+static int gvC_valid_id(const char *id) {
+    if (!*id) return 0;
+    for (const char *p = id; *p; p++)
+        if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
+            !strchr("_-.", *p))
+            return 0;
+    return 1;
+}
+
+static void gvC_params(gevinst_config *cfg, gv_indicator *ind, const config_setting_t *s,
+                       gevinst_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "params must be a group { name = value; ... }");
+        return;
+    }
+    int n = config_setting_length(s);
+    ind->params = gvU_malloc((size_t)n * sizeof *ind->params);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        gv_param_value *p = &ind->params[ind->nparams];
+        memset(p, 0, sizeof *p);
+        if (gvC_is_number(e)) {
+            p->type = GEVINST_PARAM_NUMBER;
+            p->number = config_setting_get_float(e);
+            if (config_setting_type(e) != CONFIG_TYPE_FLOAT)
+                p->number = (double)config_setting_get_int64(e);
+        } else if (config_setting_type(e) == CONFIG_TYPE_STRING) {
+            p->type = GEVINST_PARAM_STRING;
+            p->string = gvU_strdup(config_setting_get_string(e));
+        } else {
+            gvC_error(diag, cfg, e, "param '%s' must be a number or a string, not %s",
+                      config_setting_name(e), gvC_type_name(config_setting_type(e)));
+            continue;
+        }
+        p->name = gvU_strdup(config_setting_name(e));
+        p->file = gvC_file(e, cfg);
+        p->line = config_setting_source_line(e);
+        ind->nparams++;
+    }
+}
+
+static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "each indicator must be a group { id = ...; module = ...; }");
+        return;
+    }
+    gv_indicator ind;
+    memset(&ind, 0, sizeof ind);
+    ind.file = gvC_file(s, cfg);
+    ind.line = config_setting_source_line(s);
+    int bad = 0;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e);
+        const char *v;
+        if (strcmp(name, "params") == 0) {
+            gvC_params(cfg, &ind, e, diag);
+            continue;
+        }
+        if (strcmp(name, "id") && strcmp(name, "module") && strcmp(name, "plugin") &&
+            strcmp(name, "script") && strcmp(name, "unit") && strcmp(name, "description")) {
+            gvC_error(diag, cfg, e,
+                      "unknown setting '%s' in indicator (id, module, plugin, script, unit, "
+                      "description, params)",
+                      name);
+            bad = 1;
+            continue;
+        }
+        if (!(v = gvC_string(cfg, e, diag))) {
+            bad = 1;
+            continue;
+        }
+        if (strcmp(name, "id") == 0) {
+            if (!gvC_valid_id(v)) {
+                gvC_error(diag, cfg, e, "indicator id '%s' may hold only letters, digits, _ - .",
+                          v);
+                bad = 1;
+            }
+            ind.id = gvU_strdup(v);
+        } else if (strcmp(name, "unit") == 0) {
+            ind.unit = gvU_strdup(v);
+        } else if (strcmp(name, "description") == 0) {
+            ind.description = gvU_strdup(v);
+        } else if (ind.how) {
+            gvC_error(diag, cfg, e, "indicator has both '%s' and '%s'; give one", ind.how, name);
+            bad = 1;
+        } else {
+            ind.how = config_setting_name(e);
+            ind.ref = gvU_strdup(v);
+        }
+    }
+    if (!ind.id) {
+        gvC_error(diag, cfg, s, "indicator has no 'id'");
+        bad = 1;
+    }
+    if (!ind.how && ind.id) {
+        gvC_error(diag, cfg, s, "indicator '%s' names no module, plugin or script", ind.id);
+        bad = 1;
+    }
+    for (int i = 0; ind.id && i < cfg->nindicators; i++)
+        if (strcmp(cfg->indicators[i].id, ind.id) == 0) {
+            gvC_error(diag, cfg, s, "duplicate indicator id '%s' (first at line %d)", ind.id,
+                      cfg->indicators[i].line);
+            bad = 1;
+        }
+    if (ind.how && strcmp(ind.how, "module") == 0) {
+        ind.path = gvC_find_module(cfg, ind.ref, &ind.kind);
+    } else if (ind.how) {
+        ind.path = gvU_path_join(cfg->dir, ind.ref);
+        ind.kind = strcmp(ind.how, "plugin") == 0 ? GV_KIND_C : GV_KIND_LUA;
+    }
+    if (bad) {
+        /* keep nothing half-made: the config is rejected anyway */
+        free(ind.id), free(ind.ref), free(ind.path), free(ind.unit), free(ind.description);
+        gvC_free_params(ind.params, ind.nparams);
+        return;
+    }
+    cfg->indicators =
+        gvU_realloc(cfg->indicators, (size_t)(cfg->nindicators + 1) * sizeof ind);
+    cfg->indicators[cfg->nindicators++] = ind;
+}
+
+/* ------------------------------------------------------------------ files */
+
+static void gvC_add_module_dir(gevinst_config *cfg, char *dir) {
+    cfg->module_path =
+        gvU_realloc(cfg->module_path, (size_t)(cfg->nmodule_path + 1) * sizeof(char *));
+    cfg->module_path[cfg->nmodule_path++] = dir;
+}
+
+gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
+    config_t lc;
+    config_init(&lc);
+    gevinst_config *cfg = gvU_malloc(sizeof *cfg);
+    memset(cfg, 0, sizeof *cfg);
+    cfg->file = gvU_strdup(path);
+    cfg->dir = gvU_dirname(path);
+    config_set_include_dir(&lc, cfg->dir);
+    if (gvU_sha256_file(path, cfg->hash) < 0) {
+        gevinst_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!config_read_file(&lc, path)) {
+        const char *f = config_error_file(&lc);
+        gevinst_diag_add(diag, "%s:%d: %s", f ? f : path, config_error_line(&lc),
+                         config_error_text(&lc));
+        goto fail;
+    }
+    int ndiag = diag->n;
+    config_setting_t *root = config_root_setting(&lc);
+    const config_setting_t *indicators = NULL;
+    for (int i = 0; i < config_setting_length(root); i++) {
+        config_setting_t *e = config_setting_get_elem(root, (unsigned)i);
+        const char *name = config_setting_name(e);
+        if (strcmp(name, "database") == 0) {
+            const char *v = gvC_string(cfg, e, diag);
+            if (v) cfg->database = gvU_path_join(cfg->dir, v);
+        } else if (strcmp(name, "module_path") == 0) {
+            if (!config_setting_is_array(e) && !config_setting_is_list(e)) {
+                gvC_error(diag, cfg, e, "module_path must be an array of folders [\"...\"]");
+                continue;
+            }
+            for (int k = 0; k < config_setting_length(e); k++) {
+                const config_setting_t *d = config_setting_get_elem(e, (unsigned)k);
+                if (config_setting_type(d) != CONFIG_TYPE_STRING)
+                    gvC_error(diag, cfg, e, "module_path: element %d is not a string", k + 1);
+                else
+                    gvC_add_module_dir(cfg, gvU_path_join(cfg->dir, config_setting_get_string(d)));
+            }
+        } else if (strcmp(name, "periods") == 0) {
+            gvC_periods(cfg, e, diag);
+        } else if (strcmp(name, "indicators") == 0) {
+            if (!config_setting_is_list(e) && !config_setting_is_array(e))
+                gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
+            else
+                indicators = e;
+        } else {
+            gvC_error(diag, cfg, e,
+                      "unknown setting '%s' (database, module_path, periods, indicators)", name);
+        }
+    }
+    /* the bundled modules come after the operator's folders */
+    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_plugin_dir()));
+    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_script_dir()));
+    if (indicators)
+        for (int i = 0; i < config_setting_length(indicators); i++)
+            gvC_indicator(cfg, config_setting_get_elem(indicators, (unsigned)i), diag);
+
+    if (!cfg->database) gevinst_diag_add(diag, "%s: no 'database' setting", path);
+    if (!cfg->nperiods && !config_lookup(&lc, "periods"))
+        gevinst_diag_add(diag, "%s: no 'periods' setting", path);
+    if (!indicators) gevinst_diag_add(diag, "%s: no 'indicators' list", path);
+    if (diag->n > ndiag) goto fail;
+    config_destroy(&lc);
+    return cfg;
+fail:
+    config_destroy(&lc);
+    gevinst_config_free(cfg);
+    return NULL;
+}
+
+void gevinst_config_free(gevinst_config *cfg) {
+    if (!cfg) return;
+    for (int i = 0; i < cfg->nindicators; i++) {
+        gv_indicator *ind = &cfg->indicators[i];
+        free(ind->id), free(ind->ref), free(ind->path), free(ind->unit), free(ind->description);
+        gvC_free_params(ind->params, ind->nparams);
+    }
+    for (int i = 0; i < cfg->nmodule_path; i++) free(cfg->module_path[i]);
+    for (int i = 0; i < cfg->nincluded; i++) free(cfg->included[i]);
+    free(cfg->included);
+    free(cfg->module_path);
+    free(cfg->indicators);
+    free(cfg->periods);
+    free(cfg->database);
+    free(cfg->file);
+    free(cfg->dir);
+    free(cfg);
+}
+
+void gvC_free_params(gv_param_value *p, int n) {
+    for (int i = 0; i < n; i++) free(p[i].name), free(p[i].string);
+    free(p);
+}
+
+const char *gevinst_config_database(const gevinst_config *cfg) {
+    return cfg->database;
+}
+
+int gevinst_config_set_database(gevinst_config *cfg, const char *path) {
+    free(cfg->database);
+    cfg->database = gvU_strdup(path);
+    return 0;
+}

@@ -1,0 +1,57 @@
+/*
+** gv_config.h -- the operator's config file (libconfig), validated.
+*/
+#ifndef GV_CONFIG_H
+#define GV_CONFIG_H
+
+#include "gevinst/gevinst.h"
+#include "gevinst/plugin.h"
+#include "gv_period.h"
+
+typedef enum { GV_KIND_C, GV_KIND_LUA } gv_module_kind;
+
+/* A param value from the config, or a module's default. */
+typedef struct gv_param_value {
+    char *name;
+    int type; /* GEVINST_PARAM_NUMBER or GEVINST_PARAM_STRING */
+    double number;
+    char *string;
+    const char *file; /* where it was written (config), else NULL */
+    int line;
+} gv_param_value;
+
+typedef struct gv_indicator {
+    char *id;
+    const char *file; /* where it is written */
+    int line;
+    const char *how; /* "module", "plugin" or "script" */
+    char *ref;       /* as written */
+    char *path;      /* resolved file; NULL when `module` found none */
+    gv_module_kind kind;
+    char *unit;        /* override, or NULL */
+    char *description; /* override, or NULL */
+    gv_param_value *params;
+    int nparams;
+} gv_indicator;
+
+struct gevinst_config {
+    char *file;
+    char *dir;
+    char hash[65]; /* SHA-256 of the file */
+    char *database;
+    char **module_path; /* the config's, then the bundled folders */
+    int nmodule_path;
+    gv_period *periods;
+    int nperiods;
+    gv_indicator *indicators;
+    int nindicators;
+    char **included; /* files read through @include */
+    int nincluded;
+};
+
+void gvC_free_params(gv_param_value *p, int n);
+
+/* Where `module = NAME` looks, in order, as one line for messages. */
+char *gvC_module_path_text(const gevinst_config *cfg);
+
+#endif

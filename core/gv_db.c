@@ -1,0 +1,226 @@
+/*
+** gv_db.c -- the case database (see gv_db.h and docs/data-model.md).
+*/
+#include "gv_db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gevinst/gevinst.h"
+#include "gv_util.h"
+
+/* Migrations, applied in order; migration i brings user_version to i + 1.
+** Never edit one that has shipped: append a new one. */
+static const char *const gvD_migrations[] = {
+    /* 1: the foundation */
+    "CREATE TABLE municipalities ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  country TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE cases ("
+    "  id TEXT PRIMARY KEY,"
+    "  municipality TEXT NOT NULL REFERENCES municipalities(code),"
+    "  title TEXT NOT NULL,"
+    "  start_date TEXT,"
+    "  end_date TEXT,"
+    "  description TEXT"
+    ") STRICT;"
+    "CREATE INDEX cases_by_municipality ON cases(municipality);"
+    "CREATE TABLE partners ("
+    "  case_id TEXT NOT NULL REFERENCES cases(id),"
+    "  name TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('municipality', 'civil_society',"
+    "    'social_enterprise', 'citizens', 'business', 'research')),"
+    "  role TEXT,"
+    "  PRIMARY KEY (case_id, name)"
+    ") STRICT;"
+    "CREATE TABLE metrics ("
+    "  name TEXT PRIMARY KEY,"
+    "  unit TEXT"
+    ") STRICT;"
+    "CREATE TABLE observations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id TEXT NOT NULL REFERENCES cases(id),"
+    "  metric TEXT NOT NULL REFERENCES metrics(name),"
+    "  period TEXT NOT NULL,"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  unit TEXT,"
+    "  subject TEXT,"
+    "  source TEXT,"
+    "  note TEXT"
+    ") STRICT;"
+    /* covering index: an aggregate over one case, metric and period reads
+       only the index */
+    "CREATE INDEX observations_by_case ON observations"
+    "  (case_id, metric, period_start, period_end, value);"
+    "CREATE TABLE inputs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id TEXT NOT NULL REFERENCES cases(id),"
+    "  partner TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('cash', 'in_kind', 'volunteer_hours')),"
+    "  amount REAL NOT NULL,"
+    "  currency TEXT,"
+    "  FOREIGN KEY (case_id, partner) REFERENCES partners(case_id, name)"
+    ") STRICT;"
+    "CREATE INDEX inputs_by_case ON inputs(case_id, period_start, period_end);"
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started TEXT NOT NULL,"
+    "  finished TEXT,"
+    "  engine_version TEXT NOT NULL,"
+    "  config_file TEXT NOT NULL,"
+    "  config_hash TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE results ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  indicator TEXT NOT NULL,"
+    "  case_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  value REAL,"
+    "  unit TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('ok', 'no_data', 'error')),"
+    "  error TEXT,"
+    "  module TEXT NOT NULL,"
+    "  module_kind TEXT NOT NULL CHECK (module_kind IN ('c', 'lua')),"
+    "  module_version TEXT,"
+    "  module_hash TEXT,"
+    "  UNIQUE (run, indicator, case_id, period)"
+    ") STRICT;",
+};
+
+#define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
+
+char *gvD_errmsg(sqlite3 *db, const char *what) {
+    return gvU_mprintf("%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+int gvD_exec(sqlite3 *db, const char *sql, char **err) {
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        *err = gvU_mprintf("database: %s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int gvD_user_version(sqlite3 *db, int *version) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Apply the migrations db lacks, each in its own transaction. */
+static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
+    int version;
+    if (gvD_user_version(db, &version) < 0) {
+        *err = gvU_mprintf("%s: not a gevinst database (%s)", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    if (version > GVD_NMIGRATIONS) {
+        *err = gvU_mprintf("%s: schema version %d is newer than this gevinst (%d); upgrade gevinst",
+                           path, version, GVD_NMIGRATIONS);
+        return -1;
+    }
+    if (version == 0) {
+        /* an unversioned file that has tables is someone else's database */
+        sqlite3_stmt *st;
+        int foreign = 0;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
+            SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW) foreign = sqlite3_column_int(st, 0) > 0;
+            sqlite3_finalize(st);
+        }
+        if (foreign) {
+            *err = gvU_mprintf("%s: not a gevinst database (it has tables but no schema version)",
+                               path);
+            return -1;
+        }
+    }
+    for (int v = version; v < GVD_NMIGRATIONS; v++) {
+        char *sql = gvU_mprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+                                gvD_migrations[v], v + 1);
+        int rc = gvD_exec(db, sql, err);
+        free(sql);
+        if (rc < 0) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    *out = NULL;
+    if (!create && !gvU_file_exists(path)) {
+        *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", path, path);
+        return -1;
+    }
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        *err = gvU_mprintf("%s: cannot open database: %s", path,
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 1);
+    if (gvD_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;", err) < 0 ||
+        gvD_migrate(db, path, err) < 0) {
+        sqlite3_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+/* Modules may read, nothing else. */
+static int gvD_read_only_authorizer(void *ud, int action, const char *a, const char *b,
+                                    const char *c, const char *d) {
+    (void)ud, (void)a, (void)b, (void)c, (void)d;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    default:
+        return SQLITE_DENY;
+    }
+}
+
+int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
+    sqlite3 *db = NULL;
+    *out = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        *err = gvU_mprintf("%s: cannot open database: %s", path,
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_set_authorizer(db, gvD_read_only_authorizer, NULL);
+    *out = db;
+    return 0;
+}
+
+int gevinst_db_init(const char *path, char **err) {
+    sqlite3 *db;
+    *err = NULL;
+    if (gvD_open(path, 1, &db, err) < 0) return GEVINST_EXIT_USAGE;
+    sqlite3_close(db);
+    return GEVINST_EXIT_OK;
+}

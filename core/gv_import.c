@@ -1,0 +1,435 @@
+/*
+** gv_import.c -- all-or-nothing import of CSV files into the case database.
+**
+** Each KIND maps to one table; the CSV header names the columns, in any
+** order.  Every field is checked before the row is written (type, period,
+** choice, reference), inside one transaction, so the first bad field
+** rejects the whole file with FILE:ROW:COLUMN and the database is left as
+** it was.  CSV syntax is libcsv's (RFC 4180).
+*/
+#include <csv.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gevinst/gevinst.h"
+#include "gv_db.h"
+#include "gv_period.h"
+#include "gv_util.h"
+
+typedef enum { GVI_TEXT, GVI_NUMBER, GVI_PERIOD, GVI_DATE, GVI_CHOICE } gvI_type;
+
+typedef struct gvI_column {
+    const char *name;   /* CSV header; also the SQL parameter :name */
+    const char *column; /* table column */
+    gvI_type type;
+    int required;
+    const char *const *choices; /* GVI_CHOICE */
+    /* Reference check: ?1 is the field, ?2 the row's `case`; no row means
+    ** the field names something that does not exist. */
+    const char *ref_sql;
+    const char *ref_what;
+} gvI_column;
+
+typedef struct gvI_table {
+    const char *kind;
+    const char *table;
+    const char *noun; /* one row, for messages */
+    const gvI_column *columns;
+    const char *also_sql; /* run before each row, with the same :name params */
+} gvI_table;
+
+static const char *const gvI_partner_types[] = {
+    "municipality", "civil_society", "social_enterprise", "citizens", "business", "research",
+    NULL};
+static const char *const gvI_input_kinds[] = {"cash", "in_kind", "volunteer_hours", NULL};
+
+#define GVI_CASE_REF "SELECT 1 FROM cases WHERE id = ?1", "case"
+
+static const gvI_column gvI_municipality_columns[] = {
+    {"code", "code", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"name", "name", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"country", "country", GVI_TEXT, 1, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_column gvI_case_columns[] = {
+    {"id", "id", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"municipality", "municipality", GVI_TEXT, 1, NULL,
+     "SELECT 1 FROM municipalities WHERE code = ?1", "municipality"},
+    {"title", "title", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"start", "start_date", GVI_DATE, 0, NULL, NULL, NULL},
+    {"end", "end_date", GVI_DATE, 0, NULL, NULL, NULL},
+    {"description", "description", GVI_TEXT, 0, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_column gvI_partner_columns[] = {
+    {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
+    {"name", "name", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"type", "type", GVI_CHOICE, 1, gvI_partner_types, NULL, NULL},
+    {"role", "role", GVI_TEXT, 0, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_column gvI_observation_columns[] = {
+    {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
+    {"metric", "metric", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"period", "period", GVI_PERIOD, 1, NULL, NULL, NULL},
+    {"value", "value", GVI_NUMBER, 1, NULL, NULL, NULL},
+    {"unit", "unit", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"subject", "subject", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"source", "source", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"note", "note", GVI_TEXT, 0, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_column gvI_input_columns[] = {
+    {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
+    {"partner", "partner", GVI_TEXT, 1, NULL,
+     "SELECT 1 FROM partners WHERE name = ?1 AND case_id = ?2", "partner in this case"},
+    {"period", "period", GVI_PERIOD, 1, NULL, NULL, NULL},
+    {"kind", "kind", GVI_CHOICE, 1, gvI_input_kinds, NULL, NULL},
+    {"amount", "amount", GVI_NUMBER, 1, NULL, NULL, NULL},
+    {"currency", "currency", GVI_TEXT, 0, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_table gvI_tables[] = {
+    {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL},
+    {"cases", "cases", "case", gvI_case_columns, NULL},
+    {"partners", "partners", "partner", gvI_partner_columns, NULL},
+    /* the metric catalogue lets a run tell an unknown metric from no data */
+    {"observations", "observations", "observation", gvI_observation_columns,
+     "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)"},
+    {"inputs", "inputs", "input", gvI_input_columns, NULL},
+};
+
+const char *const gevinst_import_kinds[] = {"municipalities", "cases", "partners",
+                                            "observations", "inputs", NULL};
+
+#define GVI_MAXCOLS 64
+
+typedef struct gvI_state {
+    const gvI_table *t;
+    const char *file; /* for messages */
+    sqlite3 *db;
+    sqlite3_stmt *insert, *also;
+    sqlite3_stmt *ref[GVI_MAXCOLS]; /* by table column */
+    int ncols;                      /* columns in the header */
+    const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
+    int case_pos;                   /* header position of `case`, or -1 */
+    char *field[GVI_MAXCOLS];
+    int nfield;
+    int overflow; /* more fields than the header */
+    long row;     /* record number; the header is row 1 */
+    char *err;
+} gvI_state;
+
+static const gvI_table *gvI_find_table(const char *kind) {
+    for (size_t i = 0; i < sizeof gvI_tables / sizeof gvI_tables[0]; i++)
+        if (strcmp(gvI_tables[i].kind, kind) == 0) return &gvI_tables[i];
+    return NULL;
+}
+
+static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) GV_PRINTF(3, 4);
+static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
+    if (s->err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = gvU_vmprintf(fmt, ap);
+    va_end(ap);
+    if (pos >= 0)
+        s->err = gvU_mprintf("%s:%ld:%d: %s", s->file, s->row, pos + 1, msg);
+    else
+        s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
+    free(msg);
+}
+
+static char *gvI_column_list(const gvI_table *t) {
+    gvU_buf b = {0};
+    for (const gvI_column *c = t->columns; c->name; c++)
+        gvU_buf_printf(&b, "%s%s", c == t->columns ? "" : ", ", c->name);
+    return gvU_buf_take(&b);
+}
+
+/* The header: map each name to a column, prepare the statements. */
+static void gvI_header(gvI_state *s) {
+    const gvI_table *t = s->t;
+    s->ncols = s->nfield;
+    s->case_pos = -1;
+    for (int i = 0; i < s->nfield && !s->err; i++) {
+        const char *name = s->field[i] ? s->field[i] : "";
+        if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0) name += 3; /* Excel's BOM */
+        const gvI_column *c = t->columns;
+        while (c->name && strcmp(c->name, name) != 0) c++;
+        if (!c->name) {
+            char *list = gvI_column_list(t);
+            gvI_fail(s, i, "unknown column '%s' (%s has: %s)", name, t->kind, list);
+            free(list);
+            return;
+        }
+        for (int k = 0; k < i; k++)
+            if (s->col[k] == c) {
+                gvI_fail(s, i, "column '%s' appears twice", name);
+                return;
+            }
+        s->col[i] = c;
+        if (strcmp(c->name, "case") == 0) s->case_pos = i;
+    }
+    for (const gvI_column *c = t->columns; c->name && !s->err; c++) {
+        int found = 0;
+        for (int i = 0; i < s->ncols; i++) found |= s->col[i] == c;
+        if (c->required && !found) gvI_fail(s, -1, "missing required column '%s'", c->name);
+    }
+    if (s->err) return;
+
+    gvU_buf cols = {0}, vals = {0};
+    for (int i = 0; i < s->ncols; i++) {
+        const gvI_column *c = s->col[i];
+        gvU_buf_printf(&cols, "%s%s", i ? ", " : "", c->column);
+        gvU_buf_printf(&vals, "%s:%s", i ? ", " : "", c->name);
+        if (c->type == GVI_PERIOD) {
+            gvU_buf_puts(&cols, ", period_start, period_end");
+            gvU_buf_puts(&vals, ", :period_start, :period_end");
+        }
+    }
+    char *sql = gvU_mprintf("INSERT INTO %s (%s) VALUES (%s)", t->table, cols.s, vals.s);
+    free(cols.s);
+    free(vals.s);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &s->insert, NULL) != SQLITE_OK)
+        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+    free(sql);
+    if (!s->err && t->also_sql &&
+        sqlite3_prepare_v2(s->db, t->also_sql, -1, &s->also, NULL) != SQLITE_OK)
+        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+    for (int i = 0; i < s->ncols && !s->err; i++)
+        if (s->col[i]->ref_sql &&
+            sqlite3_prepare_v2(s->db, s->col[i]->ref_sql, -1, &s->ref[i], NULL) != SQLITE_OK)
+            gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+}
+
+static void gvI_bind(sqlite3_stmt *st, const char *name, const char *text, double *number) {
+    char param[80];
+    snprintf(param, sizeof param, ":%s", name);
+    int i = sqlite3_bind_parameter_index(st, param);
+    if (!i) return;
+    if (number)
+        sqlite3_bind_double(st, i, *number);
+    else if (text)
+        sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Check one field and bind it to the statements; 0 when good. */
+static int gvI_field(gvI_state *s, int pos, const char *v) {
+    const gvI_column *c = s->col[pos];
+    double number;
+    gv_period p;
+    if (!v) {
+        if (c->required) gvI_fail(s, pos, "%s is empty; it is required", c->name);
+        if (c->type == GVI_PERIOD) {
+            gvI_bind(s->insert, "period_start", NULL, NULL);
+            gvI_bind(s->insert, "period_end", NULL, NULL);
+        }
+        gvI_bind(s->insert, c->name, NULL, NULL);
+        if (s->also) gvI_bind(s->also, c->name, NULL, NULL);
+        return s->err ? -1 : 0;
+    }
+    switch (c->type) {
+    case GVI_TEXT:
+        break;
+    case GVI_NUMBER:
+        if (gvU_parse_number(v, &number) < 0) {
+            gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
+                     strchr(v, ',') ? " (use '.' as the decimal separator)" : "");
+            return -1;
+        }
+        gvI_bind(s->insert, c->name, NULL, &number);
+        if (s->also) gvI_bind(s->also, c->name, NULL, &number);
+        return 0;
+    case GVI_PERIOD:
+    case GVI_DATE:
+        if (gvP_parse(v, &p) < 0 || (c->type == GVI_DATE && p.kind != GV_DAY)) {
+            gvI_fail(s, pos, "%s '%s' is not a %s (%s)", c->name, v,
+                     c->type == GVI_DATE ? "date" : "period",
+                     c->type == GVI_DATE ? "YYYY-MM-DD" : GV_PERIOD_FORMS);
+            return -1;
+        }
+        if (c->type == GVI_PERIOD) {
+            gvI_bind(s->insert, "period_start", p.start, NULL);
+            gvI_bind(s->insert, "period_end", p.end, NULL);
+            v = p.text; /* canonical spelling */
+        }
+        break;
+    case GVI_CHOICE: {
+        const char *const *ch = c->choices;
+        while (*ch && strcmp(*ch, v) != 0) ch++;
+        if (!*ch) {
+            gvU_buf b = {0};
+            for (ch = c->choices; *ch; ch++)
+                gvU_buf_printf(&b, "%s%s", ch == c->choices ? "" : ", ", *ch);
+            gvI_fail(s, pos, "%s '%s' is not one of: %s", c->name, v, b.s);
+            free(b.s);
+            return -1;
+        }
+        break;
+    }
+    }
+    if (s->ref[pos]) {
+        sqlite3_stmt *st = s->ref[pos];
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
+        if (s->case_pos >= 0 && s->field[s->case_pos])
+            sqlite3_bind_text(st, 2, s->field[s->case_pos], -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            gvI_fail(s, pos, "unknown %s '%s'", c->ref_what, v);
+            return -1;
+        } else if (rc != SQLITE_ROW) {
+            gvI_fail(s, pos, "database: %s", sqlite3_errmsg(s->db));
+            return -1;
+        }
+    }
+    gvI_bind(s->insert, c->name, v, NULL);
+    if (s->also) gvI_bind(s->also, c->name, v, NULL);
+    return 0;
+}
+
+static void gvI_row(gvI_state *s) {
+    if (s->nfield != s->ncols || s->overflow) {
+        gvI_fail(s, -1, "%d fields, but the header has %d", s->overflow ? s->nfield + 1 : s->nfield,
+                 s->ncols);
+        return;
+    }
+    sqlite3_reset(s->insert);
+    if (s->also) sqlite3_reset(s->also);
+    for (int i = 0; i < s->ncols; i++)
+        if (gvI_field(s, i, s->field[i]) < 0) return;
+    /* the catalogue row first: observations reference it */
+    if (s->also && sqlite3_step(s->also) != SQLITE_DONE) {
+        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+        return;
+    }
+    int rc = sqlite3_step(s->insert);
+    if (rc != SQLITE_DONE) {
+        int ext = sqlite3_extended_errcode(s->db);
+        if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+            gvI_fail(s, -1, "duplicate %s: it is already in the database (%s)", s->t->noun,
+                     sqlite3_errmsg(s->db));
+        else
+            gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
+        return;
+    }
+}
+
+static void gvI_clear_fields(gvI_state *s) {
+    for (int i = 0; i < s->nfield; i++) free(s->field[i]);
+    s->nfield = 0;
+    s->overflow = 0;
+}
+
+/* libcsv: one field ended. */
+static void gvI_on_field(void *data, size_t len, void *ud) {
+    gvI_state *s = ud;
+    if (s->err) return;
+    if (s->nfield == GVI_MAXCOLS) {
+        s->overflow = 1;
+        return;
+    }
+    int pos = s->nfield;
+    const char *text = data ? data : "";
+    if (memchr(text, '\0', len)) {
+        gvI_fail(s, pos, "field contains a NUL byte");
+        return;
+    }
+    long bad = gvU_utf8_invalid(text, len);
+    if (bad >= 0) {
+        gvI_fail(s, pos, "field is not valid UTF-8 (byte %ld); save the file as UTF-8",
+                 bad + 1);
+        return;
+    }
+    char *f = NULL;
+    if (len > 0) {
+        f = gvU_malloc(len + 1);
+        memcpy(f, text, len);
+        f[len] = '\0';
+    }
+    s->field[s->nfield++] = f;
+}
+
+/* libcsv: one record ended. */
+static void gvI_on_row(int c, void *ud) {
+    gvI_state *s = ud;
+    (void)c;
+    s->row++;
+    if (!s->err) {
+        if (s->row == 1)
+            gvI_header(s);
+        else
+            gvI_row(s);
+    }
+    gvI_clear_fields(s);
+}
+
+int gevinst_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
+                   char **err) {
+    gvI_state s;
+    memset(&s, 0, sizeof s);
+    *err = NULL;
+    s.t = gvI_find_table(kind);
+    s.file = csv_path;
+    if (!s.t) {
+        *err = gvU_mprintf("unknown kind '%s' (municipalities, cases, partners, observations, "
+                           "inputs)", kind);
+        return GEVINST_EXIT_USAGE;
+    }
+    FILE *f = fopen(csv_path, "rb");
+    if (!f) {
+        *err = gvU_mprintf("%s: cannot open: %s", csv_path, strerror(errno));
+        return GEVINST_EXIT_USAGE;
+    }
+    if (gvD_open(db_path, 0, &s.db, err) < 0) {
+        fclose(f);
+        return GEVINST_EXIT_USAGE;
+    }
+    if (gvD_exec(s.db, "BEGIN IMMEDIATE", err) < 0) {
+        fclose(f);
+        sqlite3_close(s.db);
+        return GEVINST_EXIT_USAGE;
+    }
+
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    char buf[65536];
+    size_t n;
+    while (!s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, &s) != n && !s.err) {
+            s.row++;
+            gvI_fail(&s, -1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+        }
+    }
+    if (!s.err && ferror(f)) gvI_fail(&s, -1, "read error");
+    if (!s.err && csv_fini(&p, gvI_on_field, gvI_on_row, &s) != 0) {
+        s.row++;
+        gvI_fail(&s, -1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+    }
+    if (!s.err && s.row == 0) gvI_fail(&s, -1, "empty file; expected a header row");
+    gvI_clear_fields(&s);
+    csv_free(&p);
+    fclose(f);
+
+    sqlite3_finalize(s.insert);
+    sqlite3_finalize(s.also);
+    for (int i = 0; i < GVI_MAXCOLS; i++) sqlite3_finalize(s.ref[i]);
+    int rc = GEVINST_EXIT_OK;
+    if (s.err) {
+        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+        *err = s.err;
+        rc = GEVINST_EXIT_DATA;
+    } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
+        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+        rc = GEVINST_EXIT_DATA;
+    }
+    if (nrows) *nrows = s.row > 0 ? s.row - 1 : 0;
+    sqlite3_close(s.db);
+    return rc;
+}

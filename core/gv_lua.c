@@ -1,0 +1,383 @@
+/*
+** gv_lua.c -- Lua 5.4 indicator scripts.
+**
+** Each script gets its own lua_State, so scripts cannot see or change each
+** other.  The script runs in an allow-listed environment (no io, no
+** package, no load of bytecode, os cut down to time/date/clock), with a
+** memory cap in the allocator and an instruction cap in a count hook.
+*/
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gv_module.h"
+#include "gv_util.h"
+
+#define GVL_MEMORY_LIMIT (64u << 20)     /* bytes per script */
+#define GVL_INSTRUCTION_LIMIT 100000000L /* per evaluation */
+#define GVL_HOOK_EVERY 10000
+
+struct gv_lua_module {
+    lua_State *L;
+    size_t used, limit;   /* bytes allocated, cap */
+    long instructions;    /* executed in this evaluation */
+    int module_ref;       /* the table the script returned */
+    int params_ref;       /* ctx.params for the current params */
+    const gv_param_value *bound; /* the params params_ref was built from */
+    gevinst_ctx *ctx;     /* the evaluation in progress */
+};
+
+/* Allocation with a cap; Lua reports refusal as "not enough memory". */
+static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    gv_lua_module *lm = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        lm->used -= old;
+        return NULL;
+    }
+    if (nsize > old && lm->used - old + nsize > lm->limit) return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p) lm->used = lm->used - old + nsize;
+    return p;
+}
+
+static void gvL_count_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    lm->instructions += GVL_HOOK_EVERY;
+    if (lm->instructions > GVL_INSTRUCTION_LIMIT)
+        luaL_error(L, "instruction limit reached (%d)", (int)GVL_INSTRUCTION_LIMIT);
+}
+
+/* ------------------------------------------------------------ ctx methods */
+
+static gv_lua_module *gvL_self(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (!lm->ctx) luaL_error(L, "ctx used outside evaluate");
+    return lm;
+}
+
+static int gvL_aggregate(lua_State *L,
+                         int (*fn)(gevinst_ctx *, const char *, double *, char **)) {
+    gv_lua_module *lm = gvL_self(L);
+    const char *metric = luaL_checkstring(L, 2);
+    double v;
+    char *err = NULL;
+    int rc = fn(lm->ctx, metric, &v, &err);
+    if (rc == GEVINST_ERROR) {
+        lua_pushstring(L, err);
+        free(err);
+        return lua_error(L);
+    }
+    if (rc == GEVINST_NODATA)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, v);
+    return 1;
+}
+
+static int gvL_sum(lua_State *L) {
+    return gvL_aggregate(L, gvM_host.sum);
+}
+
+static int gvL_count(lua_State *L) {
+    return gvL_aggregate(L, gvM_host.count);
+}
+
+static int gvL_mean(lua_State *L) {
+    return gvL_aggregate(L, gvM_host.mean);
+}
+
+/* query(): each row becomes a table; numbers come back as numbers. */
+static int gvL_query_row(void *ud, int ncol, const char *const *names,
+                         const char *const *values) {
+    lua_State *L = ud;
+    lua_createtable(L, 0, ncol);
+    for (int i = 0; i < ncol; i++) {
+        if (!values[i]) continue;
+        if (!lua_stringtonumber(L, values[i])) lua_pushstring(L, values[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    return 0;
+}
+
+static int gvL_query(lua_State *L) {
+    gv_lua_module *lm = gvL_self(L);
+    const char *sql = luaL_checkstring(L, 2);
+    int nparam = lua_gettop(L) - 2;
+    const char **params = lua_newuserdatauv(L, (size_t)(nparam ? nparam : 1) * sizeof(char *), 0);
+    for (int i = 0; i < nparam; i++) {
+        if (!lua_isstring(L, 3 + i))
+            return luaL_error(L, "query: parameter %d must be a string or a number", i + 1);
+        params[i] = lua_tostring(L, 3 + i);
+    }
+    lua_newtable(L);
+    char *err = NULL;
+    if (gvM_host.query(lm->ctx, sql, nparam, params, gvL_query_row, L, &err) != GEVINST_OK) {
+        lua_pushstring(L, err);
+        free(err);
+        return lua_error(L);
+    }
+    return 1;
+}
+
+static const luaL_Reg gvL_ctx_methods[] = {
+    {"sum", gvL_sum}, {"count", gvL_count}, {"mean", gvL_mean}, {"query", gvL_query},
+    {NULL, NULL}};
+
+/* ---------------------------------------------------------------- sandbox */
+
+/* Copy the allow-listed fields of library `lib` (on the stack top of the
+** global table) into a fresh table in env. */
+static void gvL_copy_lib(lua_State *L, int env, const char *lib, const char *const *names) {
+    lua_getglobal(L, lib);
+    lua_newtable(L);
+    for (const char *const *n = names; *n; n++) {
+        lua_getfield(L, -2, *n);
+        lua_setfield(L, -2, *n);
+    }
+    lua_setfield(L, env, lib);
+    lua_pop(L, 1);
+}
+
+/* Copy every field of library lib (string, table, math, utf8). */
+static void gvL_copy_whole_lib(lua_State *L, int env, const char *lib) {
+    lua_getglobal(L, lib);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -4);
+    }
+    lua_setfield(L, env, lib);
+    lua_pop(L, 1);
+}
+
+static const char *const gvL_base_allowed[] = {
+    "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
+    "tostring", "type", "xpcall", "getmetatable", "setmetatable", "rawget", "rawlen",
+    "_VERSION", NULL};
+static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
+
+/* Build the environment a script runs in; leaves it on the stack. */
+static void gvL_new_env(lua_State *L) {
+    lua_newtable(L);
+    int env = lua_gettop(L);
+    for (const char *const *n = gvL_base_allowed; *n; n++) {
+        lua_getglobal(L, *n);
+        lua_setfield(L, env, *n);
+    }
+    gvL_copy_lib(L, env, "os", gvL_os_allowed);
+    gvL_copy_whole_lib(L, env, "string");
+    gvL_copy_whole_lib(L, env, "table");
+    gvL_copy_whole_lib(L, env, "math");
+    gvL_copy_whole_lib(L, env, "utf8");
+    lua_pushvalue(L, env);
+    lua_setfield(L, env, "_G");
+}
+
+static int gvL_traceback(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        /* an error value that is not a string: say what it was */
+        msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Call the function below nargs args with a traceback; 0 or -1 with *err. */
+static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
+    lua_State *L = lm->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, gvL_traceback);
+    lua_insert(L, base);
+    lm->instructions = 0;
+    int rc = lua_pcall(L, nargs, nres, base);
+    lua_remove(L, base);
+    if (rc != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        *err = gvU_strdup(rc == LUA_ERRMEM ? "memory limit reached" : msg ? msg : "error");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
+}
+
+static char *gvL_field_string(lua_State *L, int t, const char *name, char **err,
+                              const char *path) {
+    char *s = NULL;
+    lua_getfield(L, t, name);
+    if (lua_type(L, -1) == LUA_TSTRING)
+        s = gvU_strdup(lua_tostring(L, -1));
+    else if (!lua_isnil(L, -1) && !*err)
+        *err = gvU_mprintf("%s: field '%s' must be a string", path, name);
+    lua_pop(L, 1);
+    return s;
+}
+
+int gvL_load(gv_module *m, char **err) {
+    gv_lua_module *lm = gvU_malloc(sizeof *lm);
+    memset(lm, 0, sizeof *lm);
+    lm->limit = GVL_MEMORY_LIMIT;
+    lm->module_ref = lm->params_ref = LUA_NOREF;
+    m->lua = lm;
+    lua_State *L = lm->L = lua_newstate(gvL_alloc, lm);
+    if (!L) {
+        *err = gvU_mprintf("%s: cannot create a Lua state", m->path);
+        return -1;
+    }
+    luaL_openlibs(L); /* only to copy from: scripts see gvL_new_env's table */
+    lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, GVL_HOOK_EVERY);
+
+    /* text only: bytecode can break the VM's invariants */
+    int rc = luaL_loadfilex(L, m->path, "t");
+    if (rc != LUA_OK) {
+        *err = gvU_strdup(lua_tostring(L, -1));
+        return -1;
+    }
+    gvL_new_env(L);
+    lua_setupvalue(L, -2, 1); /* the chunk's _ENV */
+    if (gvL_pcall(lm, 0, 1, err) < 0) return -1;
+    if (!lua_istable(L, -1)) {
+        *err = gvU_mprintf("%s: the script must return a table { evaluate = function(ctx) ... end }",
+                           m->path);
+        return -1;
+    }
+    int t = lua_gettop(L);
+    m->name = gvL_field_string(L, t, "name", err, m->path);
+    m->version = gvL_field_string(L, t, "version", err, m->path);
+    m->unit = gvL_field_string(L, t, "unit", err, m->path);
+    m->description = gvL_field_string(L, t, "description", err, m->path);
+    if (*err) return -1;
+    if (!m->name) {
+        /* the file name is the module's name by default */
+        const char *base = gvU_basename(m->path);
+        size_t n = strcspn(base, ".");
+        m->name = gvU_malloc(n + 1);
+        memcpy(m->name, base, n);
+        m->name[n] = '\0';
+    }
+    lua_getfield(L, t, "evaluate");
+    if (!lua_isfunction(L, -1)) {
+        *err = gvU_mprintf("%s: the returned table has no function 'evaluate'", m->path);
+        return -1;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "params");
+    if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            if (lua_type(L, -2) != LUA_TSTRING ||
+                (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)) {
+                *err = gvU_mprintf("%s: params: each default must be name = number or string",
+                                   m->path);
+                return -1;
+            }
+            m->defaults =
+                gvU_realloc(m->defaults, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
+            gv_param_value *v = &m->defaults[m->ndefaults++];
+            memset(v, 0, sizeof *v);
+            v->name = gvU_strdup(lua_tostring(L, -2));
+            if (lua_type(L, -1) == LUA_TNUMBER) {
+                v->type = GEVINST_PARAM_NUMBER;
+                v->number = lua_tonumber(L, -1);
+            } else {
+                v->type = GEVINST_PARAM_STRING;
+                v->string = gvU_strdup(lua_tostring(L, -1));
+            }
+            lua_pop(L, 1);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        *err = gvU_mprintf("%s: 'params' must be a table of defaults", m->path);
+        return -1;
+    }
+    lua_pop(L, 1);
+    lm->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    /* ctx's methods, shared by every evaluation */
+    luaL_newmetatable(L, "gevinst.ctx");
+    luaL_newlib(L, gvL_ctx_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* ctx.params as a table, rebuilt only when the params change. */
+static void gvL_push_params(gv_lua_module *lm, const gevinst_ctx *ctx) {
+    lua_State *L = lm->L;
+    if (lm->bound != ctx->params || lm->params_ref == LUA_NOREF) {
+        luaL_unref(L, LUA_REGISTRYINDEX, lm->params_ref);
+        lua_createtable(L, 0, ctx->nparams);
+        for (int i = 0; i < ctx->nparams; i++) {
+            const gv_param_value *p = &ctx->params[i];
+            if (p->type == GEVINST_PARAM_NUMBER)
+                lua_pushnumber(L, p->number);
+            else
+                lua_pushstring(L, p->string);
+            lua_setfield(L, -2, p->name);
+        }
+        lm->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        lm->bound = ctx->params;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lm->params_ref);
+}
+
+int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
+    gv_lua_module *lm = m->lua;
+    lua_State *L = lm->L;
+    int top = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lm->module_ref);
+    lua_getfield(L, -1, "evaluate");
+    lua_remove(L, -2);
+
+    lua_createtable(L, 0, 3); /* ctx */
+    lua_createtable(L, 0, GV_CASE_NFIELDS);
+    for (int i = 0; i < GV_CASE_NFIELDS; i++)
+        if (ctx->case_fields[i]) {
+            lua_pushstring(L, ctx->case_fields[i]);
+            lua_setfield(L, -2, gvM_case_field_names[i]);
+        }
+    lua_setfield(L, -2, "case");
+    lua_pushstring(L, ctx->period->text);
+    lua_setfield(L, -2, "period");
+    gvL_push_params(lm, ctx);
+    lua_setfield(L, -2, "params");
+    luaL_setmetatable(L, "gevinst.ctx");
+
+    lm->ctx = ctx;
+    int rc = gvL_pcall(lm, 1, 1, err);
+    lm->ctx = NULL;
+    if (rc < 0) {
+        lua_settop(L, top);
+        return GEVINST_ERROR;
+    }
+    int result;
+    if (lua_isnil(L, -1)) {
+        result = GEVINST_NODATA;
+    } else if (lua_type(L, -1) == LUA_TNUMBER && isfinite(lua_tonumber(L, -1))) {
+        *value = lua_tonumber(L, -1);
+        result = GEVINST_OK;
+    } else {
+        *err = gvU_mprintf("%s: evaluate returned %s; expected a finite number or nil", m->path,
+                           lua_type(L, -1) == LUA_TNUMBER ? "a number that is not finite"
+                                                          : luaL_typename(L, -1));
+        result = GEVINST_ERROR;
+    }
+    lua_settop(L, top);
+    return result;
+}
+
+void gvL_free(gv_module *m) {
+    if (m->lua->L) lua_close(m->lua->L);
+    free(m->lua);
+    m->lua = NULL;
+}

@@ -1,0 +1,403 @@
+/*
+** gv_run.c -- check, list and run: every indicator for every case and
+** period, stored as one run with its provenance, then printed.
+*/
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gevinst/gevinst.h"
+#include "gv_db.h"
+#include "gv_module.h"
+#include "gv_util.h"
+
+const char *gevinst_version(void) {
+    return GEVINST_VERSION;
+}
+
+/* An indicator ready to evaluate, or the reason it is not. */
+typedef struct gvR_indicator {
+    const gv_indicator *ind;
+    gv_module *m;
+    gv_param_value *params;
+    int nparams;
+    char *error;
+} gvR_indicator;
+
+/* Load every module and bind its params; problems go to diag and to each
+** indicator's error. */
+static gvR_indicator *gvR_prepare(gevinst_config *cfg, gevinst_diag *diag) {
+    gvR_indicator *r = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *r);
+    memset(r, 0, (size_t)(cfg->nindicators + 1) * sizeof *r);
+    for (int i = 0; i < cfg->nindicators; i++) {
+        r[i].ind = &cfg->indicators[i];
+        if (gvM_load(r[i].ind, cfg, &r[i].m, &r[i].error) < 0) {
+            gevinst_diag_add(diag, "indicator '%s': %s", r[i].ind->id, r[i].error);
+            continue;
+        }
+        gevinst_diag mine = {0};
+        if (gvM_bind_params(r[i].m, r[i].ind, &r[i].params, &r[i].nparams, &mine) < 0) {
+            gvU_buf b = {0};
+            for (int k = 0; k < mine.n; k++) {
+                gevinst_diag_add(diag, "%s", mine.msg[k]);
+                gvU_buf_printf(&b, "%s%s", k ? "; " : "", mine.msg[k]);
+            }
+            r[i].error = gvU_buf_take(&b);
+        }
+        gevinst_diag_free(&mine);
+    }
+    return r;
+}
+
+static void gvR_release(gvR_indicator *r, int n) {
+    for (int i = 0; i < n; i++) {
+        gvM_free(r[i].m);
+        gvC_free_params(r[i].params, r[i].nparams);
+        free(r[i].error);
+    }
+    free(r);
+}
+
+static const char *gvR_unit(const gvR_indicator *r) {
+    if (r->ind->unit) return r->ind->unit;
+    return r->m ? r->m->unit : NULL;
+}
+
+int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
+    gvR_indicator *r = gvR_prepare(cfg, diag);
+    int failed = 0;
+    for (int i = 0; i < cfg->nindicators; i++) failed += r[i].error != NULL;
+    gvR_release(r, cfg->nindicators);
+    if (!gvU_file_exists(cfg->database))
+        gevinst_diag_add(diag, "%s: database '%s' does not exist; create it with 'gevinst init'",
+                         cfg->file, cfg->database);
+    return failed;
+}
+
+int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag) {
+    gvR_indicator *r = gvR_prepare(cfg, diag);
+    int failed = 0;
+    fprintf(out, "%-20s %-4s %-10s %-40s %s\n", "id", "kind", "unit", "description", "from");
+    for (int i = 0; i < cfg->nindicators; i++) {
+        const gv_indicator *ind = r[i].ind;
+        const char *desc = ind->description ? ind->description
+                           : r[i].m && r[i].m->description ? r[i].m->description
+                                                           : "";
+        const char *unit = gvR_unit(&r[i]);
+        fprintf(out, "%-20s %-4s %-10s %-40s %s\n", ind->id, ind->kind == GV_KIND_C ? "C" : "Lua",
+                unit ? unit : "-", r[i].error ? "(cannot be loaded)" : desc,
+                ind->path ? ind->path : ind->ref);
+        failed += r[i].error != NULL;
+    }
+    gvR_release(r, cfg->nindicators);
+    return failed;
+}
+
+int gevinst_format_parse(const char *s, gevinst_format *f) {
+    if (strcmp(s, "text") == 0)
+        *f = GEVINST_FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *f = GEVINST_FORMAT_JSON;
+    else if (strcmp(s, "csv") == 0)
+        *f = GEVINST_FORMAT_CSV;
+    else
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+typedef struct gvR_run {
+    sqlite3 *db; /* read-write: runs and results */
+    gv_source src;
+    sqlite3_stmt *insert;
+    sqlite3_stmt *cases;
+    long long id;
+    long nok, nnodata, nerror;
+} gvR_run;
+
+static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
+                     const gv_period *period, int status, double value, const char *error,
+                     char **err) {
+    static const char *const status_text[] = {"ok", "no_data", "error"};
+    sqlite3_stmt *st = run->insert;
+    const char *unit = gvR_unit(r);
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, run->id);
+    sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, period->text, -1, SQLITE_STATIC);
+    if (status == GEVINST_OK)
+        sqlite3_bind_double(st, 5, value);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_text(st, 6, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, status_text[status], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, error, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, r->m ? r->m->name : r->ind->ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, r->ind->kind == GV_KIND_C ? "c" : "lua", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, r->m ? r->m->version : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, r->m ? r->m->hash : NULL, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        *err = gvD_errmsg(run->db, "cannot store result");
+        return -1;
+    }
+    if (status == GEVINST_OK) run->nok++;
+    if (status == GEVINST_NODATA) run->nnodata++;
+    if (status == GEVINST_ERROR) run->nerror++;
+    return 0;
+}
+
+/* Every case and period of one indicator. */
+static int gvR_indicator_run(gvR_run *run, const gevinst_config *cfg, const gvR_indicator *r,
+                             char **err) {
+    sqlite3_stmt *cs = run->cases;
+    int rc;
+    sqlite3_reset(cs);
+    while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+        const char *fields[GV_CASE_NFIELDS];
+        for (int i = 0; i < GV_CASE_NFIELDS; i++)
+            fields[i] = (const char *)sqlite3_column_text(cs, i);
+        for (int p = 0; p < cfg->nperiods; p++) {
+            double value = 0;
+            char *why = NULL;
+            int status = GEVINST_ERROR;
+            if (!r->error) {
+                gevinst_ctx ctx = {&run->src, fields, &cfg->periods[p], r->params, r->nparams};
+                status = gvM_evaluate(r->m, &ctx, &value, &why);
+            }
+            int bad = gvR_store(run, r, fields[0], &cfg->periods[p], status, value,
+                                r->error ? r->error : why, err);
+            free(why);
+            if (bad) return -1;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        *err = gvD_errmsg(run->src.db, "cannot read cases");
+        return -1;
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------------- output */
+
+static void gvR_json_string(FILE *out, const char *s) {
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void gvR_csv_field(FILE *out, const char *s) {
+    if (!s) return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, char **err) {
+    sqlite3_stmt *run = NULL, *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, started, finished, engine_version, config_file, "
+                           "config_hash FROM runs WHERE id = ?1",
+                           -1, &run, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT indicator, case_id, period, value, unit, status, error, "
+                           "module, module_version FROM results WHERE run = ?1 ORDER BY rowid",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read run");
+        goto done;
+    }
+    sqlite3_bind_int64(run, 1, id);
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(run) != SQLITE_ROW) {
+        *err = gvU_mprintf("run %lld not found", id);
+        goto done;
+    }
+#define COL(s, i) ((const char *)sqlite3_column_text(s, i))
+    int w0 = 9, w1 = 4, w2 = 6, w4 = 4;
+    if (fmt == GEVINST_FORMAT_JSON) {
+        fprintf(out, "{\"run\": {\"id\": %lld, \"started\": ", id);
+        gvR_json_string(out, COL(run, 1));
+        fputs(", \"finished\": ", out);
+        gvR_json_string(out, COL(run, 2));
+        fputs(", \"engine_version\": ", out);
+        gvR_json_string(out, COL(run, 3));
+        fputs(", \"config_file\": ", out);
+        gvR_json_string(out, COL(run, 4));
+        fputs(", \"config_hash\": ", out);
+        gvR_json_string(out, COL(run, 5));
+        fputs("},\n\"results\": [", out);
+    } else if (fmt == GEVINST_FORMAT_CSV) {
+        fputs("run,indicator,case,period,value,unit,status,error,module,module_version\n", out);
+    } else {
+        /* column widths in characters, so Nordic letters line up */
+        sqlite3_stmt *w;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT max(length(indicator)), max(length(case_id)),"
+                               " max(length(period)), max(length(unit)) FROM results"
+                               " WHERE run = ?1",
+                               -1, &w, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(w, 1, id);
+            if (sqlite3_step(w) == SQLITE_ROW) {
+                if (sqlite3_column_int(w, 0) > w0) w0 = sqlite3_column_int(w, 0);
+                if (sqlite3_column_int(w, 1) > w1) w1 = sqlite3_column_int(w, 1);
+                if (sqlite3_column_int(w, 2) > w2) w2 = sqlite3_column_int(w, 2);
+                if (sqlite3_column_int(w, 3) > w4) w4 = sqlite3_column_int(w, 3);
+            }
+            sqlite3_finalize(w);
+        }
+        fprintf(out, "run %lld  %s  gevinst %s  config %s (sha256 %.12s)\n\n", id, COL(run, 1),
+                COL(run, 3), COL(run, 4), COL(run, 5));
+        fprintf(out, "%-*s  %-*s  %-*s  %14s  %-*s  %s\n", w0, "indicator", w1, "case", w2,
+                "period", "value", w4, "unit", "status");
+    }
+    long n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char value[32] = "";
+        int has_value = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        if (has_value && fmt == GEVINST_FORMAT_TEXT)
+            gvU_format_number_digits(sqlite3_column_double(st, 3), 6, value);
+        else if (has_value)
+            gvU_format_number(sqlite3_column_double(st, 3), value);
+        if (fmt == GEVINST_FORMAT_JSON) {
+            fputs(n ? ",\n  {" : "\n  {", out);
+            static const char *const keys[] = {"indicator", "case", "period", NULL, "unit",
+                                               "status", "error", "module", "module_version"};
+            for (int i = 0; i < 9; i++) {
+                fprintf(out, "%s\"%s\": ", i ? ", " : "", i == 3 ? "value" : keys[i]);
+                if (i == 3)
+                    fputs(has_value ? value : "null", out);
+                else
+                    gvR_json_string(out, COL(st, i));
+            }
+            fputc('}', out);
+        } else if (fmt == GEVINST_FORMAT_CSV) {
+            fprintf(out, "%lld", id);
+            for (int i = 0; i < 9; i++) {
+                fputc(',', out);
+                gvR_csv_field(out, i == 3 ? (has_value ? value : NULL) : COL(st, i));
+            }
+            fputc('\n', out);
+        } else {
+            const char *status = COL(st, 5), *error = COL(st, 6);
+            /* printf pads bytes; pad by characters instead */
+            const char *cells[4] = {COL(st, 0), COL(st, 1), COL(st, 2), COL(st, 4)};
+            int widths[4] = {w0, w1, w2, w4};
+            for (int i = 0; i < 4; i++) {
+                const char *c = cells[i] ? cells[i] : "";
+                int chars = 0;
+                for (const char *p = c; *p; p++) chars += (*p & 0xC0) != 0x80;
+                if (i == 3) fprintf(out, "%14s  ", has_value ? value : "-");
+                fprintf(out, "%s%*s  ", c, widths[i] - chars, "");
+            }
+            fprintf(out, "%s%s%s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
+                    error ? ": " : "", error ? error : "");
+        }
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        *err = gvD_errmsg(db, "cannot read results");
+        rc = -1;
+        goto done;
+    }
+    if (fmt == GEVINST_FORMAT_JSON) fputs(n ? "\n]}\n" : "]}\n", out);
+#undef COL
+    rc = 0;
+done:
+    sqlite3_finalize(run);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *run_id,
+                char **err) {
+    gvR_run run;
+    memset(&run, 0, sizeof run);
+    *err = NULL;
+    if (gvD_open(cfg->database, 0, &run.db, err) < 0) return GEVINST_EXIT_USAGE;
+    int rc = GEVINST_EXIT_DATA;
+    gevinst_diag diag = {0}; /* load problems travel in each indicator's error */
+    gvR_indicator *r = gvR_prepare(cfg, &diag);
+    gevinst_diag_free(&diag);
+    char started[32], finished[32];
+    gvU_now_iso(started);
+
+    if (gvM_source_open(&run.src, cfg->database, err) < 0) goto done;
+    if (sqlite3_prepare_v2(run.src.db,
+                           "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date,"
+                           " c.description, m.country FROM cases c"
+                           " JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
+                           -1, &run.cases, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(run.db,
+                           "INSERT INTO results (run, indicator, case_id, period, value, unit,"
+                           " status, error, module, module_kind, module_version, module_hash)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                           -1, &run.insert, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(run.db, "database");
+        goto done;
+    }
+    /* one transaction: a run is stored whole or not at all */
+    if (gvD_exec(run.db, "BEGIN IMMEDIATE", err) < 0) goto done;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(run.db,
+                           "INSERT INTO runs (started, engine_version, config_file, config_hash)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(run.db, "database");
+        goto rollback;
+    }
+    sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, GEVINST_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, cfg->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cfg->hash, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (stepped != SQLITE_DONE) {
+        *err = gvD_errmsg(run.db, "cannot store run");
+        goto rollback;
+    }
+    run.id = sqlite3_last_insert_rowid(run.db);
+    for (int i = 0; i < cfg->nindicators; i++)
+        if (gvR_indicator_run(&run, cfg, &r[i], err) < 0) goto rollback;
+    gvU_now_iso(finished);
+    char *sql = gvU_mprintf("UPDATE runs SET finished = '%s' WHERE id = %lld", finished, run.id);
+    int bad = gvD_exec(run.db, sql, err);
+    free(sql);
+    if (bad || gvD_exec(run.db, "COMMIT", err) < 0) goto rollback;
+    if (run_id) *run_id = run.id;
+    if (gvR_print(run.db, run.id, fmt, out, err) < 0) goto done;
+    rc = run.nerror ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
+    goto done;
+rollback:
+    sqlite3_exec(run.db, "ROLLBACK", NULL, NULL, NULL);
+done:
+    sqlite3_finalize(run.insert);
+    sqlite3_finalize(run.cases);
+    gvM_source_close(&run.src);
+    gvR_release(r, cfg->nindicators);
+    sqlite3_close(run.db);
+    return rc;
+}

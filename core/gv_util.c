@@ -1,0 +1,270 @@
+/*
+** gv_util.c -- helpers shared by every layer (see gv_util.h).
+*/
+#include "gv_util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static void gvU_oom(void) {
+    fputs("gevinst: out of memory\n", stderr);
+    abort();
+}
+
+void *gvU_malloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) gvU_oom();
+    return p;
+}
+
+void *gvU_realloc(void *p, size_t n) {
+    p = realloc(p, n ? n : 1);
+    if (!p) gvU_oom();
+    return p;
+}
+
+char *gvU_strdup(const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    return memcpy(gvU_malloc(n), s, n);
+}
+
+char *gvU_vmprintf(const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *s = gvU_malloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *gvU_mprintf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = gvU_vmprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* ---------------------------------------------------------------- buffers */
+
+void gvU_buf_add(gvU_buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        while (cap < b->len + n + 1) cap *= 2;
+        b->s = gvU_realloc(b->s, cap);
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void gvU_buf_puts(gvU_buf *b, const char *s) {
+    gvU_buf_add(b, s, strlen(s));
+}
+
+void gvU_buf_printf(gvU_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = gvU_vmprintf(fmt, ap);
+    va_end(ap);
+    gvU_buf_puts(b, s);
+    free(s);
+}
+
+char *gvU_buf_take(gvU_buf *b) {
+    char *s = b->s ? b->s : gvU_strdup("");
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...) {
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 8;
+        d->msg = gvU_realloc(d->msg, (size_t)d->cap * sizeof *d->msg);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    d->msg[d->n++] = gvU_vmprintf(fmt, ap);
+    va_end(ap);
+}
+
+void gevinst_diag_print(const gevinst_diag *d, FILE *f) {
+    for (int i = 0; i < d->n; i++) fprintf(f, "%s\n", d->msg[i]);
+}
+
+void gevinst_diag_free(gevinst_diag *d) {
+    for (int i = 0; i < d->n; i++) free(d->msg[i]);
+    free(d->msg);
+    d->msg = NULL;
+    d->n = d->cap = 0;
+}
+
+/* ------------------------------------------------------------------ paths */
+
+char *gvU_dirname(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return gvU_strdup(".");
+    if (slash == path) return gvU_strdup("/");
+    size_t n = (size_t)(slash - path);
+    char *d = gvU_malloc(n + 1);
+    memcpy(d, path, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *gvU_path_join(const char *dir, const char *path) {
+    if (path[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0) return gvU_strdup(path);
+    return gvU_mprintf("%s/%s", dir, path);
+}
+
+int gvU_file_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *gvU_basename(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* ----------------------------------------------------------------- hashes */
+
+int gvU_sha256_file(const char *path, char hex[65]) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    unsigned char buf[16384];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&ctx, n, buf);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return -1;
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) sprintf(hex + 2 * i, "%02x", digest[i]);
+    hex[64] = '\0';
+    return 0;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+void gvU_format_number(double v, char out[32]) {
+    gvU_format_number_digits(v, 17, out);
+}
+
+void gvU_format_number_digits(double v, int digits, char out[32]) {
+    if (v == 0) v = 0; /* no "-0" */
+    /* never fewer digits than the integer part has: 5281066, not 5.28107e+06 */
+    if (fabs(v) >= 1 && fabs(v) < 1e15) {
+        int whole = (int)floor(log10(fabs(v))) + 1;
+        if (whole > digits) digits = whole;
+    }
+    /* plain notation where people expect it: 150, not 1.5e+02 */
+    int plain_range = fabs(v) < 1e15 && (v == 0 || fabs(v) >= 1e-5);
+    for (int prec = 1; prec <= digits; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v && (!plain_range || !strchr(out, 'e'))) return;
+    }
+    if (plain_range && strchr(out, 'e')) snprintf(out, 32, "%.*f", digits, v);
+}
+
+int gvU_parse_number(const char *s, double *v) {
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(d) || end == s) return -1;
+    /* strtod accepts "0x1p3", "  5" and "inf"; a data file should not */
+    for (const char *p = s; *p; p++)
+        if (!strchr("0123456789+-.eE", *p)) return -1;
+    *v = d;
+    return 0;
+}
+
+long gvU_utf8_invalid(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, min = 0x10000, c &= 0x07;
+        } else {
+            return (long)i;
+        }
+        if (i + len > n) return (long)i;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80) return (long)i;
+            c = (c << 6) | (p[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return (long)i;
+        i += len;
+    }
+    return -1;
+}
+
+void gvU_now_iso(char out[32]) {
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
+}
+
+/* ---------------------------------------------------- bundled directories */
+
+static int gvU_in_build_tree(void) {
+    static int known = -1;
+    if (known < 0) {
+        char exe[4096];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        known = 0;
+        if (n > 0) {
+            exe[n] = '\0';
+            size_t bl = strlen(GEVINST_BUILD_DIR);
+            known = strncmp(exe, GEVINST_BUILD_DIR, bl) == 0 && exe[bl] == '/';
+        }
+    }
+    return known;
+}
+
+const char *gvU_bundled_plugin_dir(void) {
+    return gvU_in_build_tree() ? GEVINST_BUILD_DIR "/plugins" : GEVINST_INSTALL_PLUGIN_DIR;
+}
+
+const char *gvU_bundled_script_dir(void) {
+    return gvU_in_build_tree() ? GEVINST_SOURCE_DIR "/scripts" : GEVINST_INSTALL_DATA_DIR "/scripts";
+}
+
+const char *gvU_bundled_data_dir(void) {
+    return gvU_in_build_tree() ? GEVINST_SOURCE_DIR "/config" : GEVINST_INSTALL_DATA_DIR "/config";
+}
+
+const char *gevinst_data_dir(void) {
+    return gvU_bundled_data_dir();
+}

@@ -1,0 +1,82 @@
+/*
+** gevinst/gevinst.h -- the gevinst engine (libgevinst), usable without the CLI.
+**
+** Every function that can fail returns a GEVINST_EXIT_* code and, through
+** `char **err`, a malloc'd message the caller frees (NULL on success).
+*/
+#ifndef GEVINST_H
+#define GEVINST_H
+
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit codes shared by the library's results and the command. */
+#define GEVINST_EXIT_OK 0     /* everything computed */
+#define GEVINST_EXIT_FAILED 1 /* some indicators failed; the others are stored */
+#define GEVINST_EXIT_USAGE 2  /* bad command line, config or module */
+#define GEVINST_EXIT_DATA 3   /* bad input data; the database is unchanged */
+
+const char *gevinst_version(void);
+/* Folder of the bundled sample data and config (demo.cfg, demo/). */
+const char *gevinst_data_dir(void);
+
+/* --- diagnostics: a list of messages ("file:line: message") --- */
+typedef struct gevinst_diag {
+    char **msg;
+    int n, cap;
+} gevinst_diag;
+
+void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void gevinst_diag_print(const gevinst_diag *d, FILE *f);
+void gevinst_diag_free(gevinst_diag *d);
+
+/* --- database --- */
+/* Create DB, or bring an existing one to the current schema. */
+int gevinst_db_init(const char *path, char **err);
+
+/* Import a CSV file of KIND (municipalities, cases, partners, observations,
+** inputs) all-or-nothing.  On GEVINST_EXIT_DATA, *err is "FILE:ROW:COL: ...". */
+int gevinst_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
+                   char **err);
+/* The kinds import accepts, NULL-terminated. */
+extern const char *const gevinst_import_kinds[];
+
+/* --- config --- */
+typedef struct gevinst_config gevinst_config;
+
+/* Load and validate a config file; problems go to diag (file:line: message).
+** Returns NULL when the file cannot be used at all. */
+gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag);
+void gevinst_config_free(gevinst_config *cfg);
+/* Database path, resolved against the config's folder. */
+const char *gevinst_config_database(const gevinst_config *cfg);
+/* Replace the database path (as `gevinst demo` does). */
+int gevinst_config_set_database(gevinst_config *cfg, const char *path);
+
+/* --- modules --- */
+/* Load every module the config names and check its params; report each
+** problem to diag.  Returns the number of indicators that failed. */
+int gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
+/* Print the indicators the config provides as a table. */
+int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag);
+
+/* --- runs --- */
+typedef enum { GEVINST_FORMAT_TEXT, GEVINST_FORMAT_JSON, GEVINST_FORMAT_CSV } gevinst_format;
+int gevinst_format_parse(const char *s, gevinst_format *f);
+
+/* Evaluate every indicator for every case and period, store the results as
+** one run, print them to out.  Returns GEVINST_EXIT_OK, _FAILED (some
+** indicators failed), or _USAGE/_DATA with *err set. */
+int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *run_id, char **err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,277 @@
+/*
+** main.c -- the gevinst command: a thin front end over libgevinst.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gevinst/gevinst.h"
+#include "gevinst/plugin.h"
+
+#define EXIT_CODES                                                                                \
+    "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"             \
+    "            2 usage, config or module error; 3 bad input data (database unchanged).\n"
+
+static const char *const usage_main =
+    "Usage: gevinst COMMAND [ARGS]\n"
+    "Measure the gains of co-creation projects: evaluate indicator modules (C plugins,\n"
+    "Lua scripts) on case data in SQLite and store every result with its provenance.\n\n"
+    "Commands:\n"
+    "  init DB                     create a case database (or bring it up to date)\n"
+    "  import DB KIND FILE.csv     import municipalities, cases, partners, observations\n"
+    "                              or inputs, all or nothing\n"
+    "  check -c CONFIG             load the config and its modules, report every problem\n"
+    "  list -c CONFIG              the indicators the config provides\n"
+    "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
+    "  demo [--dir DIR]            build the sample database and run the sample config\n\n"
+    "  --version                   print the version\n"
+    "  --help                      this text; 'gevinst COMMAND --help' for one command\n\n" EXIT_CODES;
+
+static const char *const usage_init =
+    "Usage: gevinst init DB\n"
+    "Create the SQLite case database DB with the current schema, or migrate an\n"
+    "existing one to it.\n\n" EXIT_CODES;
+
+static const char *const usage_import =
+    "Usage: gevinst import DB KIND FILE.csv\n"
+    "Import a UTF-8 CSV file with a header row into DB.  KIND is one of:\n"
+    "  municipalities  code, name, country\n"
+    "  cases           id, municipality, title [, start, end, description]\n"
+    "  partners        case, name, type [, role]\n"
+    "  observations    case, metric, period, value [, unit, subject, source, note]\n"
+    "  inputs          case, partner, period, kind, amount [, currency]\n"
+    "Columns may come in any order.  One bad field rejects the whole file with\n"
+    "FILE:ROW:COLUMN: message, and the database is left as it was.\n\n" EXIT_CODES;
+
+static const char *const usage_check =
+    "Usage: gevinst check -c CONFIG\n"
+    "Load CONFIG and every module it names; report every problem as FILE:LINE:\n"
+    "message.  Changes nothing.\n\n" EXIT_CODES;
+
+static const char *const usage_list =
+    "Usage: gevinst list -c CONFIG\n"
+    "Print the indicators CONFIG provides: id, kind (C or Lua), unit, description,\n"
+    "and the file each is loaded from.\n\n" EXIT_CODES;
+
+static const char *const usage_run =
+    "Usage: gevinst run -c CONFIG [--format text|json|csv]\n"
+    "Evaluate every configured indicator for every case and period, store the\n"
+    "results in the config's database as one run, and print them.\n\n" EXIT_CODES;
+
+static const char *const usage_demo =
+    "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
+    "Build a sample database (synthetic data: 5 Norwegian cases and 1 Danish\n"
+    "reference case) in DIR (default ./gevinst-demo), run the bundled config on\n"
+    "it and print the results.\n\n" EXIT_CODES;
+
+static int wants_help(int argc, char **argv, const char *usage) {
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+    return 0;
+}
+
+static int usage_error(const char *usage, const char *fmt, const char *arg) {
+    fputs("gevinst: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage, stderr);
+    return GEVINST_EXIT_USAGE;
+}
+
+/* Options shared by check, list, run and demo. */
+typedef struct options {
+    const char *config;
+    const char *format;
+    const char *dir;
+} options;
+
+static int parse_options(int argc, char **argv, const char *usage, options *o) {
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
+            dst = &o->config;
+        else if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0)
+            dst = &o->format;
+        else if (strcmp(a, "--dir") == 0)
+            dst = &o->dir;
+        else
+            return usage_error(usage, "unexpected argument '%s'", a);
+        if (i + 1 == argc) return usage_error(usage, "%s needs a value", a);
+        *dst = argv[++i];
+    }
+    return 0;
+}
+
+static gevinst_config *load_config(const char *path) {
+    gevinst_diag diag = {0};
+    gevinst_config *cfg = gevinst_config_load(path, &diag);
+    gevinst_diag_print(&diag, stderr);
+    gevinst_diag_free(&diag);
+    return cfg;
+}
+
+static int cmd_init(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_init)) return 0;
+    if (argc != 1) return usage_error(usage_init, "init takes one DB%s", "");
+    char *err = NULL;
+    if (gevinst_db_init(argv[0], &err) != 0) {
+        fprintf(stderr, "gevinst: %s\n", err);
+        free(err);
+        return GEVINST_EXIT_USAGE;
+    }
+    printf("%s: ready\n", argv[0]);
+    return 0;
+}
+
+static int cmd_import(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_import)) return 0;
+    if (argc != 3) return usage_error(usage_import, "import takes DB KIND FILE.csv%s", "");
+    char *err = NULL;
+    long rows = 0;
+    int rc = gevinst_import(argv[0], argv[1], argv[2], &rows, &err);
+    if (rc != 0) {
+        fprintf(stderr, "gevinst: %s\n", err);
+        free(err);
+        return rc;
+    }
+    printf("%s: %ld %s imported\n", argv[2], rows, argv[1]);
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_check)) return 0;
+    int rc = parse_options(argc, argv, usage_check, &o);
+    if (rc) return rc;
+    if (!o.config) return usage_error(usage_check, "check needs -c CONFIG%s", "");
+    gevinst_config *cfg = load_config(o.config);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    gevinst_diag diag = {0};
+    gevinst_check(cfg, &diag);
+    gevinst_diag_print(&diag, stderr);
+    rc = diag.n ? GEVINST_EXIT_USAGE : 0;
+    if (!rc) printf("%s: ok\n", o.config);
+    gevinst_diag_free(&diag);
+    gevinst_config_free(cfg);
+    return rc;
+}
+
+static int cmd_list(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_list)) return 0;
+    int rc = parse_options(argc, argv, usage_list, &o);
+    if (rc) return rc;
+    if (!o.config) return usage_error(usage_list, "list needs -c CONFIG%s", "");
+    gevinst_config *cfg = load_config(o.config);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    gevinst_diag diag = {0};
+    rc = gevinst_list(cfg, stdout, &diag) ? GEVINST_EXIT_USAGE : 0;
+    gevinst_diag_print(&diag, stderr);
+    gevinst_diag_free(&diag);
+    gevinst_config_free(cfg);
+    return rc;
+}
+
+static int run_config(gevinst_config *cfg, const char *format, const char *usage) {
+    gevinst_format fmt = GEVINST_FORMAT_TEXT;
+    if (format && gevinst_format_parse(format, &fmt) < 0)
+        return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
+    char *err = NULL;
+    long long id = 0;
+    int rc = gevinst_run(cfg, fmt, stdout, &id, &err);
+    if (err) {
+        fprintf(stderr, "gevinst: %s\n", err);
+        free(err);
+    } else if (rc == GEVINST_EXIT_FAILED) {
+        fprintf(stderr, "gevinst: run %lld: some indicators failed; see status 'error'\n", id);
+    }
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_run)) return 0;
+    int rc = parse_options(argc, argv, usage_run, &o);
+    if (rc) return rc;
+    if (!o.config) return usage_error(usage_run, "run needs -c CONFIG%s", "");
+    gevinst_config *cfg = load_config(o.config);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    rc = run_config(cfg, o.format, usage_run);
+    gevinst_config_free(cfg);
+    return rc;
+}
+
+static int cmd_demo(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_demo)) return 0;
+    int rc = parse_options(argc, argv, usage_demo, &o);
+    if (rc) return rc;
+    const char *dir = o.dir ? o.dir : "gevinst-demo";
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, "gevinst: %s: cannot create folder: %s\n", dir, strerror(errno));
+        return GEVINST_EXIT_USAGE;
+    }
+    const char *data = gevinst_data_dir();
+    char db[4096], path[4096];
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    /* the demo starts from scratch every time */
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s%s", db, suffix[i]);
+        unlink(path);
+    }
+    char *err = NULL;
+    if (gevinst_db_init(db, &err) != 0) goto fail;
+    for (int i = 0; gevinst_import_kinds[i]; i++) {
+        long rows;
+        snprintf(path, sizeof path, "%s/demo/%s.csv", data, gevinst_import_kinds[i]);
+        if ((rc = gevinst_import(db, gevinst_import_kinds[i], path, &rows, &err)) != 0) goto fail;
+        fprintf(stderr, "demo: imported %ld %s\n", rows, gevinst_import_kinds[i]);
+    }
+    snprintf(path, sizeof path, "%s/demo.cfg", data);
+    gevinst_config *cfg = load_config(path);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    gevinst_config_set_database(cfg, db);
+    fprintf(stderr, "demo: database %s, config %s (synthetic data)\n", db, path);
+    rc = run_config(cfg, o.format, usage_demo);
+    gevinst_config_free(cfg);
+    return rc;
+fail:
+    fprintf(stderr, "gevinst: demo: %s\n", err);
+    free(err);
+    return rc ? rc : GEVINST_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {{"init", cmd_init},   {"import", cmd_import}, {"check", cmd_check},
+                    {"list", cmd_list},   {"run", cmd_run},       {"demo", cmd_demo}};
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return GEVINST_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("gevinst %s (plugin ABI %d.%d)\n", gevinst_version(), GEVINST_ABI_MAJOR,
+               GEVINST_ABI_MINOR);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "gevinst: unknown command '%s'\n", argv[1]);
+    fputs(usage_main, stderr);
+    return GEVINST_EXIT_USAGE;
+}
