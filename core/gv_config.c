@@ -263,7 +263,8 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
             gvC_error(diag, cfg, e, "indicator has both '%s' and '%s'; give one", ind.how, name);
             bad = 1;
         } else {
-            ind.how = config_setting_name(e);
+            /* a literal: the setting's own name dies with libconfig's tree */
+            ind.how = name[0] == 'm' ? "module" : name[0] == 'p' ? "plugin" : "script";
             ind.ref = gvU_strdup(v);
         }
     }

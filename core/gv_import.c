@@ -119,7 +119,7 @@ typedef struct gvI_state {
     char *field[GVI_MAXCOLS];
     int nfield;
     int overflow; /* more fields than the header */
-    long row;     /* record number; the header is row 1 */
+    long row;     /* the record being read; the header is row 1 */
     char *err;
 } gvI_state;
 
@@ -138,8 +138,10 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     va_end(ap);
     if (pos >= 0)
         s->err = gvU_mprintf("%s:%ld:%d: %s", s->file, s->row, pos + 1, msg);
-    else
+    else if (pos == -1)
         s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
+    else
+        s->err = gvU_mprintf("%s: %s", s->file, msg);
     free(msg);
 }
 
@@ -360,7 +362,6 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
 static void gvI_on_row(int c, void *ud) {
     gvI_state *s = ud;
     (void)c;
-    s->row++;
     if (!s->err) {
         if (s->row == 1)
             gvI_header(s);
@@ -368,6 +369,7 @@ static void gvI_on_row(int c, void *ud) {
             gvI_row(s);
     }
     gvI_clear_fields(s);
+    s->row++;
 }
 
 int gevinst_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
@@ -375,6 +377,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     gvI_state s;
     memset(&s, 0, sizeof s);
     *err = NULL;
+    s.row = 1;
     s.t = gvI_find_table(kind);
     s.file = csv_path;
     if (!s.t) {
@@ -403,16 +406,20 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     size_t n;
     while (!s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
         if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, &s) != n && !s.err) {
-            s.row++;
-            gvI_fail(&s, -1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+            gvI_fail(&s, -1, "malformed CSV: %s",
+                     csv_error(&p) == CSV_EPARSE
+                         ? "a quote inside a field that is not quoted as a whole (write the field "
+                           "in quotes and its quotes doubled)"
+                         : csv_strerror(csv_error(&p)));
         }
     }
     if (!s.err && ferror(f)) gvI_fail(&s, -1, "read error");
     if (!s.err && csv_fini(&p, gvI_on_field, gvI_on_row, &s) != 0) {
-        s.row++;
-        gvI_fail(&s, -1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+        gvI_fail(&s, -1, "malformed CSV: %s",
+                 csv_error(&p) == CSV_EPARSE ? "unterminated quoted field"
+                                             : csv_strerror(csv_error(&p)));
     }
-    if (!s.err && s.row == 0) gvI_fail(&s, -1, "empty file; expected a header row");
+    if (!s.err && s.row == 1) gvI_fail(&s, -2, "empty file; expected a header row");
     gvI_clear_fields(&s);
     csv_free(&p);
     fclose(f);
@@ -429,7 +436,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         rc = GEVINST_EXIT_DATA;
     }
-    if (nrows) *nrows = s.row > 0 ? s.row - 1 : 0;
+    if (nrows) *nrows = s.row > 2 ? s.row - 2 : 0; /* records read, less the header */
     sqlite3_close(s.db);
     return rc;
 }

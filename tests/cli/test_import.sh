@@ -1,0 +1,62 @@
+# test_import.sh -- init and import through the command, and every bad
+# input rejected whole: FILE:ROW:COLUMN on stderr, exit 3, database unchanged.
+. "$(dirname "$0")/lib.sh"
+demo="$GEVINST_SOURCE/config/demo"
+
+run init cases.db
+expect_rc 0 "init"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "1" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
+expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
+    "8" "every table is STRICT"
+run init cases.db
+expect_rc 0 "init again is harmless"
+
+for kind in municipalities cases partners observations inputs; do
+    run import cases.db "$kind" "$demo/$kind.csv"
+    expect_rc 0 "import $kind"
+    rows=$(($(sqlite3 -csv :memory: ".import --csv $demo/$kind.csv t" "SELECT count(*) FROM t")))
+    expect_eq "$out" "$demo/$kind.csv: $rows $kind imported" "import $kind message"
+done
+expect_eq "$(sql cases.db 'SELECT name FROM municipalities WHERE code = 1804')" "Bodø" "Nordic letters"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "observations"
+expect_eq "$(sql cases.db "SELECT count(*) FROM inputs")" "126" "inputs"
+
+before=$(db_digest cases.db)
+reject() { # reject KIND CSV MESSAGE
+    printf '%s' "$2" > bad.csv
+    run import cases.db "$1" bad.csv
+    expect_rc 3 "import $1 [$2]"
+    expect_eq "$err" "gevinst: bad.csv:$3" "message for [$2]"
+    expect_eq "$(db_digest cases.db)" "$before" "database unchanged by [$2]"
+}
+reject observations 'case,metric,period,value
+no-bodo-nabolagshelse,participants,2020,1
+no-bodo-nabolagshelse,participants,2020,ten
+' "3:4: value 'ten' is not a number"
+reject observations 'case,metric,value
+no-bodo-nabolagshelse,participants,1
+' "1: missing required column 'period'"
+reject observations 'case,metric,period,value
+no-such-case,participants,2020,1
+' "2:1: unknown case 'no-such-case'"
+reject observations 'case,metric,period,value
+no-bodo-nabolagshelse,participants,2020-Q5,1
+' "2:3: period '2020-Q5' is not a period (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)"
+reject cases 'id,municipality,title
+ny-sak,0000,Ny sak
+' "2:2: unknown municipality '0000'"
+reject partners 'case,name,type
+no-bodo-nabolagshelse,Helselaget,club
+' "2:3: type 'club' is not one of: municipality, civil_society, social_enterprise, citizens, business, research"
+reject inputs 'case,partner,period,kind,amount
+no-bodo-nabolagshelse,Ingen,2018,cash,100
+' "2:2: unknown partner in this case 'Ingen'"
+
+run import cases.db gains bad.csv
+expect_rc 2 "unknown kind"
+run import missing.db cases "$demo/cases.csv"
+expect_rc 2 "missing database"
+expect_contains "$err" "missing.db: no such database; create it with 'gevinst init missing.db'" "missing database"
+[ -e missing.db ] && fail "import created missing.db"
+finish

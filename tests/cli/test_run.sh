@@ -1,0 +1,106 @@
+# test_run.sh -- the demo and runs through the command: exact values checked
+# against the sqlite3 shell's own arithmetic on the same data, formats,
+# stored provenance, and failures that stay with their indicator.
+. "$(dirname "$0")/lib.sh"
+
+run demo --dir demo --format csv
+expect_rc 0 "demo"
+expect_contains "$err" "demo: imported 464 observations" "demo imports"
+db=demo/demo.db
+printf '%s\n' "$out" > demo.csv
+
+# gevinst's numbers against SQL over the same observations: sums, means
+# and counts per case and year, and volunteer hours x 260
+expected=$(sql -csv "$db" "
+  WITH y(period) AS (VALUES ('2017'), ('2018'), ('2019')),
+  agg(indicator, metric, fn) AS (VALUES ('participants', 'participants', 'sum'),
+       ('into_work', 'in_work', 'sum'), ('wellbeing', 'wellbeing', 'mean'),
+       ('respondents', 'wellbeing', 'count'), ('social_assistance', 'social_assistance', 'sum'),
+       ('volunteer_value', 'volunteer_hours', 'wage'))
+  SELECT a.indicator, c.id, y.period,
+         CASE a.fn WHEN 'sum' THEN sum(o.value) WHEN 'mean' THEN avg(o.value)
+                   WHEN 'count' THEN count(o.value) ELSE sum(o.value) * 260 END
+  FROM agg a CROSS JOIN cases c CROSS JOIN y
+  LEFT JOIN observations o ON o.case_id = c.id AND o.metric = a.metric
+       AND substr(o.period, 1, 4) = y.period
+  GROUP BY a.indicator, c.id, y.period ORDER BY a.indicator, c.id, y.period")
+actual=$(sqlite3 -csv :memory: ".import --csv demo.csv r" \
+  "SELECT indicator, \"case\", period, CAST(value AS REAL) FROM r ORDER BY indicator, \"case\", period")
+# compare as numbers to 1e-12 relative, not as text
+printf '%s\n' "$expected" > expected.csv
+printf '%s\n' "$actual" > actual.csv
+mismatch=$(sqlite3 -csv :memory: \
+  "CREATE TABLE e(i, c, p, v REAL); CREATE TABLE a(i, c, p, v REAL);" \
+  ".import --csv expected.csv e" ".import --csv actual.csv a" \
+  "SELECT count(*) FROM e LEFT JOIN a USING (i, c, p) WHERE a.i IS NULL OR abs(e.v - a.v) > 1e-12 * abs(e.v)")
+expect_eq "$(wc -l < expected.csv)" "108" "6 indicators x 6 cases x 3 years"
+expect_eq "$mismatch" "0" "every demo value equals SQL's"
+
+# a few values by hand from config/demo/observations.csv
+expect_contains "$out" "participants,dk-kobenhavn-socialokonomi,2017,56,persons,ok" "participants DK 2017"
+expect_contains "$out" "respondents,dk-kobenhavn-socialokonomi,2019,8,persons,ok" "respondents DK 2019"
+expect_contains "$out" "wellbeing,dk-kobenhavn-socialokonomi,2018,3.4,score 1-5,ok" "wellbeing DK 2018"
+
+# provenance of what was stored
+expect_eq "$(sql "$db" 'SELECT count(*) FROM results WHERE run = 1')" "108" "stored results"
+expect_eq "$(sql "$db" "SELECT engine_version FROM runs WHERE id = 1")" "0.1.0" "engine version"
+expect_eq "$(sql "$db" "SELECT config_hash FROM runs WHERE id = 1")" \
+    "$(sha256sum "$GEVINST_SOURCE/config/demo.cfg" | cut -d' ' -f1)" "config hash"
+expect_eq "$(sql "$db" "SELECT DISTINCT module_hash FROM results WHERE indicator = 'volunteer_value'")" \
+    "$(sha256sum "$GEVINST_SOURCE/scripts/volunteer_value.lua" | cut -d' ' -f1)" "script hash"
+expect_eq "$(sql "$db" "SELECT DISTINCT module || ' ' || module_version || ' ' || module_kind FROM results WHERE indicator = 'wellbeing'")" \
+    "mean 1.0.0 c" "module and version"
+
+# a config of one's own on the demo database: json, and failures that fail alone
+cat > my.cfg <<'CFG'
+database = "demo/demo.db";
+periods = { from = "2018-Q1"; to = "2018-Q4"; };
+indicators = (
+  { id = "helpers"; module = "sum"; params = { metric = "volunteer_hours"; }; },
+  { id = "typo";    module = "sum"; params = { metric = "volunter_hours"; }; },
+  { id = "gone";    plugin = "plugins/gone.so"; }
+);
+CFG
+run run -c my.cfg --format json
+expect_rc 1 "run with failing indicators"
+expect_contains "$err" "some indicators failed" "run says so"
+printf '%s\n' "$out" > run.json
+expect_eq "$(sqlite3 :memory: "SELECT json_valid(readfile('run.json'))")" "1" "valid JSON"
+expect_eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('run.json'), '\$.results')")" "72" "3 x 6 x 4 results"
+expect_eq "$(sqlite3 :memory: "SELECT json_extract(value, '\$.value') FROM json_each(readfile('run.json'), '\$.results') WHERE json_extract(value, '\$.case') = 'no-bodo-nabolagshelse' AND json_extract(value, '\$.period') = '2018-Q3' AND json_extract(value, '\$.indicator') = 'helpers'")" \
+    "" "missing quarter is no data (null)"
+expect_eq "$(sqlite3 :memory: "SELECT json_extract(value, '\$.status') FROM json_each(readfile('run.json'), '\$.results') WHERE json_extract(value, '\$.case') = 'no-bodo-nabolagshelse' AND json_extract(value, '\$.period') = '2018-Q3' AND json_extract(value, '\$.indicator') = 'helpers'")" \
+    "no_data" "missing quarter status"
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 2 AND indicator = 'helpers' AND status = 'ok'")" "23" "helpers computed"
+expect_eq "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND indicator = 'typo'")" \
+    "unknown metric 'volunter_hours': no observation has it" "unknown metric"
+expect_contains "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND indicator = 'gone'")" \
+    "plugins/gone.so: cannot read plugin: No such file or directory" "missing plugin"
+
+# check and list
+run check -c my.cfg
+expect_rc 2 "check finds problems"
+expect_contains "$err" "indicator 'gone': plugins/gone.so: cannot read plugin" "check names the plugin"
+run list -c "$GEVINST_SOURCE/config/demo.cfg"
+expect_rc 0 "list"
+expect_contains "$out" "volunteer_value      Lua  NOK" "list shows kind and unit"
+expect_contains "$out" "$GEVINST_SOURCE/scripts/volunteer_value.lua" "list shows where from"
+
+# a config typo: file:line, exit 2, nothing stored
+cat > typo.cfg <<'CFG'
+database = "demo/demo.db";
+periods = ["2018"];
+indicators = (
+  { id = "x"; module = "sum"; parms = { metric = "in_work"; }; }
+);
+CFG
+before=$(db_digest "$db")
+run run -c typo.cfg
+expect_rc 2 "config typo"
+expect_eq "$err" "typo.cfg:4: unknown setting 'parms' in indicator (id, module, plugin, script, unit, description, params)" "config typo message"
+expect_eq "$(db_digest "$db")" "$before" "nothing stored"
+printf 'database = "demo/demo.db"\nperiods = [\n' > syntax.cfg
+run check -c syntax.cfg
+expect_rc 2 "syntax error"
+expect_contains "$err" "syntax.cfg:3: syntax error" "syntax error names the line"
+finish

@@ -1,0 +1,157 @@
+/*
+** test_import.c -- CSV import: RFC 4180 quoting, Nordic letters, and every
+** bad input rejected whole with FILE:ROW:COLUMN and the database unchanged.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gevinst/gevinst.h"
+#include "test_util.h"
+
+static int teardown(void **state) {
+    (void)state;
+    tu_cleanup();
+    return 0;
+}
+
+static void keeps_quoting_and_nordic_letters(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    char *err = NULL;
+    long rows = 0;
+    /* columns in another order; a BOM as Excel writes it; a quoted comma,
+       quote and line break */
+    const char *csv = tu_write("cases.csv",
+                               "\xEF\xBB\xBFtitle,id,municipality,description\n"
+                               "\"Tøyen, Æble & Ål\",c3,0301,\"Sa \"\"hei\"\"\nog ha det\"\n");
+    assert_int_equal(gevinst_import(db, "cases", csv, &rows, &err), 0);
+    assert_null(err);
+    assert_int_equal(rows, 1);
+    assert_string_equal(tu_sql(db, "SELECT title FROM cases WHERE id = 'c3'"), "Tøyen, Æble & Ål");
+    assert_string_equal(tu_sql(db, "SELECT description FROM cases WHERE id = 'c3'"),
+                        "Sa \"hei\"\nog ha det");
+    assert_string_equal(tu_sql(db, "SELECT start_date IS NULL FROM cases WHERE id = 'c3'"), "1");
+}
+
+static void stores_period_ranges_and_the_metric_catalogue(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    assert_string_equal(
+        tu_sql(db, "SELECT period_start || '/' || period_end FROM observations WHERE period = '2017-09-15'"),
+        "2017-09-15/2017-09-15");
+    assert_string_equal(
+        tu_sql(db, "SELECT period_start || '/' || period_end FROM observations WHERE period = '2017-Q2'"),
+        "2017-04-01/2017-06-30");
+    assert_string_equal(tu_sql(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM metrics ORDER BY name)"), "m,score");
+    assert_string_equal(tu_sql(db, "SELECT typeof(value) FROM observations LIMIT 1"), "real");
+}
+
+/* Import csv as kind into the fixture; expect exit 3 with message msg
+** (the file's path prefixed) and no change to the table. */
+static void expect_rejected(const char *kind, const char *csv, const char *msg) {
+    const char *db = tu_fixture_db();
+    char before[64], count_sql[128];
+    snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM %s", kind);
+    snprintf(before, sizeof before, "%s", tu_sql(db, count_sql));
+    const char *path = tu_write("bad.csv", csv);
+    char *err = NULL;
+    assert_int_equal(gevinst_import(db, kind, path, NULL, &err), GEVINST_EXIT_DATA);
+    assert_non_null(err);
+    char expected[1024];
+    snprintf(expected, sizeof expected, "%s:%s", path, msg);
+    assert_string_equal(err, expected);
+    free(err);
+    assert_string_equal(tu_sql(db, count_sql), before);
+}
+
+static void rejects_bad_files_whole(void **state) {
+    (void)state;
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\nc1,m,2017,12,5\n",
+                    "3: 5 fields, but the header has 4");
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\nc1,m,2017,\"12,5\"\n",
+                    "3:4: value '12,5' is not a number (use '.' as the decimal separator)");
+    expect_rejected("observations", "case,period,value\nc1,2017,1\n",
+                    "1: missing required column 'metric'");
+    expect_rejected("observations", "case,metric,period,value,colour\n",
+                    "1:5: unknown column 'colour' (observations has: case, metric, period, "
+                    "value, unit, subject, source, note)");
+    expect_rejected("observations", "case,metric,period,value,case\n",
+                    "1:5: column 'case' appears twice");
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\nc9,m,2017,1\n",
+                    "3:1: unknown case 'c9'");
+    expect_rejected("observations", "metric,case,period,value\nm,c1,2017-13,1\n",
+                    "2:3: period '2017-13' is not a period (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)");
+    expect_rejected("observations", "case,metric,period,value\nc1,,2017,1\n",
+                    "2:2: metric is empty; it is required");
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,inf\n",
+                    "2:4: value 'inf' is not a number");
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,\"1\n",
+                    "2: malformed CSV: unterminated quoted field");
+    expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\"2\n",
+                    "2: malformed CSV: a quote inside a field that is not quoted as a whole "
+                    "(write the field in quotes and its quotes doubled)");
+    expect_rejected("observations", "case,metric,period,value\nc1,m\xF8,2017,1\n",
+                    "2:2: field is not valid UTF-8 (byte 2); save the file as UTF-8");
+    expect_rejected("observations", "", " empty file; expected a header row");
+    expect_rejected("cases", "id,municipality,title\nc7,9999,X\n",
+                    "2:2: unknown municipality '9999'");
+    expect_rejected("cases", "id,municipality,title,start\nc7,0301,X,2017\n",
+                    "2:4: start '2017' is not a date (YYYY-MM-DD)");
+    expect_rejected("cases", "id,municipality,title\nc1,0301,Again\n",
+                    "2: duplicate case: it is already in the database (UNIQUE constraint "
+                    "failed: cases.id)");
+    expect_rejected("partners", "case,name,type\nc1,Lag,club\n",
+                    "2:3: type 'club' is not one of: municipality, civil_society, "
+                    "social_enterprise, citizens, business, research");
+    expect_rejected("inputs", "case,partner,period,kind,amount\nc1,Nobody,2017,cash,10\n",
+                    "2:2: unknown partner in this case 'Nobody'");
+    expect_rejected("inputs", "case,partner,period,kind,amount\nc2,Oslo kommune,2017,cash,10\n",
+                    "2:2: unknown partner in this case 'Oslo kommune'");
+    expect_rejected("inputs", "case,partner,period,kind,amount\nc1,Oslo kommune,2017,gift,10\n",
+                    "2:4: kind 'gift' is not one of: cash, in_kind, volunteer_hours");
+}
+
+static void a_bad_last_row_undoes_the_good_ones(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    const char *path = tu_write("late.csv", "case,metric,period,value\n"
+                                            "c2,new,2017,1\nc2,new,2018,2\nc2,new,2019,x\n");
+    char *err = NULL;
+    assert_int_equal(gevinst_import(db, "observations", path, NULL, &err), GEVINST_EXIT_DATA);
+    free(err);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "0");
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM metrics WHERE name = 'new'"), "0");
+}
+
+static void usage_errors(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    char *err = NULL;
+    assert_int_equal(gevinst_import(db, "gains", tu_write("x.csv", "a\n"), NULL, &err),
+                     GEVINST_EXIT_USAGE);
+    assert_string_equal(err, "unknown kind 'gains' (municipalities, cases, partners, "
+                             "observations, inputs)");
+    free(err);
+    err = NULL;
+    assert_int_equal(gevinst_import(tu_path("none.db"), "cases", tu_path("x.csv"), NULL, &err),
+                     GEVINST_EXIT_USAGE);
+    assert_non_null(strstr(err, "none.db: no such database; create it with 'gevinst init"));
+    free(err);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(keeps_quoting_and_nordic_letters, teardown),
+        cmocka_unit_test_teardown(stores_period_ranges_and_the_metric_catalogue, teardown),
+        cmocka_unit_test_teardown(rejects_bad_files_whole, teardown),
+        cmocka_unit_test_teardown(a_bad_last_row_undoes_the_good_ones, teardown),
+        cmocka_unit_test_teardown(usage_errors, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

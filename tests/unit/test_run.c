@@ -1,0 +1,111 @@
+/*
+** test_run.c -- a run: every indicator x case x period stored as one run
+** with its provenance; a failing indicator fails alone.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gevinst/gevinst.h"
+#include "test_util.h"
+
+static int teardown(void **state) {
+    (void)state;
+    tu_cleanup();
+    return 0;
+}
+
+static gevinst_config *load(const char *indicators) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "database = \"fixture.db\";\nperiods = [\"2017\", \"2018\"];\n"
+             "module_path = [\"%s\"];\nindicators = (\n%s\n);\n",
+             tu_env("GEVINST_TEST_PLUGINS"), indicators);
+    gevinst_diag diag = {0};
+    gevinst_config *cfg = gevinst_config_load(tu_write("run.cfg", text), &diag);
+    gevinst_diag_print(&diag, stderr);
+    assert_non_null(cfg);
+    return cfg;
+}
+
+static char *run(gevinst_config *cfg, gevinst_format fmt, int expect_rc) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    char *err = NULL;
+    long long id = 0;
+    int rc = gevinst_run(cfg, fmt, out, &id, &err);
+    fclose(out);
+    if (rc != expect_rc) fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
+    free(err);
+    return text;
+}
+
+static void stores_every_result_with_provenance(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    gevinst_config *cfg =
+        load("{ id = \"total\"; module = \"sum\"; unit = \"p\"; params = { metric = \"m\"; }; }");
+    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_OK);
+    assert_string_equal(text,
+                        "run,indicator,case,period,value,unit,status,error,module,module_version\n"
+                        "1,total,c1,2017,35,p,ok,,sum,1.0.0\n"
+                        "1,total,c1,2018,7,p,ok,,sum,1.0.0\n"
+                        "1,total,c2,2017,,p,no_data,,sum,1.0.0\n"
+                        "1,total,c2,2018,,p,no_data,,sum,1.0.0\n");
+    free(text);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE run = 1"), "4");
+    assert_string_equal(tu_sql(db, "SELECT length(module_hash) FROM results LIMIT 1"), "64");
+    assert_string_equal(tu_sql(db, "SELECT module_kind FROM results LIMIT 1"), "c");
+    assert_string_equal(tu_sql(db, "SELECT engine_version FROM runs WHERE id = 1"),
+                        gevinst_version());
+    assert_string_equal(tu_sql(db, "SELECT length(config_hash) FROM runs WHERE id = 1"), "64");
+    assert_string_equal(tu_sql(db, "SELECT finished >= started FROM runs WHERE id = 1"), "1");
+
+    /* the same data and config give the same numbers, as a new run */
+    text = run(cfg, GEVINST_FORMAT_JSON, GEVINST_EXIT_OK);
+    assert_non_null(strstr(text, "{\"run\": {\"id\": 2, "));
+    assert_non_null(strstr(text, "\"results\": [\n  {\"indicator\": \"total\", \"case\": \"c1\", "
+                                 "\"period\": \"2017\", \"value\": 35, \"unit\": \"p\", "
+                                 "\"status\": \"ok\", \"error\": null, \"module\": \"sum\", "
+                                 "\"module_version\": \"1.0.0\"}"));
+    assert_non_null(strstr(text, "\"value\": null, \"unit\": \"p\", \"status\": \"no_data\""));
+    free(text);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM (SELECT value FROM results WHERE run = 1"
+                                   " EXCEPT SELECT value FROM results WHERE run = 2)"),
+                        "0");
+    gevinst_config_free(cfg);
+}
+
+static void a_failing_indicator_fails_alone(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    gevinst_config *cfg =
+        load("{ id = \"broken\"; module = \"null_init\"; },\n"
+             "{ id = \"typo\"; module = \"sum\"; params = { metric = \"nosuch\"; }; },\n"
+             "{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }");
+    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_FAILED);
+    free(text);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE status = 'error'"), "8");
+    assert_string_equal(tu_sql(db, "SELECT value FROM results WHERE indicator = 'good' AND "
+                                   "case_id = 'c1' AND period = '2017'"),
+                        "35.0");
+    assert_non_null(strstr(tu_sql(db, "SELECT error FROM results WHERE indicator = 'broken'"),
+                           "null_init.so: gevinst_module_init() returned NULL"));
+    assert_string_equal(tu_sql(db, "SELECT error FROM results WHERE indicator = 'typo'"),
+                        "unknown metric 'nosuch': no observation has it");
+    gevinst_config_free(cfg);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(stores_every_result_with_provenance, teardown),
+        cmocka_unit_test_teardown(a_failing_indicator_fails_alone, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

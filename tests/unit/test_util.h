@@ -1,0 +1,23 @@
+/*
+** test_util.h -- fixtures shared by the unit tests.
+*/
+#ifndef TEST_UTIL_H
+#define TEST_UTIL_H
+
+/* A fresh temporary folder for one test, removed by tu_cleanup(). */
+const char *tu_tmpdir(void);
+void tu_cleanup(void);
+/* Path in the temporary folder (static buffer, rotated 8 ways). */
+const char *tu_path(const char *name);
+/* Write text to a file in the temporary folder; returns its path. */
+const char *tu_write(const char *name, const char *text);
+/* A database with the schema and a small fixed data set:
+** municipality 0301 Oslo (NO), cases c1 and c2, observations of metric
+** m in c1: 2017-Q1 = 10, 2017-Q2 = 20, 2017-09-15 = 5, 2018 = 7. */
+const char *tu_fixture_db(void);
+/* Result of a single-value SQL query on db, as text (static buffer). */
+const char *tu_sql(const char *db, const char *sql);
+/* Environment variable, or fail the test. */
+const char *tu_env(const char *name);
+
+#endif
