@@ -76,19 +76,30 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
 
 int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag) {
     gvR_indicator *r = gvR_prepare(cfg, diag);
-    int failed = 0;
-    fprintf(out, "%-20s %-4s %-10s %-40s %s\n", "id", "kind", "unit", "description", "from");
+    int failed = 0, wid = 2, wunit = 4, wdesc = 11;
+    const char **desc = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *desc);
     for (int i = 0; i < cfg->nindicators; i++) {
         const gv_indicator *ind = r[i].ind;
-        const char *desc = ind->description ? ind->description
-                           : r[i].m && r[i].m->description ? r[i].m->description
-                                                           : "";
         const char *unit = gvR_unit(&r[i]);
-        fprintf(out, "%-20s %-4s %-10s %-40s %s\n", ind->id, ind->kind == GV_KIND_C ? "C" : "Lua",
-                unit ? unit : "-", r[i].error ? "(cannot be loaded)" : desc,
+        desc[i] = r[i].error                                ? "(cannot be loaded)"
+                  : ind->description                        ? ind->description
+                  : r[i].m && r[i].m->description           ? r[i].m->description
+                                                            : "";
+        if ((int)strlen(ind->id) > wid) wid = (int)strlen(ind->id);
+        if (unit && (int)strlen(unit) > wunit) wunit = (int)strlen(unit);
+        if ((int)strlen(desc[i]) > wdesc) wdesc = (int)strlen(desc[i]);
+    }
+    fprintf(out, "%-*s  %-4s  %-*s  %-*s  %s\n", wid, "id", "kind", wunit, "unit", wdesc,
+            "description", "from");
+    for (int i = 0; i < cfg->nindicators; i++) {
+        const gv_indicator *ind = r[i].ind;
+        const char *unit = gvR_unit(&r[i]);
+        fprintf(out, "%-*s  %-4s  %-*s  %-*s  %s\n", wid, ind->id,
+                ind->kind == GV_KIND_C ? "C" : "Lua", wunit, unit ? unit : "-", wdesc, desc[i],
                 ind->path ? ind->path : ind->ref);
         failed += r[i].error != NULL;
     }
+    free(desc);
     gvR_release(r, cfg->nindicators);
     return failed;
 }

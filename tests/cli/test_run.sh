@@ -83,7 +83,7 @@ expect_rc 2 "check finds problems"
 expect_contains "$err" "indicator 'gone': plugins/gone.so: cannot read plugin" "check names the plugin"
 run list -c "$GEVINST_SOURCE/config/demo.cfg"
 expect_rc 0 "list"
-expect_contains "$out" "volunteer_value      Lua  NOK" "list shows kind and unit"
+expect_contains "$out" "volunteer_value    Lua   NOK " "list shows kind and unit"
 expect_contains "$out" "$GEVINST_SOURCE/scripts/volunteer_value.lua" "list shows where from"
 
 # a config typo: file:line, exit 2, nothing stored
