@@ -152,6 +152,39 @@ static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_
     }
 }
 
+/* ----------------------------------------------------------------- limits */
+
+/* `limits = { memory_mb = 64; instructions = 100000000; time_ms = 5000; };`
+** at the top (for every indicator) or in one indicator (for it alone). */
+static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits *limits,
+                       gevinst_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "limits must be a group { memory_mb = ...; instructions = ...; "
+                                "time_ms = ...; }");
+        return;
+    }
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
+                                                               : (double)config_setting_get_int64(e);
+        int known = strcmp(name, "memory_mb") == 0 || strcmp(name, "instructions") == 0 ||
+                    strcmp(name, "time_ms") == 0;
+        if (!known) {
+            gvC_error(diag, cfg, e, "unknown setting 'limits.%s' (memory_mb, instructions, time_ms)",
+                      name);
+        } else if (!gvC_is_number(e) || !(v > 0) || v > 1e15) {
+            gvC_error(diag, cfg, e, "limits.%s must be a number above 0", name);
+        } else if (name[0] == 'm') {
+            limits->memory_mb = v;
+        } else if (name[0] == 'i') {
+            limits->instructions = (long)v;
+        } else {
+            limits->time_ms = (long)v;
+        }
+    }
+}
+
 /* ------------------------------------------------------------- indicators */
 
 char *gvC_module_path_text(const gevinst_config *cfg) {
@@ -161,11 +194,14 @@ char *gvC_module_path_text(const gevinst_config *cfg) {
     return gvU_buf_take(&b);
 }
 
-/* `module = NAME`: NAME.so or NAME.lua in the module path, first found. */
-static char *gvC_find_module(const gevinst_config *cfg, const char *name, gv_module_kind *kind) {
+/* `module = NAME`: NAME.so or NAME.lua in the module path, first found;
+** `lang` ("c", "lua" or NULL for either) picks one kind. */
+static char *gvC_find_module(const gevinst_config *cfg, const char *name, const char *lang,
+                             gv_module_kind *kind) {
     static const char *const ext[] = {".so", ".lua"};
     for (int i = 0; i < cfg->nmodule_path; i++)
         for (int k = 0; k < 2; k++) {
+            if (lang && (k == 0) != (strcmp(lang, "c") == 0)) continue;
             char *path = gvU_mprintf("%s/%s%s", cfg->module_path[i], name, ext[k]);
             if (gvU_file_exists(path)) {
                 *kind = k == 0 ? GV_KIND_C : GV_KIND_LUA;
@@ -226,7 +262,10 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
     memset(&ind, 0, sizeof ind);
     ind.file = gvC_file(s, cfg);
     ind.line = config_setting_source_line(s);
-    int bad = 0;
+    ind.limits = cfg->limits;
+    ind.isolate = 1;
+    const char *lang = NULL;
+    int bad = 0, before = diag->n;
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
@@ -235,11 +274,23 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
             gvC_params(cfg, &ind, e, diag);
             continue;
         }
+        if (strcmp(name, "limits") == 0) {
+            gvC_limits(cfg, e, &ind.limits, diag);
+            continue;
+        }
+        if (strcmp(name, "isolate") == 0) {
+            if (config_setting_type(e) != CONFIG_TYPE_BOOL)
+                gvC_error(diag, cfg, e, "'isolate' must be true or false");
+            else
+                ind.isolate = config_setting_get_bool(e);
+            continue;
+        }
         if (strcmp(name, "id") && strcmp(name, "module") && strcmp(name, "plugin") &&
-            strcmp(name, "script") && strcmp(name, "unit") && strcmp(name, "description")) {
+            strcmp(name, "script") && strcmp(name, "unit") && strcmp(name, "description") &&
+            strcmp(name, "lang")) {
             gvC_error(diag, cfg, e,
-                      "unknown setting '%s' in indicator (id, module, plugin, script, unit, "
-                      "description, params)",
+                      "unknown setting '%s' in indicator (id, module, lang, plugin, script, "
+                      "unit, description, params, limits, isolate)",
                       name);
             bad = 1;
             continue;
@@ -259,6 +310,12 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
             ind.unit = gvU_strdup(v);
         } else if (strcmp(name, "description") == 0) {
             ind.description = gvU_strdup(v);
+        } else if (strcmp(name, "lang") == 0) {
+            if (strcmp(v, "c") && strcmp(v, "lua")) {
+                gvC_error(diag, cfg, e, "lang must be \"c\" or \"lua\", not '%s'", v);
+                bad = 1;
+            }
+            lang = strcmp(v, "c") == 0 ? "c" : "lua";
         } else if (ind.how) {
             gvC_error(diag, cfg, e, "indicator has both '%s' and '%s'; give one", ind.how, name);
             bad = 1;
@@ -282,8 +339,13 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
                       cfg->indicators[i].line);
             bad = 1;
         }
+    if (lang && ind.how && strcmp(ind.how, "module") != 0) {
+        gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's", ind.how);
+        bad = 1;
+    }
+    if (diag->n > before) bad = 1;
     if (ind.how && strcmp(ind.how, "module") == 0) {
-        ind.path = gvC_find_module(cfg, ind.ref, &ind.kind);
+        ind.path = gvC_find_module(cfg, ind.ref, lang, &ind.kind);
     } else if (ind.how) {
         ind.path = gvU_path_join(cfg->dir, ind.ref);
         ind.kind = strcmp(ind.how, "plugin") == 0 ? GV_KIND_C : GV_KIND_LUA;
@@ -314,6 +376,7 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     memset(cfg, 0, sizeof *cfg);
     cfg->file = gvU_strdup(path);
     cfg->dir = gvU_dirname(path);
+    cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
     config_set_include_dir(&lc, cfg->dir);
     if (gvU_sha256_file(path, cfg->hash) < 0) {
         gevinst_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
@@ -348,6 +411,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
             }
         } else if (strcmp(name, "periods") == 0) {
             gvC_periods(cfg, e, diag);
+        } else if (strcmp(name, "limits") == 0) {
+            gvC_limits(cfg, e, &cfg->limits, diag);
         } else if (strcmp(name, "indicators") == 0) {
             if (!config_setting_is_list(e) && !config_setting_is_array(e))
                 gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
@@ -355,7 +420,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
                 indicators = e;
         } else {
             gvC_error(diag, cfg, e,
-                      "unknown setting '%s' (database, module_path, periods, indicators)", name);
+                      "unknown setting '%s' (database, module_path, periods, limits, indicators)",
+                      name);
         }
     }
     /* the bundled modules come after the operator's folders */
@@ -398,7 +464,11 @@ void gevinst_config_free(gevinst_config *cfg) {
 }
 
 void gvC_free_params(gv_param_value *p, int n) {
-    for (int i = 0; i < n; i++) free(p[i].name), free(p[i].string);
+    for (int i = 0; i < n; i++) {
+        free(p[i].name), free(p[i].string), free(p[i].help);
+        for (char **c = p[i].choices; c && *c; c++) free(*c);
+        free(p[i].choices);
+    }
     free(p);
 }
 

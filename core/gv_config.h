@@ -18,7 +18,18 @@ typedef struct gv_param_value {
     char *string;
     const char *file; /* where it was written (config), else NULL */
     int line;
+    char *help;     /* a module's description of it */
+    char **choices; /* a module's allowed strings, NULL-terminated; NULL: any */
 } gv_param_value;
+
+/* What a module may use per evaluation (a value for one case and period). */
+typedef struct gv_limits {
+    double memory_mb;  /* Lua heap */
+    long instructions; /* Lua VM instructions */
+    long time_ms;      /* wall clock, including time in C and in SQLite */
+} gv_limits;
+
+#define GV_DEFAULT_LIMITS {64, 100000000L, 5000}
 
 typedef struct gv_indicator {
     char *id;
@@ -32,6 +43,8 @@ typedef struct gv_indicator {
     char *description; /* override, or NULL */
     gv_param_value *params;
     int nparams;
+    gv_limits limits; /* the config's, overridden per indicator */
+    int isolate;      /* evaluate in a child process (the default) */
 } gv_indicator;
 
 struct gevinst_config {
@@ -43,6 +56,7 @@ struct gevinst_config {
     int nmodule_path;
     gv_period *periods;
     int nperiods;
+    gv_limits limits;
     gv_indicator *indicators;
     int nindicators;
     char **included; /* files read through @include */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gv_db.h"
 #include "gv_util.h"
@@ -19,29 +20,73 @@ const char *const gvM_case_field_names[GV_CASE_NFIELDS] = {
 
 /* ------------------------------------------------------------ data source */
 
+double gvM_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite calls this every few thousand steps: past the deadline, stop. */
+static int gvM_progress(void *ud) {
+    const gv_source *src = ud;
+    return src->deadline > 0 && gvM_clock() > src->deadline;
+}
+
 int gvM_source_open(gv_source *src, const char *db_path, char **err) {
     memset(src, 0, sizeof *src);
     if (gvD_open_readonly(db_path, &src->db, err) < 0) return -1;
     /* the authorizer lets these through: they only read */
-    if (sqlite3_prepare_v3(src->db,
-                           "SELECT total(value), count(value) FROM observations"
-                           " WHERE case_id = ?1 AND metric = ?2"
-                           " AND period_start >= ?3 AND period_end <= ?4",
-                           -1, SQLITE_PREPARE_PERSISTENT, &src->aggregate, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(src->db, "SELECT 1 FROM metrics WHERE name = ?1", -1,
-                           SQLITE_PREPARE_PERSISTENT, &src->metric_known, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(src->db, "database");
-        gvM_source_close(src);
-        return -1;
-    }
+    static const char *const sql[] = {
+        "SELECT total(value), count(value), min(value), max(value) FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4",
+        "SELECT value FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4"
+        " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1",
+        "SELECT 1 FROM metrics WHERE name = ?1",
+        "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
+        " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
+    };
+    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->cases};
+    for (int i = 0; i < 4; i++)
+        if (sqlite3_prepare_v3(src->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i], NULL) !=
+            SQLITE_OK) {
+            *err = gvD_errmsg(src->db, "database");
+            gvM_source_close(src);
+            return -1;
+        }
+    sqlite3_progress_handler(src->db, 1000, gvM_progress, src);
     return 0;
 }
 
 void gvM_source_close(gv_source *src) {
     sqlite3_finalize(src->aggregate);
+    sqlite3_finalize(src->last);
     sqlite3_finalize(src->metric_known);
+    sqlite3_finalize(src->cases);
     sqlite3_close(src->db);
     memset(src, 0, sizeof *src);
+}
+
+int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params,
+             int nparams, gvM_each_fn fn, void *ud, char **err) {
+    sqlite3_stmt *cs = src->cases;
+    int rc, stop = 0;
+    sqlite3_reset(cs);
+    while (!stop && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
+        const char *fields[GV_CASE_NFIELDS];
+        for (int i = 0; i < GV_CASE_NFIELDS; i++)
+            fields[i] = (const char *)sqlite3_column_text(cs, i);
+        for (int p = 0; p < cfg->nperiods && !stop; p++) {
+            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams};
+            stop = fn(ud, &ctx);
+        }
+    }
+    sqlite3_reset(cs);
+    if (!stop && rc != SQLITE_DONE) {
+        *err = gvD_errmsg(src->db, "cannot read cases");
+        return -1;
+    }
+    return stop;
 }
 
 /* ---------------------------------------------------------- host functions */
@@ -82,36 +127,60 @@ static const char *gvM_param_string(gevinst_ctx *ctx, const char *name) {
     return p && p->type == GEVINST_PARAM_STRING ? p->string : NULL;
 }
 
-enum { GVM_SUM, GVM_COUNT, GVM_MEAN };
-
-/* Sum, count or mean of the case's observations of metric in the period. */
-static int gvM_aggregate(gevinst_ctx *ctx, int what, const char *metric, double *out,
-                         char **errmsg) {
+/* Aggregate fn of the case's observations of metric within period (NULL:
+** the evaluated one). */
+static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
+                         const char *period, double *out, char **errmsg) {
+    static const char *const fns[] = {"sum", "count", "mean", "min", "max", "last", NULL};
     gv_source *src = ctx->src;
+    gv_period other;
+    const gv_period *p = ctx->period;
+    int f = 0;
+    while (fn && fns[f] && strcmp(fns[f], fn) != 0) f++;
+    if (!fn || !fns[f]) {
+        *errmsg = gvU_mprintf("unknown aggregate '%s' (sum, count, mean, min, max, last)",
+                              fn ? fn : "(null)");
+        return GEVINST_ERROR;
+    }
     if (!metric) {
         *errmsg = gvU_strdup("no metric given");
         return GEVINST_ERROR;
     }
-    sqlite3_stmt *st = src->aggregate;
+    if (period) {
+        if (gvP_parse(period, &other) < 0) {
+            *errmsg = gvU_mprintf("'%s' is not a period (%s)", period, GV_PERIOD_FORMS);
+            return GEVINST_ERROR;
+        }
+        p = &other;
+    }
+    sqlite3_stmt *st = fns[f][0] == 'l' ? src->last : src->aggregate;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ctx->period->start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ctx->period->end, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && !(rc == SQLITE_DONE && st == src->last)) {
         *errmsg = gvD_errmsg(src->db, "database");
         sqlite3_reset(st);
         return GEVINST_ERROR;
     }
-    double total = sqlite3_column_double(st, 0);
-    sqlite3_int64 n = sqlite3_column_int64(st, 1);
+    int none = rc == SQLITE_DONE || (st == src->aggregate && sqlite3_column_int64(st, 1) == 0);
+    switch (f) {
+    case 0: *out = sqlite3_column_double(st, 0); break;
+    case 1: *out = (double)sqlite3_column_int64(st, 1); break;
+    case 2: *out = none ? 0 : sqlite3_column_double(st, 0) / (double)sqlite3_column_int64(st, 1); break;
+    case 3: *out = sqlite3_column_double(st, 2); break;
+    case 4: *out = sqlite3_column_double(st, 3); break;
+    default: *out = none ? 0 : sqlite3_column_double(st, 0); break;
+    }
     sqlite3_reset(st);
-    if (n == 0) {
+    if (none) {
         /* no data, unless the metric exists nowhere: then it is a typo */
         sqlite3_stmt *k = src->metric_known;
         sqlite3_reset(k);
         sqlite3_bind_text(k, 1, metric, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(k);
+        rc = sqlite3_step(k);
         sqlite3_reset(k);
         if (rc == SQLITE_DONE) {
             *errmsg = gvU_mprintf("unknown metric '%s': no observation has it", metric);
@@ -121,22 +190,25 @@ static int gvM_aggregate(gevinst_ctx *ctx, int what, const char *metric, double 
             *errmsg = gvD_errmsg(src->db, "database");
             return GEVINST_ERROR;
         }
-        if (what != GVM_COUNT) return GEVINST_NODATA;
+        if (f != 1) return GEVINST_NODATA;
     }
-    *out = what == GVM_SUM ? total : what == GVM_COUNT ? (double)n : total / (double)n;
     return GEVINST_OK;
 }
 
 static int gvM_sum(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
-    return gvM_aggregate(ctx, GVM_SUM, metric, out, errmsg);
+    return gvM_aggregate(ctx, "sum", metric, NULL, out, errmsg);
 }
 
 static int gvM_count(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
-    return gvM_aggregate(ctx, GVM_COUNT, metric, out, errmsg);
+    return gvM_aggregate(ctx, "count", metric, NULL, out, errmsg);
 }
 
 static int gvM_mean(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
-    return gvM_aggregate(ctx, GVM_MEAN, metric, out, errmsg);
+    return gvM_aggregate(ctx, "mean", metric, NULL, out, errmsg);
+}
+
+static int gvM_period_days(gevinst_ctx *ctx) {
+    return gvP_days(ctx->period);
 }
 
 static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *const *params,
@@ -178,7 +250,8 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
     }
     int result = GEVINST_OK;
     if (rc != SQLITE_DONE) {
-        *errmsg = gvU_mprintf("query failed: %s", sqlite3_errmsg(db));
+        *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("query stopped: time limit reached")
+                                         : gvU_mprintf("query failed: %s", sqlite3_errmsg(db));
         result = GEVINST_ERROR;
     }
     free(names);
@@ -193,9 +266,20 @@ const gevinst_host gvM_host = {
     gvM_param_number, gvM_param_string,
     gvM_sum, gvM_count, gvM_mean, gvM_query,
     gvU_mprintf,
+    gvM_aggregate, gvM_period_days,
 };
 
 /* -------------------------------------------------------------- C plugins */
+
+char **gvM_copy_choices(const char *const *choices) {
+    if (!choices) return NULL;
+    int n = 0;
+    while (choices[n]) n++;
+    char **c = gvU_malloc((size_t)(n + 1) * sizeof *c);
+    for (int i = 0; i < n; i++) c[i] = gvU_strdup(choices[i]);
+    c[n] = NULL;
+    return c;
+}
 
 /* Copy a plugin's strings: the descriptor dies with dlclose. */
 static int gvM_load_c(gv_module *m, char **err) {
@@ -248,6 +332,8 @@ static int gvM_load_c(gv_module *m, char **err) {
         v->type = p->type;
         v->number = p->number;
         v->string = gvU_strdup(p->string);
+        v->help = gvU_strdup(p->help);
+        v->choices = gvM_copy_choices((const char *const *)p->choices);
     }
     return 0;
 fail:
@@ -257,26 +343,49 @@ fail:
 
 /* ------------------------------------------------------------------ all */
 
-int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out, char **err) {
-    *out = NULL;
+/* A module with its file's identity, nothing loaded yet. */
+static gv_module *gvM_new(const gv_indicator *ind, const gevinst_config *cfg, char **err) {
     if (!ind->path) {
         char *dirs = gvC_module_path_text(cfg);
         *err = gvU_mprintf("%s:%d: module '%s' not found (looked for %s.so and %s.lua in: %s)",
                            ind->file, ind->line, ind->ref, ind->ref, ind->ref, dirs);
         free(dirs);
-        return -1;
+        return NULL;
     }
     gv_module *m = gvU_malloc(sizeof *m);
     memset(m, 0, sizeof *m);
     m->kind = ind->kind;
     m->path = gvU_strdup(ind->path);
+    m->limits = ind->limits;
     if (gvU_sha256_file(m->path, m->hash) < 0) {
         *err = gvU_mprintf("%s: cannot read %s: %s", m->path,
                            m->kind == GV_KIND_C ? "plugin" : "script", strerror(errno));
         gvM_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out,
+                  char **err) {
+    gv_module *m = gvM_new(ind, cfg, err);
+    *out = NULL;
+    if (!m) return -1;
+    if ((m->kind == GV_KIND_C ? gvM_load_c(m, err) : gvL_load(m, err)) < 0) {
+        gvM_free(m);
         return -1;
     }
-    if ((m->kind == GV_KIND_C ? gvM_load_c(m, err) : gvL_load(m, err)) < 0) {
+    *out = m;
+    return 0;
+}
+
+int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
+             gv_module **out, char **err) {
+    if (!ind->isolate) return gvM_load_here(ind, cfg, out, err);
+    gv_module *m = gvM_new(ind, cfg, err);
+    *out = NULL;
+    if (!m) return -1;
+    if (gvX_start(m, ind, cfg, mode, err) < 0) {
         gvM_free(m);
         return -1;
     }
@@ -286,11 +395,18 @@ int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out
 
 void gvM_free(gv_module *m) {
     if (!m) return;
+    if (m->child) gvX_stop(m);
     if (m->lua) gvL_free(m);
     if (m->dl) dlclose(m->dl);
     gvC_free_params(m->defaults, m->ndefaults);
     free(m->path), free(m->name), free(m->version), free(m->unit), free(m->description);
     free(m);
+}
+
+static int gvM_is_choice(char **choices, const char *s) {
+    for (; *choices; choices++)
+        if (strcmp(*choices, s) == 0) return 1;
+    return 0;
 }
 
 int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged,
@@ -301,6 +417,8 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
         out[i] = m->defaults[i];
         out[i].name = gvU_strdup(m->defaults[i].name);
         out[i].string = gvU_strdup(m->defaults[i].string);
+        out[i].help = gvU_strdup(m->defaults[i].help);
+        out[i].choices = gvM_copy_choices((const char *const *)m->defaults[i].choices);
     }
     for (int k = 0; k < ind->nparams; k++) {
         const gv_param_value *given = &ind->params[k];
@@ -318,14 +436,25 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
             gevinst_diag_add(diag, "%s:%d: indicator '%s': param '%s' must be a %s", given->file,
                              given->line, ind->id, given->name,
                              out[i].type == GEVINST_PARAM_NUMBER ? "number" : "string");
+        } else if (given->type == GEVINST_PARAM_STRING && out[i].choices &&
+                   !gvM_is_choice(out[i].choices, given->string)) {
+            gvU_buf allowed = {0};
+            for (char **c = out[i].choices; *c; c++)
+                gvU_buf_printf(&allowed, "%s%s", c == out[i].choices ? "" : ", ", *c);
+            gevinst_diag_add(diag, "%s:%d: indicator '%s': param '%s' is '%s'; it must be one of: %s",
+                             given->file, given->line, ind->id, given->name, given->string,
+                             allowed.s);
+            free(allowed.s);
         } else {
             free(out[i].string);
             out[i].number = given->number;
             out[i].string = gvU_strdup(given->string);
         }
     }
+    /* a required param has no default: a NULL string or a NaN number */
     for (int i = 0; i < m->ndefaults; i++)
-        if (out[i].type == GEVINST_PARAM_STRING && !out[i].string)
+        if ((out[i].type == GEVINST_PARAM_STRING && !out[i].string) ||
+            (out[i].type == GEVINST_PARAM_NUMBER && isnan(out[i].number)))
             gevinst_diag_add(diag, "%s:%d: indicator '%s': module '%s' needs param '%s'",
                              ind->file, ind->line, ind->id, m->name, out[i].name);
     *merged = out;
@@ -336,8 +465,15 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     int rc;
     *err = NULL;
-    if (m->kind == GV_KIND_LUA) return gvL_evaluate(m, ctx, value, err);
+    if (m->child) return gvX_evaluate(m, ctx, value, err);
+    ctx->src->deadline = gvM_clock() + (double)m->limits.time_ms / 1000;
+    if (m->kind == GV_KIND_LUA) {
+        rc = gvL_evaluate(m, ctx, value, err);
+        ctx->src->deadline = 0;
+        return rc;
+    }
     rc = m->c->evaluate(ctx, value, err);
+    ctx->src->deadline = 0;
     if (rc == GEVINST_OK && !isfinite(*value)) {
         *err = gvU_mprintf("%s returned %g; a value must be a finite number", m->name, *value);
         return GEVINST_ERROR;

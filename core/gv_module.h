@@ -13,12 +13,18 @@
 /* The read-only view of the database that modules see. */
 typedef struct gv_source {
     sqlite3 *db;
-    sqlite3_stmt *aggregate; /* sum, count, mean of one case, metric, period */
+    sqlite3_stmt *aggregate; /* total, count, min, max of one case, metric, period */
+    sqlite3_stmt *last;      /* the latest observation */
     sqlite3_stmt *metric_known;
+    sqlite3_stmt *cases;     /* every case with its fields, by id */
+    double deadline;         /* gvM_clock() past which SQLite is interrupted */
 } gv_source;
 
 int gvM_source_open(gv_source *src, const char *db_path, char **err);
 void gvM_source_close(gv_source *src);
+
+/* Seconds on a monotonic clock. */
+double gvM_clock(void);
 
 /* Fields of a case, in the order of gvM_case_field_names. */
 #define GV_CASE_NFIELDS 7
@@ -37,6 +43,8 @@ extern const gevinst_host gvM_host;
 
 typedef struct gv_lua_module gv_lua_module;
 
+typedef struct gv_child gv_child;
+
 /* A loaded module. */
 typedef struct gv_module {
     gv_module_kind kind;
@@ -45,14 +53,34 @@ typedef struct gv_module {
     char *name, *version, *unit, *description;
     gv_param_value *defaults; /* declared params with their defaults */
     int ndefaults;
-    void *dl; /* C */
+    gv_limits limits;
+    void *dl; /* C, in this process */
     const gevinst_module *c;
-    gv_lua_module *lua; /* Lua */
+    gv_lua_module *lua; /* Lua, in this process */
+    gv_child *child;    /* either kind, in a child process */
 } gv_module;
 
-/* Load the module an indicator names; on failure *err says why. */
-int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out, char **err);
+/* How far gvM_load goes with an isolated module. */
+typedef enum {
+    GV_LOAD_PROBE, /* load it in a child to learn what it is, then stop */
+    GV_LOAD_RUN    /* ... and go on to evaluate every case and period */
+} gv_load_mode;
+
+/* Load the module an indicator names; on failure *err says why.  An
+** isolated module is loaded in a child process (gv_isolate.c). */
+int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
+             gv_module **out, char **err);
 void gvM_free(gv_module *m);
+
+/* Load in this process, whatever the indicator says (the child's side). */
+int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out,
+                  char **err);
+
+/* Call fn for every case (by id) and every period of the config, with a
+** context on src; stops at the first non-zero return. */
+typedef int (*gvM_each_fn)(void *ud, gevinst_ctx *ctx);
+int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params,
+             int nparams, gvM_each_fn fn, void *ud, char **err);
 
 /* Merge the module's defaults with the indicator's params: an unknown
 ** param, a wrong type or a missing required one is reported (file:line)
@@ -60,8 +88,17 @@ void gvM_free(gv_module *m);
 int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged,
                     int *n, gevinst_diag *diag);
 
+/* A copy of a NULL-terminated list of strings (NULL stays NULL). */
+char **gvM_copy_choices(const char *const *choices);
+
 /* One value: GEVINST_OK, GEVINST_NODATA or GEVINST_ERROR with *err. */
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
+
+/* Child processes (gv_isolate.c) */
+int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
+              gv_load_mode mode, char **err);
+int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
+void gvX_stop(gv_module *m);
 
 /* Lua scripts (gv_lua.c) */
 int gvL_load(gv_module *m, char **err);

@@ -26,12 +26,12 @@ typedef struct gvR_indicator {
 
 /* Load every module and bind its params; problems go to diag and to each
 ** indicator's error. */
-static gvR_indicator *gvR_prepare(gevinst_config *cfg, gevinst_diag *diag) {
+static gvR_indicator *gvR_prepare(gevinst_config *cfg, gv_load_mode mode, gevinst_diag *diag) {
     gvR_indicator *r = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *r);
     memset(r, 0, (size_t)(cfg->nindicators + 1) * sizeof *r);
     for (int i = 0; i < cfg->nindicators; i++) {
         r[i].ind = &cfg->indicators[i];
-        if (gvM_load(r[i].ind, cfg, &r[i].m, &r[i].error) < 0) {
+        if (gvM_load(r[i].ind, cfg, mode, &r[i].m, &r[i].error) < 0) {
             gevinst_diag_add(diag, "indicator '%s': %s", r[i].ind->id, r[i].error);
             continue;
         }
@@ -64,7 +64,7 @@ static const char *gvR_unit(const gvR_indicator *r) {
 }
 
 int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
-    gvR_indicator *r = gvR_prepare(cfg, diag);
+    gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0;
     for (int i = 0; i < cfg->nindicators; i++) failed += r[i].error != NULL;
     gvR_release(r, cfg->nindicators);
@@ -75,7 +75,7 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
 }
 
 int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag) {
-    gvR_indicator *r = gvR_prepare(cfg, diag);
+    gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0, wid = 2, wunit = 4, wdesc = 11;
     const char **desc = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *desc);
     for (int i = 0; i < cfg->nindicators; i++) {
@@ -122,7 +122,6 @@ typedef struct gvR_run {
     sqlite3 *db; /* read-write: runs and results */
     gv_source src;
     sqlite3_stmt *insert;
-    sqlite3_stmt *cases;
     long long id;
     long nok, nnodata, nerror;
 } gvR_run;
@@ -159,35 +158,29 @@ static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
     return 0;
 }
 
+typedef struct gvR_each {
+    gvR_run *run;
+    const gvR_indicator *r;
+    char **err;
+} gvR_each;
+
+static int gvR_value(void *ud, gevinst_ctx *ctx) {
+    gvR_each *e = ud;
+    double value = 0;
+    char *why = NULL;
+    int status = GEVINST_ERROR;
+    if (!e->r->error) status = gvM_evaluate(e->r->m, ctx, &value, &why);
+    int bad = gvR_store(e->run, e->r, ctx->case_fields[0], ctx->period, status, value,
+                        e->r->error ? e->r->error : why, e->err);
+    free(why);
+    return bad;
+}
+
 /* Every case and period of one indicator. */
 static int gvR_indicator_run(gvR_run *run, const gevinst_config *cfg, const gvR_indicator *r,
                              char **err) {
-    sqlite3_stmt *cs = run->cases;
-    int rc;
-    sqlite3_reset(cs);
-    while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
-        const char *fields[GV_CASE_NFIELDS];
-        for (int i = 0; i < GV_CASE_NFIELDS; i++)
-            fields[i] = (const char *)sqlite3_column_text(cs, i);
-        for (int p = 0; p < cfg->nperiods; p++) {
-            double value = 0;
-            char *why = NULL;
-            int status = GEVINST_ERROR;
-            if (!r->error) {
-                gevinst_ctx ctx = {&run->src, fields, &cfg->periods[p], r->params, r->nparams};
-                status = gvM_evaluate(r->m, &ctx, &value, &why);
-            }
-            int bad = gvR_store(run, r, fields[0], &cfg->periods[p], status, value,
-                                r->error ? r->error : why, err);
-            free(why);
-            if (bad) return -1;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        *err = gvD_errmsg(run->src.db, "cannot read cases");
-        return -1;
-    }
-    return 0;
+    gvR_each e = {run, r, err};
+    return gvM_each(&run->src, cfg, r->params, r->nparams, gvR_value, &e, err) ? -1 : 0;
 }
 
 /* ----------------------------------------------------------------- output */
@@ -351,18 +344,13 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *r
     if (gvD_open(cfg->database, 0, &run.db, err) < 0) return GEVINST_EXIT_USAGE;
     int rc = GEVINST_EXIT_DATA;
     gevinst_diag diag = {0}; /* load problems travel in each indicator's error */
-    gvR_indicator *r = gvR_prepare(cfg, &diag);
+    gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, &diag);
     gevinst_diag_free(&diag);
     char started[32], finished[32];
     gvU_now_iso(started);
 
     if (gvM_source_open(&run.src, cfg->database, err) < 0) goto done;
-    if (sqlite3_prepare_v2(run.src.db,
-                           "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date,"
-                           " c.description, m.country FROM cases c"
-                           " JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
-                           -1, &run.cases, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(run.db,
+    if (sqlite3_prepare_v2(run.db,
                            "INSERT INTO results (run, indicator, case_id, period, value, unit,"
                            " status, error, module, module_kind, module_version, module_hash)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -406,7 +394,6 @@ rollback:
     sqlite3_exec(run.db, "ROLLBACK", NULL, NULL, NULL);
 done:
     sqlite3_finalize(run.insert);
-    sqlite3_finalize(run.cases);
     gvM_source_close(&run.src);
     gvR_release(r, cfg->nindicators);
     sqlite3_close(run.db);

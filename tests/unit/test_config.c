@@ -128,12 +128,12 @@ static void reports_every_problem_in_one_pass(void **state) {
         (const char *const[]){
             "1: 'database' must be a string, not an integer",
             "2: periods: element 2 is not a period (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)",
-            "3: unknown setting 'colour' (database, module_path, periods, indicators)",
+            "3: unknown setting 'colour' (database, module_path, periods, limits, indicators)",
             "6: duplicate indicator id 'a' (first at line 5)",
             "7: indicator has both 'module' and 'script'; give one",
             "8: indicator has no 'id'",
-            "9: unknown setting 'modul' in indicator (id, module, plugin, script, unit, "
-            "description, params)",
+            "9: unknown setting 'modul' in indicator (id, module, lang, plugin, script, unit, "
+            "description, params, limits, isolate)",
             "9: indicator 'c' names no module, plugin or script",
             "10: param 'on' must be a number or a string, not a boolean",
             "11: indicator id 'e f' may hold only letters, digits, _ - .",

@@ -37,15 +37,21 @@ static gevinst_config *config_with(const char *indicator) {
     return cfg;
 }
 
-/* Load the config's only indicator; expect failure with message msg. */
+/* Load the config's only indicator, in this process and in a child;
+** expect failure with message msg both ways. */
 static void expect_load_error(const char *indicator, const char *msg) {
     gevinst_config *cfg = config_with(indicator);
-    gv_module *m = NULL;
-    char *err = NULL;
-    assert_int_equal(gvM_load(&cfg->indicators[0], cfg, &m, &err), -1);
-    assert_null(m);
-    if (!strstr(err, msg)) fail_msg("'%s' does not contain '%s'", err, msg);
-    free(err);
+    for (int isolate = 0; isolate < 2; isolate++) {
+        gv_module *m = NULL;
+        char *err = NULL;
+        cfg->indicators[0].isolate = isolate;
+        assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), -1);
+        assert_null(m);
+        if (!strstr(err, msg))
+            fail_msg("%s: '%s' does not contain '%s'", isolate ? "isolated" : "in-process", err,
+                     msg);
+        free(err);
+    }
     gevinst_config_free(cfg);
 }
 
@@ -106,7 +112,7 @@ static int evaluate(gevinst_config *cfg, const char *case_id, const char *period
                     char **err) {
     gv_module *m = NULL;
     *err = NULL;
-    if (gvM_load(&cfg->indicators[0], cfg, &m, err) < 0) fail_msg("load: %s", *err);
+    if (gvM_load_here(&cfg->indicators[0], cfg, &m, err) < 0) fail_msg("load: %s", *err);
     gv_param_value *params;
     int nparams;
     gevinst_diag diag = {0};
@@ -254,7 +260,7 @@ static void checks_params_against_the_module(void **state) {
         "{ id = \"s\"; module = \"sum\";\n    params = { metrc = \"m\"; }; }");
     gv_module *m = NULL;
     char *err = NULL;
-    assert_int_equal(gvM_load(&cfg->indicators[0], cfg, &m, &err), 0);
+    assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), 0);
     gv_param_value *params;
     int n;
     gevinst_diag diag = {0};
@@ -273,7 +279,7 @@ static void checks_params_against_the_module(void **state) {
     gevinst_config_free(cfg);
 
     cfg = config_with("{ id = \"s\"; module = \"sum\";\n    params = { metric = 5; }; }");
-    assert_int_equal(gvM_load(&cfg->indicators[0], cfg, &m, &err), 0);
+    assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), 0);
     assert_int_equal(gvM_bind_params(m, &cfg->indicators[0], &params, &n, &diag), -1);
     snprintf(expected, sizeof expected, "%s:6: indicator 's': param 'metric' must be a string",
              tu_path("m.cfg"));

@@ -66,6 +66,14 @@ typedef struct gevinst_host {
                  gevinst_row_fn row, void *ud, char **errmsg);
     /* printf into memory the host frees: use it for *errmsg. */
     char *(*mprintf)(const char *fmt, ...);
+    /* Aggregate `fn` -- "sum", "count", "mean", "min", "max" or "last" (the
+    ** value of the latest observation) -- of the case's observations of a
+    ** metric within `period` ("2017", "2018-Q3"; NULL: the evaluated one).
+    ** Returns as sum() does; count of nothing is 0, not GEVINST_NODATA. */
+    int (*aggregate)(gevinst_ctx *ctx, const char *fn, const char *metric, const char *period,
+                     double *out, char **errmsg);
+    /* Number of days in the evaluated period (for annualisation). */
+    int (*period_days)(gevinst_ctx *ctx);
 } gevinst_host;
 
 /* Param declaration with its default.  The list ends with name == NULL. */
@@ -77,6 +85,9 @@ typedef struct gevinst_param {
     double number;        /* default for numbers */
     const char *string;   /* default for strings; NULL means required */
     const char *help;     /* one line for `gevinst list` and the docs */
+    /* For strings: the allowed values, NULL-terminated; NULL allows any.
+    ** The host checks the config against them. */
+    const char *const *choices;
 } gevinst_param;
 
 /* What gevinst_module_init() returns; must stay valid until unload. */

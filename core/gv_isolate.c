@@ -1,0 +1,443 @@
+/*
+** gv_isolate.c -- modules in child processes.
+**
+** An isolated module is loaded, initialised and evaluated in a child
+** forked once per module per run, so the host never maps a plugin's code
+** and a crash, an exit or a hang costs that module's results only.  The
+** child evaluates every case and period in the host's order and streams
+** the values back through a pipe in batches; the host reads one value per
+** gvX_evaluate().  What the child has computed is never lost: a signal
+** handler sends the finished part of the batch before the child dies.
+**
+** Messages, child to host: one type byte, a u32 length, the payload.
+**   'H' header: what the module is    'E' it cannot be loaded: why
+**   'R' one value: status, number, error text
+**   'S' signal number the child died of   'T' time limit passed
+**   'F' the child cannot go on: why     'D' done
+*/
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gv_module.h"
+#include "gv_util.h"
+
+#define GVX_BATCH_BYTES 16384
+#define GVX_BATCH_SECONDS 0.05
+#define GVX_GRACE_MS 1000 /* the host waits this much more than the child's own watchdog */
+
+struct gv_child {
+    pid_t pid;
+    int fd;
+    unsigned char *buf; /* read buffer */
+    size_t len, pos, cap;
+    char *dead; /* why no more values will come: every later value is this error */
+    int reaped;
+};
+
+/* ------------------------------------------------------------ child side */
+
+/* The child's outgoing batch.  `committed` counts whole messages, so the
+** signal handler sends nothing half-written. */
+static struct {
+    int fd;
+    unsigned char *buf;
+    size_t cap;
+    volatile size_t committed;
+    size_t len;
+    volatile sig_atomic_t values; /* evaluations finished, for the watchdog */
+    sig_atomic_t seen;            /* ... as the watchdog saw it last time */
+    double flushed_at;
+} gvX_out;
+
+static void gvX_put(const void *p, size_t n) {
+    if (gvX_out.len + n > gvX_out.cap) {
+        size_t cap = gvX_out.cap ? gvX_out.cap * 2 : 65536;
+        while (cap < gvX_out.len + n) cap *= 2;
+        gvX_out.buf = gvU_realloc(gvX_out.buf, cap);
+        gvX_out.cap = cap;
+    }
+    memcpy(gvX_out.buf + gvX_out.len, p, n);
+    gvX_out.len += n;
+}
+
+static void gvX_put_u32(uint32_t v) {
+    gvX_put(&v, sizeof v);
+}
+
+static void gvX_put_str(const char *s) {
+    uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+    gvX_put_u32(n);
+    if (s) gvX_put(s, n);
+}
+
+/* Begin a message; returns where its length goes. */
+static size_t gvX_begin(char type) {
+    gvX_put(&type, 1);
+    size_t at = gvX_out.len;
+    gvX_put_u32(0);
+    return at;
+}
+
+static void gvX_end(size_t at) {
+    uint32_t n = (uint32_t)(gvX_out.len - at - sizeof(uint32_t));
+    memcpy(gvX_out.buf + at, &n, sizeof n);
+    gvX_out.committed = gvX_out.len;
+}
+
+/* Write what is committed; async-signal-safe. */
+static void gvX_write(void) {
+    size_t off = 0, n = gvX_out.committed;
+    while (off < n) {
+        ssize_t w = write(gvX_out.fd, gvX_out.buf + off, n - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) _exit(1); /* the host is gone */
+        off += (size_t)w;
+    }
+    /* keep an uncommitted tail (there is none between messages) */
+    memmove(gvX_out.buf, gvX_out.buf + n, gvX_out.len - n);
+    gvX_out.len -= n;
+    gvX_out.committed = 0;
+}
+
+/* A fatal signal or the watchdog: send the finished values, say why, go. */
+static void gvX_on_signal(int sig) {
+    unsigned char msg[1 + 2 * sizeof(uint32_t)];
+    uint32_t four = sizeof(uint32_t), s = (uint32_t)sig;
+    if (sig == SIGALRM) {
+        if (gvX_out.values != gvX_out.seen) { /* progress since the last tick */
+            gvX_out.seen = gvX_out.values;
+            return;
+        }
+        msg[0] = 'T';
+    } else {
+        msg[0] = 'S';
+    }
+    memcpy(msg + 1, &four, sizeof four);
+    memcpy(msg + 1 + sizeof four, &s, sizeof s);
+    gvX_write();
+    if (write(gvX_out.fd, msg, sizeof msg) < 0) _exit(1);
+    _exit(sig == SIGALRM ? 3 : 2);
+}
+
+/* Send the batch.  While the host is busy elsewhere the write blocks; that
+** is no fault of the module, so the watchdog pauses meanwhile. */
+static struct itimerval gvX_tick;
+
+static void gvX_flush(void) {
+    static const struct itimerval off;
+    setitimer(ITIMER_REAL, &off, NULL);
+    gvX_write();
+    gvX_out.values++;
+    setitimer(ITIMER_REAL, &gvX_tick, NULL);
+}
+
+static void gvX_put_params(const gv_param_value *p, int n) {
+    gvX_put_u32((uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        gvX_put_str(p[i].name);
+        gvX_put_u32((uint32_t)p[i].type);
+        gvX_put(&p[i].number, sizeof p[i].number);
+        gvX_put_str(p[i].string);
+        gvX_put_str(p[i].help);
+        uint32_t nc = 0;
+        for (char **c = p[i].choices; c && *c; c++) nc++;
+        gvX_put_u32(p[i].choices ? nc : UINT32_MAX);
+        for (uint32_t k = 0; k < nc; k++) gvX_put_str(p[i].choices[k]);
+    }
+}
+
+static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
+    gv_module *m = ud;
+    double v = 0;
+    char *err = NULL;
+    int status = gvM_evaluate(m, ctx, &v, &err);
+    size_t at = gvX_begin('R');
+    unsigned char st = (unsigned char)status;
+    gvX_put(&st, 1);
+    gvX_put(&v, sizeof v);
+    gvX_put_str(err);
+    gvX_end(at);
+    free(err);
+    gvX_out.values++;
+    double now = gvM_clock();
+    if (gvX_out.len >= GVX_BATCH_BYTES || now - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
+        gvX_flush();
+        gvX_out.flushed_at = now;
+    }
+    return 0;
+}
+
+static void gvX_fatal(const char *msg) {
+    size_t at = gvX_begin('F');
+    gvX_put_str(msg);
+    gvX_end(at);
+    gvX_flush();
+    _exit(0);
+}
+
+/* The child: load, describe, and in a run evaluate everything.  Never
+** returns; _exit skips the host's atexit work and stdio buffers. */
+static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg,
+                      gv_load_mode mode) {
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = gvX_on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) sigaction(fatal[i], &sa, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    gvX_out.fd = fd;
+    gvX_out.flushed_at = gvM_clock();
+
+    /* the watchdog ticks every time limit; a tick without progress ends us */
+    gvX_tick.it_interval.tv_sec = ind->limits.time_ms / 1000;
+    gvX_tick.it_interval.tv_usec = (ind->limits.time_ms % 1000) * 1000;
+    gvX_tick.it_value = gvX_tick.it_interval;
+    setitimer(ITIMER_REAL, &gvX_tick, NULL);
+
+    gv_module *m = NULL;
+    char *err = NULL;
+    if (gvM_load_here(ind, cfg, &m, &err) < 0) {
+        size_t at = gvX_begin('E');
+        gvX_put_str(err);
+        gvX_end(at);
+        gvX_flush();
+        _exit(0);
+    }
+    size_t at = gvX_begin('H');
+    gvX_put_str(m->name);
+    gvX_put_str(m->version);
+    gvX_put_str(m->unit);
+    gvX_put_str(m->description);
+    gvX_put_params(m->defaults, m->ndefaults);
+    gvX_end(at);
+    gvX_out.values++;
+    gvX_flush();
+    if (mode == GV_LOAD_PROBE) _exit(0);
+
+    gv_param_value *params;
+    int nparams;
+    gevinst_diag diag = {0};
+    if (gvM_bind_params(m, ind, &params, &nparams, &diag) < 0) _exit(0); /* the host says why */
+    gv_source src;
+    if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_fatal(err);
+    if (gvM_each(&src, cfg, params, nparams, gvX_child_value, m, &err) < 0) gvX_fatal(err);
+    at = gvX_begin('D');
+    gvX_end(at);
+    gvX_flush();
+    _exit(0);
+}
+
+/* ------------------------------------------------------------- host side */
+
+/* Make n bytes readable within timeout_ms; 0, or -1 on end of stream,
+** -2 on timeout. */
+static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
+    double deadline = gvM_clock() + (double)timeout_ms / 1000;
+    while (c->len - c->pos < n) {
+        if (c->pos > 0) {
+            memmove(c->buf, c->buf + c->pos, c->len - c->pos);
+            c->len -= c->pos;
+            c->pos = 0;
+        }
+        if (c->cap - c->len < 65536) {
+            c->cap = c->cap ? c->cap * 2 : 131072;
+            c->buf = gvU_realloc(c->buf, c->cap);
+        }
+        int left = (int)((deadline - gvM_clock()) * 1000);
+        struct pollfd pfd = {c->fd, POLLIN, 0};
+        int ready = left > 0 ? poll(&pfd, 1, left) : 0;
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) return -2;
+        ssize_t r = read(c->fd, c->buf + c->len, c->cap - c->len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        c->len += (size_t)r;
+    }
+    return 0;
+}
+
+static uint32_t gvX_u32(gv_child *c) {
+    uint32_t v;
+    memcpy(&v, c->buf + c->pos, sizeof v);
+    c->pos += sizeof v;
+    return v;
+}
+
+static double gvX_f64(gv_child *c) {
+    double v;
+    memcpy(&v, c->buf + c->pos, sizeof v);
+    c->pos += sizeof v;
+    return v;
+}
+
+static char *gvX_str(gv_child *c) {
+    uint32_t n = gvX_u32(c);
+    if (n == UINT32_MAX) return NULL;
+    char *s = gvU_malloc(n + 1);
+    memcpy(s, c->buf + c->pos, n);
+    s[n] = '\0';
+    c->pos += n;
+    return s;
+}
+
+/* Why the child ended, after its stream did. */
+static char *gvX_reap(gv_child *c, const char *while_doing) {
+    int status = 0;
+    if (!c->reaped && waitpid(c->pid, &status, 0) == c->pid) c->reaped = 1;
+    if (WIFSIGNALED(status))
+        return gvU_mprintf("crashed %s: signal %d (%s)", while_doing, WTERMSIG(status),
+                           strsignal(WTERMSIG(status)));
+    return gvU_mprintf("exited %s with status %d", while_doing,
+                       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Read one message; its type, or 0 with *why set when there is none. */
+static char gvX_message(gv_child *c, long timeout_ms, const char *while_doing, char **why) {
+    int rc = gvX_need(c, 1 + sizeof(uint32_t), timeout_ms);
+    if (rc == 0) {
+        uint32_t n;
+        memcpy(&n, c->buf + c->pos + 1, sizeof n);
+        rc = gvX_need(c, 1 + sizeof n + n, timeout_ms);
+    }
+    if (rc == -2) {
+        kill(c->pid, SIGKILL);
+        *why = gvU_mprintf("stopped %s: no answer within the time limit of %ld ms", while_doing,
+                           timeout_ms - GVX_GRACE_MS);
+        return 0;
+    }
+    if (rc == -1) {
+        *why = gvX_reap(c, while_doing);
+        return 0;
+    }
+    char type = (char)c->buf[c->pos];
+    c->pos += 1 + sizeof(uint32_t);
+    if (type == 'S') {
+        uint32_t sig = gvX_u32(c);
+        *why = gvU_mprintf("crashed %s: signal %u (%s)", while_doing, sig, strsignal((int)sig));
+        return 0;
+    }
+    if (type == 'T') {
+        gvX_u32(c);
+        *why = gvU_mprintf("stopped %s: time limit of %ld ms reached", while_doing,
+                           timeout_ms - GVX_GRACE_MS);
+        return 0;
+    }
+    if (type == 'F') {
+        *why = gvX_str(c);
+        return 0;
+    }
+    return type;
+}
+
+static long gvX_timeout(const gv_module *m) {
+    /* the child's watchdog fires after one to two limits; wait longer */
+    return 2 * m->limits.time_ms + GVX_GRACE_MS;
+}
+
+int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
+              gv_load_mode mode, char **err) {
+    int fds[2];
+    if (pipe(fds) < 0) {
+        *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
+        return -1;
+    }
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
+        close(fds[0]), close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        gvX_child(fds[1], ind, cfg, mode);
+    }
+    close(fds[1]);
+    gv_child *c = gvU_malloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->pid = pid;
+    c->fd = fds[0];
+    m->child = c;
+
+    char *why = NULL;
+    char type = gvX_message(c, gvX_timeout(m), "while loading", &why);
+    if (type == 'E') {
+        *err = gvX_str(c);
+        return -1;
+    }
+    if (type != 'H') {
+        *err = gvU_mprintf("%s: %s", m->path,
+                           why ? why : "sent something unexpected while loading");
+        free(why);
+        return -1;
+    }
+    m->name = gvX_str(c);
+    m->version = gvX_str(c);
+    m->unit = gvX_str(c);
+    m->description = gvX_str(c);
+    m->ndefaults = (int)gvX_u32(c);
+    m->defaults = gvU_malloc((size_t)(m->ndefaults + 1) * sizeof *m->defaults);
+    memset(m->defaults, 0, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
+    for (int i = 0; i < m->ndefaults; i++) {
+        gv_param_value *p = &m->defaults[i];
+        p->name = gvX_str(c);
+        p->type = (int)gvX_u32(c);
+        p->number = gvX_f64(c);
+        p->string = gvX_str(c);
+        p->help = gvX_str(c);
+        uint32_t nc = gvX_u32(c);
+        if (nc != UINT32_MAX) {
+            p->choices = gvU_malloc((nc + 1) * sizeof(char *));
+            for (uint32_t k = 0; k < nc; k++) p->choices[k] = gvX_str(c);
+            p->choices[nc] = NULL;
+        }
+    }
+    if (mode == GV_LOAD_PROBE) gvX_stop(m);
+    return 0;
+}
+
+int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
+    gv_child *c = m->child;
+    if (!c->dead) {
+        char *doing = gvU_mprintf("in case '%s', period %s", ctx->case_fields[0],
+                                  ctx->period->text);
+        char *why = NULL;
+        char type = gvX_message(c, gvX_timeout(m), doing, &why);
+        free(doing);
+        if (type == 'R') {
+            int status = c->buf[c->pos++];
+            *value = gvX_f64(c);
+            *err = gvX_str(c);
+            return status;
+        }
+        c->dead = why ? why : gvU_strdup("the module's process ended early");
+        *err = gvU_strdup(c->dead);
+        return GEVINST_ERROR;
+    }
+    *err = gvU_mprintf("not evaluated: the module %s", c->dead);
+    return GEVINST_ERROR;
+}
+
+void gvX_stop(gv_module *m) {
+    gv_child *c = m->child;
+    if (!c) return;
+    close(c->fd);
+    if (!c->reaped) {
+        /* a child still at work has nobody to talk to */
+        kill(c->pid, SIGKILL);
+        while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+    }
+    free(c->buf);
+    free(c->dead);
+    free(c);
+    m->child = NULL;
+}
