@@ -101,7 +101,7 @@ static void gvX_write(void) {
         off += (size_t)w;
     }
     /* keep an uncommitted tail (there is none between messages) */
-    memmove(gvX_out.buf, gvX_out.buf + n, gvX_out.len - n);
+    if (gvX_out.len > n) memmove(gvX_out.buf, gvX_out.buf + n, gvX_out.len - n);
     gvX_out.len -= n;
     gvX_out.committed = 0;
 }
@@ -182,6 +182,12 @@ static void gvX_fatal(const char *msg) {
     _exit(0);
 }
 
+/* A module that calls exit() ends the child: send the finished values
+** first, so only the value in progress is lost. */
+static void gvX_at_exit(void) {
+    gvX_write();
+}
+
 /* The child: load, describe, and in a run evaluate everything.  Never
 ** returns; _exit skips the host's atexit work and stdio buffers. */
 static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg,
@@ -193,6 +199,7 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) sigaction(fatal[i], &sa, NULL);
     signal(SIGPIPE, SIG_DFL);
+    atexit(gvX_at_exit);
     gvX_out.fd = fd;
     gvX_out.flushed_at = gvM_clock();
 
@@ -300,7 +307,9 @@ static char *gvX_reap(gv_child *c, const char *while_doing) {
 }
 
 /* Read one message; its type, or 0 with *why set when there is none. */
-static char gvX_message(gv_child *c, long timeout_ms, const char *while_doing, char **why) {
+static char gvX_message(gv_child *c, long limit_ms, const char *while_doing, char **why) {
+    /* the child's watchdog fires after one to two limits; wait longer */
+    long timeout_ms = 2 * limit_ms + GVX_GRACE_MS;
     int rc = gvX_need(c, 1 + sizeof(uint32_t), timeout_ms);
     if (rc == 0) {
         uint32_t n;
@@ -310,7 +319,7 @@ static char gvX_message(gv_child *c, long timeout_ms, const char *while_doing, c
     if (rc == -2) {
         kill(c->pid, SIGKILL);
         *why = gvU_mprintf("stopped %s: no answer within the time limit of %ld ms", while_doing,
-                           timeout_ms - GVX_GRACE_MS);
+                           limit_ms);
         return 0;
     }
     if (rc == -1) {
@@ -326,8 +335,7 @@ static char gvX_message(gv_child *c, long timeout_ms, const char *while_doing, c
     }
     if (type == 'T') {
         gvX_u32(c);
-        *why = gvU_mprintf("stopped %s: time limit of %ld ms reached", while_doing,
-                           timeout_ms - GVX_GRACE_MS);
+        *why = gvU_mprintf("stopped %s: time limit of %ld ms reached", while_doing, limit_ms);
         return 0;
     }
     if (type == 'F') {
@@ -335,11 +343,6 @@ static char gvX_message(gv_child *c, long timeout_ms, const char *while_doing, c
         return 0;
     }
     return type;
-}
-
-static long gvX_timeout(const gv_module *m) {
-    /* the child's watchdog fires after one to two limits; wait longer */
-    return 2 * m->limits.time_ms + GVX_GRACE_MS;
 }
 
 int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
@@ -368,7 +371,7 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
     m->child = c;
 
     char *why = NULL;
-    char type = gvX_message(c, gvX_timeout(m), "while loading", &why);
+    char type = gvX_message(c, m->limits.time_ms, "while loading", &why);
     if (type == 'E') {
         *err = gvX_str(c);
         return -1;
@@ -410,7 +413,7 @@ int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
         char *doing = gvU_mprintf("in case '%s', period %s", ctx->case_fields[0],
                                   ctx->period->text);
         char *why = NULL;
-        char type = gvX_message(c, gvX_timeout(m), doing, &why);
+        char type = gvX_message(c, m->limits.time_ms, doing, &why);
         free(doing);
         if (type == 'R') {
             int status = c->buf[c->pos++];

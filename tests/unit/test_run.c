@@ -102,10 +102,69 @@ static void a_failing_indicator_fails_alone(void **state) {
     gevinst_config_free(cfg);
 }
 
+/* Run one crasher indicator and a good one; c1 keeps its value. */
+static void expect_contained(const char *indicator, const char *c2_error, const char *later_error,
+                             const char *c1_error) {
+    const char *db = tu_fixture_db();
+    char text[1024];
+    snprintf(text, sizeof text, "%s,\n{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }",
+             indicator);
+    gevinst_config *cfg = load(text);
+    free(run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_FAILED));
+    gevinst_config_free(cfg);
+    /* the others are computed */
+    assert_string_equal(tu_sql(db, "SELECT group_concat(coalesce(value, status), ' ') FROM "
+                                   "(SELECT * FROM results WHERE indicator = 'good' ORDER BY rowid)"),
+                        "35.0 7.0 no_data no_data");
+    const char *got = tu_sql(db, "SELECT error FROM results WHERE indicator = 'bad' AND "
+                                 "case_id = 'c2' AND period = '2017'");
+    if (!strstr(got, c2_error)) fail_msg("c2 2017: '%s' lacks '%s'", got, c2_error);
+    got = tu_sql(db, "SELECT error FROM results WHERE indicator = 'bad' AND case_id = 'c2' AND "
+                     "period = '2018'");
+    if (!strstr(got, later_error)) fail_msg("c2 2018: '%s' lacks '%s'", got, later_error);
+    got = tu_sql(db, "SELECT coalesce(value, error) FROM results WHERE indicator = 'bad' AND "
+                     "case_id = 'c1' AND period = '2017'");
+    if (!strstr(got, c1_error)) fail_msg("c1 2017: '%s' lacks '%s'", got, c1_error);
+}
+
+static void a_crashing_plugin_takes_only_itself_down(void **state) {
+    (void)state;
+    /* what the child finished before it died is kept */
+    expect_contained("{ id = \"bad\"; module = \"crasher\"; params = { how = \"segv\"; }; }",
+                     "crashed in case 'c2', period 2017: signal 11 (Segmentation fault)",
+                     "not evaluated: the module crashed in case 'c2', period 2017", "42.0");
+    expect_contained("{ id = \"bad\"; module = \"crasher\"; params = { how = \"abort\"; }; }",
+                     "crashed in case 'c2', period 2017: signal 6 (Aborted)",
+                     "not evaluated: the module crashed", "42.0");
+    expect_contained("{ id = \"bad\"; module = \"crasher\"; params = { how = \"fpe\"; }; }",
+                     "crashed in case 'c2', period 2017: signal 8 (Floating point exception)",
+                     "not evaluated: the module crashed", "42.0");
+    expect_contained("{ id = \"bad\"; module = \"crasher\"; params = { how = \"exit\"; }; }",
+                     "exited in case 'c2', period 2017 with status 3",
+                     "not evaluated: the module exited", "42.0");
+    expect_contained("{ id = \"bad\"; module = \"crasher\"; params = { how = \"hang\"; };"
+                     " limits = { time_ms = 100; }; }",
+                     "stopped in case 'c2', period 2017: time limit of 100 ms reached",
+                     "not evaluated: the module stopped", "42.0");
+}
+
+static void a_plugin_that_cannot_load_fails_alone(void **state) {
+    (void)state;
+    expect_contained("{ id = \"bad\"; module = \"ctor_crash\"; }",
+                     "ctor_crash.so: crashed while loading: signal 6 (Aborted)",
+                     "ctor_crash.so: crashed while loading: signal 6 (Aborted)",
+                     "ctor_crash.so: crashed while loading: signal 6 (Aborted)");
+    expect_contained("{ id = \"bad\"; module = \"init_hang\"; limits = { time_ms = 100; }; }",
+                     "init_hang.so: stopped while loading: time limit of 100 ms reached",
+                     "init_hang.so: stopped while loading", "init_hang.so: stopped while loading");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(stores_every_result_with_provenance, teardown),
         cmocka_unit_test_teardown(a_failing_indicator_fails_alone, teardown),
+        cmocka_unit_test_teardown(a_crashing_plugin_takes_only_itself_down, teardown),
+        cmocka_unit_test_teardown(a_plugin_that_cannot_load_fails_alone, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
