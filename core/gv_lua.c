@@ -1,10 +1,18 @@
 /*
-** gv_lua.c -- Lua 5.4 indicator scripts.
+** gv_lua.c -- Lua 5.4 indicator scripts, sandboxed.
 **
-** Each script gets its own lua_State, so scripts cannot see or change each
-** other.  The script runs in an allow-listed environment (no io, no
-** package, no load of bytecode, os cut down to time/date/clock), with a
-** memory cap in the allocator and an instruction cap in a count hook.
+** Scripts are untrusted.  Each gets its own lua_State, so scripts cannot
+** see or change each other, and runs in an environment built from an
+** allow-list: no io, package, debug, require, load or dofile; os cut down
+** to time, date and clock; the libraries behind read-only proxies whose
+** metatables are locked.  Scripts load as text, never bytecode.  Limits:
+** a memory cap in the allocator (reallocations counted by their change), an
+** instruction cap and a wall-clock deadline in a count hook.  Once a limit
+** is reached the script is "killed": pcall, xpcall and coroutine.resume
+** rethrow, so a script cannot catch its own end.  Time spent inside one C
+** function (a pathological gsub) is beyond the hook: the child process's
+** watchdog (gv_isolate.c) covers it, and SQLite's progress handler covers
+** queries.
 */
 #include <lauxlib.h>
 #include <lua.h>
@@ -16,14 +24,17 @@
 #include "gv_module.h"
 #include "gv_util.h"
 
-#define GVL_MEMORY_LIMIT (64u << 20)     /* bytes per script */
-#define GVL_INSTRUCTION_LIMIT 100000000L /* per evaluation */
-#define GVL_HOOK_EVERY 10000
+#define GVL_HOOK_EVERY 1000 /* instructions between checks of the limits */
 
 struct gv_lua_module {
     lua_State *L;
+    const char *path;
     size_t used, limit;   /* bytes allocated, cap */
     long instructions;    /* executed in this evaluation */
+    long max_instructions;
+    double deadline;      /* gvM_clock() */
+    long time_ms;
+    const char *killed;   /* why the script was stopped, or NULL */
     int module_ref;       /* the table the script returned */
     int params_ref;       /* ctx.params for the current params */
     const gv_param_value *bound; /* the params params_ref was built from */
@@ -45,13 +56,59 @@ static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+static int gvL_raise_killed(lua_State *L, gv_lua_module *lm) {
+    lua_sethook(L, NULL, 0, 0); /* we are unwinding: no more hooks */
+    lua_pushstring(L, lm->killed);
+    return lua_error(L);
+}
+
 static void gvL_count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     gv_lua_module *lm;
     lua_getallocf(L, (void **)&lm);
     lm->instructions += GVL_HOOK_EVERY;
-    if (lm->instructions > GVL_INSTRUCTION_LIMIT)
-        luaL_error(L, "instruction limit reached (%d)", (int)GVL_INSTRUCTION_LIMIT);
+    if (!lm->killed && lm->instructions > lm->max_instructions)
+        lm->killed = "instruction limit reached";
+    if (!lm->killed && gvM_clock() > lm->deadline) lm->killed = "time limit reached";
+    if (lm->killed) {
+        /* fire again at once wherever the error is caught */
+        lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, 1);
+        luaL_error(L, "%s", lm->killed);
+    }
+}
+
+/* pcall, xpcall and coroutine.resume, guarded: once the script is killed
+** its error goes through them. */
+static int gvL_guard_k(lua_State *L, int status, lua_KContext base) {
+    (void)status;
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (lm->killed) return gvL_raise_killed(L, lm);
+    return lua_gettop(L) - (int)base;
+}
+
+static int gvL_guard(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_callk(L, n, LUA_MULTRET, 0, gvL_guard_k);
+    return gvL_guard_k(L, LUA_OK, 0);
+}
+
+/* print() goes to stderr, named by the script, so results stay clean. */
+static int gvL_print(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= lua_gettop(L); i++) {
+        if (i > 1) luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    fprintf(stderr, "%s: %s\n", gvU_basename(lm->path), lua_tostring(L, -1));
+    return 0;
 }
 
 /* ------------------------------------------------------------ ctx methods */
@@ -134,38 +191,72 @@ static const luaL_Reg gvL_ctx_methods[] = {
 
 /* ---------------------------------------------------------------- sandbox */
 
-/* Copy the allow-listed fields of library `lib` (on the stack top of the
-** global table) into a fresh table in env. */
-static void gvL_copy_lib(lua_State *L, int env, const char *lib, const char *const *names) {
-    lua_getglobal(L, lib);
-    lua_newtable(L);
-    for (const char *const *n = names; *n; n++) {
-        lua_getfield(L, -2, *n);
-        lua_setfield(L, -2, *n);
-    }
-    lua_setfield(L, env, lib);
-    lua_pop(L, 1);
+static int gvL_read_only(lua_State *L) {
+    return luaL_error(L, "attempt to change a read-only library (%s)",
+                      lua_tostring(L, lua_upvalueindex(1)));
 }
 
-/* Copy every field of library lib (string, table, math, utf8). */
-static void gvL_copy_whole_lib(lua_State *L, int env, const char *lib) {
+static int gvL_proxy_pairs(lua_State *L) {
+    lua_getglobal(L, "next");
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Leave a read-only proxy of the table on the stack top (which it
+** replaces): reads go through, writes fail, the metatable is locked. */
+static void gvL_proxy(lua_State *L, const char *name) {
+    int real = lua_gettop(L);
+    lua_newtable(L);          /* proxy */
+    lua_createtable(L, 0, 4); /* its metatable */
+    lua_pushvalue(L, real);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, gvL_read_only, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, real);
+    lua_pushcclosure(L, gvL_proxy_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, real);
+}
+
+/* A copy of library lib with only the named fields (all when NULL),
+** guarded functions wrapped, as a proxy in env. */
+static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *const *only,
+                        const char *const *guarded) {
     lua_getglobal(L, lib);
     lua_newtable(L);
     lua_pushnil(L);
-    while (lua_next(L, -3)) {
+    while (lua_next(L, -3)) { /* real, copy, key, value */
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        int keep = !only;
+        for (const char *const *n = only; n && *n; n++) keep |= strcmp(*n, k) == 0;
+        if (!keep) {
+            lua_pop(L, 1);
+            continue;
+        }
+        for (const char *const *g = guarded; g && *g; g++)
+            if (strcmp(*g, k) == 0) lua_pushcclosure(L, gvL_guard, 1);
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_settable(L, -4);
     }
+    lua_remove(L, -2);
+    gvL_proxy(L, lib);
     lua_setfield(L, env, lib);
-    lua_pop(L, 1);
 }
 
 static const char *const gvL_base_allowed[] = {
-    "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
-    "tostring", "type", "xpcall", "getmetatable", "setmetatable", "rawget", "rawlen",
-    "_VERSION", NULL};
+    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring", "type",
+    "getmetatable", "setmetatable", "rawget", "rawlen", "_VERSION", NULL};
 static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
+static const char *const gvL_string_allowed[] = {
+    "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack",
+    "packsize", "rep", "reverse", "sub", "unpack", "upper", NULL}; /* not dump: bytecode */
+static const char *const gvL_coroutine_guarded[] = {"resume", NULL};
 
 /* Build the environment a script runs in; leaves it on the stack. */
 static void gvL_new_env(lua_State *L) {
@@ -175,13 +266,36 @@ static void gvL_new_env(lua_State *L) {
         lua_getglobal(L, *n);
         lua_setfield(L, env, *n);
     }
-    gvL_copy_lib(L, env, "os", gvL_os_allowed);
-    gvL_copy_whole_lib(L, env, "string");
-    gvL_copy_whole_lib(L, env, "table");
-    gvL_copy_whole_lib(L, env, "math");
-    gvL_copy_whole_lib(L, env, "utf8");
+    lua_getglobal(L, "pcall");
+    lua_pushcclosure(L, gvL_guard, 1);
+    lua_setfield(L, env, "pcall");
+    lua_getglobal(L, "xpcall");
+    lua_pushcclosure(L, gvL_guard, 1);
+    lua_setfield(L, env, "xpcall");
+    lua_pushcfunction(L, gvL_print);
+    lua_setfield(L, env, "print");
+    gvL_add_lib(L, env, "os", gvL_os_allowed, NULL);
+    gvL_add_lib(L, env, "string", gvL_string_allowed, NULL);
+    gvL_add_lib(L, env, "table", NULL, NULL);
+    gvL_add_lib(L, env, "math", NULL, NULL);
+    gvL_add_lib(L, env, "utf8", NULL, NULL);
+    gvL_add_lib(L, env, "coroutine", NULL, gvL_coroutine_guarded);
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");
+    /* the environment's own metatable is locked too */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, env);
+    /* strings' methods ("x"):rep() reach the real string table through the
+       string metatable: lock it, and give it the trimmed library */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_getfield(L, env, "string");
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
 }
 
 static int gvL_traceback(lua_State *L) {
@@ -201,11 +315,23 @@ static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
     lua_pushcfunction(L, gvL_traceback);
     lua_insert(L, base);
     lm->instructions = 0;
+    lm->killed = NULL;
+    lm->deadline = gvM_clock() + (double)lm->time_ms / 1000;
+    lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, GVL_HOOK_EVERY);
     int rc = lua_pcall(L, nargs, nres, base);
     lua_remove(L, base);
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        *err = gvU_strdup(rc == LUA_ERRMEM ? "memory limit reached" : msg ? msg : "error");
+        if (rc == LUA_ERRMEM)
+            *err = gvU_mprintf("%s: memory limit of %g MB reached", lm->path,
+                               (double)lm->limit / (1 << 20));
+        else if (lm->killed && strcmp(lm->killed, "time limit reached") == 0)
+            *err = gvU_mprintf("%s: time limit of %ld ms reached", lm->path, lm->time_ms);
+        else if (lm->killed)
+            *err = gvU_mprintf("%s: instruction limit of %ld reached", lm->path,
+                               lm->max_instructions);
+        else
+            *err = gvU_strdup(msg ? msg : "error");
         lua_pop(L, 1);
         return -1;
     }
@@ -227,7 +353,10 @@ static char *gvL_field_string(lua_State *L, int t, const char *name, char **err,
 int gvL_load(gv_module *m, char **err) {
     gv_lua_module *lm = gvU_malloc(sizeof *lm);
     memset(lm, 0, sizeof *lm);
-    lm->limit = GVL_MEMORY_LIMIT;
+    lm->path = m->path;
+    lm->limit = (size_t)(m->limits.memory_mb * (1 << 20));
+    lm->max_instructions = m->limits.instructions;
+    lm->time_ms = m->limits.time_ms;
     lm->module_ref = lm->params_ref = LUA_NOREF;
     m->lua = lm;
     lua_State *L = lm->L = lua_newstate(gvL_alloc, lm);
@@ -236,7 +365,6 @@ int gvL_load(gv_module *m, char **err) {
         return -1;
     }
     luaL_openlibs(L); /* only to copy from: scripts see gvL_new_env's table */
-    lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, GVL_HOOK_EVERY);
 
     /* text only: bytecode can break the VM's invariants */
     int rc = luaL_loadfilex(L, m->path, "t");

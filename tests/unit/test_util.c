@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "gevinst/gevinst.h"
+#include "gv_module.h"
 
 static char tmpdir[256];
 
@@ -95,3 +96,79 @@ const char *tu_env(const char *name) {
     if (!v) fail_msg("environment variable %s is not set; run the tests through ctest", name);
     return v;
 }
+
+/* A config with one indicator; the caller frees it. */
+gevinst_config *tu_config_with(const char *indicator) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "database = \"fixture.db\";\nperiods = [\"2017\"];\n"
+             "module_path = [\"%s\", \"%s\"];\n"
+             "indicators = (\n  %s\n);\n",
+             tu_env("GEVINST_TEST_PLUGINS"), tu_tmpdir(), indicator);
+    gevinst_diag diag = {0};
+    gevinst_config *cfg = gevinst_config_load(tu_write("m.cfg", text), &diag);
+    gevinst_diag_print(&diag, stderr);
+    assert_non_null(cfg);
+    gevinst_diag_free(&diag);
+    return cfg;
+}
+
+/* Load the config's only indicator, in this process and in a child;
+** expect failure with message msg both ways. */
+void tu_expect_load_error(const char *indicator, const char *msg) {
+    gevinst_config *cfg = tu_config_with(indicator);
+    for (int isolate = 0; isolate < 2; isolate++) {
+        gv_module *m = NULL;
+        char *err = NULL;
+        cfg->indicators[0].isolate = isolate;
+        assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), -1);
+        assert_null(m);
+        if (!strstr(err, msg))
+            fail_msg("%s: '%s' does not contain '%s'", isolate ? "isolated" : "in-process", err,
+                     msg);
+        free(err);
+    }
+    gevinst_config_free(cfg);
+}
+
+/* Evaluate the config's only indicator on the fixture for case c1 in
+** `period`; returns the status, value in *v. */
+static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *period, double *v,
+                    char **err) {
+    gv_module *m = NULL;
+    *err = NULL;
+    if (gvM_load_here(&cfg->indicators[0], cfg, &m, err) < 0) fail_msg("load: %s", *err);
+    gv_param_value *params;
+    int nparams;
+    gevinst_diag diag = {0};
+    if (gvM_bind_params(m, &cfg->indicators[0], &params, &nparams, &diag) < 0) {
+        gevinst_diag_print(&diag, stderr);
+        fail_msg("params");
+    }
+    gv_source src;
+    if (gvM_source_open(&src, tu_path("fixture.db"), err) < 0) fail_msg("source: %s", *err);
+    const char *fields[GV_CASE_NFIELDS] = {case_id, "0301", "Første sak", NULL, NULL, NULL, "NO"};
+    gv_period p;
+    assert_int_equal(gvP_parse(period, &p), 0);
+    gevinst_ctx ctx = {&src, fields, &p, params, nparams};
+    int rc = gvM_evaluate(m, &ctx, v, err);
+    gvM_source_close(&src);
+    gvC_free_params(params, nparams);
+    gvM_free(m);
+    return rc;
+}
+
+void tu_check_value(const char *indicator, const char *case_id, const char *period,
+                        int status, double expected, const char *msg) {
+    gevinst_config *cfg = tu_config_with(indicator);
+    double v = -1;
+    char *err = NULL;
+    int rc = tu_evaluate(cfg, case_id, period, &v, &err);
+    if (rc != status) fail_msg("%s: status %d, expected %d (%s)", indicator, rc, status, err);
+    if (status == GEVINST_OK && v != expected)
+        fail_msg("%s in %s: %.17g, expected %.17g", indicator, period, v, expected);
+    if (msg && (!err || !strstr(err, msg))) fail_msg("'%s' does not contain '%s'", err, msg);
+    free(err);
+    gevinst_config_free(cfg);
+}
+

@@ -20,4 +20,18 @@ const char *tu_sql(const char *db, const char *sql);
 /* Environment variable, or fail the test. */
 const char *tu_env(const char *name);
 
+#include "gv_config.h"
+
+/* A config (in the temporary folder) with the one indicator given, whose
+** module_path holds the test plugins and the temporary folder. */
+gevinst_config *tu_config_with(const char *indicator);
+/* Load the config's only indicator, in this process and in a child;
+** expect failure with a message containing msg both ways. */
+void tu_expect_load_error(const char *indicator, const char *msg);
+/* Evaluate the only indicator in this process for one case and period of
+** the fixture; expect the status, the exact value (for GEVINST_OK) and an
+** error containing msg (when msg is given). */
+void tu_check_value(const char *indicator, const char *case_id, const char *period, int status,
+                    double expected, const char *msg);
+
 #endif
