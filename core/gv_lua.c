@@ -120,13 +120,14 @@ static gv_lua_module *gvL_self(lua_State *L) {
     return lm;
 }
 
-static int gvL_aggregate(lua_State *L,
-                         int (*fn)(gevinst_ctx *, const char *, double *, char **)) {
+/* Push aggregate fn of metric in period (NULL: the evaluated one): a
+** number, or nil for no data; an error is raised in the script. */
+static int gvL_push_aggregate(lua_State *L, const char *fn, const char *metric,
+                              const char *period) {
     gv_lua_module *lm = gvL_self(L);
-    const char *metric = luaL_checkstring(L, 2);
     double v;
     char *err = NULL;
-    int rc = fn(lm->ctx, metric, &v, &err);
+    int rc = gvM_host.aggregate(lm->ctx, fn, metric, period, &v, &err);
     if (rc == GEVINST_ERROR) {
         lua_pushstring(L, err);
         free(err);
@@ -140,15 +141,21 @@ static int gvL_aggregate(lua_State *L,
 }
 
 static int gvL_sum(lua_State *L) {
-    return gvL_aggregate(L, gvM_host.sum);
+    return gvL_push_aggregate(L, "sum", luaL_checkstring(L, 2), NULL);
 }
 
 static int gvL_count(lua_State *L) {
-    return gvL_aggregate(L, gvM_host.count);
+    return gvL_push_aggregate(L, "count", luaL_checkstring(L, 2), NULL);
 }
 
 static int gvL_mean(lua_State *L) {
-    return gvL_aggregate(L, gvM_host.mean);
+    return gvL_push_aggregate(L, "mean", luaL_checkstring(L, 2), NULL);
+}
+
+/* ctx:aggregate(fn, metric [, period]) */
+static int gvL_aggregate(lua_State *L) {
+    return gvL_push_aggregate(L, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
+                              luaL_optstring(L, 4, NULL));
 }
 
 /* query(): each row becomes a table; numbers come back as numbers. */
@@ -185,9 +192,30 @@ static int gvL_query(lua_State *L) {
     return 1;
 }
 
+/* ctx:period_range([period]): first day, last day and number of days of
+** the period (default: the evaluated one). */
+static int gvL_period_range(lua_State *L) {
+    gv_lua_module *lm = gvL_self(L);
+    const char *text = luaL_optstring(L, 2, NULL);
+    gv_period p = *lm->ctx->period;
+    if (text && gvP_parse(text, &p) < 0)
+        return luaL_error(L, "'%s' is not a period (%s)", text, GV_PERIOD_FORMS);
+    lua_pushstring(L, p.start);
+    lua_pushstring(L, p.end);
+    lua_pushinteger(L, gvP_days(&p));
+    return 3;
+}
+
+/* ctx:period_days([period]) */
+static int gvL_period_days(lua_State *L) {
+    gvL_period_range(L);
+    return 1;
+}
+
 static const luaL_Reg gvL_ctx_methods[] = {
-    {"sum", gvL_sum}, {"count", gvL_count}, {"mean", gvL_mean}, {"query", gvL_query},
-    {NULL, NULL}};
+    {"sum", gvL_sum},         {"count", gvL_count}, {"mean", gvL_mean},
+    {"query", gvL_query},     {"aggregate", gvL_aggregate},
+    {"period_days", gvL_period_days}, {"period_range", gvL_period_range}, {NULL, NULL}};
 
 /* ---------------------------------------------------------------- sandbox */
 
@@ -350,6 +378,79 @@ static char *gvL_field_string(lua_State *L, int t, const char *name, char **err,
     return s;
 }
 
+static int gvL_param_order(const void *a, const void *b) {
+    return strcmp(((const gv_param_value *)a)->name, ((const gv_param_value *)b)->name);
+}
+
+/* One declared param, key and value on the stack top: either a default
+** (name = 260.0, name = "text") or a declaration
+** (name = { type = "string", default = ..., help = "...", choices = {...} };
+** no default means the config must give it). */
+static int gvL_param(lua_State *L, gv_param_value *v, const char *path, char **err) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+        *err = gvU_mprintf("%s: params: names must be strings", path);
+        return -1;
+    }
+    v->name = gvU_strdup(lua_tostring(L, -2));
+    v->number = NAN;
+    switch (lua_type(L, -1)) {
+    case LUA_TNUMBER:
+        v->type = GEVINST_PARAM_NUMBER;
+        v->number = lua_tonumber(L, -1);
+        return 0;
+    case LUA_TSTRING:
+        v->type = GEVINST_PARAM_STRING;
+        v->string = gvU_strdup(lua_tostring(L, -1));
+        return 0;
+    case LUA_TTABLE:
+        break;
+    default:
+        *err = gvU_mprintf("%s: param '%s': give a default (a number or a string) or a "
+                           "declaration { type = \"number\" | \"string\", ... }",
+                           path, v->name);
+        return -1;
+    }
+    lua_getfield(L, -1, "type");
+    const char *type = lua_tostring(L, -1);
+    if (!type || (strcmp(type, "number") && strcmp(type, "string"))) {
+        *err = gvU_mprintf("%s: param '%s': type must be \"number\" or \"string\"", path,
+                           v->name);
+        return -1;
+    }
+    v->type = type[0] == 'n' ? GEVINST_PARAM_NUMBER : GEVINST_PARAM_STRING;
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "default");
+    if (!lua_isnil(L, -1)) {
+        int ok = v->type == GEVINST_PARAM_NUMBER ? lua_type(L, -1) == LUA_TNUMBER
+                                                 : lua_type(L, -1) == LUA_TSTRING;
+        if (!ok) {
+            *err = gvU_mprintf("%s: param '%s': default is not a %s", path, v->name, type);
+            return -1;
+        }
+        if (v->type == GEVINST_PARAM_NUMBER)
+            v->number = lua_tonumber(L, -1);
+        else
+            v->string = gvU_strdup(lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "help");
+    if (lua_type(L, -1) == LUA_TSTRING) v->help = gvU_strdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "choices");
+    if (lua_istable(L, -1)) {
+        int n = (int)lua_rawlen(L, -1);
+        v->choices = gvU_malloc((size_t)(n + 1) * sizeof(char *));
+        for (int i = 0; i < n; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            v->choices[i] = gvU_strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+            lua_pop(L, 1);
+        }
+        v->choices[n] = NULL;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
 int gvL_load(gv_module *m, char **err) {
     gv_lua_module *lm = gvU_malloc(sizeof *lm);
     memset(lm, 0, sizeof *lm);
@@ -404,26 +505,15 @@ int gvL_load(gv_module *m, char **err) {
     if (lua_istable(L, -1)) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
-            if (lua_type(L, -2) != LUA_TSTRING ||
-                (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)) {
-                *err = gvU_mprintf("%s: params: each default must be name = number or string",
-                                   m->path);
-                return -1;
-            }
             m->defaults =
                 gvU_realloc(m->defaults, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
             gv_param_value *v = &m->defaults[m->ndefaults++];
             memset(v, 0, sizeof *v);
-            v->name = gvU_strdup(lua_tostring(L, -2));
-            if (lua_type(L, -1) == LUA_TNUMBER) {
-                v->type = GEVINST_PARAM_NUMBER;
-                v->number = lua_tonumber(L, -1);
-            } else {
-                v->type = GEVINST_PARAM_STRING;
-                v->string = gvU_strdup(lua_tostring(L, -1));
-            }
+            if (gvL_param(L, v, m->path, err) < 0) return -1;
             lua_pop(L, 1);
         }
+        /* table order is a hash's: sort, so messages and lists are stable */
+        qsort(m->defaults, (size_t)m->ndefaults, sizeof *m->defaults, gvL_param_order);
     } else if (!lua_isnil(L, -1)) {
         *err = gvU_mprintf("%s: 'params' must be a table of defaults", m->path);
         return -1;
@@ -467,7 +557,7 @@ int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     lua_getfield(L, -1, "evaluate");
     lua_remove(L, -2);
 
-    lua_createtable(L, 0, 3); /* ctx */
+    lua_createtable(L, 0, 6); /* ctx */
     lua_createtable(L, 0, GV_CASE_NFIELDS);
     for (int i = 0; i < GV_CASE_NFIELDS; i++)
         if (ctx->case_fields[i]) {
@@ -477,6 +567,10 @@ int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     lua_setfield(L, -2, "case");
     lua_pushstring(L, ctx->period->text);
     lua_setfield(L, -2, "period");
+    lua_pushstring(L, ctx->period->start);
+    lua_setfield(L, -2, "period_start");
+    lua_pushstring(L, ctx->period->end);
+    lua_setfield(L, -2, "period_end");
     gvL_push_params(lm, ctx);
     lua_setfield(L, -2, "params");
     luaL_setmetatable(L, "gevinst.ctx");

@@ -53,7 +53,7 @@ const char *tu_write(const char *name, const char *text) {
     return path;
 }
 
-static void tu_import(const char *db, const char *kind, const char *csv) {
+void tu_import(const char *db, const char *kind, const char *csv) {
     char *err = NULL;
     char name[64];
     snprintf(name, sizeof name, "fixture-%s.csv", kind);
@@ -61,11 +61,16 @@ static void tu_import(const char *db, const char *kind, const char *csv) {
     if (rc) fail_msg("fixture import failed: %s", err);
 }
 
-const char *tu_fixture_db(void) {
+const char *tu_empty_db(void) {
     const char *db = tu_path("fixture.db");
     char *err = NULL;
     remove(db);
     if (gevinst_db_init(db, &err)) fail_msg("%s", err);
+    return db;
+}
+
+const char *tu_fixture_db(void) {
+    const char *db = tu_empty_db();
     tu_import(db, "municipalities", "code,name,country\n0301,Oslo,NO\n");
     tu_import(db, "cases", "id,municipality,title\nc1,0301,Første sak\nc2,0301,Andre sak\n");
     tu_import(db, "partners", "case,name,type\nc1,Oslo kommune,municipality\n");

@@ -15,6 +15,10 @@ const char *tu_write(const char *name, const char *text);
 ** municipality 0301 Oslo (NO), cases c1 and c2, observations of metric
 ** m in c1: 2017-Q1 = 10, 2017-Q2 = 20, 2017-09-15 = 5, 2018 = 7. */
 const char *tu_fixture_db(void);
+/* An empty database at the fixture's path, and import into it (failing
+** the test on error). */
+const char *tu_empty_db(void);
+void tu_import(const char *db, const char *kind, const char *csv);
 /* Result of a single-value SQL query on db, as text (static buffer). */
 const char *tu_sql(const char *db, const char *sql);
 /* Environment variable, or fail the test. */
