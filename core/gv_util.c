@@ -238,31 +238,78 @@ void gvU_now_iso(char out[32]) {
 
 /* ---------------------------------------------------- bundled directories */
 
-static int gvU_in_build_tree(void) {
-    static int known = -1;
-    if (known < 0) {
+/* Where the running program is: the build tree, an install prefix (the
+** folder above its bin/), or unknown (another program embedding us). */
+static const char *gvU_prefix(int *in_build_tree) {
+    static int known, build;
+    static char prefix[4096];
+    if (!known) {
         char exe[4096];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        known = 0;
+        known = 1;
         if (n > 0) {
             exe[n] = '\0';
             size_t bl = strlen(GEVINST_BUILD_DIR);
-            known = strncmp(exe, GEVINST_BUILD_DIR, bl) == 0 && exe[bl] == '/';
+            build = strncmp(exe, GEVINST_BUILD_DIR, bl) == 0 && exe[bl] == '/';
+            char *slash = strrchr(exe, '/');
+            if (slash) *slash = '\0';
+            slash = strrchr(exe, '/');
+            if (slash && strcmp(slash, "/bin") == 0) {
+                *slash = '\0';
+                snprintf(prefix, sizeof prefix, "%s", exe);
+            }
         }
     }
-    return known;
+    *in_build_tree = build;
+    return prefix[0] ? prefix : NULL;
+}
+
+/* An installed folder: under the running program's prefix when it is
+** there (so an install can move), else where it was installed. */
+static const char *gvU_installed(char *buf, size_t n, const char *relative,
+                                 const char *absolute) {
+    int build;
+    const char *prefix = gvU_prefix(&build);
+    if (prefix) {
+        snprintf(buf, n, "%s/%s", prefix, relative);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) return buf;
+    }
+    return absolute;
 }
 
 const char *gvU_bundled_plugin_dir(void) {
-    return gvU_in_build_tree() ? GEVINST_BUILD_DIR "/plugins" : GEVINST_INSTALL_PLUGIN_DIR;
+    static char buf[4200];
+    int build;
+    gvU_prefix(&build);
+    if (build) return GEVINST_BUILD_DIR "/plugins";
+    return gvU_installed(buf, sizeof buf, GEVINST_PLUGIN_DIR_REL, GEVINST_INSTALL_PLUGIN_DIR);
 }
 
 const char *gvU_bundled_script_dir(void) {
-    return gvU_in_build_tree() ? GEVINST_SOURCE_DIR "/scripts" : GEVINST_INSTALL_DATA_DIR "/scripts";
+    static char buf[4200];
+    int build;
+    gvU_prefix(&build);
+    if (build) return GEVINST_SOURCE_DIR "/scripts";
+    return gvU_installed(buf, sizeof buf, GEVINST_DATA_DIR_REL "/scripts",
+                         GEVINST_INSTALL_DATA_DIR "/scripts");
 }
 
 const char *gvU_bundled_data_dir(void) {
-    return gvU_in_build_tree() ? GEVINST_SOURCE_DIR "/config" : GEVINST_INSTALL_DATA_DIR "/config";
+    static char buf[4200];
+    int build;
+    gvU_prefix(&build);
+    if (build) return GEVINST_SOURCE_DIR "/config";
+    return gvU_installed(buf, sizeof buf, GEVINST_DATA_DIR_REL "/config",
+                         GEVINST_INSTALL_DATA_DIR "/config");
+}
+
+const char *gvU_bundled_include_dir(void) {
+    static char buf[4200];
+    int build;
+    gvU_prefix(&build);
+    if (build) return GEVINST_SOURCE_DIR "/core/include";
+    return gvU_installed(buf, sizeof buf, GEVINST_INCLUDE_DIR_REL, GEVINST_INSTALL_INCLUDE_DIR);
 }
 
 const char *gevinst_data_dir(void) {

@@ -64,5 +64,7 @@ void gvU_now_iso(char out[32]);
 const char *gvU_bundled_plugin_dir(void);
 const char *gvU_bundled_script_dir(void);
 const char *gvU_bundled_data_dir(void);
+/* Folder holding gevinst/plugin.h. */
+const char *gvU_bundled_include_dir(void);
 
 #endif

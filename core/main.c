@@ -26,7 +26,9 @@ static const char *const usage_main =
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG              the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
-    "  demo [--dir DIR]            build the sample database and run the sample config\n\n"
+    "  demo [--dir DIR]            build the sample database and run the sample config\n"
+    "  new-indicator NAME --lang c|lua [--dir DIR]\n"
+    "                              write a skeleton indicator module to start from\n\n"
     "  --version                   print the version\n"
     "  --help                      this text; 'gevinst COMMAND --help' for one command\n\n" EXIT_CODES;
 
@@ -67,6 +69,11 @@ static const char *const usage_demo =
     "reference case) in DIR (default ./gevinst-demo), run the bundled config on\n"
     "it and print the results.\n\n" EXIT_CODES;
 
+static const char *const usage_new =
+    "Usage: gevinst new-indicator NAME --lang c|lua [--dir DIR]\n"
+    "Write a working, documented skeleton module NAME.c or NAME.lua into DIR\n"
+    "(default: the current folder), and say how to build and use it.\n\n" EXIT_CODES;
+
 static int wants_help(int argc, char **argv, const char *usage) {
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -89,6 +96,7 @@ typedef struct options {
     const char *config;
     const char *format;
     const char *dir;
+    const char *lang;
 } options;
 
 static int parse_options(int argc, char **argv, const char *usage, options *o) {
@@ -101,6 +109,8 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             dst = &o->format;
         else if (strcmp(a, "--dir") == 0)
             dst = &o->dir;
+        else if (strcmp(a, "--lang") == 0)
+            dst = &o->lang;
         else
             return usage_error(usage, "unexpected argument '%s'", a);
         if (i + 1 == argc) return usage_error(usage, "%s needs a value", a);
@@ -249,12 +259,38 @@ fail:
     return rc ? rc : GEVINST_EXIT_USAGE;
 }
 
+static int cmd_new_indicator(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_new)) return 0;
+    if (argc < 1 || argv[0][0] == '-')
+        return usage_error(usage_new, "new-indicator needs a NAME%s", "");
+    int rc = parse_options(argc - 1, argv + 1, usage_new, &o);
+    if (rc) return rc;
+    if (!o.lang) return usage_error(usage_new, "new-indicator needs --lang c or --lang lua%s", "");
+    char *path = NULL, *err = NULL;
+    rc = gevinst_new_indicator(argv[0], o.lang, o.dir ? o.dir : ".", &path, &err);
+    if (rc) {
+        fprintf(stderr, "gevinst: %s\n", err);
+        free(err);
+        return rc;
+    }
+    printf("wrote %s\n", path);
+    if (strcmp(o.lang, "c") == 0)
+        printf("build it with:\n  cc -shared -fPIC -O2 -I%s %s -o %.*s.so\n", gevinst_include_dir(),
+               path, (int)(strlen(path) - 2), path);
+    printf("use it with module_path = [\"%s\"] and { id = \"%s\"; module = \"%s\"; } in a config\n",
+           o.dir ? o.dir : ".", argv[0], argv[0]);
+    free(path);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"init", cmd_init},   {"import", cmd_import}, {"check", cmd_check},
-                    {"list", cmd_list},   {"run", cmd_run},       {"demo", cmd_demo}};
+                    {"list", cmd_list},   {"run", cmd_run},       {"demo", cmd_demo},
+                    {"new-indicator", cmd_new_indicator}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return GEVINST_EXIT_USAGE;

@@ -67,6 +67,13 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
 /* Print the indicators the config provides as a table. */
 int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag);
 
+/* Write a skeleton module NAME.c or NAME.lua (lang "c" or "lua") into dir;
+** *path is the file written.  Never overwrites. */
+int gevinst_new_indicator(const char *name, const char *lang, const char *dir, char **path,
+                          char **err);
+/* Folder holding gevinst/plugin.h for this gevinst. */
+const char *gevinst_include_dir(void);
+
 /* --- runs --- */
 typedef enum { GEVINST_FORMAT_TEXT, GEVINST_FORMAT_JSON, GEVINST_FORMAT_CSV } gevinst_format;
 int gevinst_format_parse(const char *s, gevinst_format *f);

@@ -1,0 +1,73 @@
+# test_install.sh -- what `make install` gives a plugin author: the header,
+# a pkg-config file and a CMake package, enough to build a plugin with
+# nothing else from the source tree; and skeletons `gevinst check` accepts.
+. "$(dirname "$0")/lib.sh"
+: "${GEVINST_BUILD:?run through ctest}"
+
+cmake --install "$GEVINST_BUILD" --prefix "$T/prefix" >install.log 2>&1
+rc=$?
+expect_rc 0 "cmake --install"
+G="$T/prefix/bin/gevinst"
+[ -x "$G" ] || fail "no installed gevinst"
+
+# the installed command finds its bundled modules and data under its prefix
+"$G" demo --dir demo >demo.out 2>demo.err
+rc=$?; err=$(cat demo.err)
+expect_rc 0 "installed demo"
+expect_contains "$(cat demo.err)" "config $T/prefix/share/gevinst/config/demo.cfg" "demo data from the prefix"
+"$G" list -c "$T/prefix/share/gevinst/config/demo.cfg" >list.out 2>&1
+expect_contains "$(cat list.out)" "$T/prefix/lib/gevinst/sum.so" "bundled plugins from the prefix"
+expect_contains "$(cat list.out)" "$T/prefix/share/gevinst/scripts/volunteer_value.lua" "bundled scripts from the prefix"
+
+# a plugin built with pkg-config alone
+mkdir src && cd src || exit 1
+"$G" new-indicator per_case --lang c >new.out 2>&1
+rc=$?; err=$(cat new.out)
+expect_rc 0 "new-indicator c"
+"$G" new-indicator per_case_lua --lang lua >/dev/null 2>&1
+rc=$?
+expect_rc 0 "new-indicator lua"
+"$G" new-indicator per_case --lang c >again.out 2>&1
+rc=$?; err=$(cat again.out)
+expect_rc 2 "new-indicator does not overwrite"
+expect_contains "$err" "per_case.c: cannot create: File exists" "no overwrite message"
+export PKG_CONFIG_PATH="$T/prefix/share/pkgconfig"
+expect_eq "$(pkg-config --modversion gevinst-plugin)" "0.1.0" "pkg-config version"
+cc -shared -fPIC -Wall -Wextra -Werror $(pkg-config --cflags gevinst-plugin) per_case.c -o per_case.so 2>cc.err
+rc=$?; err=$(cat cc.err)
+expect_rc 0 "cc with pkg-config"
+cd "$T" || exit 1
+
+# ... and with the CMake package
+mkdir cm && cat > cm/CMakeLists.txt <<'CM'
+cmake_minimum_required(VERSION 3.20)
+project(myplugin C)
+find_package(gevinst-plugin 0.1 REQUIRED)
+gevinst_add_plugin(cm_plugin ../src/per_case.c)
+CM
+cmake -S cm -B cm/build -DCMAKE_PREFIX_PATH="$T/prefix" >cm.log 2>&1 && cmake --build cm/build >>cm.log 2>&1
+rc=$?; err=$(tail -5 cm.log)
+expect_rc 0 "build with find_package(gevinst-plugin)"
+[ -f cm/build/cm_plugin.so ] || fail "no cm_plugin.so"
+
+cat > my.cfg <<'CFG'
+database = "demo/demo.db";
+module_path = ["src", "cm/build"];
+periods = ["2018"];
+indicators = (
+  { id = "c_skeleton";   module = "per_case"; params = { metric = "participants"; }; },
+  { id = "lua_skeleton"; module = "per_case_lua"; },
+  { id = "cmake_built";  module = "cm_plugin"; params = { factor = 2; }; }
+);
+CFG
+run_installed() { "$G" "$@" >"$T/stdout" 2>"$T/stderr"; rc=$?; out=$(cat "$T/stdout"); err=$(cat "$T/stderr"); }
+run_installed check -c my.cfg
+expect_rc 0 "check accepts the skeletons as they are"
+run_installed run -c my.cfg --format csv
+expect_rc 0 "run the skeletons"
+# Drammen 2018: participants per quarter, summed and counted by SQL
+expected=$(sqlite3 demo/demo.db "SELECT avg(value) FROM observations WHERE case_id = 'no-drammen-jobbkafe' AND metric = 'participants' AND period LIKE '2018%'")
+expect_contains "$out" "c_skeleton,no-drammen-jobbkafe,2018,$expected,persons,ok" "C skeleton value"
+expect_contains "$out" "lua_skeleton,no-drammen-jobbkafe,2018,$expected,persons,ok" "Lua skeleton value"
+expect_contains "$out" "cmake_built,no-drammen-jobbkafe,2018,$(sqlite3 :memory: "SELECT printf('%g', $expected * 2)")," "CMake-built value"
+finish
