@@ -344,6 +344,7 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
         bad = 1;
     }
     if (diag->n > before) bad = 1;
+    ind.lang = lang;
     if (ind.how && strcmp(ind.how, "module") == 0) {
         ind.path = gvC_find_module(cfg, ind.ref, lang, &ind.kind);
     } else if (ind.how) {

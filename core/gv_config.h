@@ -35,7 +35,8 @@ typedef struct gv_indicator {
     char *id;
     const char *file; /* where it is written */
     int line;
-    const char *how; /* "module", "plugin" or "script" */
+    const char *how;  /* "module", "plugin" or "script" */
+    const char *lang; /* "c", "lua" or NULL: which kind `module` may find */
     char *ref;       /* as written */
     char *path;      /* resolved file; NULL when `module` found none */
     gv_module_kind kind;

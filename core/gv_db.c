@@ -87,7 +87,7 @@ static const char *const gvD_migrations[] = {
     "  status TEXT NOT NULL CHECK (status IN ('ok', 'no_data', 'error')),"
     "  error TEXT,"
     "  module TEXT NOT NULL,"
-    "  module_kind TEXT NOT NULL CHECK (module_kind IN ('c', 'lua')),"
+    "  module_kind TEXT CHECK (module_kind IN ('c', 'lua')),"
     "  module_version TEXT,"
     "  module_hash TEXT,"
     "  UNIQUE (run, indicator, case_id, period)"

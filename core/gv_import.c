@@ -397,7 +397,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     if (gvD_exec(s.db, "BEGIN IMMEDIATE", err) < 0) {
         fclose(f);
         sqlite3_close(s.db);
-        return GEVINST_EXIT_USAGE;
+        return GEVINST_EXIT_INTERNAL;
     }
 
     struct csv_parser p;
@@ -434,7 +434,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
         rc = GEVINST_EXIT_DATA;
     } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
-        rc = GEVINST_EXIT_DATA;
+        rc = GEVINST_EXIT_INTERNAL;
     }
     if (nrows) *nrows = s.row > 2 ? s.row - 2 : 0; /* records read, less the header */
     sqlite3_close(s.db);

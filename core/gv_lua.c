@@ -99,9 +99,10 @@ static int gvL_guard(lua_State *L) {
 static int gvL_print(lua_State *L) {
     gv_lua_module *lm;
     lua_getallocf(L, (void **)&lm);
+    int n = lua_gettop(L); /* before the buffer takes a slot */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    for (int i = 1; i <= lua_gettop(L); i++) {
+    for (int i = 1; i <= n; i++) {
         if (i > 1) luaL_addchar(&b, '\t');
         luaL_tolstring(L, i, NULL);
         luaL_addvalue(&b);
@@ -158,38 +159,52 @@ static int gvL_aggregate(lua_State *L) {
                               luaL_optstring(L, 4, NULL));
 }
 
-/* query(): each row becomes a table; numbers come back as numbers. */
-static int gvL_query_row(void *ud, int ncol, const char *const *names,
-                         const char *const *values) {
-    lua_State *L = ud;
-    lua_createtable(L, 0, ncol);
-    for (int i = 0; i < ncol; i++) {
-        if (!values[i]) continue;
-        if (!lua_stringtonumber(L, values[i])) lua_pushstring(L, values[i]);
-        lua_setfield(L, -2, names[i]);
-    }
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-    return 0;
-}
-
+/* ctx:query(sql, ...): rows as tables of column = value, values typed as
+** SQLite stores them (a municipality code "0301" stays a string). */
 static int gvL_query(lua_State *L) {
     gv_lua_module *lm = gvL_self(L);
     const char *sql = luaL_checkstring(L, 2);
     int nparam = lua_gettop(L) - 2;
-    const char **params = lua_newuserdatauv(L, (size_t)(nparam ? nparam : 1) * sizeof(char *), 0);
+    char *err = NULL;
+    sqlite3_stmt *st = gvM_query_prepare(lm->ctx, sql, nparam, &err);
+    if (!st) goto fail;
     for (int i = 0; i < nparam; i++) {
-        if (!lua_isstring(L, 3 + i))
-            return luaL_error(L, "query: parameter %d must be a string or a number", i + 1);
-        params[i] = lua_tostring(L, 3 + i);
+        int arg = 3 + i;
+        if (lua_isinteger(L, arg))
+            sqlite3_bind_int64(st, i + 1, lua_tointeger(L, arg));
+        else if (lua_type(L, arg) == LUA_TNUMBER)
+            sqlite3_bind_double(st, i + 1, lua_tonumber(L, arg));
+        else if (lua_type(L, arg) == LUA_TSTRING)
+            sqlite3_bind_text(st, i + 1, lua_tostring(L, arg), -1, SQLITE_TRANSIENT);
+        else if (!lua_isnil(L, arg)) {
+            sqlite3_finalize(st);
+            return luaL_error(L, "query: parameter %d must be a string, a number or nil", i + 1);
+        }
     }
     lua_newtable(L);
-    char *err = NULL;
-    if (gvM_host.query(lm->ctx, sql, nparam, params, gvL_query_row, L, &err) != GEVINST_OK) {
-        lua_pushstring(L, err);
-        free(err);
-        return lua_error(L);
+    int ncol = sqlite3_column_count(st), rc;
+    while ((rc = gvM_query_step(lm->ctx, st, &err)) == 1) {
+        lua_createtable(L, 0, ncol);
+        for (int i = 0; i < ncol; i++) {
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
+            case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(st, i)); break;
+            case SQLITE_NULL: continue;
+            default:
+                lua_pushlstring(L, (const char *)sqlite3_column_text(st, i),
+                                (size_t)sqlite3_column_bytes(st, i));
+            }
+            lua_setfield(L, -2, sqlite3_column_name(st, i));
+        }
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
+    sqlite3_finalize(st);
+    if (rc < 0) goto fail;
     return 1;
+fail:
+    lua_pushstring(L, err);
+    free(err);
+    return lua_error(L);
 }
 
 /* ctx:period_range([period]): first day, last day and number of days of

@@ -211,53 +211,62 @@ static int gvM_period_days(gevinst_ctx *ctx) {
     return gvP_days(ctx->period);
 }
 
-static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *const *params,
-                     gevinst_row_fn row, void *ud, char **errmsg) {
+sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg) {
     sqlite3 *db = ctx->src->db;
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
         *errmsg = gvU_mprintf("query refused: %s", sqlite3_errmsg(db));
-        return GEVINST_ERROR;
+        return NULL;
     }
     if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
         sqlite3_finalize(st);
         *errmsg = gvU_strdup("query: give exactly one SELECT statement");
-        return GEVINST_ERROR;
+        return NULL;
     }
     if (!sqlite3_stmt_readonly(st)) {
         sqlite3_finalize(st);
         *errmsg = gvU_strdup("query refused: modules may only read");
-        return GEVINST_ERROR;
+        return NULL;
     }
     if (nparam != sqlite3_bind_parameter_count(st)) {
         *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
                               sqlite3_bind_parameter_count(st), nparam);
         sqlite3_finalize(st);
-        return GEVINST_ERROR;
+        return NULL;
     }
+    return st;
+}
+
+int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("query stopped: time limit reached")
+                                     : gvU_mprintf("query failed: %s", sqlite3_errmsg(ctx->src->db));
+    return -1;
+}
+
+static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *const *params,
+                     gevinst_row_fn row, void *ud, char **errmsg) {
+    sqlite3_stmt *st = gvM_query_prepare(ctx, sql, nparam, errmsg);
+    if (!st) return GEVINST_ERROR;
     for (int i = 0; i < nparam; i++) sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
     int ncol = sqlite3_column_count(st), rc;
     const char **names = gvU_malloc((size_t)ncol * sizeof *names);
     const char **values = gvU_malloc((size_t)ncol * sizeof *values);
     for (int i = 0; i < ncol; i++) names[i] = sqlite3_column_name(st, i);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = gvM_query_step(ctx, st, errmsg)) == 1) {
         for (int i = 0; i < ncol; i++) values[i] = (const char *)sqlite3_column_text(st, i);
         if (row(ud, ncol, names, values)) {
-            rc = SQLITE_DONE;
+            rc = 0;
             break;
         }
-    }
-    int result = GEVINST_OK;
-    if (rc != SQLITE_DONE) {
-        *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("query stopped: time limit reached")
-                                         : gvU_mprintf("query failed: %s", sqlite3_errmsg(db));
-        result = GEVINST_ERROR;
     }
     free(names);
     free(values);
     sqlite3_finalize(st);
-    return result;
+    return rc < 0 ? GEVINST_ERROR : GEVINST_OK;
 }
 
 const gevinst_host gvM_host = {
@@ -347,8 +356,12 @@ fail:
 static gv_module *gvM_new(const gv_indicator *ind, const gevinst_config *cfg, char **err) {
     if (!ind->path) {
         char *dirs = gvC_module_path_text(cfg);
-        *err = gvU_mprintf("%s:%d: module '%s' not found (looked for %s.so and %s.lua in: %s)",
-                           ind->file, ind->line, ind->ref, ind->ref, ind->ref, dirs);
+        const char *lang = ind->lang ? ind->lang : "";
+        char *what = strcmp(lang, "c") == 0     ? gvU_mprintf("%s.so", ind->ref)
+                     : strcmp(lang, "lua") == 0 ? gvU_mprintf("%s.lua", ind->ref)
+                                                : gvU_mprintf("%s.so and %s.lua", ind->ref, ind->ref);
+        *err = gvU_mprintf("module '%s' not found (looked for %s in: %s)", ind->ref, what, dirs);
+        free(what);
         free(dirs);
         return NULL;
     }

@@ -88,6 +88,12 @@ int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *pa
 int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged,
                     int *n, gevinst_diag *diag);
 
+/* A module's SQL: one read-only SELECT with nparam parameters for the
+** caller to bind, or NULL with *errmsg; then step it: 1 a row, 0 done, -1
+** an error in *errmsg (the time limit, say). */
+sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg);
+int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
+
 /* A copy of a NULL-terminated list of strings (NULL stays NULL). */
 char **gvM_copy_choices(const char *const *choices);
 

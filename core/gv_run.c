@@ -2,6 +2,7 @@
 ** gv_run.c -- check, list and run: every indicator for every case and
 ** period, stored as one run with its provenance, then printed.
 */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static gvR_indicator *gvR_prepare(gevinst_config *cfg, gv_load_mode mode, gevins
     for (int i = 0; i < cfg->nindicators; i++) {
         r[i].ind = &cfg->indicators[i];
         if (gvM_load(r[i].ind, cfg, mode, &r[i].m, &r[i].error) < 0) {
-            gevinst_diag_add(diag, "indicator '%s': %s", r[i].ind->id, r[i].error);
+            gevinst_diag_add(diag, "%s:%d: indicator '%s': %s", r[i].ind->file, r[i].ind->line,
+                             r[i].ind->id, r[i].error);
             continue;
         }
         gevinst_diag mine = {0};
@@ -74,7 +76,24 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     return failed;
 }
 
-int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag) {
+/* One param line for `list --params`: name = value (type): help. */
+static void gvR_print_param(FILE *out, const gv_param_value *p) {
+    char number[32];
+    fprintf(out, "    %s = ", p->name);
+    if (p->type == GEVINST_PARAM_NUMBER && isnan(p->number))
+        fputs("(required)", out);
+    else if (p->type == GEVINST_PARAM_NUMBER)
+        gvU_format_number(p->number, number), fputs(number, out);
+    else if (!p->string)
+        fputs("(required)", out);
+    else
+        fprintf(out, "\"%s\"", p->string);
+    fprintf(out, "  (%s", p->type == GEVINST_PARAM_NUMBER ? "number" : "string");
+    for (char **c = p->choices; c && *c; c++) fprintf(out, "%s%s", c == p->choices ? ": " : " | ", *c);
+    fprintf(out, ")%s%s\n", p->help ? "  " : "", p->help ? p->help : "");
+}
+
+int gevinst_list(gevinst_config *cfg, FILE *out, int with_params, gevinst_diag *diag) {
     gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0, wid = 2, wunit = 4, wdesc = 11;
     const char **desc = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *desc);
@@ -95,8 +114,14 @@ int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag) {
         const gv_indicator *ind = r[i].ind;
         const char *unit = gvR_unit(&r[i]);
         fprintf(out, "%-*s  %-4s  %-*s  %-*s  %s\n", wid, ind->id,
-                ind->kind == GV_KIND_C ? "C" : "Lua", wunit, unit ? unit : "-", wdesc, desc[i],
+                !ind->path ? "?" : ind->kind == GV_KIND_C ? "C" : "Lua", wunit, unit ? unit : "-", wdesc, desc[i],
                 ind->path ? ind->path : ind->ref);
+        if (with_params && r[i].m) {
+            /* the values a run would use: the config's over the defaults */
+            const gv_param_value *p = r[i].params ? r[i].params : r[i].m->defaults;
+            int n = r[i].params ? r[i].nparams : r[i].m->ndefaults;
+            for (int k = 0; k < n; k++) gvR_print_param(out, &p[k]);
+        }
         failed += r[i].error != NULL;
     }
     free(desc);
@@ -145,7 +170,10 @@ static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
     sqlite3_bind_text(st, 7, status_text[status], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, error, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 9, r->m ? r->m->name : r->ind->ref, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, r->ind->kind == GV_KIND_C ? "c" : "lua", -1, SQLITE_STATIC);
+    if (r->ind->path)
+        sqlite3_bind_text(st, 10, r->ind->kind == GV_KIND_C ? "c" : "lua", -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 10); /* never found: of no kind */
     sqlite3_bind_text(st, 11, r->m ? r->m->version : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, r->m ? r->m->hash : NULL, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -342,7 +370,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *r
     memset(&run, 0, sizeof run);
     *err = NULL;
     if (gvD_open(cfg->database, 0, &run.db, err) < 0) return GEVINST_EXIT_USAGE;
-    int rc = GEVINST_EXIT_DATA;
+    int rc = GEVINST_EXIT_INTERNAL;
     gevinst_diag diag = {0}; /* load problems travel in each indicator's error */
     gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, &diag);
     gevinst_diag_free(&diag);

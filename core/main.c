@@ -13,7 +13,8 @@
 
 #define EXIT_CODES                                                                                \
     "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"             \
-    "            2 usage, config or module error; 3 bad input data (database unchanged).\n"
+    "            2 usage, config or module error; 3 bad input data (database unchanged);\n" \
+    "            4 the database could not be read or written.\n"
 
 static const char *const usage_main =
     "Usage: gevinst COMMAND [ARGS]\n"
@@ -24,7 +25,7 @@ static const char *const usage_main =
     "  import DB KIND FILE.csv     import municipalities, cases, partners, observations\n"
     "                              or inputs, all or nothing\n"
     "  check -c CONFIG             load the config and its modules, report every problem\n"
-    "  list -c CONFIG              the indicators the config provides\n"
+    "  list -c CONFIG [--params]   the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
@@ -54,9 +55,10 @@ static const char *const usage_check =
     "message.  Changes nothing.\n\n" EXIT_CODES;
 
 static const char *const usage_list =
-    "Usage: gevinst list -c CONFIG\n"
+    "Usage: gevinst list -c CONFIG [--params]\n"
     "Print the indicators CONFIG provides: id, kind (C or Lua), unit, description,\n"
-    "and the file each is loaded from.\n\n" EXIT_CODES;
+    "and the file each is loaded from; --params adds each one's params with the\n"
+    "values a run would use, their types, allowed values and meaning.\n\n" EXIT_CODES;
 
 static const char *const usage_run =
     "Usage: gevinst run -c CONFIG [--format text|json|csv]\n"
@@ -97,12 +99,17 @@ typedef struct options {
     const char *format;
     const char *dir;
     const char *lang;
+    int params;
 } options;
 
 static int parse_options(int argc, char **argv, const char *usage, options *o) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
+        if (strcmp(a, "--params") == 0) {
+            o->params = 1;
+            continue;
+        }
         if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
             dst = &o->config;
         else if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0)
@@ -182,7 +189,7 @@ static int cmd_list(int argc, char **argv) {
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return GEVINST_EXIT_USAGE;
     gevinst_diag diag = {0};
-    rc = gevinst_list(cfg, stdout, &diag) ? GEVINST_EXIT_USAGE : 0;
+    rc = gevinst_list(cfg, stdout, o.params, &diag) ? GEVINST_EXIT_USAGE : 0;
     gevinst_diag_print(&diag, stderr);
     gevinst_diag_free(&diag);
     gevinst_config_free(cfg);

@@ -29,6 +29,12 @@ static const gevinst_module module = {
     .abi_minor = GEVINST_ABI_MINOR,
     .name = STR(AGGREGATE),
     .version = "1.0.0",
+#define AGG_count 1
+#define AGG_(x) AGG_##x
+#define AGG(x) AGG_(x)
+#if AGG(AGGREGATE) == 1
+    .unit = "observations", /* the others keep the metric's own unit */
+#endif
     .description = STR(AGGREGATE) " of a metric's observations in the period",
     .params = params,
     .evaluate = evaluate,

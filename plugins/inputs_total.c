@@ -25,6 +25,7 @@ static const gevinst_param params[] = {
 typedef struct tally {
     double money, hours;
     int rows;
+    int wanted; /* currency was given as a param */
     char currency[16];
     char *error;
 } tally;
@@ -42,8 +43,11 @@ static int row(void *ud, int ncol, const char *const *names, const char *const *
     if (!t->currency[0]) {
         strncpy(t->currency, currency, sizeof t->currency - 1);
     } else if (strcmp(t->currency, currency) != 0) {
-        t->error = host->mprintf("inputs in both %s and %s; inputs_total adds one currency",
-                                 t->currency, currency[0] ? currency : "(none)");
+        t->error = t->wanted ? host->mprintf("inputs in %s, but param currency asks for %s",
+                                             currency[0] ? currency : "no currency", t->currency)
+                             : host->mprintf("inputs in both %s and %s; inputs_total adds one "
+                                             "currency",
+                                             t->currency, currency[0] ? currency : "(none)");
         return 1;
     }
     t->money += amount;
@@ -59,6 +63,7 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
     tally t;
     memset(&t, 0, sizeof t);
     strncpy(t.currency, want, sizeof t.currency - 1);
+    t.wanted = want[0] != '\0';
     int rc = host->query(ctx,
                          "SELECT kind, currency, total(amount) FROM inputs WHERE case_id = ?1"
                          " AND period_start >= ?2 AND period_end <= ?3"

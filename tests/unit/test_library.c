@@ -149,7 +149,7 @@ static void money(void **state) {
     tu_check_value(inputs, "a", "2018", ERROR, 0, "inputs in both NOK and DKK; inputs_total adds one currency");
     tu_check_value(inputs, "a", "2019", NODATA, 0, NULL);
     tu_check_value("{ id = \"x\"; module = \"inputs_total\"; params = { wage = 300; currency = \"DKK\"; }; }",
-                   "a", "2017", ERROR, 0, "inputs in both DKK and NOK");
+                   "a", "2017", ERROR, 0, "inputs in NOK, but param currency asks for DKK");
 }
 
 static void partner_breadth(void **state) {

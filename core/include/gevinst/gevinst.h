@@ -18,6 +18,7 @@ extern "C" {
 #define GEVINST_EXIT_FAILED 1 /* some indicators failed; the others are stored */
 #define GEVINST_EXIT_USAGE 2  /* bad command line, config or module */
 #define GEVINST_EXIT_DATA 3   /* bad input data; the database is unchanged */
+#define GEVINST_EXIT_INTERNAL 4 /* the database could not be read or written */
 
 const char *gevinst_version(void);
 /* Folder of the bundled sample data and config (demo.cfg, demo/). */
@@ -64,8 +65,9 @@ int gevinst_config_set_database(gevinst_config *cfg, const char *path);
 /* Load every module the config names and check its params; report each
 ** problem to diag.  Returns the number of indicators that failed. */
 int gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
-/* Print the indicators the config provides as a table. */
-int gevinst_list(gevinst_config *cfg, FILE *out, gevinst_diag *diag);
+/* Print the indicators the config provides as a table; with_params adds
+** each one's params (value, type, allowed values, help). */
+int gevinst_list(gevinst_config *cfg, FILE *out, int with_params, gevinst_diag *diag);
 
 /* Write a skeleton module NAME.c or NAME.lua (lang "c" or "lua") into dir;
 ** *path is the file written.  Never overwrites. */
