@@ -379,8 +379,10 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     cfg->dir = gvU_dirname(path);
     cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
     config_set_include_dir(&lc, cfg->dir);
-    if (gvU_sha256_file(path, cfg->hash) < 0) {
-        gevinst_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
+    errno = 0;
+    if (!gvU_file_exists(path)) {
+        gevinst_diag_add(diag, "%s: cannot read config: %s", path,
+                         errno ? strerror(errno) : "not a file");
         goto fail;
     }
     if (!config_read_file(&lc, path)) {
@@ -437,6 +439,18 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
         gevinst_diag_add(diag, "%s: no 'periods' setting", path);
     if (!indicators) gevinst_diag_add(diag, "%s: no 'indicators' list", path);
     if (diag->n > ndiag) goto fail;
+    /* the hash covers what the run read: the file and what it includes */
+    const char **files = gvU_malloc((size_t)(cfg->nincluded + 1) * sizeof *files);
+    files[0] = cfg->file;
+    for (int i = 0; i < cfg->nincluded; i++) files[i + 1] = cfg->included[i];
+    int unread = gvU_sha256_files(files, cfg->nincluded + 1, cfg->hash);
+    free(files);
+    if (unread) {
+        gevinst_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
+        goto fail;
+    }
+    char *full = realpath(path, NULL);
+    if (full) cfg->full_path = full;
     config_destroy(&lc);
     return cfg;
 fail:
@@ -460,6 +474,7 @@ void gevinst_config_free(gevinst_config *cfg) {
     free(cfg->periods);
     free(cfg->database);
     free(cfg->file);
+    free(cfg->full_path);
     free(cfg->dir);
     free(cfg);
 }

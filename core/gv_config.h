@@ -49,7 +49,8 @@ typedef struct gv_indicator {
 } gv_indicator;
 
 struct gevinst_config {
-    char *file;
+    char *file;      /* as given */
+    char *full_path; /* absolute, for provenance */
     char *dir;
     char hash[65]; /* SHA-256 of the file */
     char *database;

@@ -39,6 +39,7 @@ typedef struct gvI_table {
     const char *noun; /* one row, for messages */
     const gvI_column *columns;
     const char *also_sql; /* run before each row, with the same :name params */
+    const char *first, *then; /* two date columns that must come in this order */
 } gvI_table;
 
 static const char *const gvI_partner_types[] = {
@@ -93,13 +94,14 @@ static const gvI_column gvI_input_columns[] = {
     {NULL, NULL, 0, 0, NULL, NULL, NULL}};
 
 static const gvI_table gvI_tables[] = {
-    {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL},
-    {"cases", "cases", "case", gvI_case_columns, NULL},
-    {"partners", "partners", "partner", gvI_partner_columns, NULL},
+    {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL, NULL,
+     NULL},
+    {"cases", "cases", "case", gvI_case_columns, NULL, "start", "end"},
+    {"partners", "partners", "partner", gvI_partner_columns, NULL, NULL, NULL},
     /* the metric catalogue lets a run tell an unknown metric from no data */
     {"observations", "observations", "observation", gvI_observation_columns,
-     "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)"},
-    {"inputs", "inputs", "input", gvI_input_columns, NULL},
+     "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)", NULL, NULL},
+    {"inputs", "inputs", "input", gvI_input_columns, NULL, NULL, NULL},
 };
 
 const char *const gevinst_import_kinds[] = {"municipalities", "cases", "partners",
@@ -119,7 +121,10 @@ typedef struct gvI_state {
     char *field[GVI_MAXCOLS];
     int nfield;
     int overflow; /* more fields than the header */
-    long row;     /* the record being read; the header is row 1 */
+    long row;     /* the record being read, as a spreadsheet numbers it */
+    long nrows;   /* data rows stored */
+    int have_header;
+    int last_end; /* the character that ended the last record */
     char *err;
 } gvI_state;
 
@@ -296,6 +301,14 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     return 0;
 }
 
+/* Field of the row in column `name`, and its position (-1: absent). */
+static const char *gvI_value(const gvI_state *s, const char *name, int *pos) {
+    for (int i = 0; i < s->ncols; i++)
+        if (strcmp(s->col[i]->name, name) == 0) return *pos = i, s->field[i];
+    *pos = -1;
+    return NULL;
+}
+
 static void gvI_row(gvI_state *s) {
     if (s->nfield != s->ncols || s->overflow) {
         gvI_fail(s, -1, "%d fields, but the header has %d", s->overflow ? s->nfield + 1 : s->nfield,
@@ -306,17 +319,27 @@ static void gvI_row(gvI_state *s) {
     if (s->also) sqlite3_reset(s->also);
     for (int i = 0; i < s->ncols; i++)
         if (gvI_field(s, i, s->field[i]) < 0) return;
+    if (s->t->first) {
+        int p0, p1;
+        const char *a = gvI_value(s, s->t->first, &p0), *b = gvI_value(s, s->t->then, &p1);
+        if (a && b && strcmp(a, b) > 0) { /* YYYY-MM-DD sorts as text */
+            gvI_fail(s, p1, "%s '%s' is before %s '%s'", s->t->then, b, s->t->first, a);
+            return;
+        }
+    }
     /* the catalogue row first: observations reference it */
     if (s->also && sqlite3_step(s->also) != SQLITE_DONE) {
         gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
         return;
     }
     int rc = sqlite3_step(s->insert);
+    if (rc == SQLITE_DONE) s->nrows++;
     if (rc != SQLITE_DONE) {
         int ext = sqlite3_extended_errcode(s->db);
         if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-            gvI_fail(s, -1, "duplicate %s: it is already in the database (%s)", s->t->noun,
-                     sqlite3_errmsg(s->db));
+            gvI_fail(s, -1, "duplicate %s: another row has the same key, in this file or in "
+                            "the database (%s)",
+                     s->t->noun, sqlite3_errmsg(s->db));
         else
             gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
         return;
@@ -358,15 +381,22 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
     s->field[s->nfield++] = f;
 }
 
-/* libcsv: one record ended. */
+/* libcsv: one record ended, or (CSV_REPALL_NL) a line break outside one.
+** Counting blank lines keeps ROW as a spreadsheet shows it; the \n of a
+** \r\n pair is no line of its own. */
 static void gvI_on_row(int c, void *ud) {
     gvI_state *s = ud;
-    (void)c;
-    if (!s->err) {
-        if (s->row == 1)
+    int blank = s->nfield == 0;
+    int crlf = blank && c == '\n' && s->last_end == '\r';
+    s->last_end = c;
+    if (crlf) return;
+    if (!s->err && !blank) {
+        if (!s->have_header) {
             gvI_header(s);
-        else
+            s->have_header = 1;
+        } else {
             gvI_row(s);
+        }
     }
     gvI_clear_fields(s);
     s->row++;
@@ -400,11 +430,36 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
         return GEVINST_EXIT_INTERNAL;
     }
 
+    /* the same file twice would count its rows twice */
+    char hash[65];
+    if (gvU_sha256_file(csv_path, hash) < 0) {
+        *err = gvU_mprintf("%s: cannot read: %s", csv_path, strerror(errno));
+        fclose(f);
+        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(s.db);
+        return GEVINST_EXIT_USAGE;
+    }
+    sqlite3_stmt *seen = NULL;
+    int again = 0;
+    if (sqlite3_prepare_v2(s.db, "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2",
+                           -1, &seen, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(seen, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(seen, 2, hash, -1, SQLITE_STATIC);
+        if (sqlite3_step(seen) == SQLITE_ROW) {
+            again = 1;
+            s.err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); "
+                                "importing it again would store its rows twice",
+                                csv_path, kind, sqlite3_column_text(seen, 0),
+                                sqlite3_column_text(seen, 1));
+        }
+    }
+    sqlite3_finalize(seen);
+
     struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
     char buf[65536];
     size_t n;
-    while (!s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+    while (!again && !s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
         if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, &s) != n && !s.err) {
             gvI_fail(&s, -1, "malformed CSV: %s",
                      csv_error(&p) == CSV_EPARSE
@@ -419,7 +474,29 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
                  csv_error(&p) == CSV_EPARSE ? "unterminated quoted field"
                                              : csv_strerror(csv_error(&p)));
     }
-    if (!s.err && s.row == 1) gvI_fail(&s, -2, "empty file; expected a header row");
+    if (!s.err && !s.have_header) gvI_fail(&s, -2, "empty file; expected a header row");
+    if (!s.err) {
+        char now[32];
+        gvU_now_iso(now);
+        char *full = realpath(csv_path, NULL);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(s.db,
+                               "INSERT INTO imports (kind, file, sha256, rows, imported, "
+                               "engine_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                               -1, &st, NULL) != SQLITE_OK) {
+            s.err = gvD_errmsg(s.db, "database");
+        } else {
+            sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, full ? full : csv_path, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, s.nrows);
+            sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, GEVINST_VERSION, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE) s.err = gvD_errmsg(s.db, "database");
+        }
+        sqlite3_finalize(st);
+        free(full);
+    }
     gvI_clear_fields(&s);
     csv_free(&p);
     fclose(f);
@@ -436,7 +513,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         rc = GEVINST_EXIT_INTERNAL;
     }
-    if (nrows) *nrows = s.row > 2 ? s.row - 2 : 0; /* records read, less the header */
+    if (nrows) *nrows = s.nrows;
     sqlite3_close(s.db);
     return rc;
 }

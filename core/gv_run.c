@@ -398,7 +398,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *r
     }
     sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, GEVINST_VERSION, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, cfg->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, cfg->full_path ? cfg->full_path : cfg->file, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, cfg->hash, -1, SQLITE_STATIC);
     int stepped = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -145,16 +145,22 @@ const char *gvU_basename(const char *path) {
 /* ----------------------------------------------------------------- hashes */
 
 int gvU_sha256_file(const char *path, char hex[65]) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
+    return gvU_sha256_files(&path, 1, hex);
+}
+
+int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
     struct sha256_ctx ctx;
     sha256_init(&ctx);
-    unsigned char buf[16384];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&ctx, n, buf);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) return -1;
+    for (int i = 0; i < n; i++) {
+        FILE *f = fopen(paths[i], "rb");
+        if (!f) return -1;
+        unsigned char buf[16384];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&ctx, got, buf);
+        int bad = ferror(f);
+        fclose(f);
+        if (bad) return -1;
+    }
     unsigned char digest[SHA256_DIGEST_SIZE];
     sha256_digest(&ctx, sizeof digest, digest);
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++) sprintf(hex + 2 * i, "%02x", digest[i]);

@@ -8,7 +8,7 @@ expect_rc 0 "init"
 expect_eq "$(sql cases.db 'PRAGMA user_version')" "1" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
-    "8" "every table is STRICT"
+    "9" "every table is STRICT"
 run init cases.db
 expect_rc 0 "init again is harmless"
 
@@ -21,6 +21,12 @@ done
 expect_eq "$(sql cases.db 'SELECT name FROM municipalities WHERE code = 1804')" "Bodø" "Nordic letters"
 expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "observations"
 expect_eq "$(sql cases.db "SELECT count(*) FROM inputs")" "126" "inputs"
+
+expect_eq "$(sql cases.db 'SELECT count(*) FROM imports')" "5" "imports recorded"
+run import cases.db observations "$demo/observations.csv"
+expect_rc 3 "the same file twice"
+expect_contains "$err" "this file was imported as observations before" "the same file twice"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "nothing added twice"
 
 before=$(db_digest cases.db)
 reject() { # reject KIND CSV MESSAGE

@@ -104,8 +104,15 @@ static void rejects_bad_files_whole(void **state) {
     expect_rejected("cases", "id,municipality,title,start\nc7,0301,X,2017\n",
                     "2:4: start '2017' is not a date (YYYY-MM-DD)");
     expect_rejected("cases", "id,municipality,title\nc1,0301,Again\n",
-                    "2: duplicate case: it is already in the database (UNIQUE constraint "
-                    "failed: cases.id)");
+                    "2: duplicate case: another row has the same key, in this file or in the "
+                    "database (UNIQUE constraint failed: cases.id)");
+    expect_rejected("cases", "id,municipality,title,start,end\nc7,0301,X,2018-01-01,2017-12-31\n",
+                    "2:5: end '2017-12-31' is before start '2018-01-01'");
+    /* rows are counted as a spreadsheet shows them: blank lines and \r\n too */
+    expect_rejected("observations", "case,metric,period,value\r\nc1,m,2017,1\r\n\r\nc1,m,2017,x\r\n",
+                    "4:4: value 'x' is not a number");
+    expect_rejected("observations", "\ncase,metric,period,value\n\n\nc1,m,2017,x\n",
+                    "5:4: value 'x' is not a number");
     expect_rejected("partners", "case,name,type\nc1,Lag,club\n",
                     "2:3: type 'club' is not one of: municipality, civil_society, "
                     "social_enterprise, citizens, business, research");
@@ -127,6 +134,27 @@ static void a_bad_last_row_undoes_the_good_ones(void **state) {
     free(err);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "0");
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM metrics WHERE name = 'new'"), "0");
+}
+
+static void the_same_file_is_not_imported_twice(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    const char *path = tu_write("more.csv", "case,metric,period,value\nc2,new,2017,1\nc2,new,2018,2\n");
+    char *err = NULL;
+    long rows = 0;
+    assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), 0);
+    assert_int_equal(rows, 2);
+    assert_string_equal(tu_sql(db, "SELECT kind || ' ' || rows || ' ' || length(sha256) FROM imports "
+                                   "WHERE file LIKE '%more.csv'"),
+                        "observations 2 64");
+    assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), GEVINST_EXIT_DATA);
+    char expected[600];
+    snprintf(expected, sizeof expected, "%s: this file was imported as observations before, on ",
+             path);
+    assert_memory_equal(err, expected, strlen(expected));
+    assert_non_null(strstr(err, "importing it again would store its rows twice"));
+    free(err);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "2");
 }
 
 static void usage_errors(void **state) {
@@ -151,6 +179,7 @@ int main(void) {
         cmocka_unit_test_teardown(stores_period_ranges_and_the_metric_catalogue, teardown),
         cmocka_unit_test_teardown(rejects_bad_files_whole, teardown),
         cmocka_unit_test_teardown(a_bad_last_row_undoes_the_good_ones, teardown),
+        cmocka_unit_test_teardown(the_same_file_is_not_imported_twice, teardown),
         cmocka_unit_test_teardown(usage_errors, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
