@@ -364,6 +364,14 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
 
 /* ------------------------------------------------------------------ files */
 
+/* Note every file a setting comes from (the config and its @includes), in
+** the order they are met, for the config's hash. */
+static void gvC_note_files(gevinst_config *cfg, const config_setting_t *s) {
+    gvC_file(s, cfg);
+    for (int i = 0; i < config_setting_length(s); i++)
+        gvC_note_files(cfg, config_setting_get_elem(s, (unsigned)i));
+}
+
 static void gvC_add_module_dir(gevinst_config *cfg, char *dir) {
     cfg->module_path =
         gvU_realloc(cfg->module_path, (size_t)(cfg->nmodule_path + 1) * sizeof(char *));
@@ -440,6 +448,7 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     if (!indicators) gevinst_diag_add(diag, "%s: no 'indicators' list", path);
     if (diag->n > ndiag) goto fail;
     /* the hash covers what the run read: the file and what it includes */
+    gvC_note_files(cfg, root);
     const char **files = gvU_malloc((size_t)(cfg->nincluded + 1) * sizeof *files);
     files[0] = cfg->file;
     for (int i = 0; i < cfg->nincluded; i++) files[i + 1] = cfg->included[i];

@@ -52,7 +52,7 @@ struct gevinst_config {
     char *file;      /* as given */
     char *full_path; /* absolute, for provenance */
     char *dir;
-    char hash[65]; /* SHA-256 of the file */
+    char hash[65]; /* SHA-256 of the file, then of each file it includes */
     char *database;
     char **module_path; /* the config's, then the bundled folders */
     int nmodule_path;

@@ -69,17 +69,6 @@ static const char *const gvD_migrations[] = {
     "  FOREIGN KEY (case_id, partner) REFERENCES partners(case_id, name)"
     ") STRICT;"
     "CREATE INDEX inputs_by_case ON inputs(case_id, period_start, period_end);"
-    /* every file imported, so the same file is not imported twice */
-    "CREATE TABLE imports ("
-    "  id INTEGER PRIMARY KEY,"
-    "  kind TEXT NOT NULL,"
-    "  file TEXT NOT NULL,"
-    "  sha256 TEXT NOT NULL,"
-    "  rows INTEGER NOT NULL,"
-    "  imported TEXT NOT NULL,"
-    "  engine_version TEXT NOT NULL,"
-    "  UNIQUE (kind, sha256)"
-    ") STRICT;"
     "CREATE TABLE runs ("
     "  id INTEGER PRIMARY KEY,"
     "  started TEXT NOT NULL,"
@@ -102,6 +91,17 @@ static const char *const gvD_migrations[] = {
     "  module_version TEXT,"
     "  module_hash TEXT,"
     "  UNIQUE (run, indicator, case_id, period)"
+    ") STRICT;",
+    /* 2: every file imported, so the same file is not imported twice */
+    "CREATE TABLE imports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL,"
+    "  imported TEXT NOT NULL,"
+    "  engine_version TEXT NOT NULL,"
+    "  UNIQUE (kind, sha256)"
     ") STRICT;",
 };
 

@@ -124,6 +124,7 @@ typedef struct gvI_state {
     long row;     /* the record being read, as a spreadsheet numbers it */
     long nrows;   /* data rows stored */
     int have_header;
+    int internal; /* the failure is the database's, not the file's */
     int last_end; /* the character that ended the last record */
     char *err;
 } gvI_state;
@@ -148,6 +149,12 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     else
         s->err = gvU_mprintf("%s: %s", s->file, msg);
     free(msg);
+}
+
+/* The database failed us (not the file): exit 4, not 3. */
+static void gvI_db_fail(gvI_state *s) {
+    gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+    s->internal = 1;
 }
 
 static char *gvI_column_list(const gvI_table *t) {
@@ -202,15 +209,15 @@ static void gvI_header(gvI_state *s) {
     free(cols.s);
     free(vals.s);
     if (sqlite3_prepare_v2(s->db, sql, -1, &s->insert, NULL) != SQLITE_OK)
-        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+        gvI_db_fail(s);
     free(sql);
     if (!s->err && t->also_sql &&
         sqlite3_prepare_v2(s->db, t->also_sql, -1, &s->also, NULL) != SQLITE_OK)
-        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+        gvI_db_fail(s);
     for (int i = 0; i < s->ncols && !s->err; i++)
         if (s->col[i]->ref_sql &&
             sqlite3_prepare_v2(s->db, s->col[i]->ref_sql, -1, &s->ref[i], NULL) != SQLITE_OK)
-            gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+            gvI_db_fail(s);
 }
 
 static void gvI_bind(sqlite3_stmt *st, const char *name, const char *text, double *number) {
@@ -292,7 +299,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             gvI_fail(s, pos, "unknown %s '%s'", c->ref_what, v);
             return -1;
         } else if (rc != SQLITE_ROW) {
-            gvI_fail(s, pos, "database: %s", sqlite3_errmsg(s->db));
+            gvI_db_fail(s);
             return -1;
         }
     }
@@ -329,7 +336,7 @@ static void gvI_row(gvI_state *s) {
     }
     /* the catalogue row first: observations reference it */
     if (s->also && sqlite3_step(s->also) != SQLITE_DONE) {
-        gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+        gvI_db_fail(s);
         return;
     }
     int rc = sqlite3_step(s->insert);
@@ -342,6 +349,8 @@ static void gvI_row(gvI_state *s) {
                      s->t->noun, sqlite3_errmsg(s->db));
         else
             gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
+        /* constraints are the data's fault; anything else is the database's */
+        s->internal = (ext & 0xff) != SQLITE_CONSTRAINT;
         return;
     }
 }
@@ -475,7 +484,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
                                              : csv_strerror(csv_error(&p)));
     }
     if (!s.err && !s.have_header) gvI_fail(&s, -2, "empty file; expected a header row");
-    if (!s.err) {
+    if (!s.err && s.nrows > 0) { /* a header alone imports nothing to count twice */
         char now[32];
         gvU_now_iso(now);
         char *full = realpath(csv_path, NULL);
@@ -485,6 +494,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
                                "engine_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                -1, &st, NULL) != SQLITE_OK) {
             s.err = gvD_errmsg(s.db, "database");
+            s.internal = 1;
         } else {
             sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, full ? full : csv_path, -1, SQLITE_STATIC);
@@ -492,7 +502,10 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
             sqlite3_bind_int64(st, 4, s.nrows);
             sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 6, GEVINST_VERSION, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) s.err = gvD_errmsg(s.db, "database");
+            if (sqlite3_step(st) != SQLITE_DONE) {
+                s.err = gvD_errmsg(s.db, "database");
+                s.internal = 1;
+            }
         }
         sqlite3_finalize(st);
         free(full);
@@ -508,7 +521,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     if (s.err) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         *err = s.err;
-        rc = GEVINST_EXIT_DATA;
+        rc = s.internal ? GEVINST_EXIT_INTERNAL : GEVINST_EXIT_DATA;
     } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         rc = GEVINST_EXIT_INTERNAL;

@@ -33,7 +33,7 @@ static const gevinst_module module = {
 #define AGG_(x) AGG_##x
 #define AGG(x) AGG_(x)
 #if AGG(AGGREGATE) == 1
-    .unit = "observations", /* the others keep the metric's own unit */
+    .unit = "observations", /* the others leave the unit to the config */
 #endif
     .description = STR(AGGREGATE) " of a metric's observations in the period",
     .params = params,

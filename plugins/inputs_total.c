@@ -40,14 +40,18 @@ static int row(void *ud, int ncol, const char *const *names, const char *const *
         t->hours += amount;
         return 0;
     }
+    if (!currency[0]) {
+        t->error = host->mprintf("%s inputs without a currency; give each its currency", kind);
+        return 1;
+    }
     if (!t->currency[0]) {
         strncpy(t->currency, currency, sizeof t->currency - 1);
     } else if (strcmp(t->currency, currency) != 0) {
         t->error = t->wanted ? host->mprintf("inputs in %s, but param currency asks for %s",
-                                             currency[0] ? currency : "no currency", t->currency)
+                                             currency, t->currency)
                              : host->mprintf("inputs in both %s and %s; inputs_total adds one "
                                              "currency",
-                                             t->currency, currency[0] ? currency : "(none)");
+                                             t->currency, currency);
         return 1;
     }
     t->money += amount;

@@ -5,12 +5,24 @@ demo="$GEVINST_SOURCE/config/demo"
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "1" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "2" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
     "9" "every table is STRICT"
 run init cases.db
 expect_rc 0 "init again is harmless"
+
+# a database of schema 1 is brought to the current schema when opened
+run init old.db
+sql old.db "DROP TABLE imports; PRAGMA user_version = 1"
+run import old.db municipalities "$demo/municipalities.csv"
+expect_rc 0 "import into a schema 1 database"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "2" "migrated to schema 2"
+expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
+sql old.db "PRAGMA user_version = 99"
+run import old.db cases "$demo/cases.csv"
+expect_rc 2 "a newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (2); upgrade gevinst" "newer schema"
 
 for kind in municipalities cases partners observations inputs; do
     run import cases.db "$kind" "$demo/$kind.csv"

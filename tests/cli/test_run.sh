@@ -80,6 +80,15 @@ expect_eq "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND ind
 expect_contains "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND indicator = 'gone'")" \
     "plugins/gone.so: cannot read plugin: No such file or directory" "missing plugin"
 
+# the config's hash covers the files it includes
+printf 'periods = ["2018"];\n' > periods.inc
+printf 'database = "demo/demo.db";\n@include "periods.inc"\nindicators = ( { id = "v"; module = "sum"; params = { metric = "volunteer_hours"; }; } );\n' > inc.cfg
+run run -c inc.cfg --format csv
+expect_rc 0 "run with @include"
+expect_eq "$(sql "$db" "SELECT config_hash FROM runs ORDER BY id DESC LIMIT 1")" \
+    "$(cat inc.cfg periods.inc | sha256sum | cut -d' ' -f1)" "hash of the config and its include"
+expect_eq "$(sql "$db" "SELECT config_file FROM runs ORDER BY id DESC LIMIT 1")" "$T/inc.cfg" "absolute config path"
+
 # check and list
 run check -c my.cfg
 expect_rc 2 "check finds problems"

@@ -21,13 +21,13 @@ static int setup(void **state) {
     (void)state;
     const char *db = tu_empty_db();
     tu_import(db, "municipalities", "code,name,country\n0301,Oslo,NO\n");
-    tu_import(db, "cases", "id,municipality,title\na,0301,Jobbkafé\n");
+    tu_import(db, "cases", "id,municipality,title\na,0301,Jobbkafé\nb,0301,Uten valuta\n");
     tu_import(db, "partners", "case,name,type\na,Kommune,municipality\na,Lag,civil_society\n"
-                              "a,Kafé AS,social_enterprise\n");
+                              "a,Kafé AS,social_enterprise\nb,Kommune,municipality\n");
     tu_import(db, "inputs", "case,partner,period,kind,amount,currency\n"
                             "a,Kommune,2017,cash,1000,NOK\na,Lag,2017,volunteer_hours,10,\n"
                             "a,Kafé AS,2017,in_kind,200,NOK\na,Kommune,2018,cash,500,NOK\n"
-                            "a,Kafé AS,2018,in_kind,50,DKK\n");
+                            "a,Kafé AS,2018,in_kind,50,DKK\nb,Kommune,2017,cash,100,\n");
     tu_import(db, "observations",
               "case,metric,period,value,subject\n"
               "a,participants,2017-Q1,10,\na,participants,2017-Q2,30,\na,participants,2018,50,\n"
@@ -148,6 +148,7 @@ static void money(void **state) {
     tu_check_value(inputs, "a", "2017", OK, 4200, NULL);
     tu_check_value(inputs, "a", "2018", ERROR, 0, "inputs in both NOK and DKK; inputs_total adds one currency");
     tu_check_value(inputs, "a", "2019", NODATA, 0, NULL);
+    tu_check_value(inputs, "b", "2017", ERROR, 0, "cash inputs without a currency; give each its currency");
     tu_check_value("{ id = \"x\"; module = \"inputs_total\"; params = { wage = 300; currency = \"DKK\"; }; }",
                    "a", "2017", ERROR, 0, "inputs in NOK, but param currency asks for DKK");
 }

@@ -82,7 +82,8 @@ int gevinst_format_parse(const char *s, gevinst_format *f);
 
 /* Evaluate every indicator for every case and period, store the results as
 ** one run, print them to out.  Returns GEVINST_EXIT_OK, _FAILED (some
-** indicators failed), or _USAGE/_DATA with *err set. */
+** indicators failed), or _USAGE (no database) / _INTERNAL (the database
+** cannot be read or written) with *err set. */
 int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *run_id, char **err);
 
 #ifdef __cplusplus
