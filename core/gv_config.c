@@ -86,9 +86,15 @@ static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_
             const char *text = config_setting_type(e) == CONFIG_TYPE_STRING
                                    ? config_setting_get_string(e)
                                    : NULL;
-            if (!text || gvP_parse(text, &p) < 0) {
-                gvC_error(diag, cfg, s, "periods: element %d is not a period (%s)", i + 1,
-                          GV_PERIOD_FORMS);
+            if (!text) {
+                gvC_error(diag, cfg, s, "periods: element %d is not a string; write periods in "
+                                        "double quotes, as in [\"2017\", \"2018\"]",
+                          i + 1);
+                continue;
+            }
+            if (gvP_parse(text, &p) < 0) {
+                gvC_error(diag, cfg, s, "periods: element %d '%s' is not a period (%s)", i + 1,
+                          text, GV_PERIOD_FORMS);
                 continue;
             }
             gvC_add_period(cfg, &p);
@@ -212,11 +218,12 @@ static char *gvC_find_module(const gevinst_config *cfg, const char *name, const 
     return NULL;
 }
 
+/* Letters (Nordic ones too: any UTF-8), digits, _ - . */
 static int gvC_valid_id(const char *id) {
-    if (!*id) return 0;
-    for (const char *p = id; *p; p++)
-        if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
-            !strchr("_-.", *p))
+    if (!*id || gvU_utf8_invalid(id, strlen(id)) >= 0) return 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p < 0x80 && !(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+            !(*p >= '0' && *p <= '9') && !strchr("_-.", *p))
             return 0;
     return 1;
 }
@@ -301,7 +308,7 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
         }
         if (strcmp(name, "id") == 0) {
             if (!gvC_valid_id(v)) {
-                gvC_error(diag, cfg, e, "indicator id '%s' may hold only letters, digits, _ - .",
+                gvC_error(diag, cfg, e, "indicator id '%s' may hold only letters, digits, _ - . (no spaces)",
                           v);
                 bad = 1;
             }
@@ -395,8 +402,12 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     }
     if (!config_read_file(&lc, path)) {
         const char *f = config_error_file(&lc);
-        gevinst_diag_add(diag, "%s:%d: %s", f ? f : path, config_error_line(&lc),
-                         config_error_text(&lc));
+        const char *text = config_error_text(&lc);
+        gevinst_diag_add(diag, "%s:%d: %s%s", f ? f : path, config_error_line(&lc), text,
+                         strcmp(text, "syntax error") == 0
+                             ? " (look on this line or the one before for a missing ';' or ',', "
+                               "a '{' or '(' not closed, or text not in double quotes)"
+                             : "");
         goto fail;
     }
     int ndiag = diag->n;

@@ -318,8 +318,11 @@ static const char *gvI_value(const gvI_state *s, const char *name, int *pos) {
 
 static void gvI_row(gvI_state *s) {
     if (s->nfield != s->ncols || s->overflow) {
-        gvI_fail(s, -1, "%d fields, but the header has %d", s->overflow ? s->nfield + 1 : s->nfield,
-                 s->ncols);
+        int n = s->overflow ? s->nfield + 1 : s->nfield;
+        gvI_fail(s, -1, "%d fields, but the header has %d%s", n, s->ncols,
+                 n > s->ncols ? " (a decimal comma, as in 12,5? write 12.5; or quote a text "
+                                "that holds a comma)"
+                              : "");
         return;
     }
     sqlite3_reset(s->insert);
@@ -466,6 +469,14 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
 
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+    /* Excel in a Norwegian or Danish locale separates fields with ';': a
+       header line with semicolons and no commas says the file is such */
+    {
+        char line[4096];
+        if (fgets(line, sizeof line, f) && strchr(line, ';') && !strchr(line, ','))
+            csv_set_delim(&p, ';');
+        rewind(f);
+    }
     char buf[65536];
     size_t n;
     while (!again && !s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {

@@ -294,9 +294,12 @@ char **gvM_copy_choices(const char *const *choices) {
 static int gvM_load_c(gv_module *m, char **err) {
     void *dl = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
-        *err = gvU_mprintf("%s: cannot load plugin: %s (check that the file is a shared object "
-                           "built for this machine, and its dependencies with ldd)",
-                           m->path, dlerror());
+        size_t n = strlen(m->path);
+        int lua = n > 4 && strcmp(m->path + n - 4, ".lua") == 0;
+        *err = gvU_mprintf("%s: cannot load plugin: %s (%s)", m->path, dlerror(),
+                           lua ? "this is a Lua script: name it with script = or module ="
+                               : "check that the file is a shared object built for this "
+                                 "machine, and its dependencies with ldd");
         return -1;
     }
     gevinst_module_init_fn init;

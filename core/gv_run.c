@@ -71,8 +71,9 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     for (int i = 0; i < cfg->nindicators; i++) failed += r[i].error != NULL;
     gvR_release(r, cfg->nindicators);
     if (!gvU_file_exists(cfg->database))
-        gevinst_diag_add(diag, "%s: database '%s' does not exist; create it with 'gevinst init'",
-                         cfg->file, cfg->database);
+        gevinst_diag_add(diag,
+                         "%s: database '%s' does not exist; create it with 'gevinst init %s'",
+                         cfg->file, cfg->database, cfg->database);
     return failed;
 }
 
@@ -151,12 +152,69 @@ typedef struct gvR_run {
     long nok, nnodata, nerror;
 } gvR_run;
 
+static void gvR_json_string(FILE *out, const char *s);
+
+/* The params an indicator runs with, as a JSON object, for provenance. */
+static char *gvR_params_json(const gvR_indicator *r) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return NULL;
+    fputc('{', f);
+    for (int i = 0; i < r->nparams; i++) {
+        const gv_param_value *p = &r->params[i];
+        char number[32];
+        fputs(i ? ", " : "", f);
+        gvR_json_string(f, p->name);
+        fputs(": ", f);
+        if (p->type == GEVINST_PARAM_NUMBER)
+            gvU_format_number(p->number, number), fputs(number, f);
+        else
+            gvR_json_string(f, p->string);
+    }
+    fputc('}', f);
+    fclose(f);
+    return text;
+}
+
+/* What made an indicator's values in this run. */
+static int gvR_store_indicator(gvR_run *run, const gvR_indicator *r, int position, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(run->db,
+                           "INSERT INTO run_indicators (run, indicator, position, unit, module,"
+                           " module_kind, module_path, module_version, module_hash, params,"
+                           " isolated, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                           " ?11, ?12)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(run->db, "database");
+        return -1;
+    }
+    char *params = r->params ? gvR_params_json(r) : NULL;
+    sqlite3_bind_int64(st, 1, run->id);
+    sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, position);
+    sqlite3_bind_text(st, 4, gvR_unit(r), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->m ? r->m->name : r->ind->ref, -1, SQLITE_STATIC);
+    if (r->ind->path) /* a module never found is of no kind */
+        sqlite3_bind_text(st, 6, r->ind->kind == GV_KIND_C ? "c" : "lua", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->ind->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->m ? r->m->version : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, r->m ? r->m->hash : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, params, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, r->ind->isolate);
+    sqlite3_bind_text(st, 12, r->error, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    if (rc) *err = gvD_errmsg(run->db, "cannot store run");
+    sqlite3_finalize(st);
+    free(params);
+    return rc;
+}
+
 static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
                      const gv_period *period, int status, double value, const char *error,
                      char **err) {
     static const char *const status_text[] = {"ok", "no_data", "error"};
     sqlite3_stmt *st = run->insert;
-    const char *unit = gvR_unit(r);
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, run->id);
     sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
@@ -166,16 +224,8 @@ static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
         sqlite3_bind_double(st, 5, value);
     else
         sqlite3_bind_null(st, 5);
-    sqlite3_bind_text(st, 6, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, status_text[status], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, error, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, r->m ? r->m->name : r->ind->ref, -1, SQLITE_STATIC);
-    if (r->ind->path)
-        sqlite3_bind_text(st, 10, r->ind->kind == GV_KIND_C ? "c" : "lua", -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 10); /* never found: of no kind */
-    sqlite3_bind_text(st, 11, r->m ? r->m->version : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, r->m ? r->m->hash : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, status_text[status], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, error, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
         *err = gvD_errmsg(run->db, "cannot store result");
         return -1;
@@ -256,8 +306,10 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
                            "config_hash FROM runs WHERE id = ?1",
                            -1, &run, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
-                           "SELECT indicator, case_id, period, value, unit, status, error, "
-                           "module, module_version FROM results WHERE run = ?1 ORDER BY rowid",
+                           "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
+                           " r.error, i.module, i.module_version FROM results r"
+                           " JOIN run_indicators i USING (run, indicator)"
+                           " WHERE r.run = ?1 ORDER BY r.rowid",
                            -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot read run");
         goto done;
@@ -289,8 +341,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
         sqlite3_stmt *w;
         if (sqlite3_prepare_v2(db,
                                "SELECT max(length(indicator)), max(length(case_id)),"
-                               " max(length(period)), max(length(unit)) FROM results"
-                               " WHERE run = ?1",
+                               " max(length(period)), (SELECT max(length(unit)) FROM"
+                               " run_indicators WHERE run = ?1) FROM results WHERE run = ?1",
                                -1, &w, NULL) == SQLITE_OK) {
             sqlite3_bind_int64(w, 1, id);
             if (sqlite3_step(w) == SQLITE_ROW) {
@@ -301,8 +353,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
             }
             sqlite3_finalize(w);
         }
-        fprintf(out, "run %lld  %s  gevinst %s  config %s (sha256 %.12s)\n\n", id, COL(run, 1),
-                COL(run, 3), COL(run, 4), COL(run, 5));
+        fprintf(out, "run %lld  %s  gevinst %s\nconfig %s (sha256 %.12s)\ndatabase %s\n\n", id,
+                COL(run, 1), COL(run, 3), COL(run, 4), COL(run, 5), sqlite3_db_filename(db, "main"));
         fprintf(out, "%-*s  %-*s  %-*s  %14s  %-*s  %s\n", w0, "indicator", w1, "case", w2,
                 "period", "value", w4, "unit", "status");
     }
@@ -345,8 +397,11 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
                 if (i == 3) fprintf(out, "%14s  ", has_value ? value : "-");
                 fprintf(out, "%s%*s  ", c, widths[i] - chars, "");
             }
-            fprintf(out, "%s%s%s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
-                    error ? ": " : "", error ? error : "");
+            /* a table keeps to one line per value: the traceback is in JSON,
+               CSV and the database */
+            int first_line = error ? (int)strcspn(error, "\n") : 0;
+            fprintf(out, "%s%s%.*s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
+                    error ? ": " : "", first_line, error ? error : "");
         }
         n++;
     }
@@ -364,24 +419,24 @@ done:
     return rc;
 }
 
-int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *run_id,
-                char **err) {
+int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
+                long long *run_id, char **err) {
     gvR_run run;
     memset(&run, 0, sizeof run);
     *err = NULL;
     if (gvD_open(cfg->database, 0, &run.db, err) < 0) return GEVINST_EXIT_USAGE;
     int rc = GEVINST_EXIT_INTERNAL;
-    gevinst_diag diag = {0}; /* load problems travel in each indicator's error */
-    gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, &diag);
-    gevinst_diag_free(&diag);
+    /* load problems go to diag and travel in each indicator's error */
+    gevinst_diag none = {0};
+    gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, diag ? diag : &none);
+    gevinst_diag_free(&none);
     char started[32], finished[32];
     gvU_now_iso(started);
 
     if (gvM_source_open(&run.src, cfg->database, err) < 0) goto done;
     if (sqlite3_prepare_v2(run.db,
-                           "INSERT INTO results (run, indicator, case_id, period, value, unit,"
-                           " status, error, module, module_kind, module_version, module_hash)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                           "INSERT INTO results (run, indicator, case_id, period, value,"
+                           " status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &run.insert, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(run.db, "database");
         goto done;
@@ -408,7 +463,9 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *r
     }
     run.id = sqlite3_last_insert_rowid(run.db);
     for (int i = 0; i < cfg->nindicators; i++)
-        if (gvR_indicator_run(&run, cfg, &r[i], err) < 0) goto rollback;
+        if (gvR_store_indicator(&run, &r[i], i + 1, err) < 0 ||
+            gvR_indicator_run(&run, cfg, &r[i], err) < 0)
+            goto rollback;
     gvU_now_iso(finished);
     char *sql = gvU_mprintf("UPDATE runs SET finished = '%s' WHERE id = %lld", finished, run.id);
     int bad = gvD_exec(run.db, sql, err);

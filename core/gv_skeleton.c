@@ -105,6 +105,8 @@ static const char gvS_c[] =
     "};\n"
     "\n"
     "const gevinst_module *gevinst_module_init(const gevinst_host *h) {\n"
+    "    /* a host of another major ABI has other functions: refuse it */\n"
+    "    if (h->abi_major != GEVINST_ABI_MAJOR) return NULL;\n"
     "    host = h;\n"
     "    return &module;\n"
     "}\n";
@@ -126,7 +128,8 @@ int gevinst_new_indicator(const char *name, const char *lang, const char *dir, c
     char *file = gvU_mprintf("%s/%s.%s", dir, name, c ? "c" : "lua");
     FILE *f = fopen(file, "wx"); /* never overwrite someone's work */
     if (!f) {
-        *err = gvU_mprintf("%s: cannot create: %s", file, strerror(errno));
+        *err = gvU_mprintf("%s: cannot create: %s%s", file, strerror(errno),
+                           errno == ENOENT ? " (the folder must exist)" : "");
         free(file);
         return GEVINST_EXIT_USAGE;
     }

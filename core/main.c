@@ -68,8 +68,9 @@ static const char *const usage_run =
 static const char *const usage_demo =
     "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
     "Build a sample database (synthetic data: 5 Norwegian cases and 1 Danish\n"
-    "reference case) in DIR (default ./gevinst-demo), run the bundled config on\n"
-    "it and print the results.\n\n" EXIT_CODES;
+    "reference case) in DIR (default ./gevinst-demo) from scratch, copy the\n"
+    "bundled config there as DIR/demo.cfg, run it and print the results.\n"
+    "DIR/demo.db is rebuilt each time: earlier runs in it are gone.\n\n" EXIT_CODES;
 
 static const char *const usage_new =
     "Usage: gevinst new-indicator NAME --lang c|lua [--dir DIR]\n"
@@ -106,6 +107,16 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
+        char name[32];
+        const char *eq = strchr(a, '=');
+        if (a[0] == '-' && a[1] == '-' && eq && (size_t)(eq - a) < sizeof name) {
+            /* --format=csv is --format csv */
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = '\0';
+            a = name;
+        } else {
+            eq = NULL;
+        }
         if (strcmp(a, "--params") == 0) {
             o->params = 1;
             continue;
@@ -118,8 +129,14 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             dst = &o->dir;
         else if (strcmp(a, "--lang") == 0)
             dst = &o->lang;
+        else if (a[0] != '-')
+            return usage_error(usage, "unexpected argument '%s' (a config goes after -c)", a);
         else
-            return usage_error(usage, "unexpected argument '%s'", a);
+            return usage_error(usage, "unknown option '%s'", a);
+        if (eq) {
+            *dst = eq + 1;
+            continue;
+        }
         if (i + 1 == argc) return usage_error(usage, "%s needs a value", a);
         *dst = argv[++i];
     }
@@ -158,7 +175,7 @@ static int cmd_import(int argc, char **argv) {
         free(err);
         return rc;
     }
-    printf("%s: %ld %s imported\n", argv[2], rows, argv[1]);
+    printf("%s: %ld row%s imported into %s\n", argv[2], rows, rows == 1 ? "" : "s", argv[1]);
     return 0;
 }
 
@@ -202,7 +219,10 @@ static int run_config(gevinst_config *cfg, const char *format, const char *usage
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
     char *err = NULL;
     long long id = 0;
-    int rc = gevinst_run(cfg, fmt, stdout, &id, &err);
+    gevinst_diag diag = {0};
+    int rc = gevinst_run(cfg, fmt, stdout, &diag, &id, &err);
+    gevinst_diag_print(&diag, stderr);
+    gevinst_diag_free(&diag);
     if (err) {
         fprintf(stderr, "gevinst: %s\n", err);
         free(err);
@@ -222,6 +242,19 @@ static int cmd_run(int argc, char **argv) {
     if (!cfg) return GEVINST_EXIT_USAGE;
     rc = run_config(cfg, o.format, usage_run);
     gevinst_config_free(cfg);
+    return rc;
+}
+
+static int copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    char buf[8192];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) rc = -1;
+    if (in && ferror(in)) rc = -1;
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) rc = -1;
     return rc;
 }
 
@@ -252,10 +285,17 @@ static int cmd_demo(int argc, char **argv) {
         if ((rc = gevinst_import(db, gevinst_import_kinds[i], path, &rows, &err)) != 0) goto fail;
         fprintf(stderr, "demo: imported %ld %s\n", rows, gevinst_import_kinds[i]);
     }
-    snprintf(path, sizeof path, "%s/demo.cfg", data);
+    /* the config goes beside the database, so `gevinst run -c DIR/demo.cfg`
+       works afterwards and each run records the config it used */
+    char from[4096];
+    snprintf(from, sizeof from, "%s/demo.cfg", data);
+    snprintf(path, sizeof path, "%s/demo.cfg", dir);
+    if (copy_file(from, path) < 0) {
+        fprintf(stderr, "gevinst: demo: cannot copy %s to %s: %s\n", from, path, strerror(errno));
+        return GEVINST_EXIT_USAGE;
+    }
     gevinst_config *cfg = load_config(path);
     if (!cfg) return GEVINST_EXIT_USAGE;
-    gevinst_config_set_database(cfg, db);
     fprintf(stderr, "demo: database %s, config %s (synthetic data)\n", db, path);
     rc = run_config(cfg, o.format, usage_demo);
     gevinst_config_free(cfg);

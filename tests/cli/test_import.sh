@@ -8,7 +8,7 @@ expect_rc 0 "init"
 expect_eq "$(sql cases.db 'PRAGMA user_version')" "2" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
-    "9" "every table is STRICT"
+    "10" "every table is STRICT"
 run init cases.db
 expect_rc 0 "init again is harmless"
 
@@ -28,7 +28,7 @@ for kind in municipalities cases partners observations inputs; do
     run import cases.db "$kind" "$demo/$kind.csv"
     expect_rc 0 "import $kind"
     rows=$(($(sqlite3 -csv :memory: ".import --csv $demo/$kind.csv t" "SELECT count(*) FROM t")))
-    expect_eq "$out" "$demo/$kind.csv: $rows $kind imported" "import $kind message"
+    expect_eq "$out" "$demo/$kind.csv: $rows rows imported into $kind" "import $kind message"
 done
 expect_eq "$(sql cases.db 'SELECT name FROM municipalities WHERE code = 1804')" "Bodø" "Nordic letters"
 expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "observations"

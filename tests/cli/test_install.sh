@@ -14,7 +14,8 @@ G="$T/prefix/bin/gevinst"
 "$G" demo --dir demo >demo.out 2>demo.err
 rc=$?; err=$(cat demo.err)
 expect_rc 0 "installed demo"
-expect_contains "$(cat demo.err)" "config $T/prefix/share/gevinst/config/demo.cfg" "demo data from the prefix"
+expect_contains "$(cat demo.err)" "config demo/demo.cfg (synthetic data)" "demo config beside its database"
+cmp -s demo/demo.cfg "$T/prefix/share/gevinst/config/demo.cfg" || fail "demo config copied from the prefix"
 "$G" list -c "$T/prefix/share/gevinst/config/demo.cfg" >list.out 2>&1
 expect_contains "$(cat list.out)" "$T/prefix/lib/gevinst/sum.so" "bundled plugins from the prefix"
 expect_contains "$(cat list.out)" "$T/prefix/share/gevinst/scripts/volunteer_value.lua" "bundled scripts from the prefix"

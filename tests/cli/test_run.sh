@@ -13,7 +13,7 @@ printf '%s\n' "$out" > demo.csv
 # and counts per case and year, and volunteer hours x 260
 expected=$(sql -csv "$db" "
   WITH y(period) AS (VALUES ('2017'), ('2018'), ('2019')),
-  agg(indicator, metric, fn) AS (VALUES ('participants', 'participants', 'sum'),
+  agg(indicator, metric, fn) AS (VALUES ('participants', 'participants', 'mean'),
        ('into_work', 'in_work', 'sum'), ('wellbeing', 'wellbeing', 'mean'),
        ('respondents', 'wellbeing', 'count'), ('social_assistance', 'social_assistance', 'sum'),
        ('volunteer_value', 'volunteer_hours', 'wage'))
@@ -39,7 +39,7 @@ expect_eq "$(wc -l < expected.csv)" "108" "6 indicators x 6 cases x 3 years"
 expect_eq "$mismatch" "0" "every demo value equals SQL's"
 
 # a few values by hand from config/demo/observations.csv
-expect_contains "$out" "participants,dk-kobenhavn-socialokonomi,2017,56,persons,ok" "participants DK 2017"
+expect_contains "$out" "participants,dk-kobenhavn-socialokonomi,2017,14,persons,ok" "participants DK 2017"
 expect_contains "$out" "respondents,dk-kobenhavn-socialokonomi,2019,8,persons,ok" "respondents DK 2019"
 expect_contains "$out" "wellbeing,dk-kobenhavn-socialokonomi,2018,3.4,score 1-5,ok" "wellbeing DK 2018"
 
@@ -49,9 +49,13 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 1 AND status = 
 expect_eq "$(sql "$db" "SELECT engine_version FROM runs WHERE id = 1")" "0.1.0" "engine version"
 expect_eq "$(sql "$db" "SELECT config_hash FROM runs WHERE id = 1")" \
     "$(sha256sum "$GEVINST_SOURCE/config/demo.cfg" | cut -d' ' -f1)" "config hash"
-expect_eq "$(sql "$db" "SELECT DISTINCT module_hash FROM results WHERE indicator = 'volunteer_value'")" \
+expect_eq "$(sql "$db" "SELECT config_file FROM runs WHERE id = 1")" "$T/demo/demo.cfg" "the demo's config beside its database"
+run run -c demo/demo.cfg --format csv
+expect_rc 0 "the demo's config runs again"
+expect_eq "$(printf '%s\n' "$out" | sed 1d | cut -d, -f2-)" "$(sed 1d demo.csv | cut -d, -f2-)" "the same numbers again"
+expect_eq "$(sql "$db" "SELECT DISTINCT module_hash FROM run_indicators WHERE indicator = 'volunteer_value'")" \
     "$(sha256sum "$GEVINST_SOURCE/scripts/volunteer_value.lua" | cut -d' ' -f1)" "script hash"
-expect_eq "$(sql "$db" "SELECT DISTINCT module || ' ' || module_version || ' ' || module_kind FROM results WHERE indicator = 'wellbeing'")" \
+expect_eq "$(sql "$db" "SELECT DISTINCT module || ' ' || module_version || ' ' || module_kind FROM run_indicators WHERE indicator = 'wellbeing'")" \
     "mean 1.0.0 c" "module and version"
 
 # a config of one's own on the demo database: json, and failures that fail alone
@@ -74,10 +78,10 @@ expect_eq "$(sqlite3 :memory: "SELECT json_extract(value, '\$.value') FROM json_
     "" "missing quarter is no data (null)"
 expect_eq "$(sqlite3 :memory: "SELECT json_extract(value, '\$.status') FROM json_each(readfile('run.json'), '\$.results') WHERE json_extract(value, '\$.case') = 'no-bodo-nabolagshelse' AND json_extract(value, '\$.period') = '2018-Q3' AND json_extract(value, '\$.indicator') = 'helpers'")" \
     "no_data" "missing quarter status"
-expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 2 AND indicator = 'helpers' AND status = 'ok'")" "23" "helpers computed"
-expect_eq "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND indicator = 'typo'")" \
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 3 AND indicator = 'helpers' AND status = 'ok'")" "23" "helpers computed"
+expect_eq "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 3 AND indicator = 'typo'")" \
     "unknown metric 'volunter_hours': no observation has it" "unknown metric"
-expect_contains "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 2 AND indicator = 'gone'")" \
+expect_contains "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = 3 AND indicator = 'gone'")" \
     "plugins/gone.so: cannot read plugin: No such file or directory" "missing plugin"
 
 # the config's hash covers the files it includes

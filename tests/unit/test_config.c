@@ -29,7 +29,7 @@ static void loads_a_good_config(void **state) {
                                 "indicators = (\n"
                                 "  { id = \"jobs\"; module = \"sum\"; unit = \"persons\";\n"
                                 "    params = { metric = \"in_work\"; factor = 3; rate = 0.5; }; },\n"
-                                "  { id = \"v\"; script = \"s/v.lua\"; }\n"
+                                "  { id = \"vær.ø\"; script = \"s/v.lua\"; }\n"
                                 ");\n");
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(path, &diag);
@@ -58,6 +58,7 @@ static void loads_a_good_config(void **state) {
     assert_true(jobs->params[2].number == 0.5);
     assert_int_equal(jobs->params[2].line, 6);
     const gv_indicator *v = &cfg->indicators[1];
+    assert_string_equal(v->id, "vær.ø"); /* Nordic letters are letters */
     assert_int_equal(v->kind, GV_KIND_LUA);
     snprintf(expected, sizeof expected, "%s/s/v.lua", tu_tmpdir());
     assert_string_equal(v->path, expected);
@@ -107,7 +108,10 @@ static void expect_problems(const char *text, const char *const *msgs) {
 static void reports_syntax_errors_with_the_line(void **state) {
     (void)state;
     expect_problems("database = \"x.db\";\nperiods = [\"2017\",, \"2018\"];\nindicators = ();\n",
-                    (const char *const[]){"2: syntax error", NULL});
+                    (const char *const[]){"2: syntax error (look on this line or the one before for a "
+                                          "missing ';' or ',', a '{' or '(' not closed, or text "
+                                          "not in double quotes)",
+                                          NULL});
 }
 
 static void reports_every_problem_in_one_pass(void **state) {
@@ -127,7 +131,8 @@ static void reports_every_problem_in_one_pass(void **state) {
         ");\n",
         (const char *const[]){
             "1: 'database' must be a string, not an integer",
-            "2: periods: element 2 is not a period (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)",
+            "2: periods: element 2 '2017-13' is not a period (YYYY, YYYY-Qn, YYYY-MM or "
+            "YYYY-MM-DD)",
             "3: unknown setting 'colour' (database, module_path, periods, limits, indicators)",
             "6: duplicate indicator id 'a' (first at line 5)",
             "7: indicator has both 'module' and 'script'; give one",
@@ -136,7 +141,7 @@ static void reports_every_problem_in_one_pass(void **state) {
             "description, params, limits, isolate)",
             "9: indicator 'c' names no module, plugin or script",
             "10: param 'on' must be a number or a string, not a boolean",
-            "11: indicator id 'e f' may hold only letters, digits, _ - .",
+            "11: indicator id 'e f' may hold only letters, digits, _ - . (no spaces)",
             " no 'database' setting",
             NULL});
 }

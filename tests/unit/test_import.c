@@ -39,6 +39,19 @@ static void keeps_quoting_and_nordic_letters(void **state) {
     assert_string_equal(tu_sql(db, "SELECT start_date IS NULL FROM cases WHERE id = 'c3'"), "1");
 }
 
+static void reads_semicolon_files_from_a_nordic_excel(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    char *err = NULL;
+    long rows = 0;
+    const char *csv = tu_write("semi.csv", "case;metric;period;value;note\r\n"
+                                           "c2;m;2019;1.5;\"a; b, c\"\r\n");
+    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), 0);
+    assert_int_equal(rows, 1);
+    assert_string_equal(tu_sql(db, "SELECT value || ' ' || note FROM observations WHERE case_id = 'c2'"),
+                        "1.5 a; b, c");
+}
+
 static void stores_period_ranges_and_the_metric_catalogue(void **state) {
     (void)state;
     const char *db = tu_fixture_db();
@@ -73,7 +86,8 @@ static void expect_rejected(const char *kind, const char *csv, const char *msg) 
 static void rejects_bad_files_whole(void **state) {
     (void)state;
     expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\nc1,m,2017,12,5\n",
-                    "3: 5 fields, but the header has 4");
+                    "3: 5 fields, but the header has 4 (a decimal comma, as in 12,5? write 12.5; "
+                    "or quote a text that holds a comma)");
     expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\nc1,m,2017,\"12,5\"\n",
                     "3:4: value '12,5' is not a number (use '.' as the decimal separator)");
     expect_rejected("observations", "case,period,value\nc1,2017,1\n",
@@ -177,6 +191,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(keeps_quoting_and_nordic_letters, teardown),
         cmocka_unit_test_teardown(stores_period_ranges_and_the_metric_catalogue, teardown),
+        cmocka_unit_test_teardown(reads_semicolon_files_from_a_nordic_excel, teardown),
         cmocka_unit_test_teardown(rejects_bad_files_whole, teardown),
         cmocka_unit_test_teardown(a_bad_last_row_undoes_the_good_ones, teardown),
         cmocka_unit_test_teardown(the_same_file_is_not_imported_twice, teardown),

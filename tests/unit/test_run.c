@@ -39,7 +39,7 @@ static char *run(gevinst_config *cfg, gevinst_format fmt, int expect_rc) {
     FILE *out = open_memstream(&text, &len);
     char *err = NULL;
     long long id = 0;
-    int rc = gevinst_run(cfg, fmt, out, &id, &err);
+    int rc = gevinst_run(cfg, fmt, out, NULL, &id, &err);
     fclose(out);
     if (rc != expect_rc) fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
     free(err);
@@ -60,8 +60,13 @@ static void stores_every_result_with_provenance(void **state) {
                         "1,total,c2,2018,,p,no_data,,sum,1.0.0\n");
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE run = 1"), "4");
-    assert_string_equal(tu_sql(db, "SELECT length(module_hash) FROM results LIMIT 1"), "64");
-    assert_string_equal(tu_sql(db, "SELECT module_kind FROM results LIMIT 1"), "c");
+    assert_string_equal(tu_sql(db, "SELECT length(module_hash) FROM run_indicators LIMIT 1"), "64");
+    assert_string_equal(tu_sql(db, "SELECT module_kind || ' ' || params || ' ' || isolated FROM "
+                                   "run_indicators LIMIT 1"),
+                        "c {\"metric\": \"m\"} 1");
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM results_with_provenance WHERE run = 1 "
+                                   "AND module = 'sum' AND unit = 'p'"),
+                        "4");
     assert_string_equal(tu_sql(db, "SELECT engine_version FROM runs WHERE id = 1"),
                         gevinst_version());
     assert_string_equal(tu_sql(db, "SELECT length(config_hash) FROM runs WHERE id = 1"), "64");

@@ -160,7 +160,7 @@ static void time_in_c_functions_is_limited_in_a_child(void **state) {
     size_t len;
     FILE *f = open_memstream(&out, &len);
     char *err = NULL;
-    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, &err), GEVINST_EXIT_FAILED);
+    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err), GEVINST_EXIT_FAILED);
     fclose(f);
     free(out);
     assert_string_equal(tu_sql(db, "SELECT error FROM results WHERE indicator = 'gsub' AND case_id = 'c1'"),

@@ -81,10 +81,12 @@ typedef enum { GEVINST_FORMAT_TEXT, GEVINST_FORMAT_JSON, GEVINST_FORMAT_CSV } ge
 int gevinst_format_parse(const char *s, gevinst_format *f);
 
 /* Evaluate every indicator for every case and period, store the results as
-** one run, print them to out.  Returns GEVINST_EXIT_OK, _FAILED (some
+** one run, print them to out; modules that cannot be loaded or whose params
+** are wrong are also reported to diag (may be NULL).  Returns GEVINST_EXIT_OK, _FAILED (some
 ** indicators failed), or _USAGE (no database) / _INTERNAL (the database
 ** cannot be read or written) with *err set. */
-int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, long long *run_id, char **err);
+int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
+                long long *run_id, char **err);
 
 #ifdef __cplusplus
 }
