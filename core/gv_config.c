@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <libconfig.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -369,6 +371,179 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
     cfg->indicators[cfg->nindicators++] = ind;
 }
 
+/* ------------------------------------------------------------------ money */
+
+static void gvC_add_name_number(char ***names, double **values, int *n, const char *name,
+                                double v) {
+    *names = gvU_realloc(*names, (size_t)(*n + 1) * sizeof **names);
+    *values = gvU_realloc(*values, (size_t)(*n + 1) * sizeof **values);
+    (*names)[*n] = gvU_strdup(name);
+    (*values)[*n] = v;
+    (*n)++;
+}
+
+/* A group of name = number, each checked to lie in [lo, hi]. */
+static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const char *what,
+                        double lo, double hi, char ***names, double **values, int *n,
+                        gevinst_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "money.%s must be a group { NAME = number; ... }", what);
+        return;
+    }
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
+                                                               : (double)config_setting_get_int64(e);
+        if (!gvC_is_number(e) || !(v >= lo && v <= hi))
+            gvC_error(diag, cfg, e, "money.%s.%s must be a number from %g to %g", what,
+                      config_setting_name(e), lo, hi);
+        else
+            gvC_add_name_number(names, values, n, config_setting_name(e), v);
+    }
+}
+
+static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+    gv_money_cfg *m = &cfg->money;
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "money must be a group { currency = \"NOK\"; price_year = 2019; ... }");
+        return;
+    }
+    m->given = 1;
+    m->file = gvC_file(s, cfg);
+    m->line = config_setting_source_line(s);
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
+                                                               : (double)config_setting_get_int64(e);
+        if (strcmp(name, "currency") == 0) {
+            const char *c = gvC_string(cfg, e, diag);
+            if (c) m->currency = gvU_strdup(c);
+        } else if (strcmp(name, "price_year") == 0) {
+            if (config_setting_type(e) != CONFIG_TYPE_INT || v < 1000 || v > 9999)
+                gvC_error(diag, cfg, e, "money.price_year must be a year, as in 2019");
+            else
+                m->price_year = (int)v;
+        } else if (strcmp(name, "rates") == 0) {
+            gvC_numbers(cfg, e, "rates", 1e-12, 1e12, &m->rate_currency, &m->rate, &m->nrates,
+                        diag);
+        } else if (strcmp(name, "discount_rates") == 0) {
+            gvC_numbers(cfg, e, "discount_rates", 0, 1, &m->discount_country, &m->discount_rate,
+                        &m->ndiscount, diag);
+        } else if (strcmp(name, "volunteer_wage") == 0) {
+            if (!gvC_is_number(e) || v < 0)
+                gvC_error(diag, cfg, e, "money.volunteer_wage must be a number >= 0");
+            else
+                m->volunteer_wage = v;
+        } else if (strcmp(name, "sensitivity_range") == 0) {
+            if (!gvC_is_number(e) || !(v > 0 && v <= 1))
+                gvC_error(diag, cfg, e, "money.sensitivity_range must be a fraction above 0, "
+                                        "at most 1 (0.5 is +-50 %%)");
+            else
+                m->sensitivity_range = v;
+        } else if (strcmp(name, "cpi") == 0) {
+            if (!config_setting_is_group(e)) {
+                gvC_error(diag, cfg, e, "money.cpi must be a group { NOK = { from = 2017; "
+                                        "index = [105.5, 108.4]; }; }");
+                continue;
+            }
+            for (int k = 0; k < config_setting_length(e); k++) {
+                const config_setting_t *c = config_setting_get_elem(e, (unsigned)k);
+                const config_setting_t *from = config_setting_get_member(c, "from");
+                const config_setting_t *index = config_setting_get_member(c, "index");
+                int ok = config_setting_is_group(c) && from && index &&
+                         config_setting_type(from) == CONFIG_TYPE_INT &&
+                         (config_setting_is_array(index) || config_setting_is_list(index)) &&
+                         config_setting_length(c) == 2;
+                for (int j = 0; ok && j < config_setting_length(index); j++) {
+                    const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
+                    ok = gvC_is_number(x) && config_setting_get_float(x) + (double)config_setting_get_int64(x) > 0;
+                }
+                if (!ok) {
+                    gvC_error(diag, cfg, c, "money.cpi.%s must be { from = YEAR; index = "
+                                            "[numbers above 0, one a year]; }",
+                              config_setting_name(c));
+                    continue;
+                }
+                int n = config_setting_length(index);
+                m->cpi_currency = gvU_realloc(m->cpi_currency, (size_t)(m->ncpi + 1) * sizeof(char *));
+                m->cpi_from = gvU_realloc(m->cpi_from, (size_t)(m->ncpi + 1) * sizeof(int));
+                m->cpi = gvU_realloc(m->cpi, (size_t)(m->ncpi + 1) * sizeof(double *));
+                m->cpi_n = gvU_realloc(m->cpi_n, (size_t)(m->ncpi + 1) * sizeof(int));
+                m->cpi_currency[m->ncpi] = gvU_strdup(config_setting_name(c));
+                m->cpi_from[m->ncpi] = config_setting_get_int(from);
+                m->cpi_n[m->ncpi] = n;
+                m->cpi[m->ncpi] = gvU_malloc((size_t)n * sizeof(double));
+                for (int j = 0; j < n; j++) {
+                    const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
+                    m->cpi[m->ncpi][j] = config_setting_type(x) == CONFIG_TYPE_FLOAT
+                                             ? config_setting_get_float(x)
+                                             : (double)config_setting_get_int64(x);
+                }
+                m->ncpi++;
+            }
+        } else {
+            gvC_error(diag, cfg, e,
+                      "unknown setting 'money.%s' (currency, price_year, rates, cpi, "
+                      "discount_rates, volunteer_wage, sensitivity_range)",
+                      name);
+        }
+    }
+    if (!m->currency) gvC_error(diag, cfg, s, "money needs currency (the one figures are shown in)");
+    if (!m->price_year) gvC_error(diag, cfg, s, "money needs price_year (the prices figures are shown in)");
+}
+
+static void gvC_money_free(gv_money_cfg *m) {
+    free(m->currency);
+    for (int i = 0; i < m->nrates; i++) free(m->rate_currency[i]);
+    for (int i = 0; i < m->ndiscount; i++) free(m->discount_country[i]);
+    for (int i = 0; i < m->ncpi; i++) free(m->cpi_currency[i]), free(m->cpi[i]);
+    free(m->rate_currency), free(m->rate), free(m->discount_country), free(m->discount_rate);
+    free(m->cpi_currency), free(m->cpi_from), free(m->cpi), free(m->cpi_n);
+}
+
+/* `gains = ( { case = ...; gain = ...; ... } )`: kept as text, checked by
+** the same rules as an imported gains file when a run reads them. */
+static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+    if (!config_setting_is_list(s) && !config_setting_is_array(s)) {
+        gvC_error(diag, cfg, s, "gains must be a list ( { case = ...; gain = ...; }, ... )");
+        return;
+    }
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+        if (!config_setting_is_group(g)) {
+            gvC_error(diag, cfg, g, "each gain must be a group { case = ...; gain = ...; }");
+            continue;
+        }
+        gv_gain_record r = {gvC_file(g, cfg), config_setting_source_line(g), 0, NULL, NULL};
+        int n = config_setting_length(g);
+        r.names = gvU_malloc((size_t)(n + 1) * sizeof(char *));
+        r.values = gvU_malloc((size_t)(n + 1) * sizeof(char *));
+        for (int k = 0; k < n; k++) {
+            const config_setting_t *e = config_setting_get_elem(g, (unsigned)k);
+            char number[32];
+            const char *text = NULL;
+            if (config_setting_type(e) == CONFIG_TYPE_STRING) {
+                text = config_setting_get_string(e);
+            } else if (config_setting_type(e) == CONFIG_TYPE_FLOAT) {
+                gvU_format_number(config_setting_get_float(e), number);
+                text = number;
+            } else if (gvC_is_number(e)) {
+                snprintf(number, sizeof number, "%lld", config_setting_get_int64(e));
+                text = number;
+            } else {
+                gvC_error(diag, cfg, e, "gain setting '%s' must be a string or a number",
+                          config_setting_name(e));
+                continue;
+            }
+            r.names[r.n] = gvU_strdup(config_setting_name(e));
+            r.values[r.n++] = gvU_strdup(text);
+        }
+        cfg->gains = gvU_realloc(cfg->gains, (size_t)(cfg->ngains + 1) * sizeof r);
+        cfg->gains[cfg->ngains++] = r;
+    }
+}
+
 /* ------------------------------------------------------------------ files */
 
 /* Note every file a setting comes from (the config and its @includes), in
@@ -393,6 +568,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     cfg->file = gvU_strdup(path);
     cfg->dir = gvU_dirname(path);
     cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
+    cfg->money.volunteer_wage = NAN;
+    cfg->money.sensitivity_range = 0.5;
     config_set_include_dir(&lc, cfg->dir);
     errno = 0;
     if (!gvU_file_exists(path)) {
@@ -435,6 +612,10 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
             gvC_periods(cfg, e, diag);
         } else if (strcmp(name, "limits") == 0) {
             gvC_limits(cfg, e, &cfg->limits, diag);
+        } else if (strcmp(name, "money") == 0) {
+            gvC_money(cfg, e, diag);
+        } else if (strcmp(name, "gains") == 0) {
+            gvC_gains(cfg, e, diag);
         } else if (strcmp(name, "indicators") == 0) {
             if (!config_setting_is_list(e) && !config_setting_is_array(e))
                 gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
@@ -442,7 +623,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
                 indicators = e;
         } else {
             gvC_error(diag, cfg, e,
-                      "unknown setting '%s' (database, module_path, periods, limits, indicators)",
+                      "unknown setting '%s' (database, module_path, periods, limits, indicators, "
+                      "money, gains)",
                       name);
         }
     }
@@ -489,6 +671,13 @@ void gevinst_config_free(gevinst_config *cfg) {
     for (int i = 0; i < cfg->nmodule_path; i++) free(cfg->module_path[i]);
     for (int i = 0; i < cfg->nincluded; i++) free(cfg->included[i]);
     free(cfg->included);
+    gvC_money_free(&cfg->money);
+    for (int i = 0; i < cfg->ngains; i++) {
+        for (int k = 0; k < cfg->gains[i].n; k++)
+            free(cfg->gains[i].names[k]), free(cfg->gains[i].values[k]);
+        free(cfg->gains[i].names), free(cfg->gains[i].values);
+    }
+    free(cfg->gains);
     free(cfg->module_path);
     free(cfg->indicators);
     free(cfg->periods);

@@ -48,6 +48,38 @@ typedef struct gv_indicator {
     int isolate;      /* evaluate in a child process (the default) */
 } gv_indicator;
 
+/* `money = { ... }`: the currency and price year figures are shown in, and
+** the rates and indexes chosen to get there. */
+typedef struct gv_money_cfg {
+    int given;
+    const char *file;
+    int line;
+    char *currency;
+    int price_year;
+    int nrates;
+    char **rate_currency;
+    double *rate; /* units of `currency` per unit of rate_currency */
+    int ncpi;
+    char **cpi_currency;
+    int *cpi_from;    /* year of the first index */
+    double **cpi;     /* consecutive years from cpi_from */
+    int *cpi_n;
+    int ndiscount;
+    char **discount_country;
+    double *discount_rate;
+    double volunteer_wage; /* NaN: not given */
+    double sensitivity_range;
+} gv_money_cfg;
+
+/* One gain written in the config: its settings as text, as a CSV row. */
+typedef struct gv_gain_record {
+    const char *file;
+    int line;
+    int n;
+    char **names;
+    char **values;
+} gv_gain_record;
+
 struct gevinst_config {
     char *file;      /* as given */
     char *full_path; /* absolute, for provenance */
@@ -63,6 +95,9 @@ struct gevinst_config {
     int nindicators;
     char **included; /* files read through @include */
     int nincluded;
+    gv_money_cfg money;
+    gv_gain_record *gains;
+    int ngains;
 };
 
 void gvC_free_params(gv_param_value *p, int n);

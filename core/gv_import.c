@@ -18,8 +18,19 @@
 #include "gv_db.h"
 #include "gv_period.h"
 #include "gv_util.h"
+#include "gv_value.h"
 
-typedef enum { GVI_TEXT, GVI_NUMBER, GVI_PERIOD, GVI_DATE, GVI_CHOICE } gvI_type;
+typedef enum {
+    GVI_TEXT,
+    GVI_NUMBER,
+    GVI_FRACTION,   /* a number from 0 to 1 */
+    GVI_YEAR,       /* a whole year, 1000..9999 */
+    GVI_COUNT,      /* a whole number >= 1 */
+    GVI_PERIOD,     /* a period; also stored as its first and last day */
+    GVI_PERIOD_NAME, /* a period, stored as written (canonically) */
+    GVI_DATE,
+    GVI_CHOICE
+} gvI_type;
 
 typedef struct gvI_column {
     const char *name;   /* CSV header; also the SQL parameter :name */
@@ -39,7 +50,10 @@ typedef struct gvI_table {
     const char *noun; /* one row, for messages */
     const gvI_column *columns;
     const char *also_sql; /* run before each row, with the same :name params */
-    const char *first, *then; /* two date columns that must come in this order */
+    const char *first, *then; /* two dates or periods that must come in this order */
+    /* run after each row, with the same :name params: a row it returns is
+    ** the message why the row is refused */
+    const char *check_sql;
 } gvI_table;
 
 static const char *const gvI_partner_types[] = {
@@ -93,19 +107,71 @@ static const gvI_column gvI_input_columns[] = {
     {"currency", "currency", GVI_TEXT, 0, NULL, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL, NULL}};
 
+static const char *const gvI_gain_types[] = {"economic", "time", "quality", "other_actors", NULL};
+static const char *const gvI_beneficiaries[] = {"municipality", "county", "state", "citizens",
+                                                "civil_society", "social_enterprise", NULL};
+static const char *const gvI_quantity_bases[] = {"actual", "change", NULL};
+
+static const gvI_column gvI_gain_columns[] = {
+    {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
+    {"gain", "gain", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"indicator", "indicator", GVI_TEXT, 1, NULL, NULL, NULL},
+    {"description", "description", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"type", "type", GVI_CHOICE, 1, gvI_gain_types, NULL, NULL},
+    {"beneficiary", "beneficiary", GVI_CHOICE, 1, gvI_beneficiaries, NULL, NULL},
+    {"owner", "owner", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"baseline", "baseline", GVI_NUMBER, 1, NULL, NULL, NULL},
+    {"baseline_period", "baseline_period", GVI_PERIOD_NAME, 1, NULL, NULL, NULL},
+    {"target", "target", GVI_NUMBER, 1, NULL, NULL, NULL},
+    {"target_period", "target_period", GVI_PERIOD_NAME, 1, NULL, NULL, NULL},
+    {"target_low", "target_low", GVI_NUMBER, 0, NULL, NULL, NULL},
+    {"target_high", "target_high", GVI_NUMBER, 0, NULL, NULL, NULL},
+    {"quantity_basis", "quantity_basis", GVI_CHOICE, 0, gvI_quantity_bases, NULL, NULL},
+    {"proxy_value", "proxy_value", GVI_NUMBER, 0, NULL, NULL, NULL},
+    {"currency", "currency", GVI_TEXT, 0, NULL, NULL, NULL},
+    {"price_year", "price_year", GVI_YEAR, 0, NULL, NULL, NULL},
+    {"deadweight", "deadweight", GVI_FRACTION, 0, NULL, NULL, NULL},
+    {"attribution", "attribution", GVI_FRACTION, 0, NULL, NULL, NULL},
+    {"displacement", "displacement", GVI_FRACTION, 0, NULL, NULL, NULL},
+    {"drop_off", "drop_off", GVI_FRACTION, 0, NULL, NULL, NULL},
+    {"duration_years", "duration_years", GVI_COUNT, 0, NULL, NULL, NULL},
+    {"assumptions", "assumptions", GVI_TEXT, 0, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
+static const gvI_column gvI_gain_share_columns[] = {
+    {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
+    {"gain", "gain", GVI_TEXT, 1, NULL,
+     "SELECT 1 FROM gains WHERE gain = ?1 AND case_id = ?2", "gain in this case"},
+    {"partner", "partner", GVI_TEXT, 1, NULL,
+     "SELECT 1 FROM partners WHERE name = ?1 AND case_id = ?2", "partner in this case"},
+    {"share", "share", GVI_FRACTION, 1, NULL, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL}};
+
 static const gvI_table gvI_tables[] = {
     {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL, NULL,
-     NULL},
-    {"cases", "cases", "case", gvI_case_columns, NULL, "start", "end"},
-    {"partners", "partners", "partner", gvI_partner_columns, NULL, NULL, NULL},
+     NULL, NULL},
+    {"cases", "cases", "case", gvI_case_columns, NULL, "start", "end", NULL},
+    {"partners", "partners", "partner", gvI_partner_columns, NULL, NULL, NULL, NULL},
     /* the metric catalogue lets a run tell an unknown metric from no data */
     {"observations", "observations", "observation", gvI_observation_columns,
-     "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)", NULL, NULL},
-    {"inputs", "inputs", "input", gvI_input_columns, NULL, NULL, NULL},
+     "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)", NULL, NULL, NULL},
+    {"inputs", "inputs", "input", gvI_input_columns, NULL, NULL, NULL, NULL},
+    {"gains", "gains", "gain", gvI_gain_columns, NULL, "baseline_period", "target_period",
+     /* money needs its currency and price year: no hidden defaults */
+     "SELECT 'proxy_value needs currency and price_year beside it'"
+     " WHERE :proxy_value IS NOT NULL AND (:currency IS NULL OR :price_year IS NULL)"
+     " UNION ALL SELECT 'target equals baseline: realisation cannot be measured'"
+     " WHERE :target = :baseline"},
+    {"gain_shares", "gain_shares", "gain share", gvI_gain_share_columns, NULL, NULL, NULL,
+     /* partners share one outcome: more than all of it is double counting */
+     "SELECT printf('shares of gain ''%s'' in case ''%s'' add up to %g %%; partners cannot "
+     "claim more than all of it (double counting)', :gain, :case, 100 * sum(share))"
+     " FROM gain_shares WHERE case_id = :case AND gain = :gain"
+     " HAVING sum(share) > 1.000000001"},
 };
 
-const char *const gevinst_import_kinds[] = {"municipalities", "cases", "partners",
-                                            "observations", "inputs", NULL};
+const char *const gevinst_import_kinds[] = {"municipalities", "cases", "partners", "observations",
+                                            "inputs", "gains", "gain_shares", NULL};
 
 #define GVI_MAXCOLS 64
 
@@ -113,7 +179,7 @@ typedef struct gvI_state {
     const gvI_table *t;
     const char *file; /* for messages */
     sqlite3 *db;
-    sqlite3_stmt *insert, *also;
+    sqlite3_stmt *insert, *also, *check;
     sqlite3_stmt *ref[GVI_MAXCOLS]; /* by table column */
     int ncols;                      /* columns in the header */
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
@@ -125,6 +191,7 @@ typedef struct gvI_state {
     long nrows;   /* data rows stored */
     int have_header;
     int internal; /* the failure is the database's, not the file's */
+    int no_column; /* a record from a config: ROW is its line; its columns have no number */
     int last_end; /* the character that ended the last record */
     char *err;
 } gvI_state;
@@ -142,8 +209,10 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     va_start(ap, fmt);
     char *msg = gvU_vmprintf(fmt, ap);
     va_end(ap);
-    if (pos >= 0)
+    if (pos >= 0 && !s->no_column)
         s->err = gvU_mprintf("%s:%ld:%d: %s", s->file, s->row, pos + 1, msg);
+    else if (pos >= 0)
+        s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
     else if (pos == -1)
         s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
     else
@@ -162,6 +231,22 @@ static char *gvI_column_list(const gvI_table *t) {
     for (const gvI_column *c = t->columns; c->name; c++)
         gvU_buf_printf(&b, "%s%s", c == t->columns ? "" : ", ", c->name);
     return gvU_buf_take(&b);
+}
+
+/* The column's DEFAULT in the schema, as SQL text, or NULL. */
+static char *gvI_column_default(gvI_state *s, const char *column) {
+    sqlite3_stmt *st;
+    char *dflt = NULL;
+    const char *table = strchr(s->t->table, '.') ? strchr(s->t->table, '.') + 1 : s->t->table;
+    if (sqlite3_prepare_v2(s->db, "SELECT dflt_value FROM pragma_table_info(?1) WHERE name = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        dflt = gvU_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return dflt;
 }
 
 /* The header: map each name to a column, prepare the statements. */
@@ -199,7 +284,13 @@ static void gvI_header(gvI_state *s) {
     for (int i = 0; i < s->ncols; i++) {
         const gvI_column *c = s->col[i];
         gvU_buf_printf(&cols, "%s%s", i ? ", " : "", c->column);
-        gvU_buf_printf(&vals, "%s:%s", i ? ", " : "", c->name);
+        /* an empty field takes the column's default, as the schema says */
+        char *dflt = gvI_column_default(s, c->column);
+        if (dflt)
+            gvU_buf_printf(&vals, "%scoalesce(:%s, %s)", i ? ", " : "", c->name, dflt);
+        else
+            gvU_buf_printf(&vals, "%s:%s", i ? ", " : "", c->name);
+        free(dflt);
         if (c->type == GVI_PERIOD) {
             gvU_buf_puts(&cols, ", period_start, period_end");
             gvU_buf_puts(&vals, ", :period_start, :period_end");
@@ -211,6 +302,9 @@ static void gvI_header(gvI_state *s) {
     if (sqlite3_prepare_v2(s->db, sql, -1, &s->insert, NULL) != SQLITE_OK)
         gvI_db_fail(s);
     free(sql);
+    if (!s->err && t->check_sql &&
+        sqlite3_prepare_v2(s->db, t->check_sql, -1, &s->check, NULL) != SQLITE_OK)
+        gvI_db_fail(s);
     if (!s->err && t->also_sql &&
         sqlite3_prepare_v2(s->db, t->also_sql, -1, &s->also, NULL) != SQLITE_OK)
         gvI_db_fail(s);
@@ -233,6 +327,13 @@ static void gvI_bind(sqlite3_stmt *st, const char *name, const char *text, doubl
         sqlite3_bind_null(st, i);
 }
 
+/* Bind :name in every statement of the row. */
+static void gvI_bind_all(gvI_state *s, const char *name, const char *text, double *number) {
+    gvI_bind(s->insert, name, text, number);
+    if (s->also) gvI_bind(s->also, name, text, number);
+    if (s->check) gvI_bind(s->check, name, text, number);
+}
+
 /* Check one field and bind it to the statements; 0 when good. */
 static int gvI_field(gvI_state *s, int pos, const char *v) {
     const gvI_column *c = s->col[pos];
@@ -244,22 +345,42 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             gvI_bind(s->insert, "period_start", NULL, NULL);
             gvI_bind(s->insert, "period_end", NULL, NULL);
         }
-        gvI_bind(s->insert, c->name, NULL, NULL);
-        if (s->also) gvI_bind(s->also, c->name, NULL, NULL);
+        gvI_bind_all(s, c->name, NULL, NULL);
         return s->err ? -1 : 0;
     }
     switch (c->type) {
     case GVI_TEXT:
         break;
     case GVI_NUMBER:
+    case GVI_FRACTION:
+    case GVI_YEAR:
+    case GVI_COUNT:
         if (gvU_parse_number(v, &number) < 0) {
             gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
                      strchr(v, ',') ? " (use '.' as the decimal separator)" : "");
             return -1;
         }
-        gvI_bind(s->insert, c->name, NULL, &number);
-        if (s->also) gvI_bind(s->also, c->name, NULL, &number);
+        if (c->type == GVI_FRACTION && (number < 0 || number > 1)) {
+            gvI_fail(s, pos, "%s '%s' must be a fraction from 0 to 1 (20 %% is 0.2)", c->name, v);
+            return -1;
+        }
+        if (c->type == GVI_YEAR && (number != (long)number || number < 1000 || number > 9999)) {
+            gvI_fail(s, pos, "%s '%s' is not a year (YYYY)", c->name, v);
+            return -1;
+        }
+        if (c->type == GVI_COUNT && (number != (long)number || number < 1 || number > 1000)) {
+            gvI_fail(s, pos, "%s '%s' must be a whole number from 1 to 1000", c->name, v);
+            return -1;
+        }
+        gvI_bind_all(s, c->name, NULL, &number);
         return 0;
+    case GVI_PERIOD_NAME:
+        if (gvP_parse(v, &p) < 0) {
+            gvI_fail(s, pos, "%s '%s' is not a period (%s)", c->name, v, GV_PERIOD_FORMS);
+            return -1;
+        }
+        v = p.text;
+        break;
     case GVI_PERIOD:
     case GVI_DATE:
         if (gvP_parse(v, &p) < 0 || (c->type == GVI_DATE && p.kind != GV_DAY)) {
@@ -303,8 +424,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             return -1;
         }
     }
-    gvI_bind(s->insert, c->name, v, NULL);
-    if (s->also) gvI_bind(s->also, c->name, v, NULL);
+    gvI_bind_all(s, c->name, v, NULL);
     return 0;
 }
 
@@ -332,7 +452,9 @@ static void gvI_row(gvI_state *s) {
     if (s->t->first) {
         int p0, p1;
         const char *a = gvI_value(s, s->t->first, &p0), *b = gvI_value(s, s->t->then, &p1);
-        if (a && b && strcmp(a, b) > 0) { /* YYYY-MM-DD sorts as text */
+        gv_period pa, pb;
+        if (a && b && gvP_parse(a, &pa) == 0 && gvP_parse(b, &pb) == 0 &&
+            strcmp(pb.end, pa.end) < 0) {
             gvI_fail(s, p1, "%s '%s' is before %s '%s'", s->t->then, b, s->t->first, a);
             return;
         }
@@ -342,6 +464,7 @@ static void gvI_row(gvI_state *s) {
         gvI_db_fail(s);
         return;
     }
+    if (s->check) sqlite3_reset(s->check);
     int rc = sqlite3_step(s->insert);
     if (rc == SQLITE_DONE) s->nrows++;
     if (rc != SQLITE_DONE) {
@@ -355,6 +478,13 @@ static void gvI_row(gvI_state *s) {
         /* constraints are the data's fault; anything else is the database's */
         s->internal = (ext & 0xff) != SQLITE_CONSTRAINT;
         return;
+    }
+    if (s->check) {
+        rc = sqlite3_step(s->check);
+        if (rc == SQLITE_ROW)
+            gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));
+        else if (rc != SQLITE_DONE)
+            gvI_db_fail(s);
     }
 }
 
@@ -424,7 +554,8 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     s.file = csv_path;
     if (!s.t) {
         *err = gvU_mprintf("unknown kind '%s' (municipalities, cases, partners, observations, "
-                           "inputs)", kind);
+                           "inputs, gains, gain_shares)",
+                           kind);
         return GEVINST_EXIT_USAGE;
     }
     FILE *f = fopen(csv_path, "rb");
@@ -527,6 +658,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
 
     sqlite3_finalize(s.insert);
     sqlite3_finalize(s.also);
+    sqlite3_finalize(s.check);
     for (int i = 0; i < GVI_MAXCOLS; i++) sqlite3_finalize(s.ref[i]);
     int rc = GEVINST_EXIT_OK;
     if (s.err) {
@@ -540,4 +672,60 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     if (nrows) *nrows = s.nrows;
     sqlite3_close(s.db);
     return rc;
+}
+
+/* ------------------------------------------------------ gains in a config */
+
+int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag) {
+    /* a table like gains, for this connection only: the config's plan is
+       read with the database's, never stored in it */
+    sqlite3_stmt *st;
+    char *ddl = NULL, *err = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM main.sqlite_schema WHERE name = 'gains'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *sql = (const char *)sqlite3_column_text(st, 0);
+        const char *ref = strstr(sql, " REFERENCES cases(id)");
+        const char *name = strstr(sql, "gains");
+        if (ref && name && name < ref)
+            ddl = gvU_mprintf("CREATE TEMP TABLE IF NOT EXISTS config_gains%.*s%s",
+                              (int)(ref - name - 5), name + 5, ref + strlen(" REFERENCES cases(id)"));
+    }
+    sqlite3_finalize(st);
+    if (!ddl || gvD_exec(db, ddl, &err) < 0 || gvD_exec(db, "DELETE FROM temp.config_gains", &err) < 0) {
+        gevinst_diag_add(diag, "%s: cannot read its gains: %s", cfg->file, err ? err : "no gains table");
+        free(ddl);
+        free(err);
+        return -1;
+    }
+    free(ddl);
+    gvI_table t = *gvI_find_table("gains");
+    t.table = "temp.config_gains";
+    int bad = 0;
+    for (int i = 0; i < cfg->ngains; i++) {
+        const gv_gain_record *g = &cfg->gains[i];
+        gvI_state s;
+        memset(&s, 0, sizeof s);
+        s.t = &t;
+        s.file = g->file;
+        s.db = db;
+        s.no_column = 1;
+        s.row = g->line;
+        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++) s.field[k] = g->names[k];
+        s.nfield = g->n;
+        gvI_header(&s);
+        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++) s.field[k] = g->values[k];
+        if (!s.err) gvI_row(&s);
+        sqlite3_finalize(s.insert);
+        sqlite3_finalize(s.also);
+        sqlite3_finalize(s.check);
+        for (int k = 0; k < GVI_MAXCOLS; k++) sqlite3_finalize(s.ref[k]);
+        if (s.err) {
+            gevinst_diag_add(diag, "%s", s.err);
+            free(s.err);
+            bad++;
+        }
+    }
+    return bad;
 }

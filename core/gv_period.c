@@ -133,6 +133,12 @@ int gvP_days(const gv_period *p) {
     return (int)(gvP_day_number(y1, m1, d1) - gvP_day_number(y0, m0, d0)) + 1;
 }
 
+long gvP_day_of(const char *ymd) {
+    int y, m, d;
+    if (sscanf(ymd, "%d-%d-%d", &y, &m, &d) != 3) return 0;
+    return gvP_day_number(y, m, d);
+}
+
 int gvP_contains(const gv_period *outer, const gv_period *inner) {
     return strcmp(inner->start, outer->start) >= 0 && strcmp(inner->end, outer->end) <= 0;
 }

@@ -30,6 +30,8 @@ int gvP_compare(const gv_period *a, const gv_period *b);
 int gvP_days(const gv_period *p);
 /* Does outer contain inner (inner's range within outer's)? */
 int gvP_contains(const gv_period *outer, const gv_period *inner);
+/* A day "YYYY-MM-DD" as a day number, for differences in days. */
+long gvP_day_of(const char *ymd);
 /* Days in a month of a year. */
 int gvP_month_days(int year, int month);
 

@@ -11,6 +11,7 @@
 #include "gv_db.h"
 #include "gv_module.h"
 #include "gv_util.h"
+#include "gv_value.h"
 
 const char *gevinst_version(void) {
     return GEVINST_VERSION;
@@ -410,7 +411,12 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
         rc = -1;
         goto done;
     }
-    if (fmt == GEVINST_FORMAT_JSON) fputs(n ? "\n]}\n" : "]}\n", out);
+    if (fmt == GEVINST_FORMAT_JSON) fputs(n ? "\n]" : "]", out);
+    if (gvR_print_plan(db, id, fmt, out, err) < 0) {
+        rc = -1;
+        goto done;
+    }
+    if (fmt == GEVINST_FORMAT_JSON) fputs("}\n", out);
 #undef COL
     rc = 0;
 done:
@@ -429,7 +435,6 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     /* load problems go to diag and travel in each indicator's error */
     gevinst_diag none = {0};
     gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, diag ? diag : &none);
-    gevinst_diag_free(&none);
     char started[32], finished[32];
     gvU_now_iso(started);
 
@@ -466,6 +471,9 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
         if (gvR_store_indicator(&run, &r[i], i + 1, err) < 0 ||
             gvR_indicator_run(&run, cfg, &r[i], err) < 0)
             goto rollback;
+    /* the realisation plan and its value, from the values just stored */
+    int plan_problems = gvV_run(run.db, cfg, run.id, diag ? diag : &none, err);
+    if (plan_problems < 0) goto rollback;
     gvU_now_iso(finished);
     char *sql = gvU_mprintf("UPDATE runs SET finished = '%s' WHERE id = %lld", finished, run.id);
     int bad = gvD_exec(run.db, sql, err);
@@ -473,7 +481,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     if (bad || gvD_exec(run.db, "COMMIT", err) < 0) goto rollback;
     if (run_id) *run_id = run.id;
     if (gvR_print(run.db, run.id, fmt, out, err) < 0) goto done;
-    rc = run.nerror ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
+    rc = run.nerror || plan_problems ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
     goto done;
 rollback:
     sqlite3_exec(run.db, "ROLLBACK", NULL, NULL, NULL);
@@ -481,6 +489,7 @@ done:
     sqlite3_finalize(run.insert);
     gvM_source_close(&run.src);
     gvR_release(r, cfg->nindicators);
+    gevinst_diag_free(&none);
     sqlite3_close(run.db);
     return rc;
 }

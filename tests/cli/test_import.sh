@@ -5,40 +5,43 @@ demo="$GEVINST_SOURCE/config/demo"
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "2" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "3" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
-    "10" "every table is STRICT"
+    "18" "every table is STRICT"
 run init cases.db
 expect_rc 0 "init again is harmless"
 
 # a database of schema 1 is brought to the current schema when opened
 run init old.db
-sql old.db "DROP TABLE imports; PRAGMA user_version = 1"
+sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP TABLE gain_results;
+  DROP TABLE run_gains; DROP TABLE case_values; DROP TABLE value_splits; DROP TABLE sensitivity;
+  DROP TABLE run_conversions; PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "2" "migrated to schema 2"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "3" "migrated to schema 3"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (2); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (3); upgrade gevinst" "newer schema"
 
-for kind in municipalities cases partners observations inputs; do
+for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"
     expect_rc 0 "import $kind"
     rows=$(($(sqlite3 -csv :memory: ".import --csv $demo/$kind.csv t" "SELECT count(*) FROM t")))
     expect_eq "$out" "$demo/$kind.csv: $rows rows imported into $kind" "import $kind message"
 done
 expect_eq "$(sql cases.db 'SELECT name FROM municipalities WHERE code = 1804')" "Bodø" "Nordic letters"
-expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "observations"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "536" "observations"
+expect_eq "$(sql cases.db "SELECT count(*) FROM gains")" "24" "gains"
 expect_eq "$(sql cases.db "SELECT count(*) FROM inputs")" "126" "inputs"
 
-expect_eq "$(sql cases.db 'SELECT count(*) FROM imports')" "5" "imports recorded"
+expect_eq "$(sql cases.db 'SELECT count(*) FROM imports')" "7" "imports recorded"
 run import cases.db observations "$demo/observations.csv"
 expect_rc 3 "the same file twice"
 expect_contains "$err" "this file was imported as observations before" "the same file twice"
-expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "464" "nothing added twice"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "536" "nothing added twice"
 
 before=$(db_digest cases.db)
 reject() { # reject KIND CSV MESSAGE
@@ -71,7 +74,7 @@ reject inputs 'case,partner,period,kind,amount
 no-bodo-nabolagshelse,Ingen,2018,cash,100
 ' "2:2: unknown partner in this case 'Ingen'"
 
-run import cases.db gains bad.csv
+run import cases.db budgets bad.csv
 expect_rc 2 "unknown kind"
 run import missing.db cases "$demo/cases.csv"
 expect_rc 2 "missing database"

@@ -5,7 +5,7 @@
 
 run demo --dir demo --format csv
 expect_rc 0 "demo"
-expect_contains "$err" "demo: imported 464 observations" "demo imports"
+expect_contains "$err" "demo: imported 536 observations" "demo imports"
 db=demo/demo.db
 printf '%s\n' "$out" > demo.csv
 
@@ -44,7 +44,7 @@ expect_contains "$out" "respondents,dk-kobenhavn-socialokonomi,2019,8,persons,ok
 expect_contains "$out" "wellbeing,dk-kobenhavn-socialokonomi,2018,3.4,score 1-5,ok" "wellbeing DK 2018"
 
 # provenance of what was stored
-expect_eq "$(sql "$db" 'SELECT count(*) FROM results WHERE run = 1')" "216" "stored results"
+expect_eq "$(sql "$db" 'SELECT count(*) FROM results WHERE run = 1')" "234" "stored results"
 expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 1 AND status = 'error'")" "0" "no errors in the demo"
 expect_eq "$(sql "$db" "SELECT engine_version FROM runs WHERE id = 1")" "0.1.0" "engine version"
 expect_eq "$(sql "$db" "SELECT config_hash FROM runs WHERE id = 1")" \

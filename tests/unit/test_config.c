@@ -133,7 +133,8 @@ static void reports_every_problem_in_one_pass(void **state) {
             "1: 'database' must be a string, not an integer",
             "2: periods: element 2 '2017-13' is not a period (YYYY, YYYY-Qn, YYYY-MM or "
             "YYYY-MM-DD)",
-            "3: unknown setting 'colour' (database, module_path, periods, limits, indicators)",
+            "3: unknown setting 'colour' (database, module_path, periods, limits, indicators, "
+            "money, gains)",
             "6: duplicate indicator id 'a' (first at line 5)",
             "7: indicator has both 'module' and 'script'; give one",
             "8: indicator has no 'id'",

@@ -175,10 +175,10 @@ static void usage_errors(void **state) {
     (void)state;
     const char *db = tu_fixture_db();
     char *err = NULL;
-    assert_int_equal(gevinst_import(db, "gains", tu_write("x.csv", "a\n"), NULL, &err),
+    assert_int_equal(gevinst_import(db, "budgets", tu_write("x.csv", "a\n"), NULL, &err),
                      GEVINST_EXIT_USAGE);
-    assert_string_equal(err, "unknown kind 'gains' (municipalities, cases, partners, "
-                             "observations, inputs)");
+    assert_string_equal(err, "unknown kind 'budgets' (municipalities, cases, partners, "
+                             "observations, inputs, gains, gain_shares)");
     free(err);
     err = NULL;
     assert_int_equal(gevinst_import(tu_path("none.db"), "cases", tu_path("x.csv"), NULL, &err),

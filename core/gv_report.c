@@ -1,0 +1,241 @@
+/*
+** gv_report.c -- the realisation plan and its value as a run stored them:
+** the "gains" and "value" parts of a run's JSON document and text report.
+** The JSON is built by SQLite's JSON functions from the stored rows, so the
+** document says exactly what the database holds.
+*/
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gevinst/gevinst.h"
+#include "gv_db.h"
+#include "gv_util.h"
+#include "gv_value.h"
+
+/* ratio_rounded(x): SROI's conventional form, the one rule in gv_value.c */
+static void gvP_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(c);
+        return;
+    }
+    char out[32];
+    gvV_ratio_rounded(sqlite3_value_double(argv[0]), out);
+    sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+}
+
+static const char gvP_gains_json[] =
+    "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
+    " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
+    " 'indicator', json_extract(p.plan, '$.indicator'), 'type', json_extract(p.plan, '$.type'),"
+    " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', json_extract(p.plan, '$.owner'),"
+    " 'baseline', json_extract(p.plan, '$.baseline'),"
+    " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
+    " 'target', json_extract(p.plan, '$.target'),"
+    " 'target_period', json_extract(p.plan, '$.target_period'),"
+    " 'actual', r.actual, 'realisation_pct', r.realisation_pct, 'expected_pct', r.expected_pct,"
+    " 'expected_value', r.expected_value, 'deviation', r.deviation, 'status', r.status,"
+    " 'error', r.error) AS g"
+    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
+    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
+
+/* Totals over cases grouped by `key` (municipality or country). */
+#define GVP_TOTALS(key, extra)                                                                    \
+    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_object(" extra            \
+    " 'cases', count(*), 'investment', sum(v.investment), 'present_value', sum(v.present_value),"  \
+    " 'npv', sum(v.present_value) - sum(v.investment),"                                           \
+    " 'sroi', sum(v.present_value) / sum(v.investment),"                                          \
+    " 'sroi_rounded', ratio_rounded(sum(v.present_value) / sum(v.investment)),"                   \
+    " 'sroi_net', (sum(v.present_value) - sum(v.investment)) / sum(v.investment)) AS t"           \
+    " FROM case_values v JOIN cases c ON c.id = v.case_id"                                        \
+    " JOIN municipalities m ON m.code = c.municipality"                                           \
+    " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
+
+static const char gvP_value_json[] =
+    "SELECT json_object("
+    " 'currency', (SELECT currency FROM case_values WHERE run = ?1 LIMIT 1),"
+    " 'price_year', (SELECT price_year FROM case_values WHERE run = ?1 LIMIT 1),"
+    " 'conversions', (SELECT coalesce(json_group_array(json_object('currency', currency,"
+    "   'price_year', price_year, 'rate', rate, 'cpi_from', cpi_from, 'cpi_to', cpi_to,"
+    "   'factor', factor)), '[]') FROM (SELECT * FROM run_conversions WHERE run = ?1"
+    "   ORDER BY currency, price_year)),"
+    " 'cases', (SELECT coalesce(json_group_array(json(c)), '[]') FROM (SELECT json_object("
+    "   'case', v.case_id, 'municipality', ca.municipality, 'country', m.country,"
+    "   'discount_rate', v.discount_rate, 'investment', v.investment,"
+    "   'impact_year1', v.impact_year1, 'present_value', v.present_value, 'npv', v.npv,"
+    "   'sroi', v.sroi, 'sroi_rounded', ratio_rounded(v.sroi), 'sroi_net', v.sroi_net,"
+    "   'payback_months', v.payback_months,"
+    "   'scenarios', json_object('pessimistic', v.sroi_pessimistic, 'likely', v.sroi_likely,"
+    "     'optimistic', v.sroi_optimistic),"
+    "   'by_beneficiary', (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'beneficiary'),"
+    "   'by_partner_type', (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'partner_type'),"
+    "   'gains', (SELECT coalesce(json_group_array(json_object('gain', gain, 'quantity', quantity,"
+    "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
+    "     'present_value', present_value)), '[]') FROM run_gains g WHERE g.run = v.run"
+    "     AND g.case_id = v.case_id AND g.present_value IS NOT NULL),"
+    "   'sensitivity', (SELECT coalesce(json_group_array(json_object('assumption', assumption,"
+    "     'low', low, 'sroi_low', sroi_low, 'high', high, 'sroi_high', sroi_high,"
+    "     'break_even', break_even)), '[]') FROM sensitivity s WHERE s.run = v.run"
+    "     AND s.case_id = v.case_id),"
+    "   'error', v.error) AS c"
+    "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
+    "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
+    " 'municipalities', (" GVP_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
+    " 'countries', (" GVP_TOTALS("m.country", "'country', m.country,") "))";
+
+static int gvP_json_of(sqlite3 *db, const char *sql, long long run, FILE *out, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read the run");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0)
+        fputs((const char *)sqlite3_column_text(st, 0), out);
+    else
+        *err = gvD_errmsg(db, "cannot read the run");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- text */
+
+static void gvP_num(FILE *out, int width, sqlite3_stmt *st, int col, int digits) {
+    char buf[32] = "-";
+    if (sqlite3_column_type(st, col) != SQLITE_NULL)
+        gvU_format_number_digits(sqlite3_column_double(st, col), digits, buf);
+    fprintf(out, "%*s", width, buf);
+}
+
+static void gvP_text_cell(FILE *out, const char *s, int width) {
+    int chars = 0;
+    s = s ? s : "";
+    for (const char *p = s; *p; p++) chars += (*p & 0xC0) != 0x80;
+    fprintf(out, "%s%*s", s, width > chars ? width - chars : 0, "");
+}
+
+static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT r.case_id, r.gain, r.period, r.actual,"
+                           " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
+                           " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
+                           " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
+                           " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read gains");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fprintf(out, "\nGains against the plan\n%-28s  %-18s  %-7s  %12s  %12s  %12s  %9s  %9s  %s\n",
+                    "case", "gain", "period", "actual", "baseline", "target", "realised%",
+                    "expected%", "status");
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
+        fputs("  ", out);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 18);
+        fputs("  ", out);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 2), 7);
+        for (int c = 3; c <= 5; c++) fputs("  ", out), gvP_num(out, 12, st, c, 6);
+        fputs("  ", out), gvP_num(out, 9, st, 6, 4);
+        fputs("  ", out), gvP_num(out, 9, st, 7, 4);
+        const char *error = (const char *)sqlite3_column_text(st, 9);
+        fprintf(out, "  %s%s%s\n", sqlite3_column_text(st, 8), error ? ": " : "", error ? error : "");
+    }
+    sqlite3_finalize(st);
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT v.case_id, v.currency || ' ' || v.price_year, v.investment,"
+                           " v.present_value, v.npv, v.sroi, ratio_rounded(v.sroi), v.sroi_net,"
+                           " v.payback_months, v.sroi_pessimistic, v.sroi_optimistic, v.error"
+                           " FROM case_values v WHERE v.run = ?1 ORDER BY v.case_id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read value");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fprintf(out, "\nSocial return on investment (money in %s prices; SROI rounded: whole "
+                         "numbers, halves up)\n%-28s  %14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
+                    sqlite3_column_text(st, 1), "case", "investment", "present value", "NPV", "SROI",
+                    "", "net", "payback", "pess. / opt.");
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
+        const char *error = (const char *)sqlite3_column_text(st, 11);
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+            fprintf(out, "  not computed: %s\n", error ? error : "");
+            continue;
+        }
+        /* money in whole units: the decimals are in the JSON */
+        for (int c = 2; c <= 4; c++) fprintf(out, "  %14.0f", sqlite3_column_double(st, c));
+        char ratio[32] = "-", net[32] = "-", pess[32] = "-", opt[32] = "-";
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+            snprintf(ratio, sizeof ratio, "%.2f", sqlite3_column_double(st, 5));
+        if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+            snprintf(net, sizeof net, "%.2f", sqlite3_column_double(st, 7));
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+            snprintf(pess, sizeof pess, "%.2f", sqlite3_column_double(st, 9));
+        if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+            snprintf(opt, sizeof opt, "%.2f", sqlite3_column_double(st, 10));
+        fprintf(out, "  %6s  %5s  %6s  ", ratio,
+                sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "-", net);
+        if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+            fprintf(out, "%5.1f mo", sqlite3_column_double(st, 8));
+        else
+            fprintf(out, "%8s", "never");
+        fprintf(out, "  %6s / %-6s%s%s\n", pess, opt, error ? "  " : "", error ? error : "");
+    }
+    sqlite3_finalize(st);
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT case_id, assumption, low, sroi_low, high, sroi_high, break_even"
+                           " FROM sensitivity WHERE run = ?1 ORDER BY case_id, rowid",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read sensitivity");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fprintf(out, "\nSensitivity of SROI, one assumption at a time (low / high: the factor "
+                         "applied to each gain's value; for the discount rate, the rate)\n"
+                         "%-28s  %-13s  %8s  %6s  %8s  %6s  %s\n",
+                    "case", "assumption", "low", "SROI", "high", "SROI", "1:1 at");
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
+        fputs("  ", out);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 13);
+        fputs("  ", out), gvP_num(out, 8, st, 2, 4);
+        fprintf(out, "  %6.2f", sqlite3_column_double(st, 3));
+        fputs("  ", out), gvP_num(out, 8, st, 4, 4);
+        fprintf(out, "  %6.2f  ", sqlite3_column_double(st, 5));
+        if (sqlite3_column_type(st, 6) == SQLITE_NULL)
+            fputs("never\n", out);
+        else
+            gvP_num(out, 0, st, 6, 4), fputc('\n', out);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err) {
+    sqlite3_create_function(db, "ratio_rounded", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            gvP_ratio_rounded_sql, NULL, NULL);
+    if (fmt == GEVINST_FORMAT_JSON) {
+        fputs(",\n\"gains\": ", out);
+        if (gvP_json_of(db, gvP_gains_json, run, out, err) < 0) return -1;
+        fputs(",\n\"value\": ", out);
+        if (gvP_json_of(db, gvP_value_json, run, out, err) < 0) return -1;
+        return 0;
+    }
+    if (fmt == GEVINST_FORMAT_TEXT) return gvP_text(db, run, out, err);
+    return 0;
+}

@@ -1,0 +1,97 @@
+/*
+** gv_value.h -- gains and their value: realisation against the plan, money
+** across currencies and price years, social return on investment (SROI)
+** and its sensitivity.  The formulas are in docs/methodology.md.
+*/
+#ifndef GV_VALUE_H
+#define GV_VALUE_H
+
+#include <sqlite3.h>
+
+#include "gevinst/gevinst.h"
+#include "gv_config.h"
+
+/* ------------------------------------------------------------ realisation */
+
+/* (actual - baseline) / (target - baseline) x 100; target != baseline. */
+double gvV_realisation_pct(double actual, double baseline, double target);
+/* Share of the way from the end of the baseline period to the end of the
+** target period that has passed at the end of `at`, in per cent, 0..100. */
+double gvV_expected_pct(const gv_period *baseline, const gv_period *target, const gv_period *at);
+/* achieved, missed, on_track or behind. */
+const char *gvV_status(double realisation, double expected, const gv_period *target,
+                       const gv_period *at);
+
+/* ------------------------------------------------------------------ SROI */
+
+/* One valued outcome: quantity x proxy, the SROI adjustments, duration. */
+typedef struct gvV_outcome {
+    double quantity, proxy;
+    double deadweight, attribution, displacement, drop_off;
+    int duration; /* years */
+} gvV_outcome;
+
+/* quantity x proxy x (1 - deadweight) x (1 - displacement) x (1 - attribution) */
+double gvV_impact_year1(const gvV_outcome *o);
+/* sum over t = 1..duration of impact1 x (1 - drop_off)^(t-1) / (1 + rate)^t */
+double gvV_present_value(const gvV_outcome *o, double rate);
+
+typedef struct gvV_sroi {
+    double impact_year1, present_value, investment, npv;
+    double sroi, sroi_net;   /* NaN when there is no investment */
+    double payback_months;   /* NaN when year 1 brings nothing */
+} gvV_sroi;
+void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gvV_sroi *out);
+
+/* The ratio as SROI reports print it: "6:1" (whole numbers from 1 up, half
+** away from zero), "0.5:1" below 1 (one decimal). */
+void gvV_ratio_rounded(double ratio, char out[32]);
+
+/* One-at-a-time sensitivity of the SROI ratio. */
+typedef enum {
+    GVV_DEADWEIGHT, GVV_ATTRIBUTION, GVV_DISPLACEMENT, GVV_DROP_OFF, GVV_DURATION, GVV_PROXY,
+    GVV_DISCOUNT_RATE, GVV_NASSUMPTIONS
+} gvV_assumption;
+extern const char *const gvV_assumption_names[GVV_NASSUMPTIONS];
+
+typedef struct gvV_sensitivity {
+    double low, sroi_low, high, sroi_high; /* low/high: the assumption's value (for the
+                                              per-gain ones: the factor applied) */
+    double break_even; /* the value at which the ratio is 1:1; NaN: never */
+} gvV_sensitivity;
+/* range: relative change each way (0.5 for +-50 %). */
+void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate,
+                        double range, gvV_sensitivity out[GVV_NASSUMPTIONS]);
+
+/* ------------------------------------------------------------------ money */
+
+/* Convert amount in currency at price_year to the config's currency and
+** price year: amount x cpi(currency, to) / cpi(currency, from) x rate.
+** Records the conversion in the run (run_conversions); -1 with *err naming
+** the missing rate or index. */
+typedef struct gvV_money gvV_money;
+gvV_money *gvV_money_new(const gevinst_config *cfg, sqlite3 *db, long long run);
+void gvV_money_free(gvV_money *m);
+int gvV_convert(gvV_money *m, double amount, const char *currency, int price_year, double *out,
+                char **err);
+
+/* The gains written in the config, checked as an imported gains file is,
+** into the connection's temp.config_gains; returns the number refused (each
+** reported to diag as FILE:LINE: message), or -1. */
+int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag);
+
+/* --------------------------------------------------------------- the run */
+
+/* Evaluate the realisation plan and its value for a run whose indicator
+** results are stored; store gain_results, run_gains, case_values,
+** value_splits, sensitivity.  Problems with single gains go to diag and
+** their rows; returns the number of problems, or -1 with *err when the
+** database fails. */
+int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag,
+            char **err);
+
+/* Print a run's gains and value (gv_report.c): for JSON the ",\"gains\": ...,
+** \"value\": ..." members, for text readable tables, for CSV nothing. */
+int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err);
+
+#endif
