@@ -318,7 +318,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
     sqlite3_bind_int64(run, 1, id);
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(run) != SQLITE_ROW) {
-        *err = gvU_mprintf("run %lld not found", id);
+        *err = gvU_mprintf("run %lld not found in %s", id, sqlite3_db_filename(db, "main"));
         goto done;
     }
 #define COL(s, i) ((const char *)sqlite3_column_text(s, i))
@@ -422,6 +422,31 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
 done:
     sqlite3_finalize(run);
     sqlite3_finalize(st);
+    return rc;
+}
+
+int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, FILE *out,
+                   char **err) {
+    sqlite3 *db;
+    *err = NULL;
+    if (gvD_open(cfg->database, 0, &db, err) < 0) return GEVINST_EXIT_USAGE;
+    int rc = GEVINST_EXIT_OK;
+    if (run_id <= 0) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, "SELECT max(id) FROM runs WHERE finished IS NOT NULL", -1, &st,
+                               NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            run_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (run_id <= 0) {
+            *err = gvU_mprintf("%s: no run yet; make one with 'gevinst run -c %s'", cfg->database,
+                               cfg->file);
+            rc = GEVINST_EXIT_USAGE;
+        }
+    }
+    if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, out, err) < 0)
+        rc = strstr(*err, "not found") ? GEVINST_EXIT_USAGE : GEVINST_EXIT_INTERNAL;
+    sqlite3_close(db);
     return rc;
 }
 

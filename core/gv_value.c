@@ -67,12 +67,13 @@ void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gv
 }
 
 void gvV_ratio_rounded(double ratio, char out[32]) {
+    double tenths = round(ratio * 10) / 10; /* round() takes halves away from zero */
     if (!isfinite(ratio))
         snprintf(out, 32, "-");
-    else if (fabs(ratio) >= 1)
-        snprintf(out, 32, "%.0f:1", round(ratio));
+    else if (fabs(tenths) >= 1) /* 0.95 is "1:1", not "1.0:1" */
+        snprintf(out, 32, "%.0f:1", round(ratio) == 0 ? 0.0 : round(ratio));
     else
-        snprintf(out, 32, "%.1f:1", round(ratio * 10) / 10);
+        snprintf(out, 32, "%.1f:1", tenths == 0 ? 0.0 : tenths);
 }
 
 const char *const gvV_assumption_names[GVV_NASSUMPTIONS] = {
@@ -739,6 +740,13 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
         *err = gvD_errmsg(db, "cannot store gains");
         goto done;
     }
+    /* the same gain twice: report it, keep the database's */
+    for (int i = 0; i < ngains; i++)
+        if (gains[i].error) {
+            gevinst_diag_add(diag, "%s", gains[i].error);
+            x.problems++;
+            gains[i].skipped = 1;
+        }
     /* a config that evaluates some indicators evaluates the gains on them */
     gvU_buf skipped = {0};
     int nskipped = 0;
@@ -746,7 +754,7 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
         int known = 0;
         for (int k = 0; k < cfg->nindicators; k++)
             known |= strcmp(cfg->indicators[k].id, gains[i].indicator) == 0;
-        if (known) continue;
+        if (known || gains[i].skipped) continue;
         gains[i].skipped = 1;
         if (!skipped.s || !strstr(skipped.s, gains[i].indicator))
             gvU_buf_printf(&skipped, "%s%s", nskipped ? ", " : "", gains[i].indicator);

@@ -27,6 +27,8 @@ static const char *const usage_main =
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
+    "  report -c CONFIG [--run ID] [--format F]\n"
+    "                              print a stored run (the latest by default)\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
     "                              write a skeleton indicator module to start from\n\n"
@@ -62,8 +64,16 @@ static const char *const usage_list =
 
 static const char *const usage_run =
     "Usage: gevinst run -c CONFIG [--format text|json|csv]\n"
-    "Evaluate every configured indicator for every case and period, store the\n"
-    "results in the config's database as one run, and print them.\n\n" EXIT_CODES;
+    "Evaluate every configured indicator for every case and period, evaluate\n"
+    "the realisation plan (gains) on them and value it (SROI), store it all in\n"
+    "the config's database as one run, and print it.  `report` prints it again.\n\n" EXIT_CODES;
+
+static const char *const usage_report =
+    "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv]\n"
+    "Print a run stored in the config's database (the latest by default) as\n"
+    "`run` printed it: the indicator results, each gain against its plan, and\n"
+    "the value (investment, present value, NPV, SROI with its sensitivity),\n"
+    "with totals per municipality and country.  Computes nothing.\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
     "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
@@ -100,6 +110,7 @@ typedef struct options {
     const char *format;
     const char *dir;
     const char *lang;
+    const char *run;
     int params;
 } options;
 
@@ -129,6 +140,8 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             dst = &o->dir;
         else if (strcmp(a, "--lang") == 0)
             dst = &o->lang;
+        else if (strcmp(a, "--run") == 0)
+            dst = &o->run;
         else if (a[0] != '-')
             return usage_error(usage, "unexpected argument '%s' (a config goes after -c)", a);
         else
@@ -245,6 +258,29 @@ static int cmd_run(int argc, char **argv) {
     return rc;
 }
 
+static int cmd_report(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_report)) return 0;
+    int rc = parse_options(argc, argv, usage_report, &o);
+    if (rc) return rc;
+    if (!o.config) return usage_error(usage_report, "report needs -c CONFIG%s", "");
+    gevinst_format fmt = GEVINST_FORMAT_TEXT;
+    if (o.format && gevinst_format_parse(o.format, &fmt) < 0)
+        return usage_error(usage_report, "unknown format '%s' (text, json, csv)", o.format);
+    char *end = NULL;
+    long long id = o.run ? strtoll(o.run, &end, 10) : 0;
+    if (o.run && (*end || id <= 0))
+        return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
+    gevinst_config *cfg = load_config(o.config);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    char *err = NULL;
+    rc = gevinst_report(cfg, id, fmt, stdout, &err);
+    if (err) fprintf(stderr, "gevinst: %s\n", err);
+    free(err);
+    gevinst_config_free(cfg);
+    return rc;
+}
+
 static int copy_file(const char *from, const char *to) {
     FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
     char buf[8192];
@@ -337,6 +373,7 @@ int main(int argc, char **argv) {
         int (*fn)(int, char **);
     } commands[] = {{"init", cmd_init},   {"import", cmd_import}, {"check", cmd_check},
                     {"list", cmd_list},   {"run", cmd_run},       {"demo", cmd_demo},
+                    {"report", cmd_report},
                     {"new-indicator", cmd_new_indicator}};
     if (argc < 2) {
         fputs(usage_main, stderr);

@@ -88,6 +88,11 @@ int gevinst_format_parse(const char *s, gevinst_format *f);
 int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
                 long long *run_id, char **err);
 
+/* Print a stored run (run_id, or the latest when 0) as run prints it:
+** results, gains against the plan, and their value. */
+int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, FILE *out,
+                   char **err);
+
 #ifdef __cplusplus
 }
 #endif
