@@ -177,7 +177,7 @@ static int gvL_query(lua_State *L) {
         else if (lua_type(L, arg) == LUA_TSTRING)
             sqlite3_bind_text(st, i + 1, lua_tostring(L, arg), -1, SQLITE_TRANSIENT);
         else if (!lua_isnil(L, arg)) {
-            sqlite3_finalize(st);
+            gvM_query_done(st);
             return luaL_error(L, "query: parameter %d must be a string, a number or nil", i + 1);
         }
     }
@@ -198,7 +198,7 @@ static int gvL_query(lua_State *L) {
         }
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
-    sqlite3_finalize(st);
+    gvM_query_done(st);
     if (rc < 0) goto fail;
     return 1;
 fail:

@@ -59,6 +59,14 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
 }
 
 void gvM_source_close(gv_source *src) {
+    for (int i = 0; i < 16; i++) sqlite3_finalize(src->queries[i]);
+    for (int i = 0; i < src->nseries; i++) {
+        sqlite3_finalize(src->series[i].st);
+        free(src->series[i].metric);
+        free(src->series[i].case_id);
+        free(src->series[i].rows);
+    }
+    free(src->series);
     sqlite3_finalize(src->aggregate);
     sqlite3_finalize(src->last);
     sqlite3_finalize(src->metric_known);
@@ -127,6 +135,69 @@ static const char *gvM_param_string(gevinst_ctx *ctx, const char *name) {
     return p && p->type == GEVINST_PARAM_STRING ? p->string : NULL;
 }
 
+/* ----------------------------------------------------------------- series */
+
+static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) {
+    for (int i = 0; i < src->nseries; i++)
+        if (strcmp(src->series[i].metric, metric) == 0) return &src->series[i];
+    gv_series s;
+    memset(&s, 0, sizeof s);
+    s.known = -1;
+    if (sqlite3_prepare_v3(src->db,
+                           "SELECT case_id, period_start, period_end, value, id FROM observations"
+                           " WHERE metric = ?1 ORDER BY metric, case_id",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s.st, NULL) != SQLITE_OK) {
+        *errmsg = gvD_errmsg(src->db, "database");
+        return NULL;
+    }
+    s.metric = gvU_strdup(metric);
+    sqlite3_bind_text(s.st, 1, s.metric, -1, SQLITE_STATIC);
+    src->series = gvU_realloc(src->series, (size_t)(src->nseries + 1) * sizeof s);
+    src->series[src->nseries] = s;
+    gv_series *p = &src->series[src->nseries++];
+    int rc = sqlite3_step(p->st);
+    p->pending = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *errmsg = gvD_errmsg(src->db, "database");
+        return NULL;
+    }
+    return p;
+}
+
+/* Make s hold case_id's observations; -1 when the case comes before the
+** series' position (out of order), -2 on a database error. */
+static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, char **errmsg) {
+    if (s->case_id && strcmp(s->case_id, case_id) == 0) return 0;
+    if (s->case_id && strcmp(case_id, s->case_id) < 0) return -1;
+    free(s->case_id);
+    s->case_id = gvU_strdup(case_id);
+    s->n = 0;
+    while (s->pending) {
+        const char *c = (const char *)sqlite3_column_text(s->st, 0);
+        int cmp = strcmp(c, case_id);
+        if (cmp > 0) break;
+        if (cmp == 0) {
+            if (s->n == s->cap) {
+                s->cap = s->cap ? 2 * s->cap : 64;
+                s->rows = gvU_realloc(s->rows, (size_t)s->cap * sizeof *s->rows);
+            }
+            gv_series_row *r = &s->rows[s->n++];
+            snprintf(r->start, sizeof r->start, "%s", (const char *)sqlite3_column_text(s->st, 1));
+            snprintf(r->end, sizeof r->end, "%s", (const char *)sqlite3_column_text(s->st, 2));
+            r->value = sqlite3_column_double(s->st, 3);
+            r->id = sqlite3_column_int64(s->st, 4);
+        }
+        int rc = sqlite3_step(s->st);
+        s->pending = rc == SQLITE_ROW;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                             : gvD_errmsg(src->db, "database");
+            return -2;
+        }
+    }
+    return 0;
+}
+
 /* Aggregate fn of the case's observations of metric within period (NULL:
 ** the evaluated one). */
 static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
@@ -153,35 +224,70 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
         }
         p = &other;
     }
-    sqlite3_stmt *st = fns[f][0] == 'l' ? src->last : src->aggregate;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && !(rc == SQLITE_DONE && st == src->last)) {
-        *errmsg = gvD_errmsg(src->db, "database");
+    double total = 0, lo = 0, hi = 0, last = 0;
+    long n = 0;
+    gv_series *series = gvM_series(src, metric, errmsg);
+    if (!series) return GEVINST_ERROR;
+    int seek = gvM_series_seek(src, series, ctx->case_fields[0], errmsg);
+    if (seek == -2) return GEVINST_ERROR;
+    if (seek == 0) {
+        /* the case's observations are at hand: aggregate them here */
+        const gv_series_row *latest = NULL;
+        for (int i = 0; i < series->n; i++) {
+            const gv_series_row *r = &series->rows[i];
+            if (strcmp(r->start, p->start) < 0 || strcmp(r->end, p->end) > 0) continue;
+            total += r->value;
+            lo = n == 0 || r->value < lo ? r->value : lo;
+            hi = n == 0 || r->value > hi ? r->value : hi;
+            n++;
+            int c = latest ? strcmp(r->end, latest->end) : 1;
+            if (c == 0) c = strcmp(r->start, latest->start);
+            if (c == 0) c = r->id > latest->id ? 1 : -1;
+            if (c > 0) latest = r;
+        }
+        if (latest) last = latest->value;
+    } else {
+        /* out of order: ask SQLite for this case alone */
+        sqlite3_stmt *st = fns[f][0] == 'l' ? src->last : src->aggregate;
         sqlite3_reset(st);
-        return GEVINST_ERROR;
+        sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && !(rc == SQLITE_DONE && st == src->last)) {
+            *errmsg = gvD_errmsg(src->db, "database");
+            sqlite3_reset(st);
+            return GEVINST_ERROR;
+        }
+        if (st == src->last) {
+            n = rc == SQLITE_ROW;
+            last = n ? sqlite3_column_double(st, 0) : 0;
+        } else {
+            total = sqlite3_column_double(st, 0);
+            n = (long)sqlite3_column_int64(st, 1);
+            lo = sqlite3_column_double(st, 2);
+            hi = sqlite3_column_double(st, 3);
+        }
+        sqlite3_reset(st);
     }
-    int none = rc == SQLITE_DONE || (st == src->aggregate && sqlite3_column_int64(st, 1) == 0);
+    int none = n == 0;
     switch (f) {
-    case 0: *out = sqlite3_column_double(st, 0); break;
-    case 1: *out = (double)sqlite3_column_int64(st, 1); break;
-    case 2: *out = none ? 0 : sqlite3_column_double(st, 0) / (double)sqlite3_column_int64(st, 1); break;
-    case 3: *out = sqlite3_column_double(st, 2); break;
-    case 4: *out = sqlite3_column_double(st, 3); break;
-    default: *out = none ? 0 : sqlite3_column_double(st, 0); break;
+    case 0: *out = total; break;
+    case 1: *out = (double)n; break;
+    case 2: *out = none ? 0 : total / (double)n; break;
+    case 3: *out = lo; break;
+    case 4: *out = hi; break;
+    default: *out = last; break;
     }
-    sqlite3_reset(st);
-    if (none) {
+    if (none && series->known < 0) {
         /* no data, unless the metric exists nowhere: then it is a typo */
         sqlite3_stmt *k = src->metric_known;
         sqlite3_reset(k);
         sqlite3_bind_text(k, 1, metric, -1, SQLITE_STATIC);
-        rc = sqlite3_step(k);
+        int rc = sqlite3_step(k);
         sqlite3_reset(k);
+        if (rc == SQLITE_ROW) series->known = 1;
         if (rc == SQLITE_DONE) {
             *errmsg = gvU_mprintf("unknown metric '%s': no observation has it", metric);
             return GEVINST_ERROR;
@@ -190,8 +296,8 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
             *errmsg = gvD_errmsg(src->db, "database");
             return GEVINST_ERROR;
         }
-        if (f != 1) return GEVINST_NODATA;
     }
+    if (none && f != 1) return GEVINST_NODATA;
     return GEVINST_OK;
 }
 
@@ -212,30 +318,47 @@ static int gvM_period_days(gevinst_ctx *ctx) {
 }
 
 sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg) {
-    sqlite3 *db = ctx->src->db;
+    gv_source *src = ctx->src;
+    sqlite3 *db = src->db;
     sqlite3_stmt *st = NULL;
-    const char *tail = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
-        *errmsg = gvU_mprintf("query refused: %s", sqlite3_errmsg(db));
-        return NULL;
-    }
-    if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
-        sqlite3_finalize(st);
-        *errmsg = gvU_strdup("query: give exactly one SELECT statement");
-        return NULL;
-    }
-    if (!sqlite3_stmt_readonly(st)) {
-        sqlite3_finalize(st);
-        *errmsg = gvU_strdup("query refused: modules may only read");
-        return NULL;
+    for (int i = 0; i < 16; i++)
+        if (src->queries[i] && strcmp(sqlite3_sql(src->queries[i]), sql) == 0) {
+            st = src->queries[i];
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            break;
+        }
+    if (!st) {
+        const char *tail = NULL;
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail) != SQLITE_OK) {
+            *errmsg = gvU_mprintf("query refused: %s", sqlite3_errmsg(db));
+            return NULL;
+        }
+        if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
+            sqlite3_finalize(st);
+            *errmsg = gvU_strdup("query: give exactly one SELECT statement");
+            return NULL;
+        }
+        if (!sqlite3_stmt_readonly(st)) {
+            sqlite3_finalize(st);
+            *errmsg = gvU_strdup("query refused: modules may only read");
+            return NULL;
+        }
+        /* keep it for the next case, in place of the oldest */
+        sqlite3_finalize(src->queries[src->next_query]);
+        src->queries[src->next_query] = st;
+        src->next_query = (src->next_query + 1) % 16;
     }
     if (nparam != sqlite3_bind_parameter_count(st)) {
         *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
                               sqlite3_bind_parameter_count(st), nparam);
-        sqlite3_finalize(st);
         return NULL;
     }
     return st;
+}
+
+void gvM_query_done(sqlite3_stmt *st) {
+    sqlite3_reset(st);
 }
 
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
@@ -265,7 +388,7 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
     }
     free(names);
     free(values);
-    sqlite3_finalize(st);
+    gvM_query_done(st);
     return rc < 0 ? GEVINST_ERROR : GEVINST_OK;
 }
 

@@ -10,6 +10,25 @@
 #include "gevinst/plugin.h"
 #include "gv_config.h"
 
+/* One metric's observations read case by case, in case order, in step with
+** the evaluation: a run reads each metric once, whatever the number of
+** cases, and holds one case's observations at a time. */
+typedef struct gv_series_row {
+    char start[11], end[11];
+    double value;
+    sqlite3_int64 id;
+} gv_series_row;
+
+typedef struct gv_series {
+    char *metric;
+    sqlite3_stmt *st;
+    int pending;    /* st is on a row not yet buffered */
+    char *case_id;  /* the case the buffer holds, or NULL */
+    gv_series_row *rows;
+    int n, cap;
+    int known;      /* the metric exists: -1 not yet asked */
+} gv_series;
+
 /* The read-only view of the database that modules see. */
 typedef struct gv_source {
     sqlite3 *db;
@@ -18,6 +37,12 @@ typedef struct gv_source {
     sqlite3_stmt *metric_known;
     sqlite3_stmt *cases;     /* every case with its fields, by id */
     double deadline;         /* gvM_clock() past which SQLite is interrupted */
+    gv_series *series;       /* metrics read so far */
+    int nseries;
+    /* modules' queries, prepared once: a module asks the same SQL for
+       every case */
+    sqlite3_stmt *queries[16];
+    int next_query;
 } gv_source;
 
 int gvM_source_open(gv_source *src, const char *db_path, char **err);
@@ -93,6 +118,8 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
 ** an error in *errmsg (the time limit, say). */
 sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg);
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
+/* Done with a statement from gvM_query_prepare (it stays prepared). */
+void gvM_query_done(sqlite3_stmt *st);
 
 /* A copy of a NULL-terminated list of strings (NULL stays NULL). */
 char **gvM_copy_choices(const char *const *choices);

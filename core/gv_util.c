@@ -183,11 +183,25 @@ void gvU_format_number_digits(double v, int digits, char out[32]) {
     }
     /* plain notation where people expect it: 150, not 1.5e+02 */
     int plain_range = fabs(v) < 1e15 && (v == 0 || fabs(v) >= 1e-5);
-    for (int prec = 1; prec <= digits; prec++) {
-        snprintf(out, 32, "%.*g", prec, v);
-        if (strtod(out, NULL) == v && (!plain_range || !strchr(out, 'e'))) return;
+    /* the fewest digits that read back exactly; reading back only gets
+       better with more digits, so a binary search finds them */
+    char text[400]; /* %f of a large number is long; what is kept fits 32 */
+    int lo = 1, hi = digits;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(text, sizeof text, "%.*g", mid, v);
+        if (strtod(text, NULL) == v)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
-    if (plain_range && strchr(out, 'e')) snprintf(out, 32, "%.*f", digits, v);
+    snprintf(text, sizeof text, "%.*g", lo, v);
+    if (plain_range && strchr(text, 'e')) {
+        for (int prec = lo + 1; prec <= 17 && strchr(text, 'e'); prec++)
+            snprintf(text, sizeof text, "%.*g", prec, v);
+        if (strchr(text, 'e')) snprintf(text, sizeof text, "%.*f", digits, v);
+    }
+    snprintf(out, 32, "%.31s", text);
 }
 
 int gvU_parse_number(const char *s, double *v) {

@@ -5,7 +5,7 @@ demo="$GEVINST_SOURCE/config/demo"
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "3" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "4" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT'")" \
     "18" "every table is STRICT"
@@ -16,15 +16,17 @@ expect_rc 0 "init again is harmless"
 run init old.db
 sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP TABLE gain_results;
   DROP TABLE run_gains; DROP TABLE case_values; DROP TABLE value_splits; DROP TABLE sensitivity;
-  DROP TABLE run_conversions; PRAGMA user_version = 1"
+  DROP TABLE run_conversions; DROP INDEX observations_by_metric;
+  CREATE INDEX observations_by_case ON observations (case_id, metric, period_start, period_end, value);
+  PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "3" "migrated to schema 3"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "4" "migrated to schema 4"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (3); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (4); upgrade gevinst" "newer schema"
 
 for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"
