@@ -244,6 +244,30 @@ static const char *const gvD_migrations[] = {
     "DROP INDEX observations_by_case;"
     "CREATE INDEX observations_by_metric ON observations"
     "  (metric, case_id, period_start, period_end, value);",
+    /* 5: results kept in their key's order, without a rowid beside it: a
+       run writes one B-tree, not a table and an index */
+    "CREATE TABLE results_by_key ("
+    "  run INTEGER NOT NULL,"
+    "  indicator TEXT NOT NULL,"
+    "  case_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  value REAL,"
+    "  status TEXT NOT NULL CHECK (status IN ('ok', 'no_data', 'error')),"
+    "  error TEXT,"
+    "  PRIMARY KEY (run, indicator, case_id, period),"
+    "  FOREIGN KEY (run, indicator) REFERENCES run_indicators(run, indicator)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO results_by_key SELECT run, indicator, case_id, period, value, status, error"
+    "  FROM results;"
+    "DROP VIEW results_with_provenance;"
+    "DROP TABLE results;"
+    "ALTER TABLE results_by_key RENAME TO results;"
+    "CREATE VIEW results_with_provenance AS"
+    "  SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
+    "         i.module, i.module_kind, i.module_version, i.module_hash, i.params,"
+    "         u.started, u.engine_version, u.config_file, u.config_hash"
+    "  FROM results r JOIN run_indicators i USING (run, indicator)"
+    "  JOIN runs u ON u.id = r.run;",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
@@ -313,7 +337,8 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
 
 int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* one connection, one thread: SQLite's own locking is not needed */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     *out = NULL;
     if (!create && !gvU_file_exists(path)) {
         *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", path, path);
@@ -327,7 +352,12 @@ int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);
-    if (gvD_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;", err) < 0 ||
+    /* WAL with synchronous = NORMAL never corrupts; a power cut may lose the
+       last transaction, which the user then runs again */
+    if (gvD_exec(db,
+                 "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+                 " PRAGMA synchronous = NORMAL;",
+                 err) < 0 ||
         gvD_migrate(db, path, err) < 0) {
         sqlite3_close(db);
         return -1;
@@ -354,7 +384,7 @@ static int gvD_read_only_authorizer(void *ud, int action, const char *a, const c
 int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
     sqlite3 *db = NULL;
     *out = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         *err = gvU_mprintf("%s: cannot open database: %s", path,
                            db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);

@@ -716,7 +716,11 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         s.nfield = g->n;
         gvI_header(&s);
         for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++) s.field[k] = g->values[k];
+        /* a refused gain leaves nothing behind: checks run after the insert */
+        sqlite3_exec(db, "SAVEPOINT config_gain", NULL, NULL, NULL);
         if (!s.err) gvI_row(&s);
+        if (s.err) sqlite3_exec(db, "ROLLBACK TO config_gain", NULL, NULL, NULL);
+        sqlite3_exec(db, "RELEASE config_gain", NULL, NULL, NULL);
         sqlite3_finalize(s.insert);
         sqlite3_finalize(s.also);
         sqlite3_finalize(s.check);

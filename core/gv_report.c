@@ -164,8 +164,8 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nSocial return on investment (money in %s prices; SROI rounded: whole "
-                         "numbers, halves up)\n%-28s  %14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
+            fprintf(out, "\nSocial return on investment (money in %s prices; SROI rounded: from 1 "
+                         "up to whole numbers, below 1 to one decimal, halves away from zero)\n%-28s  %14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
                     sqlite3_column_text(st, 1), "case", "investment", "present value", "NPV", "SROI",
                     "", "net", "payback", "pess. / opt.");
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
@@ -221,6 +221,55 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
             fputs("never\n", out);
         else
             gvP_num(out, 0, st, 6, 4), fputc('\n', out);
+    }
+    sqlite3_finalize(st);
+
+    /* totals, and the conversions behind every figure */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.country, count(*), sum(v.investment), sum(v.present_value),"
+                           " sum(v.present_value) / sum(v.investment),"
+                           " ratio_rounded(sum(v.present_value) / sum(v.investment))"
+                           " FROM case_values v JOIN cases c ON c.id = v.case_id"
+                           " JOIN municipalities m ON m.code = c.municipality"
+                           " WHERE v.run = ?1 AND v.error IS NULL GROUP BY m.country"
+                           " ORDER BY m.country",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read value");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fprintf(out, "\nTotals per country (cases whose value could be computed)\n"
+                         "%-8s  %5s  %14s  %14s  %6s\n",
+                    "country", "cases", "investment", "present value", "SROI");
+        fprintf(out, "%-8s  %5d  %14.0f  %14.0f  %6.2f  %s\n", sqlite3_column_text(st, 0),
+                sqlite3_column_int(st, 1), sqlite3_column_double(st, 2),
+                sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
+                sqlite3_column_text(st, 5));
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT currency, price_year, rate, cpi_from, cpi_to, factor FROM"
+                           " run_conversions WHERE run = ?1 ORDER BY currency, price_year",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read conversions");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            fprintf(out, "\nConversions used (amount x rate x index now / index then)\n"
+                         "%-8s  %10s  %10s  %10s  %10s  %12s\n",
+                    "currency", "price year", "rate", "index then", "index now", "factor");
+        fprintf(out, "%-8s  %10d  ", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+        gvP_num(out, 10, st, 2, 6);
+        fputs("  ", out), gvP_num(out, 10, st, 3, 6);
+        fputs("  ", out), gvP_num(out, 10, st, 4, 6);
+        fputs("  ", out), gvP_num(out, 12, st, 5, 8);
+        fputc('\n', out);
     }
     sqlite3_finalize(st);
     return 0;

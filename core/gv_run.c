@@ -71,10 +71,28 @@ int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     int failed = 0;
     for (int i = 0; i < cfg->nindicators; i++) failed += r[i].error != NULL;
     gvR_release(r, cfg->nindicators);
-    if (!gvU_file_exists(cfg->database))
+    if (!gvU_file_exists(cfg->database)) {
         gevinst_diag_add(diag,
                          "%s: database '%s' does not exist; create it with 'gevinst init %s'",
                          cfg->file, cfg->database, cfg->database);
+        return failed;
+    }
+    if (cfg->ngains > 0) {
+        /* the config's gains are checked against the cases they name, in a
+           transaction that is rolled back: check changes nothing */
+        sqlite3 *db;
+        char *err = NULL;
+        if (gvD_open(cfg->database, 0, &db, &err) < 0) {
+            gevinst_diag_add(diag, "%s", err);
+            free(err);
+            return failed + 1;
+        }
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        int refused = gvI_config_gains(db, cfg, diag);
+        failed += refused > 0 ? refused : refused < 0;
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(db);
+    }
     return failed;
 }
 
@@ -310,7 +328,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
                            "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                            " r.error, i.module, i.module_version FROM results r"
                            " JOIN run_indicators i USING (run, indicator)"
-                           " WHERE r.run = ?1 ORDER BY r.rowid",
+                           " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                            -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot read run");
         goto done;

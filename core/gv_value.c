@@ -63,7 +63,9 @@ void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gv
     out->npv = out->present_value - investment;
     out->sroi = investment > 0 ? out->present_value / investment : NAN;
     out->sroi_net = investment > 0 ? out->npv / investment : NAN;
-    out->payback_months = out->impact_year1 > 0 ? investment / (out->impact_year1 / 12) : NAN;
+    out->payback_months = out->impact_year1 > 0 && investment > 0
+                              ? investment / (out->impact_year1 / 12)
+                              : NAN;
 }
 
 void gvV_ratio_rounded(double ratio, char out[32]) {
@@ -161,6 +163,8 @@ void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double r
         default:
             s->break_even = gvV_break_even(o, n, investment, rate, a, 0, 1);
         }
+        /* bisection stops within 1e-12: a value that close to 0 is 0 */
+        if (fabs(s->break_even) < 1e-9) s->break_even = 0;
     }
 }
 

@@ -22,8 +22,8 @@ static const char *const usage_main =
     "Lua scripts) on case data in SQLite and store every result with its provenance.\n\n"
     "Commands:\n"
     "  init DB                     create a case database (or bring it up to date)\n"
-    "  import DB KIND FILE.csv     import municipalities, cases, partners, observations\n"
-    "                              or inputs, all or nothing\n"
+    "  import DB KIND FILE.csv     import municipalities, cases, partners, observations,\n"
+    "                              inputs, gains or gain_shares, all or nothing\n"
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
@@ -48,6 +48,10 @@ static const char *const usage_import =
     "  partners        case, name, type [, role]\n"
     "  observations    case, metric, period, value [, unit, subject, source, note]\n"
     "  inputs          case, partner, period, kind, amount [, currency]\n"
+    "  gains           case, gain, indicator, type, beneficiary, baseline,\n"
+    "                  baseline_period, target, target_period [, the plan's other\n"
+    "                  columns: see docs/data-model.md]\n"
+    "  gain_shares     case, gain, partner, share\n"
     "Columns may come in any order.  One bad field rejects the whole file with\n"
     "FILE:ROW:COLUMN: message, and the database is left as it was.\n\n" EXIT_CODES;
 
@@ -240,7 +244,9 @@ static int run_config(gevinst_config *cfg, const char *format, const char *usage
         fprintf(stderr, "gevinst: %s\n", err);
         free(err);
     } else if (rc == GEVINST_EXIT_FAILED) {
-        fprintf(stderr, "gevinst: run %lld: some indicators failed; see status 'error'\n", id);
+        fprintf(stderr, "gevinst: run %lld: some results are errors (indicators or gains); see "
+                        "status 'error'\n",
+                id);
     }
     return rc;
 }

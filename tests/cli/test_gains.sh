@@ -135,7 +135,7 @@ json "$c.by_partner_type.unclaimed" "0.25 * (648 / 1.04 + 324 / (1.04 * 1.04)) +
 lo="(6 * 72 / 1.04 + 3 * 72 / (1.04 * 1.04) + 400 * 105.0 / 102 / 1.04) / 1050"
 json "$c.scenarios.pessimistic" "$lo"
 json "$c.scenarios.likely" "(10 * 72 / 1.04 + 5 * 72 / (1.04 * 1.04) + 400 * 105.0 / 102 / 1.04) / 1050"
-json "$c.sensitivity[5].break_even" "1050 / ($pv)"        # sorted by name: proxy
+json "$c.sensitivity[5].break_even" "1050 / ($pv)"        # in a fixed order: proxy is 6th
 jtext "$c.sensitivity[5].assumption" proxy
 json '$.value.conversions[0].factor' "105.0 / 100"
 json '$.value.conversions[1].factor' "105.0 / 102"
@@ -190,8 +190,12 @@ gains = (
     baseline = "two"; baseline_period = "2017"; target = 10; target_period = "2019"; }
 );
 CFG
+run check -c dup.cfg
+expect_rc 2 "check finds a config gain's bad value"
+expect_contains "$err" "dup.cfg:7: baseline 'two' is not a number" "check checks config gains"
 run run -c dup.cfg
 expect_rc 1 "problems in the plan"
 expect_contains "$err" "dup.cfg:7: baseline 'two' is not a number" "config gain checked as a file is"
 expect_contains "$err" "gain 'jobs' of case 'a' is both in the database and in the config; keep one" "a gain in both places"
+expect_eq "$(sql g.db "SELECT count(*) FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'more'")" "0" "a refused config gain is not evaluated"
 finish

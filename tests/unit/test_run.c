@@ -119,7 +119,7 @@ static void expect_contained(const char *indicator, const char *c2_error, const 
     gevinst_config_free(cfg);
     /* the others are computed */
     assert_string_equal(tu_sql(db, "SELECT group_concat(coalesce(value, status), ' ') FROM "
-                                   "(SELECT * FROM results WHERE indicator = 'good' ORDER BY rowid)"),
+                                   "(SELECT * FROM results WHERE indicator = 'good' ORDER BY case_id, period)"),
                         "35.0 7.0 no_data no_data");
     const char *got = tu_sql(db, "SELECT error FROM results WHERE indicator = 'bad' AND "
                                  "case_id = 'c2' AND period = '2017'");
