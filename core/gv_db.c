@@ -335,7 +335,15 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
     return 0;
 }
 
+/* SQLite counts its memory under a global mutex unless told not to; this
+** must come before SQLite starts, and later calls are harmless no-ops. */
+static void gvD_configure(void) {
+    static int done;
+    if (!done) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), done = 1;
+}
+
 int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
+    gvD_configure();
     sqlite3 *db = NULL;
     /* one connection, one thread: SQLite's own locking is not needed */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -384,6 +392,7 @@ static int gvD_read_only_authorizer(void *ud, int action, const char *a, const c
 int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
     sqlite3 *db = NULL;
     *out = NULL;
+    gvD_configure();
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         *err = gvU_mprintf("%s: cannot open database: %s", path,
                            db ? sqlite3_errmsg(db) : "out of memory");

@@ -185,6 +185,9 @@ typedef struct gvI_state {
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
     int case_pos;                   /* header position of `case`, or -1 */
     char *field[GVI_MAXCOLS];
+    int pidx[3][GVI_MAXCOLS + 2]; /* parameter numbers by statement and column; -1 unknown */
+    char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
+    char *also_done;              /* the metric the catalogue has from the last row */
     int nfield;
     int overflow; /* more fields than the header */
     long row;     /* the record being read, as a spreadsheet numbers it */
@@ -314,10 +317,19 @@ static void gvI_header(gvI_state *s) {
             gvI_db_fail(s);
 }
 
-static void gvI_bind(sqlite3_stmt *st, const char *name, const char *text, double *number) {
-    char param[80];
-    snprintf(param, sizeof param, ":%s", name);
-    int i = sqlite3_bind_parameter_index(st, param);
+/* Bind :name in statement k (0 insert, 1 also, 2 check); the parameter's
+** number is looked up once per file, in slot. */
+static void gvI_bind(gvI_state *s, int k, int slot, const char *name, const char *text,
+                     double *number) {
+    sqlite3_stmt *st = k == 0 ? s->insert : k == 1 ? s->also : s->check;
+    if (!st) return;
+    int *cached = &s->pidx[k][slot];
+    if (*cached < 0) {
+        char param[80];
+        snprintf(param, sizeof param, ":%s", name);
+        *cached = sqlite3_bind_parameter_index(st, param);
+    }
+    int i = *cached;
     if (!i) return;
     if (number)
         sqlite3_bind_double(st, i, *number);
@@ -327,11 +339,9 @@ static void gvI_bind(sqlite3_stmt *st, const char *name, const char *text, doubl
         sqlite3_bind_null(st, i);
 }
 
-/* Bind :name in every statement of the row. */
-static void gvI_bind_all(gvI_state *s, const char *name, const char *text, double *number) {
-    gvI_bind(s->insert, name, text, number);
-    if (s->also) gvI_bind(s->also, name, text, number);
-    if (s->check) gvI_bind(s->check, name, text, number);
+/* Bind the field at pos in every statement of the row. */
+static void gvI_bind_all(gvI_state *s, int pos, const char *text, double *number) {
+    for (int k = 0; k < 3; k++) gvI_bind(s, k, pos, s->col[pos]->name, text, number);
 }
 
 /* Check one field and bind it to the statements; 0 when good. */
@@ -342,10 +352,10 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     if (!v) {
         if (c->required) gvI_fail(s, pos, "%s is empty; it is required", c->name);
         if (c->type == GVI_PERIOD) {
-            gvI_bind(s->insert, "period_start", NULL, NULL);
-            gvI_bind(s->insert, "period_end", NULL, NULL);
+            gvI_bind(s, 0, GVI_MAXCOLS, "period_start", NULL, NULL);
+            gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", NULL, NULL);
         }
-        gvI_bind_all(s, c->name, NULL, NULL);
+        gvI_bind_all(s, pos, NULL, NULL);
         return s->err ? -1 : 0;
     }
     switch (c->type) {
@@ -372,7 +382,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             gvI_fail(s, pos, "%s '%s' must be a whole number from 1 to 1000", c->name, v);
             return -1;
         }
-        gvI_bind_all(s, c->name, NULL, &number);
+        gvI_bind_all(s, pos, NULL, &number);
         return 0;
     case GVI_PERIOD_NAME:
         if (gvP_parse(v, &p) < 0) {
@@ -390,8 +400,8 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             return -1;
         }
         if (c->type == GVI_PERIOD) {
-            gvI_bind(s->insert, "period_start", p.start, NULL);
-            gvI_bind(s->insert, "period_end", p.end, NULL);
+            gvI_bind(s, 0, GVI_MAXCOLS, "period_start", p.start, NULL);
+            gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", p.end, NULL);
             v = p.text; /* canonical spelling */
         }
         break;
@@ -409,7 +419,9 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
         break;
     }
     }
-    if (s->ref[pos]) {
+    /* rows of one case come together: a reference found is found again */
+    if (s->ref[pos] && !(s->checked[pos] && strcmp(s->checked[pos], v) == 0 &&
+                         (s->case_pos < 0 || pos == s->case_pos))) {
         sqlite3_stmt *st = s->ref[pos];
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
@@ -423,8 +435,10 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             gvI_db_fail(s);
             return -1;
         }
+        free(s->checked[pos]);
+        s->checked[pos] = gvU_strdup(v);
     }
-    gvI_bind_all(s, c->name, v, NULL);
+    gvI_bind_all(s, pos, v, NULL);
     return 0;
 }
 
@@ -459,10 +473,17 @@ static void gvI_row(gvI_state *s) {
             return;
         }
     }
-    /* the catalogue row first: observations reference it */
-    if (s->also && sqlite3_step(s->also) != SQLITE_DONE) {
-        gvI_db_fail(s);
-        return;
+    /* the catalogue row first: observations reference it; the same metric
+       as the last row's is there already */
+    int metric_pos;
+    const char *metric = s->also ? gvI_value(s, "metric", &metric_pos) : NULL;
+    if (s->also && !(metric && s->also_done && strcmp(metric, s->also_done) == 0)) {
+        if (sqlite3_step(s->also) != SQLITE_DONE) {
+            gvI_db_fail(s);
+            return;
+        }
+        free(s->also_done);
+        s->also_done = gvU_strdup(metric);
     }
     if (s->check) sqlite3_reset(s->check);
     int rc = sqlite3_step(s->insert);
@@ -548,6 +569,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
                    char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
+    memset(s.pidx, 0xff, sizeof s.pidx);
     *err = NULL;
     s.row = 1;
     s.t = gvI_find_table(kind);
@@ -659,7 +681,8 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     sqlite3_finalize(s.insert);
     sqlite3_finalize(s.also);
     sqlite3_finalize(s.check);
-    for (int i = 0; i < GVI_MAXCOLS; i++) sqlite3_finalize(s.ref[i]);
+    for (int i = 0; i < GVI_MAXCOLS; i++) sqlite3_finalize(s.ref[i]), free(s.checked[i]);
+    free(s.also_done);
     int rc = GEVINST_EXIT_OK;
     if (s.err) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
@@ -707,6 +730,7 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         const gv_gain_record *g = &cfg->gains[i];
         gvI_state s;
         memset(&s, 0, sizeof s);
+        memset(s.pidx, 0xff, sizeof s.pidx);
         s.t = &t;
         s.file = g->file;
         s.db = db;
@@ -724,7 +748,8 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         sqlite3_finalize(s.insert);
         sqlite3_finalize(s.also);
         sqlite3_finalize(s.check);
-        for (int k = 0; k < GVI_MAXCOLS; k++) sqlite3_finalize(s.ref[k]);
+        for (int k = 0; k < GVI_MAXCOLS; k++) sqlite3_finalize(s.ref[k]), free(s.checked[k]);
+        free(s.also_done);
         if (s.err) {
             gevinst_diag_add(diag, "%s", s.err);
             free(s.err);

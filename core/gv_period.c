@@ -26,30 +26,41 @@ static int gvP_digits(const char *s, int n, int *out) {
     return 0;
 }
 
+/* "YYYY-MM-DD" into out (11 bytes); by hand, as import does it per row. */
+static void gvP_date(char *out, int y, int m, int d) {
+    out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10), out[4] = '-';
+    out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10), out[7] = '-';
+    out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10), out[10] = '\0';
+}
+
 /* Fill text, start and end from kind/year/index/day. */
 static void gvP_fill(gv_period *p) {
     int m0 = 1, m1 = 12, d0 = 1, d1;
     switch (p->kind) {
     case GV_YEAR:
-        snprintf(p->text, sizeof p->text, "%04d", p->year);
+        gvP_date(p->text, p->year, 1, 1);
+        p->text[4] = '\0';
         break;
     case GV_QUARTER:
-        snprintf(p->text, sizeof p->text, "%04d-Q%d", p->year, p->index);
+        gvP_date(p->text, p->year, 1, 1);
+        p->text[5] = 'Q', p->text[6] = (char)('0' + p->index), p->text[7] = '\0';
         m0 = 3 * p->index - 2, m1 = 3 * p->index;
         break;
     case GV_MONTH:
-        snprintf(p->text, sizeof p->text, "%04d-%02d", p->year, p->index);
+        gvP_date(p->text, p->year, p->index, 1);
+        p->text[7] = '\0';
         m0 = m1 = p->index;
         break;
     case GV_DAY:
-        snprintf(p->text, sizeof p->text, "%04d-%02d-%02d", p->year, p->index, p->day);
+        gvP_date(p->text, p->year, p->index, p->day);
         m0 = m1 = p->index;
         d0 = p->day;
         break;
     }
     d1 = p->kind == GV_DAY ? p->day : gvP_month_days(p->year, m1);
-    snprintf(p->start, sizeof p->start, "%04d-%02d-%02d", p->year, m0, d0);
-    snprintf(p->end, sizeof p->end, "%04d-%02d-%02d", p->year, m1, d1);
+    gvP_date(p->start, p->year, m0, d0);
+    gvP_date(p->end, p->year, m1, d1);
 }
 
 int gvP_parse(const char *s, gv_period *p) {

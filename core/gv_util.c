@@ -212,7 +212,9 @@ int gvU_parse_number(const char *s, double *v) {
     if (*end != '\0' || errno == ERANGE || !isfinite(d) || end == s) return -1;
     /* strtod accepts "0x1p3", "  5" and "inf"; a data file should not */
     for (const char *p = s; *p; p++)
-        if (!strchr("0123456789+-.eE", *p)) return -1;
+        if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
+              *p == 'E'))
+            return -1;
     *v = d;
     return 0;
 }
