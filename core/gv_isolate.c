@@ -166,10 +166,12 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     gvX_end(at);
     free(err);
     gvX_out.values++;
-    double now = gvM_clock();
-    if (gvX_out.len >= GVX_BATCH_BYTES || now - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
+    /* the clock is read every 64 values: a batch waits at most a little
+       longer than GVX_BATCH_SECONDS */
+    if (gvX_out.len >= GVX_BATCH_BYTES || (gvX_out.values % 64 == 0 &&
+                                           gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS)) {
         gvX_flush();
-        gvX_out.flushed_at = now;
+        gvX_out.flushed_at = gvM_clock();
     }
     return 0;
 }
@@ -247,6 +249,7 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
 /* Make n bytes readable within timeout_ms; 0, or -1 on end of stream,
 ** -2 on timeout. */
 static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
+    if (c->len - c->pos >= n) return 0; /* the usual case: the batch is here */
     double deadline = gvM_clock() + (double)timeout_ms / 1000;
     while (c->len - c->pos < n) {
         if (c->pos > 0) {
@@ -306,8 +309,9 @@ static char *gvX_reap(gv_child *c, const char *while_doing) {
                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-/* Read one message; its type, or 0 with *why set when there is none. */
-static char gvX_message(gv_child *c, long limit_ms, const char *while_doing, char **why) {
+/* Read one message; its type, or 0 with *why set when there is none.
+** What the child was doing is only spelled out when something went wrong. */
+static char gvX_message(gv_child *c, long limit_ms, const gevinst_ctx *ctx, char **why) {
     /* the child's watchdog fires after one to two limits; wait longer */
     long timeout_ms = 2 * limit_ms + GVX_GRACE_MS;
     int rc = gvX_need(c, 1 + sizeof(uint32_t), timeout_ms);
@@ -316,6 +320,15 @@ static char gvX_message(gv_child *c, long limit_ms, const char *while_doing, cha
         memcpy(&n, c->buf + c->pos + 1, sizeof n);
         rc = gvX_need(c, 1 + sizeof n + n, timeout_ms);
     }
+    char type = rc == 0 ? (char)c->buf[c->pos] : 0;
+    if (type != 0 && !strchr("STF", type)) {
+        c->pos += 1 + sizeof(uint32_t);
+        return type;
+    }
+    char while_doing[256] = "while loading";
+    if (ctx)
+        snprintf(while_doing, sizeof while_doing, "in case '%s', period %s", ctx->case_fields[0],
+                 ctx->period->text);
     if (rc == -2) {
         kill(c->pid, SIGKILL);
         *why = gvU_mprintf("stopped %s: no answer within the time limit of %ld ms", while_doing,
@@ -326,7 +339,6 @@ static char gvX_message(gv_child *c, long limit_ms, const char *while_doing, cha
         *why = gvX_reap(c, while_doing);
         return 0;
     }
-    char type = (char)c->buf[c->pos];
     c->pos += 1 + sizeof(uint32_t);
     if (type == 'S') {
         uint32_t sig = gvX_u32(c);
@@ -338,11 +350,8 @@ static char gvX_message(gv_child *c, long limit_ms, const char *while_doing, cha
         *why = gvU_mprintf("stopped %s: time limit of %ld ms reached", while_doing, limit_ms);
         return 0;
     }
-    if (type == 'F') {
-        *why = gvX_str(c);
-        return 0;
-    }
-    return type;
+    *why = gvX_str(c); /* 'F' */
+    return 0;
 }
 
 int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
@@ -371,7 +380,7 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
     m->child = c;
 
     char *why = NULL;
-    char type = gvX_message(c, m->limits.time_ms, "while loading", &why);
+    char type = gvX_message(c, m->limits.time_ms, NULL, &why);
     if (type == 'E') {
         *err = gvX_str(c);
         return -1;
@@ -410,11 +419,8 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
 int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     gv_child *c = m->child;
     if (!c->dead) {
-        char *doing = gvU_mprintf("in case '%s', period %s", ctx->case_fields[0],
-                                  ctx->period->text);
         char *why = NULL;
-        char type = gvX_message(c, m->limits.time_ms, doing, &why);
-        free(doing);
+        char type = gvX_message(c, m->limits.time_ms, ctx, &why);
         if (type == 'R') {
             int status = c->buf[c->pos++];
             *value = gvX_f64(c);

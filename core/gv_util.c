@@ -176,6 +176,20 @@ void gvU_format_number(double v, char out[32]) {
 
 void gvU_format_number_digits(double v, int digits, char out[32]) {
     if (v == 0) v = 0; /* no "-0" */
+    /* whole numbers, most of what indicators give, need no search */
+    if (v == floor(v) && fabs(v) < 1e15) {
+        long long n = (long long)v;
+        char digits_rev[24];
+        int k = 0, neg = n < 0;
+        unsigned long long u = neg ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+        do digits_rev[k++] = (char)('0' + u % 10), u /= 10;
+        while (u);
+        int j = 0;
+        if (neg) out[j++] = '-';
+        while (k) out[j++] = digits_rev[--k];
+        out[j] = '\0';
+        return;
+    }
     /* never fewer digits than the integer part has: 5281066, not 5.28107e+06 */
     if (fabs(v) >= 1 && fabs(v) < 1e15) {
         int whole = (int)floor(log10(fabs(v))) + 1;
