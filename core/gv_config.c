@@ -45,15 +45,23 @@ static void gvC_error(gevinst_diag *diag, const gevinst_config *cfg, const confi
 
 static const char *gvC_type_name(int type) {
     switch (type) {
-    case CONFIG_TYPE_GROUP: return "a group { }";
+    case CONFIG_TYPE_GROUP:
+        return "a group { }";
     case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64: return "an integer";
-    case CONFIG_TYPE_FLOAT: return "a number";
-    case CONFIG_TYPE_STRING: return "a string";
-    case CONFIG_TYPE_BOOL: return "a boolean";
-    case CONFIG_TYPE_ARRAY: return "an array [ ]";
-    case CONFIG_TYPE_LIST: return "a list ( )";
-    default: return "something else";
+    case CONFIG_TYPE_INT64:
+        return "an integer";
+    case CONFIG_TYPE_FLOAT:
+        return "a number";
+    case CONFIG_TYPE_STRING:
+        return "a string";
+    case CONFIG_TYPE_BOOL:
+        return "a boolean";
+    case CONFIG_TYPE_ARRAY:
+        return "an array [ ]";
+    case CONFIG_TYPE_LIST:
+        return "a list ( )";
+    default:
+        return "something else";
     }
 }
 
@@ -85,12 +93,12 @@ static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_
     if (config_setting_is_array(s) || config_setting_is_list(s)) {
         for (int i = 0; i < config_setting_length(s); i++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-            const char *text = config_setting_type(e) == CONFIG_TYPE_STRING
-                                   ? config_setting_get_string(e)
-                                   : NULL;
+            const char *text =
+                config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
             if (!text) {
-                gvC_error(diag, cfg, s, "periods: element %d is not a string; write periods in "
-                                        "double quotes, as in [\"2017\", \"2018\"]",
+                gvC_error(diag, cfg, s,
+                          "periods: element %d is not a string; write periods in "
+                          "double quotes, as in [\"2017\", \"2018\"]",
                           i + 1);
                 continue;
             }
@@ -167,20 +175,22 @@ static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_
 static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits *limits,
                        gevinst_diag *diag) {
     if (!config_setting_is_group(s)) {
-        gvC_error(diag, cfg, s, "limits must be a group { memory_mb = ...; instructions = ...; "
-                                "time_ms = ...; }");
+        gvC_error(diag, cfg, s,
+                  "limits must be a group { memory_mb = ...; instructions = ...; "
+                  "time_ms = ...; }");
         return;
     }
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
-                                                               : (double)config_setting_get_int64(e);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
+                       ? config_setting_get_float(e)
+                       : (double)config_setting_get_int64(e);
         int known = strcmp(name, "memory_mb") == 0 || strcmp(name, "instructions") == 0 ||
                     strcmp(name, "time_ms") == 0;
         if (!known) {
-            gvC_error(diag, cfg, e, "unknown setting 'limits.%s' (memory_mb, instructions, time_ms)",
-                      name);
+            gvC_error(diag, cfg, e,
+                      "unknown setting 'limits.%s' (memory_mb, instructions, time_ms)", name);
         } else if (!gvC_is_number(e) || !(v > 0) || v > 1e15) {
             gvC_error(diag, cfg, e, "limits.%s must be a number above 0", name);
         } else if (name[0] == 'm') {
@@ -310,8 +320,8 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
         }
         if (strcmp(name, "id") == 0) {
             if (!gvC_valid_id(v)) {
-                gvC_error(diag, cfg, e, "indicator id '%s' may hold only letters, digits, _ - . (no spaces)",
-                          v);
+                gvC_error(diag, cfg, e,
+                          "indicator id '%s' may hold only letters, digits, _ - . (no spaces)", v);
                 bad = 1;
             }
             ind.id = gvU_strdup(v);
@@ -349,7 +359,8 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
             bad = 1;
         }
     if (lang && ind.how && strcmp(ind.how, "module") != 0) {
-        gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's", ind.how);
+        gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's",
+                  ind.how);
         bad = 1;
     }
     if (diag->n > before) bad = 1;
@@ -366,8 +377,7 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
         gvC_free_params(ind.params, ind.nparams);
         return;
     }
-    cfg->indicators =
-        gvU_realloc(cfg->indicators, (size_t)(cfg->nindicators + 1) * sizeof ind);
+    cfg->indicators = gvU_realloc(cfg->indicators, (size_t)(cfg->nindicators + 1) * sizeof ind);
     cfg->indicators[cfg->nindicators++] = ind;
 }
 
@@ -383,17 +393,17 @@ static void gvC_add_name_number(char ***names, double **values, int *n, const ch
 }
 
 /* A group of name = number, each checked to lie in [lo, hi]. */
-static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const char *what,
-                        double lo, double hi, char ***names, double **values, int *n,
-                        gevinst_diag *diag) {
+static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const char *what, double lo,
+                        double hi, char ***names, double **values, int *n, gevinst_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "money.%s must be a group { NAME = number; ... }", what);
         return;
     }
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
-                                                               : (double)config_setting_get_int64(e);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
+                       ? config_setting_get_float(e)
+                       : (double)config_setting_get_int64(e);
         if (!gvC_is_number(e) || !(v >= lo && v <= hi))
             gvC_error(diag, cfg, e, "money.%s.%s must be a number from %g to %g", what,
                       config_setting_name(e), lo, hi);
@@ -405,7 +415,8 @@ static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const ch
 static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
     gv_money_cfg *m = &cfg->money;
     if (!config_setting_is_group(s)) {
-        gvC_error(diag, cfg, s, "money must be a group { currency = \"NOK\"; price_year = 2019; ... }");
+        gvC_error(diag, cfg, s,
+                  "money must be a group { currency = \"NOK\"; price_year = 2019; ... }");
         return;
     }
     m->given = 1;
@@ -414,8 +425,9 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
-                                                               : (double)config_setting_get_int64(e);
+        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
+                       ? config_setting_get_float(e)
+                       : (double)config_setting_get_int64(e);
         if (strcmp(name, "currency") == 0) {
             const char *c = gvC_string(cfg, e, diag);
             if (c) m->currency = gvU_strdup(c);
@@ -437,14 +449,16 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
                 m->volunteer_wage = v;
         } else if (strcmp(name, "sensitivity_range") == 0) {
             if (!gvC_is_number(e) || !(v > 0 && v <= 1))
-                gvC_error(diag, cfg, e, "money.sensitivity_range must be a fraction above 0, "
-                                        "at most 1 (0.5 is +-50 %%)");
+                gvC_error(diag, cfg, e,
+                          "money.sensitivity_range must be a fraction above 0, "
+                          "at most 1 (0.5 is +-50 %%)");
             else
                 m->sensitivity_range = v;
         } else if (strcmp(name, "cpi") == 0) {
             if (!config_setting_is_group(e)) {
-                gvC_error(diag, cfg, e, "money.cpi must be a group { NOK = { from = 2017; "
-                                        "index = [105.5, 108.4]; }; }");
+                gvC_error(diag, cfg, e,
+                          "money.cpi must be a group { NOK = { from = 2017; "
+                          "index = [105.5, 108.4]; }; }");
                 continue;
             }
             for (int k = 0; k < config_setting_length(e); k++) {
@@ -457,16 +471,19 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
                          config_setting_length(c) == 2;
                 for (int j = 0; ok && j < config_setting_length(index); j++) {
                     const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
-                    ok = gvC_is_number(x) && config_setting_get_float(x) + (double)config_setting_get_int64(x) > 0;
+                    ok = gvC_is_number(x) &&
+                         config_setting_get_float(x) + (double)config_setting_get_int64(x) > 0;
                 }
                 if (!ok) {
-                    gvC_error(diag, cfg, c, "money.cpi.%s must be { from = YEAR; index = "
-                                            "[numbers above 0, one a year]; }",
+                    gvC_error(diag, cfg, c,
+                              "money.cpi.%s must be { from = YEAR; index = "
+                              "[numbers above 0, one a year]; }",
                               config_setting_name(c));
                     continue;
                 }
                 int n = config_setting_length(index);
-                m->cpi_currency = gvU_realloc(m->cpi_currency, (size_t)(m->ncpi + 1) * sizeof(char *));
+                m->cpi_currency =
+                    gvU_realloc(m->cpi_currency, (size_t)(m->ncpi + 1) * sizeof(char *));
                 m->cpi_from = gvU_realloc(m->cpi_from, (size_t)(m->ncpi + 1) * sizeof(int));
                 m->cpi = gvU_realloc(m->cpi, (size_t)(m->ncpi + 1) * sizeof(double *));
                 m->cpi_n = gvU_realloc(m->cpi_n, (size_t)(m->ncpi + 1) * sizeof(int));
@@ -489,15 +506,20 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
                       name);
         }
     }
-    if (!m->currency) gvC_error(diag, cfg, s, "money needs currency (the one figures are shown in)");
-    if (!m->price_year) gvC_error(diag, cfg, s, "money needs price_year (the prices figures are shown in)");
+    if (!m->currency)
+        gvC_error(diag, cfg, s, "money needs currency (the one figures are shown in)");
+    if (!m->price_year)
+        gvC_error(diag, cfg, s, "money needs price_year (the prices figures are shown in)");
 }
 
 static void gvC_money_free(gv_money_cfg *m) {
     free(m->currency);
-    for (int i = 0; i < m->nrates; i++) free(m->rate_currency[i]);
-    for (int i = 0; i < m->ndiscount; i++) free(m->discount_country[i]);
-    for (int i = 0; i < m->ncpi; i++) free(m->cpi_currency[i]), free(m->cpi[i]);
+    for (int i = 0; i < m->nrates; i++)
+        free(m->rate_currency[i]);
+    for (int i = 0; i < m->ndiscount; i++)
+        free(m->discount_country[i]);
+    for (int i = 0; i < m->ncpi; i++)
+        free(m->cpi_currency[i]), free(m->cpi[i]);
     free(m->rate_currency), free(m->rate), free(m->discount_country), free(m->discount_rate);
     free(m->cpi_currency), free(m->cpi_from), free(m->cpi), free(m->cpi_n);
 }
@@ -644,7 +666,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     gvC_note_files(cfg, root);
     const char **files = gvU_malloc((size_t)(cfg->nincluded + 1) * sizeof *files);
     files[0] = cfg->file;
-    for (int i = 0; i < cfg->nincluded; i++) files[i + 1] = cfg->included[i];
+    for (int i = 0; i < cfg->nincluded; i++)
+        files[i + 1] = cfg->included[i];
     int unread = gvU_sha256_files(files, cfg->nincluded + 1, cfg->hash);
     free(files);
     if (unread) {
@@ -668,8 +691,10 @@ void gevinst_config_free(gevinst_config *cfg) {
         free(ind->id), free(ind->ref), free(ind->path), free(ind->unit), free(ind->description);
         gvC_free_params(ind->params, ind->nparams);
     }
-    for (int i = 0; i < cfg->nmodule_path; i++) free(cfg->module_path[i]);
-    for (int i = 0; i < cfg->nincluded; i++) free(cfg->included[i]);
+    for (int i = 0; i < cfg->nmodule_path; i++)
+        free(cfg->module_path[i]);
+    for (int i = 0; i < cfg->nincluded; i++)
+        free(cfg->included[i]);
     free(cfg->included);
     gvC_money_free(&cfg->money);
     for (int i = 0; i < cfg->ngains; i++) {
@@ -691,7 +716,8 @@ void gevinst_config_free(gevinst_config *cfg) {
 void gvC_free_params(gv_param_value *p, int n) {
     for (int i = 0; i < n; i++) {
         free(p[i].name), free(p[i].string), free(p[i].help);
-        for (char **c = p[i].choices; c && *c; c++) free(*c);
+        for (char **c = p[i].choices; c && *c; c++)
+            free(*c);
         free(p[i].choices);
     }
     free(p);

@@ -29,7 +29,8 @@ typedef struct gv_limits {
     long time_ms;      /* wall clock, including time in C and in SQLite */
 } gv_limits;
 
-#define GV_DEFAULT_LIMITS {64, 100000000L, 5000}
+#define GV_DEFAULT_LIMITS                                                                          \
+    { 64, 100000000L, 5000 }
 
 typedef struct gv_indicator {
     char *id;
@@ -37,8 +38,8 @@ typedef struct gv_indicator {
     int line;
     const char *how;  /* "module", "plugin" or "script" */
     const char *lang; /* "c", "lua" or NULL: which kind `module` may find */
-    char *ref;       /* as written */
-    char *path;      /* resolved file; NULL when `module` found none */
+    char *ref;        /* as written */
+    char *path;       /* resolved file; NULL when `module` found none */
     gv_module_kind kind;
     char *unit;        /* override, or NULL */
     char *description; /* override, or NULL */
@@ -61,8 +62,8 @@ typedef struct gv_money_cfg {
     double *rate; /* units of `currency` per unit of rate_currency */
     int ncpi;
     char **cpi_currency;
-    int *cpi_from;    /* year of the first index */
-    double **cpi;     /* consecutive years from cpi_from */
+    int *cpi_from; /* year of the first index */
+    double **cpi;  /* consecutive years from cpi_from */
     int *cpi_n;
     int ndiscount;
     char **discount_country;

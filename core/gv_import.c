@@ -23,10 +23,10 @@
 typedef enum {
     GVI_TEXT,
     GVI_NUMBER,
-    GVI_FRACTION,   /* a number from 0 to 1 */
-    GVI_YEAR,       /* a whole year, 1000..9999 */
-    GVI_COUNT,      /* a whole number >= 1 */
-    GVI_PERIOD,     /* a period; also stored as its first and last day */
+    GVI_FRACTION,    /* a number from 0 to 1 */
+    GVI_YEAR,        /* a whole year, 1000..9999 */
+    GVI_COUNT,       /* a whole number >= 1 */
+    GVI_PERIOD,      /* a period; also stored as its first and last day */
     GVI_PERIOD_NAME, /* a period, stored as written (canonically) */
     GVI_DATE,
     GVI_CHOICE
@@ -49,7 +49,7 @@ typedef struct gvI_table {
     const char *table;
     const char *noun; /* one row, for messages */
     const gvI_column *columns;
-    const char *also_sql; /* run before each row, with the same :name params */
+    const char *also_sql;     /* run before each row, with the same :name params */
     const char *first, *then; /* two dates or periods that must come in this order */
     /* run after each row, with the same :name params: a row it returns is
     ** the message why the row is refused */
@@ -57,8 +57,7 @@ typedef struct gvI_table {
 } gvI_table;
 
 static const char *const gvI_partner_types[] = {
-    "municipality", "civil_society", "social_enterprise", "citizens", "business", "research",
-    NULL};
+    "municipality", "civil_society", "social_enterprise", "citizens", "business", "research", NULL};
 static const char *const gvI_input_kinds[] = {"cash", "in_kind", "volunteer_hours", NULL};
 
 #define GVI_CASE_REF "SELECT 1 FROM cases WHERE id = ?1", "case"
@@ -108,8 +107,8 @@ static const gvI_column gvI_input_columns[] = {
     {NULL, NULL, 0, 0, NULL, NULL, NULL}};
 
 static const char *const gvI_gain_types[] = {"economic", "time", "quality", "other_actors", NULL};
-static const char *const gvI_beneficiaries[] = {"municipality", "county", "state", "citizens",
-                                                "civil_society", "social_enterprise", NULL};
+static const char *const gvI_beneficiaries[] = {
+    "municipality", "county", "state", "citizens", "civil_society", "social_enterprise", NULL};
 static const char *const gvI_quantity_bases[] = {"actual", "change", NULL};
 
 static const gvI_column gvI_gain_columns[] = {
@@ -140,16 +139,16 @@ static const gvI_column gvI_gain_columns[] = {
 
 static const gvI_column gvI_gain_share_columns[] = {
     {"case", "case_id", GVI_TEXT, 1, NULL, GVI_CASE_REF},
-    {"gain", "gain", GVI_TEXT, 1, NULL,
-     "SELECT 1 FROM gains WHERE gain = ?1 AND case_id = ?2", "gain in this case"},
+    {"gain", "gain", GVI_TEXT, 1, NULL, "SELECT 1 FROM gains WHERE gain = ?1 AND case_id = ?2",
+     "gain in this case"},
     {"partner", "partner", GVI_TEXT, 1, NULL,
      "SELECT 1 FROM partners WHERE name = ?1 AND case_id = ?2", "partner in this case"},
     {"share", "share", GVI_FRACTION, 1, NULL, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL, NULL}};
 
 static const gvI_table gvI_tables[] = {
-    {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL, NULL,
-     NULL, NULL},
+    {"municipalities", "municipalities", "municipality", gvI_municipality_columns, NULL, NULL, NULL,
+     NULL},
     {"cases", "cases", "case", gvI_case_columns, NULL, "start", "end", NULL},
     {"partners", "partners", "partner", gvI_partner_columns, NULL, NULL, NULL, NULL},
     /* the metric catalogue lets a run tell an unknown metric from no data */
@@ -170,8 +169,8 @@ static const gvI_table gvI_tables[] = {
      " HAVING sum(share) > 1.000000001"},
 };
 
-const char *const gevinst_import_kinds[] = {"municipalities", "cases", "partners", "observations",
-                                            "inputs", "gains", "gain_shares", NULL};
+const char *const gevinst_import_kinds[] = {
+    "municipalities", "cases", "partners", "observations", "inputs", "gains", "gain_shares", NULL};
 
 #define GVI_MAXCOLS 64
 
@@ -180,10 +179,10 @@ typedef struct gvI_state {
     const char *file; /* for messages */
     sqlite3 *db;
     sqlite3_stmt *insert, *also, *check;
-    sqlite3_stmt *ref[GVI_MAXCOLS]; /* by table column */
-    int ncols;                      /* columns in the header */
+    sqlite3_stmt *ref[GVI_MAXCOLS];     /* by table column */
+    int ncols;                          /* columns in the header */
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
-    int case_pos;                   /* header position of `case`, or -1 */
+    int case_pos;                       /* header position of `case`, or -1 */
     char *field[GVI_MAXCOLS];
     int pidx[3][GVI_MAXCOLS + 2]; /* parameter numbers by statement and column; -1 unknown */
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
@@ -193,9 +192,9 @@ typedef struct gvI_state {
     long row;     /* the record being read, as a spreadsheet numbers it */
     long nrows;   /* data rows stored */
     int have_header;
-    int internal; /* the failure is the database's, not the file's */
+    int internal;  /* the failure is the database's, not the file's */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
-    int last_end; /* the character that ended the last record */
+    int last_end;  /* the character that ended the last record */
     char *err;
 } gvI_state;
 
@@ -261,7 +260,8 @@ static void gvI_header(gvI_state *s) {
         const char *name = s->field[i] ? s->field[i] : "";
         if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0) name += 3; /* Excel's BOM */
         const gvI_column *c = t->columns;
-        while (c->name && strcmp(c->name, name) != 0) c++;
+        while (c->name && strcmp(c->name, name) != 0)
+            c++;
         if (!c->name) {
             char *list = gvI_column_list(t);
             gvI_fail(s, i, "unknown column '%s' (%s has: %s)", name, t->kind, list);
@@ -278,7 +278,8 @@ static void gvI_header(gvI_state *s) {
     }
     for (const gvI_column *c = t->columns; c->name && !s->err; c++) {
         int found = 0;
-        for (int i = 0; i < s->ncols; i++) found |= s->col[i] == c;
+        for (int i = 0; i < s->ncols; i++)
+            found |= s->col[i] == c;
         if (c->required && !found) gvI_fail(s, -1, "missing required column '%s'", c->name);
     }
     if (s->err) return;
@@ -302,8 +303,7 @@ static void gvI_header(gvI_state *s) {
     char *sql = gvU_mprintf("INSERT INTO %s (%s) VALUES (%s)", t->table, cols.s, vals.s);
     free(cols.s);
     free(vals.s);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &s->insert, NULL) != SQLITE_OK)
-        gvI_db_fail(s);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &s->insert, NULL) != SQLITE_OK) gvI_db_fail(s);
     free(sql);
     if (!s->err && t->check_sql &&
         sqlite3_prepare_v2(s->db, t->check_sql, -1, &s->check, NULL) != SQLITE_OK)
@@ -341,7 +341,8 @@ static void gvI_bind(gvI_state *s, int k, int slot, const char *name, const char
 
 /* Bind the field at pos in every statement of the row. */
 static void gvI_bind_all(gvI_state *s, int pos, const char *text, double *number) {
-    for (int k = 0; k < 3; k++) gvI_bind(s, k, pos, s->col[pos]->name, text, number);
+    for (int k = 0; k < 3; k++)
+        gvI_bind(s, k, pos, s->col[pos]->name, text, number);
 }
 
 /* Check one field and bind it to the statements; 0 when good. */
@@ -407,7 +408,8 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
         break;
     case GVI_CHOICE: {
         const char *const *ch = c->choices;
-        while (*ch && strcmp(*ch, v) != 0) ch++;
+        while (*ch && strcmp(*ch, v) != 0)
+            ch++;
         if (!*ch) {
             gvU_buf b = {0};
             for (ch = c->choices; *ch; ch++)
@@ -491,8 +493,9 @@ static void gvI_row(gvI_state *s) {
     if (rc != SQLITE_DONE) {
         int ext = sqlite3_extended_errcode(s->db);
         if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-            gvI_fail(s, -1, "duplicate %s: another row has the same key, in this file or in "
-                            "the database (%s)",
+            gvI_fail(s, -1,
+                     "duplicate %s: another row has the same key, in this file or in "
+                     "the database (%s)",
                      s->t->noun, sqlite3_errmsg(s->db));
         else
             gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
@@ -510,7 +513,8 @@ static void gvI_row(gvI_state *s) {
 }
 
 static void gvI_clear_fields(gvI_state *s) {
-    for (int i = 0; i < s->nfield; i++) free(s->field[i]);
+    for (int i = 0; i < s->nfield; i++)
+        free(s->field[i]);
     s->nfield = 0;
     s->overflow = 0;
 }
@@ -531,8 +535,7 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
     }
     long bad = gvU_utf8_invalid(text, len);
     if (bad >= 0) {
-        gvI_fail(s, pos, "field is not valid UTF-8 (byte %ld); save the file as UTF-8",
-                 bad + 1);
+        gvI_fail(s, pos, "field is not valid UTF-8 (byte %ld); save the file as UTF-8", bad + 1);
         return;
     }
     char *f = NULL;
@@ -609,8 +612,9 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     }
     sqlite3_stmt *seen = NULL;
     int again = 0;
-    if (sqlite3_prepare_v2(s.db, "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2",
-                           -1, &seen, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(s.db,
+                           "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2", -1,
+                           &seen, NULL) == SQLITE_OK) {
         sqlite3_bind_text(seen, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(seen, 2, hash, -1, SQLITE_STATIC);
         if (sqlite3_step(seen) == SQLITE_ROW) {
@@ -684,7 +688,8 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     sqlite3_finalize(s.insert);
     sqlite3_finalize(s.also);
     sqlite3_finalize(s.check);
-    for (int i = 0; i < GVI_MAXCOLS; i++) sqlite3_finalize(s.ref[i]), free(s.checked[i]);
+    for (int i = 0; i < GVI_MAXCOLS; i++)
+        sqlite3_finalize(s.ref[i]), free(s.checked[i]);
     free(s.also_done);
     int rc = GEVINST_EXIT_OK;
     if (s.err) {
@@ -715,12 +720,15 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         const char *ref = strstr(sql, " REFERENCES cases(id)");
         const char *name = strstr(sql, "gains");
         if (ref && name && name < ref)
-            ddl = gvU_mprintf("CREATE TEMP TABLE IF NOT EXISTS config_gains%.*s%s",
-                              (int)(ref - name - 5), name + 5, ref + strlen(" REFERENCES cases(id)"));
+            ddl =
+                gvU_mprintf("CREATE TEMP TABLE IF NOT EXISTS config_gains%.*s%s",
+                            (int)(ref - name - 5), name + 5, ref + strlen(" REFERENCES cases(id)"));
     }
     sqlite3_finalize(st);
-    if (!ddl || gvD_exec(db, ddl, &err) < 0 || gvD_exec(db, "DELETE FROM temp.config_gains", &err) < 0) {
-        gevinst_diag_add(diag, "%s: cannot read its gains: %s", cfg->file, err ? err : "no gains table");
+    if (!ddl || gvD_exec(db, ddl, &err) < 0 ||
+        gvD_exec(db, "DELETE FROM temp.config_gains", &err) < 0) {
+        gevinst_diag_add(diag, "%s: cannot read its gains: %s", cfg->file,
+                         err ? err : "no gains table");
         free(ddl);
         free(err);
         return -1;
@@ -739,10 +747,12 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         s.db = db;
         s.no_column = 1;
         s.row = g->line;
-        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++) s.field[k] = g->names[k];
+        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
+            s.field[k] = g->names[k];
         s.nfield = g->n;
         gvI_header(&s);
-        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++) s.field[k] = g->values[k];
+        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
+            s.field[k] = g->values[k];
         /* a refused gain leaves nothing behind: checks run after the insert */
         sqlite3_exec(db, "SAVEPOINT config_gain", NULL, NULL, NULL);
         if (!s.err) gvI_row(&s);
@@ -751,7 +761,8 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         sqlite3_finalize(s.insert);
         sqlite3_finalize(s.also);
         sqlite3_finalize(s.check);
-        for (int k = 0; k < GVI_MAXCOLS; k++) sqlite3_finalize(s.ref[k]), free(s.checked[k]);
+        for (int k = 0; k < GVI_MAXCOLS; k++)
+            sqlite3_finalize(s.ref[k]), free(s.checked[k]);
         free(s.also_done);
         if (s.err) {
             gevinst_diag_add(diag, "%s", s.err);

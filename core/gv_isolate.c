@@ -59,7 +59,8 @@ static struct {
 static void gvX_put(const void *p, size_t n) {
     if (gvX_out.len + n > gvX_out.cap) {
         size_t cap = gvX_out.cap ? gvX_out.cap * 2 : 65536;
-        while (cap < gvX_out.len + n) cap *= 2;
+        while (cap < gvX_out.len + n)
+            cap *= 2;
         gvX_out.buf = gvU_realloc(gvX_out.buf, cap);
         gvX_out.cap = cap;
     }
@@ -147,9 +148,11 @@ static void gvX_put_params(const gv_param_value *p, int n) {
         gvX_put_str(p[i].string);
         gvX_put_str(p[i].help);
         uint32_t nc = 0;
-        for (char **c = p[i].choices; c && *c; c++) nc++;
+        for (char **c = p[i].choices; c && *c; c++)
+            nc++;
         gvX_put_u32(p[i].choices ? nc : UINT32_MAX);
-        for (uint32_t k = 0; k < nc; k++) gvX_put_str(p[i].choices[k]);
+        for (uint32_t k = 0; k < nc; k++)
+            gvX_put_str(p[i].choices[k]);
     }
 }
 
@@ -168,8 +171,8 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     gvX_out.values++;
     /* the clock is read every 64 values: a batch waits at most a little
        longer than GVX_BATCH_SECONDS */
-    if (gvX_out.len >= GVX_BATCH_BYTES || (gvX_out.values % 64 == 0 &&
-                                           gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS)) {
+    if (gvX_out.len >= GVX_BATCH_BYTES ||
+        (gvX_out.values % 64 == 0 && gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS)) {
         gvX_flush();
         gvX_out.flushed_at = gvM_clock();
     }
@@ -199,7 +202,8 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = gvX_on_signal;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) sigaction(fatal[i], &sa, NULL);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        sigaction(fatal[i], &sa, NULL);
     signal(SIGPIPE, SIG_DFL);
     atexit(gvX_at_exit);
     gvX_out.fd = fd;
@@ -354,8 +358,8 @@ static char gvX_message(gv_child *c, long limit_ms, const gevinst_ctx *ctx, char
     return 0;
 }
 
-int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
-              gv_load_mode mode, char **err) {
+int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
+              char **err) {
     int fds[2];
     if (pipe(fds) < 0) {
         *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
@@ -386,8 +390,8 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
         return -1;
     }
     if (type != 'H') {
-        *err = gvU_mprintf("%s: %s", m->path,
-                           why ? why : "sent something unexpected while loading");
+        *err =
+            gvU_mprintf("%s: %s", m->path, why ? why : "sent something unexpected while loading");
         free(why);
         return -1;
     }
@@ -408,7 +412,8 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
         uint32_t nc = gvX_u32(c);
         if (nc != UINT32_MAX) {
             p->choices = gvU_malloc((nc + 1) * sizeof(char *));
-            for (uint32_t k = 0; k < nc; k++) p->choices[k] = gvX_str(c);
+            for (uint32_t k = 0; k < nc; k++)
+                p->choices[k] = gvX_str(c);
             p->choices[nc] = NULL;
         }
     }

@@ -29,16 +29,16 @@
 struct gv_lua_module {
     lua_State *L;
     const char *path;
-    size_t used, limit;   /* bytes allocated, cap */
-    long instructions;    /* executed in this evaluation */
+    size_t used, limit; /* bytes allocated, cap */
+    long instructions;  /* executed in this evaluation */
     long max_instructions;
-    double deadline;      /* gvM_clock() */
+    double deadline; /* gvM_clock() */
     long time_ms;
-    const char *killed;   /* why the script was stopped, or NULL */
-    int module_ref;       /* the table the script returned */
-    int params_ref;       /* ctx.params for the current params */
+    const char *killed;          /* why the script was stopped, or NULL */
+    int module_ref;              /* the table the script returned */
+    int params_ref;              /* ctx.params for the current params */
     const gv_param_value *bound; /* the params params_ref was built from */
-    gevinst_ctx *ctx;     /* the evaluation in progress */
+    gevinst_ctx *ctx;            /* the evaluation in progress */
 };
 
 /* Allocation with a cap; Lua reports refusal as "not enough memory". */
@@ -187,9 +187,14 @@ static int gvL_query(lua_State *L) {
         lua_createtable(L, 0, ncol);
         for (int i = 0; i < ncol; i++) {
             switch (sqlite3_column_type(st, i)) {
-            case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
-            case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(st, i)); break;
-            case SQLITE_NULL: continue;
+            case SQLITE_INTEGER:
+                lua_pushinteger(L, sqlite3_column_int64(st, i));
+                break;
+            case SQLITE_FLOAT:
+                lua_pushnumber(L, sqlite3_column_double(st, i));
+                break;
+            case SQLITE_NULL:
+                continue;
             default:
                 lua_pushlstring(L, (const char *)sqlite3_column_text(st, i),
                                 (size_t)sqlite3_column_bytes(st, i));
@@ -227,10 +232,14 @@ static int gvL_period_days(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg gvL_ctx_methods[] = {
-    {"sum", gvL_sum},         {"count", gvL_count}, {"mean", gvL_mean},
-    {"query", gvL_query},     {"aggregate", gvL_aggregate},
-    {"period_days", gvL_period_days}, {"period_range", gvL_period_range}, {NULL, NULL}};
+static const luaL_Reg gvL_ctx_methods[] = {{"sum", gvL_sum},
+                                           {"count", gvL_count},
+                                           {"mean", gvL_mean},
+                                           {"query", gvL_query},
+                                           {"aggregate", gvL_aggregate},
+                                           {"period_days", gvL_period_days},
+                                           {"period_range", gvL_period_range},
+                                           {NULL, NULL}};
 
 /* ---------------------------------------------------------------- sandbox */
 
@@ -276,7 +285,8 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
     while (lua_next(L, -3)) { /* real, copy, key, value */
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
         int keep = !only;
-        for (const char *const *n = only; n && *n; n++) keep |= strcmp(*n, k) == 0;
+        for (const char *const *n = only; n && *n; n++)
+            keep |= strcmp(*n, k) == 0;
         if (!keep) {
             lua_pop(L, 1);
             continue;
@@ -293,12 +303,14 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
 }
 
 static const char *const gvL_base_allowed[] = {
-    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring", "type",
-    "getmetatable", "setmetatable", "rawget", "rawlen", "_VERSION", NULL};
+    "assert",       "error",    "ipairs",   "next",     "pairs",
+    "select",       "tonumber", "tostring", "type",     "getmetatable",
+    "setmetatable", "rawget",   "rawlen",   "_VERSION", NULL};
 static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
-static const char *const gvL_string_allowed[] = {
-    "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack",
-    "packsize", "rep", "reverse", "sub", "unpack", "upper", NULL}; /* not dump: bytecode */
+static const char *const gvL_string_allowed[] = {"byte",     "char", "find",    "format", "gmatch",
+                                                 "gsub",     "len",  "lower",   "match",  "pack",
+                                                 "packsize", "rep",  "reverse", "sub",    "unpack",
+                                                 "upper",    NULL}; /* not dump: bytecode */
 static const char *const gvL_coroutine_guarded[] = {"resume", NULL};
 
 /* Build the environment a script runs in; leaves it on the stack. */
@@ -371,8 +383,8 @@ static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
         else if (lm->killed && strcmp(lm->killed, "time limit reached") == 0)
             *err = gvU_mprintf("%s: time limit of %ld ms reached", lm->path, lm->time_ms);
         else if (lm->killed)
-            *err = gvU_mprintf("%s: instruction limit of %ld reached", lm->path,
-                               lm->max_instructions);
+            *err =
+                gvU_mprintf("%s: instruction limit of %ld reached", lm->path, lm->max_instructions);
         else
             *err = gvU_strdup(msg ? msg : "error");
         lua_pop(L, 1);
@@ -381,8 +393,7 @@ static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
     return 0;
 }
 
-static char *gvL_field_string(lua_State *L, int t, const char *name, char **err,
-                              const char *path) {
+static char *gvL_field_string(lua_State *L, int t, const char *name, char **err, const char *path) {
     char *s = NULL;
     lua_getfield(L, t, name);
     if (lua_type(L, -1) == LUA_TSTRING)
@@ -428,8 +439,7 @@ static int gvL_param(lua_State *L, gv_param_value *v, const char *path, char **e
     lua_getfield(L, -1, "type");
     const char *type = lua_tostring(L, -1);
     if (!type || (strcmp(type, "number") && strcmp(type, "string"))) {
-        *err = gvU_mprintf("%s: param '%s': type must be \"number\" or \"string\"", path,
-                           v->name);
+        *err = gvU_mprintf("%s: param '%s': type must be \"number\" or \"string\"", path, v->name);
         return -1;
     }
     v->type = type[0] == 'n' ? GEVINST_PARAM_NUMBER : GEVINST_PARAM_STRING;
@@ -492,8 +502,8 @@ int gvL_load(gv_module *m, char **err) {
     lua_setupvalue(L, -2, 1); /* the chunk's _ENV */
     if (gvL_pcall(lm, 0, 1, err) < 0) return -1;
     if (!lua_istable(L, -1)) {
-        *err = gvU_mprintf("%s: the script must return a table { evaluate = function(ctx) ... end }",
-                           m->path);
+        *err = gvU_mprintf(
+            "%s: the script must return a table { evaluate = function(ctx) ... end }", m->path);
         return -1;
     }
     int t = lua_gettop(L);

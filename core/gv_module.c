@@ -15,8 +15,8 @@
 #include "gv_db.h"
 #include "gv_util.h"
 
-const char *const gvM_case_field_names[GV_CASE_NFIELDS] = {
-    "id", "municipality", "title", "start", "end", "description", "country"};
+const char *const gvM_case_field_names[GV_CASE_NFIELDS] = {"id",  "municipality", "title",  "start",
+                                                           "end", "description",  "country"};
 
 /* ------------------------------------------------------------ data source */
 
@@ -59,7 +59,8 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
 }
 
 void gvM_source_close(gv_source *src) {
-    for (int i = 0; i < 16; i++) sqlite3_finalize(src->queries[i]);
+    for (int i = 0; i < 16; i++)
+        sqlite3_finalize(src->queries[i]);
     for (int i = 0; i < src->nseries; i++) {
         sqlite3_finalize(src->series[i].st);
         free(src->series[i].metric);
@@ -75,8 +76,8 @@ void gvM_source_close(gv_source *src) {
     memset(src, 0, sizeof *src);
 }
 
-int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params,
-             int nparams, gvM_each_fn fn, void *ud, char **err) {
+int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params, int nparams,
+             gvM_each_fn fn, void *ud, char **err) {
     sqlite3_stmt *cs = src->cases;
     int rc, stop = 0;
     sqlite3_reset(cs);
@@ -200,14 +201,15 @@ static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, ch
 
 /* Aggregate fn of the case's observations of metric within period (NULL:
 ** the evaluated one). */
-static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
-                         const char *period, double *out, char **errmsg) {
+static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, const char *period,
+                         double *out, char **errmsg) {
     static const char *const fns[] = {"sum", "count", "mean", "min", "max", "last", NULL};
     gv_source *src = ctx->src;
     gv_period other;
     const gv_period *p = ctx->period;
     int f = 0;
-    while (fn && fns[f] && strcmp(fns[f], fn) != 0) f++;
+    while (fn && fns[f] && strcmp(fns[f], fn) != 0)
+        f++;
     if (!fn || !fns[f]) {
         *errmsg = gvU_mprintf("unknown aggregate '%s' (sum, count, mean, min, max, last)",
                               fn ? fn : "(null)");
@@ -273,12 +275,24 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric,
     }
     int none = n == 0;
     switch (f) {
-    case 0: *out = total; break;
-    case 1: *out = (double)n; break;
-    case 2: *out = none ? 0 : total / (double)n; break;
-    case 3: *out = lo; break;
-    case 4: *out = hi; break;
-    default: *out = last; break;
+    case 0:
+        *out = total;
+        break;
+    case 1:
+        *out = (double)n;
+        break;
+    case 2:
+        *out = none ? 0 : total / (double)n;
+        break;
+    case 3:
+        *out = lo;
+        break;
+    case 4:
+        *out = hi;
+        break;
+    default:
+        *out = last;
+        break;
     }
     if (none && series->known < 0) {
         /* no data, unless the metric exists nowhere: then it is a typo */
@@ -365,8 +379,9 @@ int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;
-    *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("query stopped: time limit reached")
-                                     : gvU_mprintf("query failed: %s", sqlite3_errmsg(ctx->src->db));
+    *errmsg = rc == SQLITE_INTERRUPT
+                  ? gvU_strdup("query stopped: time limit reached")
+                  : gvU_mprintf("query failed: %s", sqlite3_errmsg(ctx->src->db));
     return -1;
 }
 
@@ -374,13 +389,16 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
                      gevinst_row_fn row, void *ud, char **errmsg) {
     sqlite3_stmt *st = gvM_query_prepare(ctx, sql, nparam, errmsg);
     if (!st) return GEVINST_ERROR;
-    for (int i = 0; i < nparam; i++) sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    for (int i = 0; i < nparam; i++)
+        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
     int ncol = sqlite3_column_count(st), rc;
     const char **names = gvU_malloc((size_t)ncol * sizeof *names);
     const char **values = gvU_malloc((size_t)ncol * sizeof *values);
-    for (int i = 0; i < ncol; i++) names[i] = sqlite3_column_name(st, i);
+    for (int i = 0; i < ncol; i++)
+        names[i] = sqlite3_column_name(st, i);
     while ((rc = gvM_query_step(ctx, st, errmsg)) == 1) {
-        for (int i = 0; i < ncol; i++) values[i] = (const char *)sqlite3_column_text(st, i);
+        for (int i = 0; i < ncol; i++)
+            values[i] = (const char *)sqlite3_column_text(st, i);
         if (row(ud, ncol, names, values)) {
             rc = 0;
             break;
@@ -394,11 +412,11 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
 
 const gevinst_host gvM_host = {
     GEVINST_ABI_MAJOR, GEVINST_ABI_MINOR, sizeof(gevinst_host),
-    gvM_case_field, gvM_period, gvM_period_start, gvM_period_end,
-    gvM_param_number, gvM_param_string,
-    gvM_sum, gvM_count, gvM_mean, gvM_query,
-    gvU_mprintf,
-    gvM_aggregate, gvM_period_days,
+    gvM_case_field,    gvM_period,        gvM_period_start,
+    gvM_period_end,    gvM_param_number,  gvM_param_string,
+    gvM_sum,           gvM_count,         gvM_mean,
+    gvM_query,         gvU_mprintf,       gvM_aggregate,
+    gvM_period_days,
 };
 
 /* -------------------------------------------------------------- C plugins */
@@ -406,9 +424,11 @@ const gevinst_host gvM_host = {
 char **gvM_copy_choices(const char *const *choices) {
     if (!choices) return NULL;
     int n = 0;
-    while (choices[n]) n++;
+    while (choices[n])
+        n++;
     char **c = gvU_malloc((size_t)(n + 1) * sizeof *c);
-    for (int i = 0; i < n; i++) c[i] = gvU_strdup(choices[i]);
+    for (int i = 0; i < n; i++)
+        c[i] = gvU_strdup(choices[i]);
     c[n] = NULL;
     return c;
 }
@@ -428,8 +448,8 @@ static int gvM_load_c(gv_module *m, char **err) {
     gevinst_module_init_fn init;
     *(void **)&init = dlsym(dl, GEVINST_MODULE_INIT);
     if (!init) {
-        *err = gvU_mprintf("%s: not a gevinst plugin: it has no %s()", m->path,
-                           GEVINST_MODULE_INIT);
+        *err =
+            gvU_mprintf("%s: not a gevinst plugin: it has no %s()", m->path, GEVINST_MODULE_INIT);
         goto fail;
     }
     const gevinst_module *d = init(&gvM_host);
@@ -455,8 +475,8 @@ static int gvM_load_c(gv_module *m, char **err) {
     m->description = gvU_strdup(d->description);
     for (const gevinst_param *p = d->params; p && p->name; p++) {
         if (p->type != GEVINST_PARAM_NUMBER && p->type != GEVINST_PARAM_STRING) {
-            *err = gvU_mprintf("%s: malformed descriptor: param '%s' has type %d", m->path,
-                               p->name, p->type);
+            *err = gvU_mprintf("%s: malformed descriptor: param '%s' has type %d", m->path, p->name,
+                               p->type);
             m->dl = NULL;
             goto fail;
         }
@@ -483,9 +503,10 @@ static gv_module *gvM_new(const gv_indicator *ind, const gevinst_config *cfg, ch
     if (!ind->path) {
         char *dirs = gvC_module_path_text(cfg);
         const char *lang = ind->lang ? ind->lang : "";
-        char *what = strcmp(lang, "c") == 0     ? gvU_mprintf("%s.so", ind->ref)
-                     : strcmp(lang, "lua") == 0 ? gvU_mprintf("%s.lua", ind->ref)
-                                                : gvU_mprintf("%s.so and %s.lua", ind->ref, ind->ref);
+        char *what = strcmp(lang, "c") == 0 ? gvU_mprintf("%s.so", ind->ref)
+                     : strcmp(lang, "lua") == 0
+                         ? gvU_mprintf("%s.lua", ind->ref)
+                         : gvU_mprintf("%s.so and %s.lua", ind->ref, ind->ref);
         *err = gvU_mprintf("module '%s' not found (looked for %s in: %s)", ind->ref, what, dirs);
         free(what);
         free(dirs);
@@ -505,8 +526,7 @@ static gv_module *gvM_new(const gv_indicator *ind, const gevinst_config *cfg, ch
     return m;
 }
 
-int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out,
-                  char **err) {
+int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out, char **err) {
     gv_module *m = gvM_new(ind, cfg, err);
     *out = NULL;
     if (!m) return -1;
@@ -518,8 +538,8 @@ int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module 
     return 0;
 }
 
-int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
-             gv_module **out, char **err) {
+int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode, gv_module **out,
+             char **err) {
     if (!ind->isolate) return gvM_load_here(ind, cfg, out, err);
     gv_module *m = gvM_new(ind, cfg, err);
     *out = NULL;
@@ -548,8 +568,8 @@ static int gvM_is_choice(char **choices, const char *s) {
     return 0;
 }
 
-int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged,
-                    int *n, gevinst_diag *diag) {
+int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged, int *n,
+                    gevinst_diag *diag) {
     int before = diag->n;
     gv_param_value *out = gvU_malloc((size_t)(m->ndefaults + 1) * sizeof *out);
     for (int i = 0; i < m->ndefaults; i++) {
@@ -562,7 +582,8 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
     for (int k = 0; k < ind->nparams; k++) {
         const gv_param_value *given = &ind->params[k];
         int i = 0;
-        while (i < m->ndefaults && strcmp(out[i].name, given->name) != 0) i++;
+        while (i < m->ndefaults && strcmp(out[i].name, given->name) != 0)
+            i++;
         if (i == m->ndefaults) {
             gvU_buf known = {0};
             for (int j = 0; j < m->ndefaults; j++)
@@ -580,9 +601,9 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
             gvU_buf allowed = {0};
             for (char **c = out[i].choices; *c; c++)
                 gvU_buf_printf(&allowed, "%s%s", c == out[i].choices ? "" : ", ", *c);
-            gevinst_diag_add(diag, "%s:%d: indicator '%s': param '%s' is '%s'; it must be one of: %s",
-                             given->file, given->line, ind->id, given->name, given->string,
-                             allowed.s);
+            gevinst_diag_add(
+                diag, "%s:%d: indicator '%s': param '%s' is '%s'; it must be one of: %s",
+                given->file, given->line, ind->id, given->name, given->string, allowed.s);
             free(allowed.s);
         } else {
             free(out[i].string);
@@ -594,8 +615,8 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
     for (int i = 0; i < m->ndefaults; i++)
         if ((out[i].type == GEVINST_PARAM_STRING && !out[i].string) ||
             (out[i].type == GEVINST_PARAM_NUMBER && isnan(out[i].number)))
-            gevinst_diag_add(diag, "%s:%d: indicator '%s': module '%s' needs param '%s'",
-                             ind->file, ind->line, ind->id, m->name, out[i].name);
+            gevinst_diag_add(diag, "%s:%d: indicator '%s': module '%s' needs param '%s'", ind->file,
+                             ind->line, ind->id, m->name, out[i].name);
     *merged = out;
     *n = m->ndefaults;
     return diag->n > before ? -1 : 0;

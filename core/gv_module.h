@@ -22,11 +22,11 @@ typedef struct gv_series_row {
 typedef struct gv_series {
     char *metric;
     sqlite3_stmt *st;
-    int pending;    /* st is on a row not yet buffered */
-    char *case_id;  /* the case the buffer holds, or NULL */
+    int pending;   /* st is on a row not yet buffered */
+    char *case_id; /* the case the buffer holds, or NULL */
     gv_series_row *rows;
     int n, cap;
-    int known;      /* the metric exists: -1 not yet asked */
+    int known; /* the metric exists: -1 not yet asked */
 } gv_series;
 
 /* The read-only view of the database that modules see. */
@@ -35,9 +35,9 @@ typedef struct gv_source {
     sqlite3_stmt *aggregate; /* total, count, min, max of one case, metric, period */
     sqlite3_stmt *last;      /* the latest observation */
     sqlite3_stmt *metric_known;
-    sqlite3_stmt *cases;     /* every case with its fields, by id */
-    double deadline;         /* gvM_clock() past which SQLite is interrupted */
-    gv_series *series;       /* metrics read so far */
+    sqlite3_stmt *cases; /* every case with its fields, by id */
+    double deadline;     /* gvM_clock() past which SQLite is interrupted */
+    gv_series *series;   /* metrics read so far */
     int nseries;
     /* modules' queries, prepared once: a module asks the same SQL for
        every case */
@@ -93,25 +93,24 @@ typedef enum {
 
 /* Load the module an indicator names; on failure *err says why.  An
 ** isolated module is loaded in a child process (gv_isolate.c). */
-int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
-             gv_module **out, char **err);
+int gvM_load(const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode, gv_module **out,
+             char **err);
 void gvM_free(gv_module *m);
 
 /* Load in this process, whatever the indicator says (the child's side). */
-int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out,
-                  char **err);
+int gvM_load_here(const gv_indicator *ind, const gevinst_config *cfg, gv_module **out, char **err);
 
 /* Call fn for every case (by id) and every period of the config, with a
 ** context on src; stops at the first non-zero return. */
 typedef int (*gvM_each_fn)(void *ud, gevinst_ctx *ctx);
-int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params,
-             int nparams, gvM_each_fn fn, void *ud, char **err);
+int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *params, int nparams,
+             gvM_each_fn fn, void *ud, char **err);
 
 /* Merge the module's defaults with the indicator's params: an unknown
 ** param, a wrong type or a missing required one is reported (file:line)
 ** to diag.  *merged is owned by the caller (gvC_free_params). */
-int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged,
-                    int *n, gevinst_diag *diag);
+int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged, int *n,
+                    gevinst_diag *diag);
 
 /* A module's SQL: one read-only SELECT with nparam parameters for the
 ** caller to bind, or NULL with *errmsg; then step it: 1 a row, 0 done, -1
@@ -128,8 +127,8 @@ char **gvM_copy_choices(const char *const *choices);
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
 
 /* Child processes (gv_isolate.c) */
-int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg,
-              gv_load_mode mode, char **err);
+int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
+              char **err);
 int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
 void gvX_stop(gv_module *m);
 

@@ -98,7 +98,8 @@ static long gvP_day_number(int y, int m, int d) {
 static void gvP_from_day_number(long n, int *y, int *m, int *d) {
     /* inverse of gvP_day_number, by search over the year: simple and exact */
     int yy = (int)(n / 366);
-    while (gvP_day_number(yy + 1, 3, 1) <= n) yy++;
+    while (gvP_day_number(yy + 1, 3, 1) <= n)
+        yy++;
     long doy = n - gvP_day_number(yy, 3, 1);
     int mm = 3;
     while (doy >= gvP_month_days(mm > 12 ? yy + 1 : yy, mm > 12 ? mm - 12 : mm)) {

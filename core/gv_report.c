@@ -30,7 +30,8 @@ static const char gvP_gains_json[] =
     "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
     " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
     " 'indicator', json_extract(p.plan, '$.indicator'), 'type', json_extract(p.plan, '$.type'),"
-    " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', json_extract(p.plan, '$.owner'),"
+    " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', json_extract(p.plan, "
+    "'$.owner'),"
     " 'baseline', json_extract(p.plan, '$.baseline'),"
     " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
     " 'target', json_extract(p.plan, '$.target'),"
@@ -42,15 +43,15 @@ static const char gvP_gains_json[] =
     " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
 
 /* Totals over cases grouped by `key` (municipality or country). */
-#define GVP_TOTALS(key, extra)                                                                    \
-    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_object(" extra            \
+#define GVP_TOTALS(key, extra)                                                                     \
+    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_object(" extra             \
     " 'cases', count(*), 'investment', sum(v.investment), 'present_value', sum(v.present_value),"  \
-    " 'npv', sum(v.present_value) - sum(v.investment),"                                           \
-    " 'sroi', sum(v.present_value) / sum(v.investment),"                                          \
-    " 'sroi_rounded', ratio_rounded(sum(v.present_value) / sum(v.investment)),"                   \
-    " 'sroi_net', (sum(v.present_value) - sum(v.investment)) / sum(v.investment)) AS t"           \
-    " FROM case_values v JOIN cases c ON c.id = v.case_id"                                        \
-    " JOIN municipalities m ON m.code = c.municipality"                                           \
+    " 'npv', sum(v.present_value) - sum(v.investment),"                                            \
+    " 'sroi', sum(v.present_value) / sum(v.investment),"                                           \
+    " 'sroi_rounded', ratio_rounded(sum(v.present_value) / sum(v.investment)),"                    \
+    " 'sroi_net', (sum(v.present_value) - sum(v.investment)) / sum(v.investment)) AS t"            \
+    " FROM case_values v JOIN cases c ON c.id = v.case_id"                                         \
+    " JOIN municipalities m ON m.code = c.municipality"                                            \
     " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
 
 static const char gvP_value_json[] =
@@ -84,8 +85,11 @@ static const char gvP_value_json[] =
     "   'error', v.error) AS c"
     "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
-    " 'municipalities', (" GVP_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
-    " 'countries', (" GVP_TOTALS("m.country", "'country', m.country,") "))";
+    " 'municipalities', (" GVP_TOTALS("m.code",
+                                      "'municipality', m.code, 'name', m.name, 'country', "
+                                      "m.country,") "),"
+                                                    " 'countries', (" GVP_TOTALS(
+                                                        "m.country", "'country', m.country,") "))";
 
 static int gvP_json_of(sqlite3 *db, const char *sql, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
@@ -115,19 +119,21 @@ static void gvP_num(FILE *out, int width, sqlite3_stmt *st, int col, int digits)
 static void gvP_text_cell(FILE *out, const char *s, int width) {
     int chars = 0;
     s = s ? s : "";
-    for (const char *p = s; *p; p++) chars += (*p & 0xC0) != 0x80;
+    for (const char *p = s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
     fprintf(out, "%s%*s", s, width > chars ? width - chars : 0, "");
 }
 
 static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT r.case_id, r.gain, r.period, r.actual,"
-                           " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
-                           " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
-                           " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
-                           " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT r.case_id, r.gain, r.period, r.actual,"
+            " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
+            " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
+            " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
+            " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
+            -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot read gains");
         return -1;
     }
@@ -135,19 +141,23 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nGains against the plan\n%-28s  %-18s  %-7s  %12s  %12s  %12s  %9s  %9s  %s\n",
-                    "case", "gain", "period", "actual", "baseline", "target", "realised%",
-                    "expected%", "status");
+            fprintf(
+                out,
+                "\nGains against the plan\n%-28s  %-18s  %-7s  %12s  %12s  %12s  %9s  %9s  %s\n",
+                "case", "gain", "period", "actual", "baseline", "target", "realised%", "expected%",
+                "status");
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         fputs("  ", out);
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 18);
         fputs("  ", out);
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 2), 7);
-        for (int c = 3; c <= 5; c++) fputs("  ", out), gvP_num(out, 12, st, c, 6);
+        for (int c = 3; c <= 5; c++)
+            fputs("  ", out), gvP_num(out, 12, st, c, 6);
         fputs("  ", out), gvP_num(out, 9, st, 6, 4);
         fputs("  ", out), gvP_num(out, 9, st, 7, 4);
         const char *error = (const char *)sqlite3_column_text(st, 9);
-        fprintf(out, "  %s%s%s\n", sqlite3_column_text(st, 8), error ? ": " : "", error ? error : "");
+        fprintf(out, "  %s%s%s\n", sqlite3_column_text(st, 8), error ? ": " : "",
+                error ? error : "");
     }
     sqlite3_finalize(st);
 
@@ -164,10 +174,12 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nSocial return on investment (money in %s prices; SROI rounded: from 1 "
-                         "up to whole numbers, below 1 to one decimal, halves away from zero)\n%-28s  %14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
-                    sqlite3_column_text(st, 1), "case", "investment", "present value", "NPV", "SROI",
-                    "", "net", "payback", "pess. / opt.");
+            fprintf(out,
+                    "\nSocial return on investment (money in %s prices; SROI rounded: from 1 "
+                    "up to whole numbers, below 1 to one decimal, halves away from zero)\n%-28s  "
+                    "%14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
+                    sqlite3_column_text(st, 1), "case", "investment", "present value", "NPV",
+                    "SROI", "", "net", "payback", "pess. / opt.");
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         const char *error = (const char *)sqlite3_column_text(st, 11);
         if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
@@ -175,7 +187,8 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
             continue;
         }
         /* money in whole units: the decimals are in the JSON */
-        for (int c = 2; c <= 4; c++) fprintf(out, "  %14.0f", sqlite3_column_double(st, c));
+        for (int c = 2; c <= 4; c++)
+            fprintf(out, "  %14.0f", sqlite3_column_double(st, c));
         char ratio[32] = "-", net[32] = "-", pess[32] = "-", opt[32] = "-";
         if (sqlite3_column_type(st, 5) != SQLITE_NULL)
             snprintf(ratio, sizeof ratio, "%.2f", sqlite3_column_double(st, 5));
@@ -206,9 +219,10 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nSensitivity of SROI, one assumption at a time (low / high: the factor "
-                         "applied to each gain's value; for the discount rate, the rate)\n"
-                         "%-28s  %-13s  %8s  %6s  %8s  %6s  %s\n",
+            fprintf(out,
+                    "\nSensitivity of SROI, one assumption at a time (low / high: the factor "
+                    "applied to each gain's value; for the discount rate, the rate)\n"
+                    "%-28s  %-13s  %8s  %6s  %8s  %6s  %s\n",
                     "case", "assumption", "low", "SROI", "high", "SROI", "1:1 at");
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         fputs("  ", out);
@@ -241,8 +255,9 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nTotals per country (cases whose value could be computed)\n"
-                         "%-8s  %5s  %14s  %14s  %6s\n",
+            fprintf(out,
+                    "\nTotals per country (cases whose value could be computed)\n"
+                    "%-8s  %5s  %14s  %14s  %6s\n",
                     "country", "cases", "investment", "present value", "SROI");
         fprintf(out, "%-8s  %5d  %14.0f  %14.0f  %6.2f  %s\n", sqlite3_column_text(st, 0),
                 sqlite3_column_int(st, 1), sqlite3_column_double(st, 2),
@@ -261,8 +276,9 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
-            fprintf(out, "\nConversions used (amount x rate x index now / index then)\n"
-                         "%-8s  %10s  %10s  %10s  %10s  %12s\n",
+            fprintf(out,
+                    "\nConversions used (amount x rate x index now / index then)\n"
+                    "%-8s  %10s  %10s  %10s  %10s  %12s\n",
                     "currency", "price year", "rate", "index then", "index now", "factor");
         fprintf(out, "%-8s  %10d  ", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
         gvP_num(out, 10, st, 2, 6);

@@ -69,11 +69,11 @@ static const char *gvR_unit(const gvR_indicator *r) {
 int gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0;
-    for (int i = 0; i < cfg->nindicators; i++) failed += r[i].error != NULL;
+    for (int i = 0; i < cfg->nindicators; i++)
+        failed += r[i].error != NULL;
     gvR_release(r, cfg->nindicators);
     if (!gvU_file_exists(cfg->database)) {
-        gevinst_diag_add(diag,
-                         "%s: database '%s' does not exist; create it with 'gevinst init %s'",
+        gevinst_diag_add(diag, "%s: database '%s' does not exist; create it with 'gevinst init %s'",
                          cfg->file, cfg->database, cfg->database);
         return failed;
     }
@@ -109,7 +109,8 @@ static void gvR_print_param(FILE *out, const gv_param_value *p) {
     else
         fprintf(out, "\"%s\"", p->string);
     fprintf(out, "  (%s", p->type == GEVINST_PARAM_NUMBER ? "number" : "string");
-    for (char **c = p->choices; c && *c; c++) fprintf(out, "%s%s", c == p->choices ? ": " : " | ", *c);
+    for (char **c = p->choices; c && *c; c++)
+        fprintf(out, "%s%s", c == p->choices ? ": " : " | ", *c);
     fprintf(out, ")%s%s\n", p->help ? "  " : "", p->help ? p->help : "");
 }
 
@@ -120,10 +121,10 @@ int gevinst_list(gevinst_config *cfg, FILE *out, int with_params, gevinst_diag *
     for (int i = 0; i < cfg->nindicators; i++) {
         const gv_indicator *ind = r[i].ind;
         const char *unit = gvR_unit(&r[i]);
-        desc[i] = r[i].error                                ? "(cannot be loaded)"
-                  : ind->description                        ? ind->description
-                  : r[i].m && r[i].m->description           ? r[i].m->description
-                                                            : "";
+        desc[i] = r[i].error                      ? "(cannot be loaded)"
+                  : ind->description              ? ind->description
+                  : r[i].m && r[i].m->description ? r[i].m->description
+                                                  : "";
         if ((int)strlen(ind->id) > wid) wid = (int)strlen(ind->id);
         if (unit && (int)strlen(unit) > wunit) wunit = (int)strlen(unit);
         if ((int)strlen(desc[i]) > wdesc) wdesc = (int)strlen(desc[i]);
@@ -134,13 +135,16 @@ int gevinst_list(gevinst_config *cfg, FILE *out, int with_params, gevinst_diag *
         const gv_indicator *ind = r[i].ind;
         const char *unit = gvR_unit(&r[i]);
         fprintf(out, "%-*s  %-4s  %-*s  %-*s  %s\n", wid, ind->id,
-                !ind->path ? "?" : ind->kind == GV_KIND_C ? "C" : "Lua", wunit, unit ? unit : "-", wdesc, desc[i],
-                ind->path ? ind->path : ind->ref);
+                !ind->path               ? "?"
+                : ind->kind == GV_KIND_C ? "C"
+                                         : "Lua",
+                wunit, unit ? unit : "-", wdesc, desc[i], ind->path ? ind->path : ind->ref);
         if (with_params && r[i].m) {
             /* the values a run would use: the config's over the defaults */
             const gv_param_value *p = r[i].params ? r[i].params : r[i].m->defaults;
             int n = r[i].params ? r[i].nparams : r[i].m->ndefaults;
-            for (int k = 0; k < n; k++) gvR_print_param(out, &p[k]);
+            for (int k = 0; k < n; k++)
+                gvR_print_param(out, &p[k]);
         }
         failed += r[i].error != NULL;
     }
@@ -373,7 +377,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
             sqlite3_finalize(w);
         }
         fprintf(out, "run %lld  %s  gevinst %s\nconfig %s (sha256 %.12s)\ndatabase %s\n\n", id,
-                COL(run, 1), COL(run, 3), COL(run, 4), COL(run, 5), sqlite3_db_filename(db, "main"));
+                COL(run, 1), COL(run, 3), COL(run, 4), COL(run, 5),
+                sqlite3_db_filename(db, "main"));
         fprintf(out, "%-*s  %-*s  %-*s  %14s  %-*s  %s\n", w0, "indicator", w1, "case", w2,
                 "period", "value", w4, "unit", "status");
     }
@@ -387,8 +392,9 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
             gvU_format_number(sqlite3_column_double(st, 3), value);
         if (fmt == GEVINST_FORMAT_JSON) {
             fputs(n ? ",\n  {" : "\n  {", out);
-            static const char *const keys[] = {"indicator", "case", "period", NULL, "unit",
-                                               "status", "error", "module", "module_version"};
+            static const char *const keys[] = {"indicator", "case",   "period",
+                                               NULL,        "unit",   "status",
+                                               "error",     "module", "module_version"};
             for (int i = 0; i < 9; i++) {
                 fprintf(out, "%s\"%s\": ", i ? ", " : "", i == 3 ? "value" : keys[i]);
                 if (i == 3)
@@ -412,7 +418,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
             for (int i = 0; i < 4; i++) {
                 const char *c = cells[i] ? cells[i] : "";
                 int chars = 0;
-                for (const char *p = c; *p; p++) chars += (*p & 0xC0) != 0x80;
+                for (const char *p = c; *p; p++)
+                    chars += (*p & 0xC0) != 0x80;
                 if (i == 3) fprintf(out, "%14s  ", has_value ? value : "-");
                 fprintf(out, "%s%*s  ", c, widths[i] - chars, "");
             }

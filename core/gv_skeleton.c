@@ -115,8 +115,8 @@ int gevinst_new_indicator(const char *name, const char *lang, const char *dir, c
                           char **err) {
     *path = NULL;
     *err = NULL;
-    if (!*name || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                           strlen(name)) {
+    if (!*name || strlen(name) > 64 ||
+        strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name)) {
         *err = gvU_mprintf("'%s' is no module name: use a-z, 0-9 and _", name);
         return GEVINST_EXIT_USAGE;
     }

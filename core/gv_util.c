@@ -61,7 +61,8 @@ char *gvU_mprintf(const char *fmt, ...) {
 void gvU_buf_add(gvU_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         b->s = gvU_realloc(b->s, cap);
         b->cap = cap;
     }
@@ -104,11 +105,13 @@ void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...) {
 }
 
 void gevinst_diag_print(const gevinst_diag *d, FILE *f) {
-    for (int i = 0; i < d->n; i++) fprintf(f, "%s\n", d->msg[i]);
+    for (int i = 0; i < d->n; i++)
+        fprintf(f, "%s\n", d->msg[i]);
 }
 
 void gevinst_diag_free(gevinst_diag *d) {
-    for (int i = 0; i < d->n; i++) free(d->msg[i]);
+    for (int i = 0; i < d->n; i++)
+        free(d->msg[i]);
     free(d->msg);
     d->msg = NULL;
     d->n = d->cap = 0;
@@ -156,14 +159,16 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
         if (!f) return -1;
         unsigned char buf[16384];
         size_t got;
-        while ((got = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&ctx, got, buf);
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+            sha256_update(&ctx, got, buf);
         int bad = ferror(f);
         fclose(f);
         if (bad) return -1;
     }
     unsigned char digest[SHA256_DIGEST_SIZE];
     sha256_digest(&ctx, sizeof digest, digest);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) sprintf(hex + 2 * i, "%02x", digest[i]);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        sprintf(hex + 2 * i, "%02x", digest[i]);
     hex[64] = '\0';
     return 0;
 }
@@ -182,11 +187,13 @@ void gvU_format_number_digits(double v, int digits, char out[32]) {
         char digits_rev[24];
         int k = 0, neg = n < 0;
         unsigned long long u = neg ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-        do digits_rev[k++] = (char)('0' + u % 10), u /= 10;
+        do
+            digits_rev[k++] = (char)('0' + u % 10), u /= 10;
         while (u);
         int j = 0;
         if (neg) out[j++] = '-';
-        while (k) out[j++] = digits_rev[--k];
+        while (k)
+            out[j++] = digits_rev[--k];
         out[j] = '\0';
         return;
     }
@@ -302,8 +309,7 @@ static const char *gvU_prefix(int *in_build_tree) {
 
 /* An installed folder: under the running program's prefix when it is
 ** there (so an install can move), else where it was installed. */
-static const char *gvU_installed(char *buf, size_t n, const char *relative,
-                                 const char *absolute) {
+static const char *gvU_installed(char *buf, size_t n, const char *relative, const char *absolute) {
     int build;
     const char *prefix = gvU_prefix(&build);
     if (prefix) {

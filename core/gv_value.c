@@ -63,9 +63,8 @@ void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gv
     out->npv = out->present_value - investment;
     out->sroi = investment > 0 ? out->present_value / investment : NAN;
     out->sroi_net = investment > 0 ? out->npv / investment : NAN;
-    out->payback_months = out->impact_year1 > 0 && investment > 0
-                              ? investment / (out->impact_year1 / 12)
-                              : NAN;
+    out->payback_months =
+        out->impact_year1 > 0 && investment > 0 ? investment / (out->impact_year1 / 12) : NAN;
 }
 
 void gvV_ratio_rounded(double ratio, char out[32]) {
@@ -79,8 +78,7 @@ void gvV_ratio_rounded(double ratio, char out[32]) {
 }
 
 const char *const gvV_assumption_names[GVV_NASSUMPTIONS] = {
-    "deadweight", "attribution", "displacement", "drop_off", "duration", "proxy",
-    "discount_rate"};
+    "deadweight", "attribution", "displacement", "drop_off", "duration", "proxy", "discount_rate"};
 
 static double gvV_clamp01(double x) {
     return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -129,8 +127,8 @@ static double gvV_break_even(const gvV_outcome *o, int n, double investment, dou
     return (lo + hi) / 2;
 }
 
-void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate,
-                        double range, gvV_sensitivity out[GVV_NASSUMPTIONS]) {
+void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate, double range,
+                        gvV_sensitivity out[GVV_NASSUMPTIONS]) {
     for (int a = 0; a < GVV_NASSUMPTIONS; a++) {
         gvV_sensitivity *s = &out[a];
         s->low = 1 - range;
@@ -222,7 +220,8 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
     double rate = 1, cpi_from = NAN, cpi_to = NAN, factor;
     if (strcmp(currency, c->currency) != 0) {
         int i = 0;
-        while (i < c->nrates && strcmp(c->rate_currency[i], currency) != 0) i++;
+        while (i < c->nrates && strcmp(c->rate_currency[i], currency) != 0)
+            i++;
         if (i == c->nrates) {
             *err = gvU_mprintf("no exchange rate for %s: set money.rates.%s (%s per %s)", currency,
                                currency, c->currency, currency);
@@ -270,9 +269,9 @@ typedef struct gvV_gain {
     gvV_outcome outcome;
     int has_quantity;
     char *quantity_period;
-    int skipped;    /* its indicator is not in this config: not part of this run */
-    int valued;     /* its value is part of the case's */
-    double pv;      /* its present value then */
+    int skipped; /* its indicator is not in this config: not part of this run */
+    int valued;  /* its value is part of the case's */
+    double pv;   /* its present value then */
     char *error;
 } gvV_gain;
 
@@ -504,8 +503,8 @@ static double gvV_discount_rate(const gevinst_config *cfg, const char *country, 
     return NAN;
 }
 
-static int gvV_store_split(gvV_ctx *x, const char *case_id, const char *dimension,
-                           const char *name, double pv, char **err) {
+static int gvV_store_split(gvV_ctx *x, const char *case_id, const char *dimension, const char *name,
+                           double pv, char **err) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(x->db,
                            "INSERT INTO value_splits (run, case_id, dimension, name, present_value)"
@@ -544,8 +543,8 @@ static int gvV_split_partners(gvV_ctx *x, const gvV_gain *g, double pv, char **e
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         double share = sqlite3_column_double(st, 1);
         claimed += share;
-        rc = gvV_store_split(x, g->case_id, "partner_type", (const char *)sqlite3_column_text(st, 0),
-                             pv * share, err);
+        rc = gvV_store_split(x, g->case_id, "partner_type",
+                             (const char *)sqlite3_column_text(st, 0), pv * share, err);
     }
     sqlite3_finalize(st);
     if (rc == 0 && claimed < 1 - 1e-12)
@@ -554,8 +553,8 @@ static int gvV_split_partners(gvV_ctx *x, const gvV_gain *g, double pv, char **e
 }
 
 /* Scenario quantities: every valued gain at its low, likely or high target. */
-static double gvV_scenario(const gvV_outcome *o, gvV_gain *const *g, int n,
-                           double investment, double rate, int which) {
+static double gvV_scenario(const gvV_outcome *o, gvV_gain *const *g, int n, double investment,
+                           double rate, int which) {
     gvV_outcome *c = gvU_malloc((size_t)(n ? n : 1) * sizeof *c);
     for (int i = 0; i < n; i++) {
         double t = which < 0 && g[i]->has_low    ? g[i]->target_low
@@ -649,7 +648,8 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
         gvV_bind_number(st, 13, gvV_scenario(o, valued, n, investment, rate, -1), 1);
         gvV_bind_number(st, 14, gvV_scenario(o, valued, n, investment, rate, 0), 1);
         gvV_bind_number(st, 15, gvV_scenario(o, valued, n, investment, rate, 1), 1);
-        if (investment <= 0) sqlite3_bind_text(st, 16, "no investment recorded: no ratio", -1, SQLITE_STATIC);
+        if (investment <= 0)
+            sqlite3_bind_text(st, 16, "no investment recorded: no ratio", -1, SQLITE_STATIC);
     }
     rc = gvV_stored(x, st, err);
     sqlite3_finalize(st);
@@ -666,10 +666,11 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
     if (rc == 0 && investment > 0) {
         gvV_sensitivity sens[GVV_NASSUMPTIONS];
         gvV_sensitivity_of(o, n, investment, rate, cfg->money.sensitivity_range, sens);
-        if (sqlite3_prepare_v2(x->db,
-                               "INSERT INTO sensitivity (run, case_id, assumption, low, sroi_low,"
-                               " high, sroi_high, break_even) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                               -1, &st, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v2(
+                x->db,
+                "INSERT INTO sensitivity (run, case_id, assumption, low, sroi_low,"
+                " high, sroi_high, break_even) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                -1, &st, NULL) != SQLITE_OK) {
             *err = gvD_errmsg(x->db, "cannot store sensitivity");
             rc = -1;
             goto done;
@@ -714,8 +715,7 @@ static int gvV_store_gain(gvV_ctx *x, const gvV_gain *g, char **err) {
     return gvV_stored(x, st, err);
 }
 
-int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag,
-            char **err) {
+int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag, char **err) {
     gvV_ctx x = {db, cfg, run, diag, NULL, NULL, NULL, 0};
     gvV_gain *gains = NULL;
     int ngains = 0, rc = -1;
@@ -785,7 +785,8 @@ done:
     sqlite3_finalize(x.store_result);
     sqlite3_finalize(x.store_gain);
     gvV_money_free(money);
-    for (int i = 0; i < ngains; i++) gvV_gain_free(&gains[i]);
+    for (int i = 0; i < ngains; i++)
+        gvV_gain_free(&gains[i]);
     free(gains);
     return rc;
 }

@@ -38,8 +38,8 @@ double gvV_present_value(const gvV_outcome *o, double rate);
 
 typedef struct gvV_sroi {
     double impact_year1, present_value, investment, npv;
-    double sroi, sroi_net;   /* NaN when there is no investment */
-    double payback_months;   /* NaN when year 1 brings nothing */
+    double sroi, sroi_net; /* NaN when there is no investment */
+    double payback_months; /* NaN when year 1 brings nothing */
 } gvV_sroi;
 void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gvV_sroi *out);
 
@@ -49,19 +49,25 @@ void gvV_ratio_rounded(double ratio, char out[32]);
 
 /* One-at-a-time sensitivity of the SROI ratio. */
 typedef enum {
-    GVV_DEADWEIGHT, GVV_ATTRIBUTION, GVV_DISPLACEMENT, GVV_DROP_OFF, GVV_DURATION, GVV_PROXY,
-    GVV_DISCOUNT_RATE, GVV_NASSUMPTIONS
+    GVV_DEADWEIGHT,
+    GVV_ATTRIBUTION,
+    GVV_DISPLACEMENT,
+    GVV_DROP_OFF,
+    GVV_DURATION,
+    GVV_PROXY,
+    GVV_DISCOUNT_RATE,
+    GVV_NASSUMPTIONS
 } gvV_assumption;
 extern const char *const gvV_assumption_names[GVV_NASSUMPTIONS];
 
 typedef struct gvV_sensitivity {
     double low, sroi_low, high, sroi_high; /* low/high: the assumption's value (for the
                                               per-gain ones: the factor applied) */
-    double break_even; /* the value at which the ratio is 1:1; NaN: never */
+    double break_even;                     /* the value at which the ratio is 1:1; NaN: never */
 } gvV_sensitivity;
 /* range: relative change each way (0.5 for +-50 %). */
-void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate,
-                        double range, gvV_sensitivity out[GVV_NASSUMPTIONS]);
+void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate, double range,
+                        gvV_sensitivity out[GVV_NASSUMPTIONS]);
 
 /* ------------------------------------------------------------------ money */
 
@@ -87,8 +93,7 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
 ** value_splits, sensitivity.  Problems with single gains go to diag and
 ** their rows; returns the number of problems, or -1 with *err when the
 ** database fails. */
-int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag,
-            char **err);
+int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag, char **err);
 
 /* Print a run's gains and value (gv_report.c): for JSON the ",\"gains\": ...,
 ** \"value\": ..." members, for text readable tables, for CSV nothing. */

@@ -11,9 +11,9 @@
 #include "gevinst/gevinst.h"
 #include "gevinst/plugin.h"
 
-#define EXIT_CODES                                                                                \
-    "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"             \
-    "            2 usage, config or module error; 3 bad input data (database unchanged);\n" \
+#define EXIT_CODES                                                                                 \
+    "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"                \
+    "            2 usage, config or module error; 3 bad input data (database unchanged);\n"        \
     "            4 the database could not be read or written.\n"
 
 static const char *const usage_main =
@@ -33,7 +33,8 @@ static const char *const usage_main =
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
     "                              write a skeleton indicator module to start from\n\n"
     "  --version                   print the version\n"
-    "  --help                      this text; 'gevinst COMMAND --help' for one command\n\n" EXIT_CODES;
+    "  --help                      this text; 'gevinst COMMAND --help' for one "
+    "command\n\n" EXIT_CODES;
 
 static const char *const usage_init =
     "Usage: gevinst init DB\n"
@@ -244,8 +245,9 @@ static int run_config(gevinst_config *cfg, const char *format, const char *usage
         fprintf(stderr, "gevinst: %s\n", err);
         free(err);
     } else if (rc == GEVINST_EXIT_FAILED) {
-        fprintf(stderr, "gevinst: run %lld: some results are errors (indicators or gains); see "
-                        "status 'error'\n",
+        fprintf(stderr,
+                "gevinst: run %lld: some results are errors (indicators or gains); see "
+                "status 'error'\n",
                 id);
     }
     return rc;
@@ -377,10 +379,10 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } commands[] = {{"init", cmd_init},   {"import", cmd_import}, {"check", cmd_check},
-                    {"list", cmd_list},   {"run", cmd_run},       {"demo", cmd_demo},
-                    {"report", cmd_report},
-                    {"new-indicator", cmd_new_indicator}};
+    } commands[] = {{"init", cmd_init},     {"import", cmd_import},
+                    {"check", cmd_check},   {"list", cmd_list},
+                    {"run", cmd_run},       {"demo", cmd_demo},
+                    {"report", cmd_report}, {"new-indicator", cmd_new_indicator}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return GEVINST_EXIT_USAGE;

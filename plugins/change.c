@@ -18,9 +18,15 @@ static const char *const aggregates[] = {"sum", "mean", "count", "last", "min", 
 static const gevinst_param params[] = {
     {.name = "metric", .type = GEVINST_PARAM_STRING, .help = "the metric"},
     {.name = "baseline", .type = GEVINST_PARAM_STRING, .help = "baseline period, e.g. \"2017\""},
-    {.name = "mode", .type = GEVINST_PARAM_STRING, .string = "absolute", .choices = modes,
+    {.name = "mode",
+     .type = GEVINST_PARAM_STRING,
+     .string = "absolute",
+     .choices = modes,
      .help = "absolute or percent change"},
-    {.name = "aggregate", .type = GEVINST_PARAM_STRING, .string = "sum", .choices = aggregates,
+    {.name = "aggregate",
+     .type = GEVINST_PARAM_STRING,
+     .string = "sum",
+     .choices = aggregates,
      .help = "how the metric is aggregated in each period"},
     {.name = NULL}};
 

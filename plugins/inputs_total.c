@@ -16,9 +16,13 @@
 static const gevinst_host *host;
 
 static const gevinst_param params[] = {
-    {.name = "wage", .type = GEVINST_PARAM_NUMBER, .number = NAN,
+    {.name = "wage",
+     .type = GEVINST_PARAM_NUMBER,
+     .number = NAN,
      .help = "money value of one volunteer hour (required)"},
-    {.name = "currency", .type = GEVINST_PARAM_STRING, .string = "",
+    {.name = "currency",
+     .type = GEVINST_PARAM_STRING,
+     .string = "",
      .help = "the currency inputs must be in; empty: whichever single one they use"},
     {.name = NULL}};
 

@@ -15,7 +15,9 @@ static const gevinst_host *host;
 
 static const gevinst_param params[] = {
     {.name = "metric", .type = GEVINST_PARAM_STRING, .help = "the metric per subject"},
-    {.name = "threshold", .type = GEVINST_PARAM_NUMBER, .number = 1,
+    {.name = "threshold",
+     .type = GEVINST_PARAM_NUMBER,
+     .number = 1,
      .help = "a subject counts when its value reaches this"},
     {.name = "factor", .type = GEVINST_PARAM_NUMBER, .number = 100, .help = "100: per cent"},
     {.name = NULL}};

@@ -52,10 +52,14 @@ int main(int argc, char **argv) {
             return 0;
         }
         if (i + 1 == argc) break;
-        if (strcmp(argv[i], "--cases") == 0) cases = atol(argv[++i]);
-        else if (strcmp(argv[i], "--years") == 0) years = atol(argv[++i]);
-        else if (strcmp(argv[i], "--seed") == 0) seed = atol(argv[++i]);
-        else if (strcmp(argv[i], "--out") == 0) out = argv[++i];
+        if (strcmp(argv[i], "--cases") == 0)
+            cases = atol(argv[++i]);
+        else if (strcmp(argv[i], "--years") == 0)
+            years = atol(argv[++i]);
+        else if (strcmp(argv[i], "--seed") == 0)
+            seed = atol(argv[++i]);
+        else if (strcmp(argv[i], "--out") == 0)
+            out = argv[++i];
     }
     if (cases <= 0 || years <= 0 || years > 50) {
         fputs("gen-data: give --cases N (and --years 1..50); see --help\n", stderr);
@@ -65,7 +69,7 @@ int main(int argc, char **argv) {
     state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed;
     long nmun = cases < 100 ? cases : 100;
     static const char *const types[] = {"municipality", "civil_society", "social_enterprise",
-                                        "citizens", "business", "research"};
+                                        "citizens",     "business",      "research"};
 
     FILE *m = open_csv(out, "municipalities", "code,name,country\n");
     for (long i = 0; i < nmun; i++)
@@ -83,15 +87,16 @@ int main(int argc, char **argv) {
                 2016 + years);
         long npartners = uniform(2, 5);
         for (long j = 0; j < npartners; j++)
-            fprintf(p, "c%07ld,Partner %ld,%s,\n", k, j, j == 0 ? "municipality" : types[uniform(1, 5)]);
+            fprintf(p, "c%07ld,Partner %ld,%s,\n", k, j,
+                    j == 0 ? "municipality" : types[uniform(1, 5)]);
         long base = uniform(5, 40);
         for (long y = 0; y < years; y++) {
             long year = 2017 + y;
             for (int q = 1; q <= 4; q++) {
                 long n = base + y * uniform(0, 8) + uniform(0, 5);
                 fprintf(o, "c%07ld,participants,%ld-Q%d,%ld,persons,\n", k, year, q, n);
-                fprintf(o, "c%07ld,in_work,%ld-Q%d,%ld,persons,s%ld\n", k, year, q,
-                        uniform(0, 1), uniform(1, 12));
+                fprintf(o, "c%07ld,in_work,%ld-Q%d,%ld,persons,s%ld\n", k, year, q, uniform(0, 1),
+                        uniform(1, 12));
             }
             for (int r = 0; r < 2; r++)
                 fprintf(o, "c%07ld,wellbeing,%ld-06-15,%ld,score,r%d\n", k, year,

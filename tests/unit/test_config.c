@@ -22,15 +22,15 @@ static int teardown(void **state) {
 
 static void loads_a_good_config(void **state) {
     (void)state;
-    const char *path = tu_write("good.cfg",
-                                "database = \"cases.db\";\n"
-                                "module_path = [\"mods\"];\n"
-                                "periods = [\"2017\", \"2018-Q2\"];\n"
-                                "indicators = (\n"
-                                "  { id = \"jobs\"; module = \"sum\"; unit = \"persons\";\n"
-                                "    params = { metric = \"in_work\"; factor = 3; rate = 0.5; }; },\n"
-                                "  { id = \"vær.ø\"; script = \"s/v.lua\"; }\n"
-                                ");\n");
+    const char *path =
+        tu_write("good.cfg", "database = \"cases.db\";\n"
+                             "module_path = [\"mods\"];\n"
+                             "periods = [\"2017\", \"2018-Q2\"];\n"
+                             "indicators = (\n"
+                             "  { id = \"jobs\"; module = \"sum\"; unit = \"persons\";\n"
+                             "    params = { metric = \"in_work\"; factor = 3; rate = 0.5; }; },\n"
+                             "  { id = \"vær.ø\"; script = \"s/v.lua\"; }\n"
+                             ");\n");
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(path, &diag);
     gevinst_diag_print(&diag, stderr);
@@ -69,10 +69,10 @@ static void loads_a_good_config(void **state) {
 static void expands_period_ranges(void **state) {
     (void)state;
     gevinst_diag diag = {0};
-    const char *path = tu_write("range.cfg",
-                                "database = \"x.db\";\n"
-                                "periods = { from = \"2017-Q3\"; to = \"2019-Q1\"; step = 2; };\n"
-                                "indicators = ();\n");
+    const char *path =
+        tu_write("range.cfg", "database = \"x.db\";\n"
+                              "periods = { from = \"2017-Q3\"; to = \"2019-Q1\"; step = 2; };\n"
+                              "indicators = ();\n");
     gevinst_config *cfg = gevinst_config_load(path, &diag);
     gevinst_diag_print(&diag, stderr);
     assert_non_null(cfg);
@@ -92,7 +92,8 @@ static void expect_problems(const char *text, const char *const *msgs) {
     gevinst_config *cfg = gevinst_config_load(path, &diag);
     assert_null(cfg);
     int n = 0;
-    while (msgs[n]) n++;
+    while (msgs[n])
+        n++;
     if (diag.n != n) {
         gevinst_diag_print(&diag, stderr);
         fail_msg("expected %d problems, got %d", n, diag.n);
@@ -107,11 +108,12 @@ static void expect_problems(const char *text, const char *const *msgs) {
 
 static void reports_syntax_errors_with_the_line(void **state) {
     (void)state;
-    expect_problems("database = \"x.db\";\nperiods = [\"2017\",, \"2018\"];\nindicators = ();\n",
-                    (const char *const[]){"2: syntax error (look on this line or the one before for a "
-                                          "missing ';' or ',', a '{' or '(' not closed, or text "
-                                          "not in double quotes)",
-                                          NULL});
+    expect_problems(
+        "database = \"x.db\";\nperiods = [\"2017\",, \"2018\"];\nindicators = ();\n",
+        (const char *const[]){"2: syntax error (look on this line or the one before for a "
+                              "missing ';' or ',', a '{' or '(' not closed, or text "
+                              "not in double quotes)",
+                              NULL});
 }
 
 static void reports_every_problem_in_one_pass(void **state) {
@@ -136,25 +138,23 @@ static void reports_every_problem_in_one_pass(void **state) {
             "3: unknown setting 'colour' (database, module_path, periods, limits, indicators, "
             "money, gains)",
             "6: duplicate indicator id 'a' (first at line 5)",
-            "7: indicator has both 'module' and 'script'; give one",
-            "8: indicator has no 'id'",
+            "7: indicator has both 'module' and 'script'; give one", "8: indicator has no 'id'",
             "9: unknown setting 'modul' in indicator (id, module, lang, plugin, script, unit, "
             "description, params, limits, isolate)",
             "9: indicator 'c' names no module, plugin or script",
             "10: param 'on' must be a number or a string, not a boolean",
             "11: indicator id 'e f' may hold only letters, digits, _ - . (no spaces)",
-            " no 'database' setting",
-            NULL});
+            " no 'database' setting", NULL});
 }
 
 static void rejects_bad_ranges(void **state) {
     (void)state;
-    expect_problems("database = \"x.db\";\n"
-                    "periods = { from = \"2017\"; to = \"2018-Q1\"; };\n"
-                    "indicators = ();\n",
-                    (const char *const[]){
-                        "2: periods: from '2017' and to '2018-Q1' are not the same kind of period",
-                        NULL});
+    expect_problems(
+        "database = \"x.db\";\n"
+        "periods = { from = \"2017\"; to = \"2018-Q1\"; };\n"
+        "indicators = ();\n",
+        (const char *const[]){
+            "2: periods: from '2017' and to '2018-Q1' are not the same kind of period", NULL});
 }
 
 int main(void) {

@@ -27,9 +27,9 @@ static void keeps_quoting_and_nordic_letters(void **state) {
     long rows = 0;
     /* columns in another order; a BOM as Excel writes it; a quoted comma,
        quote and line break */
-    const char *csv = tu_write("cases.csv",
-                               "\xEF\xBB\xBFtitle,id,municipality,description\n"
-                               "\"Tøyen, Æble & Ål\",c3,0301,\"Sa \"\"hei\"\"\nog ha det\"\n");
+    const char *csv =
+        tu_write("cases.csv", "\xEF\xBB\xBFtitle,id,municipality,description\n"
+                              "\"Tøyen, Æble & Ål\",c3,0301,\"Sa \"\"hei\"\"\nog ha det\"\n");
     assert_int_equal(gevinst_import(db, "cases", csv, &rows, &err), 0);
     assert_null(err);
     assert_int_equal(rows, 1);
@@ -48,20 +48,25 @@ static void reads_semicolon_files_from_a_nordic_excel(void **state) {
                                            "c2;m;2019;1.5;\"a; b, c\"\r\n");
     assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), 0);
     assert_int_equal(rows, 1);
-    assert_string_equal(tu_sql(db, "SELECT value || ' ' || note FROM observations WHERE case_id = 'c2'"),
-                        "1.5 a; b, c");
+    assert_string_equal(
+        tu_sql(db, "SELECT value || ' ' || note FROM observations WHERE case_id = 'c2'"),
+        "1.5 a; b, c");
 }
 
 static void stores_period_ranges_and_the_metric_catalogue(void **state) {
     (void)state;
     const char *db = tu_fixture_db();
+    assert_string_equal(tu_sql(db, "SELECT period_start || '/' || period_end FROM observations "
+                                   "WHERE period = '2017-09-15'"),
+                        "2017-09-15/2017-09-15");
     assert_string_equal(
-        tu_sql(db, "SELECT period_start || '/' || period_end FROM observations WHERE period = '2017-09-15'"),
-        "2017-09-15/2017-09-15");
-    assert_string_equal(
-        tu_sql(db, "SELECT period_start || '/' || period_end FROM observations WHERE period = '2017-Q2'"),
+        tu_sql(
+            db,
+            "SELECT period_start || '/' || period_end FROM observations WHERE period = '2017-Q2'"),
         "2017-04-01/2017-06-30");
-    assert_string_equal(tu_sql(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM metrics ORDER BY name)"), "m,score");
+    assert_string_equal(
+        tu_sql(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM metrics ORDER BY name)"),
+        "m,score");
     assert_string_equal(tu_sql(db, "SELECT typeof(value) FROM observations LIMIT 1"), "real");
 }
 
@@ -123,7 +128,8 @@ static void rejects_bad_files_whole(void **state) {
     expect_rejected("cases", "id,municipality,title,start,end\nc7,0301,X,2018-01-01,2017-12-31\n",
                     "2:5: end '2017-12-31' is before start '2018-01-01'");
     /* rows are counted as a spreadsheet shows them: blank lines and \r\n too */
-    expect_rejected("observations", "case,metric,period,value\r\nc1,m,2017,1\r\n\r\nc1,m,2017,x\r\n",
+    expect_rejected("observations",
+                    "case,metric,period,value\r\nc1,m,2017,1\r\n\r\nc1,m,2017,x\r\n",
                     "4:4: value 'x' is not a number");
     expect_rejected("observations", "\ncase,metric,period,value\n\n\nc1,m,2017,x\n",
                     "5:4: value 'x' is not a number");
@@ -153,13 +159,15 @@ static void a_bad_last_row_undoes_the_good_ones(void **state) {
 static void the_same_file_is_not_imported_twice(void **state) {
     (void)state;
     const char *db = tu_fixture_db();
-    const char *path = tu_write("more.csv", "case,metric,period,value\nc2,new,2017,1\nc2,new,2018,2\n");
+    const char *path =
+        tu_write("more.csv", "case,metric,period,value\nc2,new,2017,1\nc2,new,2018,2\n");
     char *err = NULL;
     long rows = 0;
     assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), 0);
     assert_int_equal(rows, 2);
-    assert_string_equal(tu_sql(db, "SELECT kind || ' ' || rows || ' ' || length(sha256) FROM imports "
-                                   "WHERE file LIKE '%more.csv'"),
+    assert_string_equal(tu_sql(db,
+                               "SELECT kind || ' ' || rows || ' ' || length(sha256) FROM imports "
+                               "WHERE file LIKE '%more.csv'"),
                         "observations 2 64");
     assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), GEVINST_EXIT_DATA);
     char expected[600];

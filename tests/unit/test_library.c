@@ -22,12 +22,14 @@ static int setup(void **state) {
     const char *db = tu_empty_db();
     tu_import(db, "municipalities", "code,name,country\n0301,Oslo,NO\n");
     tu_import(db, "cases", "id,municipality,title\na,0301,Jobbkafé\nb,0301,Uten valuta\n");
-    tu_import(db, "partners", "case,name,type\na,Kommune,municipality\na,Lag,civil_society\n"
-                              "a,Kafé AS,social_enterprise\nb,Kommune,municipality\n");
-    tu_import(db, "inputs", "case,partner,period,kind,amount,currency\n"
-                            "a,Kommune,2017,cash,1000,NOK\na,Lag,2017,volunteer_hours,10,\n"
-                            "a,Kafé AS,2017,in_kind,200,NOK\na,Kommune,2018,cash,500,NOK\n"
-                            "a,Kafé AS,2018,in_kind,50,DKK\nb,Kommune,2017,cash,100,\n");
+    tu_import(db, "partners",
+              "case,name,type\na,Kommune,municipality\na,Lag,civil_society\n"
+              "a,Kafé AS,social_enterprise\nb,Kommune,municipality\n");
+    tu_import(db, "inputs",
+              "case,partner,period,kind,amount,currency\n"
+              "a,Kommune,2017,cash,1000,NOK\na,Lag,2017,volunteer_hours,10,\n"
+              "a,Kafé AS,2017,in_kind,200,NOK\na,Kommune,2018,cash,500,NOK\n"
+              "a,Kafé AS,2018,in_kind,50,DKK\nb,Kommune,2017,cash,100,\n");
     tu_import(db, "observations",
               "case,metric,period,value,subject\n"
               "a,participants,2017-Q1,10,\na,participants,2017-Q2,30,\na,participants,2018,50,\n"
@@ -72,18 +74,20 @@ static void aggregates(void **state) {
 static void ratio(void **state) {
     (void)state;
     char ind[512];
-#define RATIO(extra)                                                                              \
-    (snprintf(ind, sizeof ind,                                                                    \
-              "{ id = \"x\"; module = \"ratio\"; params = { numerator = \"jobs\"; "               \
-              "denominator = \"participants\"; factor = 100; %s }; }",                            \
-              extra),                                                                             \
+#define RATIO(extra)                                                                               \
+    (snprintf(ind, sizeof ind,                                                                     \
+              "{ id = \"x\"; module = \"ratio\"; params = { numerator = \"jobs\"; "                \
+              "denominator = \"participants\"; factor = 100; %s }; }",                             \
+              extra),                                                                              \
      ind)
     tu_check_value(RATIO(""), "a", "2017", OK, 15, NULL); /* (2 + 4) / (10 + 30) x 100 */
     /* annualised: 2 / 10 x 100 x 365 / 90 */
-    tu_check_value(RATIO("annualise = \"yes\";"), "a", "2017-Q1", OK, 2.0 / 10 * 100 * 365 / 90, NULL);
+    tu_check_value(RATIO("annualise = \"yes\";"), "a", "2017-Q1", OK, 2.0 / 10 * 100 * 365 / 90,
+                   NULL);
     /* DHIS2's vectors (core_indicator_value_vectors.csv): 36 / 12 x 100 x 365 / 31 and
        20 / 5 x 100 x 365 / 1 */
-    tu_check_value(RATIO("annualise = \"yes\";"), "a", "2000-01", OK, 36.0 / 12 * (100.0 * 365 / 31), NULL);
+    tu_check_value(RATIO("annualise = \"yes\";"), "a", "2000-01", OK,
+                   36.0 / 12 * (100.0 * 365 / 31), NULL);
     tu_check_value(RATIO("annualise = \"yes\";"), "a", "2001-01-01", OK, 146000, NULL);
     /* 2018: jobs missing, participants 50 */
     tu_check_value(RATIO(""), "a", "2018", NODATA, 0, NULL);
@@ -109,7 +113,8 @@ static void share_reaching(void **state) {
     (void)state;
     /* subjects s1..s4 in 2017; s1 (max 1) and s3 (1) reach 1: 2 / 4; the
        row without a subject does not count */
-    const char *ind = "{ id = \"x\"; module = \"share_reaching\"; params = { metric = \"in_work\"; }; }";
+    const char *ind =
+        "{ id = \"x\"; module = \"share_reaching\"; params = { metric = \"in_work\"; }; }";
     tu_check_value(ind, "a", "2017", OK, 50, NULL);
     tu_check_value(ind, "a", "2017-Q1", OK, 0, NULL); /* s1 0, s4 0 */
     tu_check_value(ind, "a", "2018", NODATA, 0, NULL);
@@ -119,7 +124,8 @@ static void share_reaching(void **state) {
 
 static void likert(void **state) {
     (void)state;
-    const char *mean = "{ id = \"x\"; module = \"likert_mean\"; params = { metric = \"wellbeing\"; }; }";
+    const char *mean =
+        "{ id = \"x\"; module = \"likert_mean\"; params = { metric = \"wellbeing\"; }; }";
     tu_check_value(mean, "a", "2017", OK, 3, NULL);    /* (2 + 3 + 4) / 3 */
     tu_check_value(mean, "a", "2018", OK, 4.25, NULL); /* (4 + 5 + 5 + 3) / 4 */
     tu_check_value("{ id = \"x\"; module = \"likert_mean\"; params = { metric = \"wellbeing\"; "
@@ -127,30 +133,36 @@ static void likert(void **state) {
                    "a", "2018", OK, 1.25, NULL);
     tu_check_value("{ id = \"x\"; module = \"likert_mean\"; params = { metric = \"badscore\"; }; }",
                    "a", "2017", ERROR, 0, "badscore has scores outside the scale 1..5 (7..7)");
-    const char *pos = "{ id = \"x\"; module = \"likert_share_positive\"; params = { metric = \"wellbeing\"; }; }";
+    const char *pos =
+        "{ id = \"x\"; module = \"likert_share_positive\"; params = { metric = \"wellbeing\"; }; }";
     tu_check_value(pos, "a", "2017", OK, 100.0 * 1 / 3, NULL); /* only the 4 */
-    tu_check_value(pos, "a", "2018", OK, 75, NULL);          /* 4, 5, 5 of 4 */
-    tu_check_value("{ id = \"x\"; module = \"likert_share_positive\"; params = { metric = \"wellbeing\"; "
-                   "compare_to = \"2017\"; }; }",
-                   "a", "2018", OK, 75 - 100.0 * 1 / 3, NULL);
+    tu_check_value(pos, "a", "2018", OK, 75, NULL);            /* 4, 5, 5 of 4 */
+    tu_check_value(
+        "{ id = \"x\"; module = \"likert_share_positive\"; params = { metric = \"wellbeing\"; "
+        "compare_to = \"2017\"; }; }",
+        "a", "2018", OK, 75 - 100.0 * 1 / 3, NULL);
     tu_check_value(pos, "a", "2019", NODATA, 0, NULL);
 }
 
 static void money(void **state) {
     (void)state;
     /* cost avoided: 1200 x 90 / 365 - 200 in 2018-Q1; 1200 - 450 in 2018 */
-    const char *cost = "{ id = \"x\"; module = \"cost_avoided\"; params = { metric = \"cost\"; baseline = \"2017\"; }; }";
+    const char *cost = "{ id = \"x\"; module = \"cost_avoided\"; params = { metric = \"cost\"; "
+                       "baseline = \"2017\"; }; }";
     tu_check_value(cost, "a", "2018-Q1", OK, 1200.0 * 90 / 365 - 200, NULL);
     tu_check_value(cost, "a", "2018", OK, 750, NULL);
     tu_check_value(cost, "a", "2019", NODATA, 0, NULL);
     /* inputs: 1000 + 200 + 10 hours x 300 */
     const char *inputs = "{ id = \"x\"; module = \"inputs_total\"; params = { wage = 300; }; }";
     tu_check_value(inputs, "a", "2017", OK, 4200, NULL);
-    tu_check_value(inputs, "a", "2018", ERROR, 0, "inputs in both NOK and DKK; inputs_total adds one currency");
+    tu_check_value(inputs, "a", "2018", ERROR, 0,
+                   "inputs in both NOK and DKK; inputs_total adds one currency");
     tu_check_value(inputs, "a", "2019", NODATA, 0, NULL);
-    tu_check_value(inputs, "b", "2017", ERROR, 0, "cash inputs without a currency; give each its currency");
-    tu_check_value("{ id = \"x\"; module = \"inputs_total\"; params = { wage = 300; currency = \"DKK\"; }; }",
-                   "a", "2017", ERROR, 0, "inputs in NOK, but param currency asks for DKK");
+    tu_check_value(inputs, "b", "2017", ERROR, 0,
+                   "cash inputs without a currency; give each its currency");
+    tu_check_value(
+        "{ id = \"x\"; module = \"inputs_total\"; params = { wage = 300; currency = \"DKK\"; }; }",
+        "a", "2017", ERROR, 0, "inputs in NOK, but param currency asks for DKK");
 }
 
 static void partner_breadth(void **state) {
@@ -159,7 +171,8 @@ static void partner_breadth(void **state) {
     tu_check_value(types, "a", "2017", OK, 3, NULL); /* all three put something in */
     tu_check_value(types, "a", "2018", OK, 2, NULL); /* Kommune and Kafé AS */
     tu_check_value(types, "a", "2019", OK, 0, NULL);
-    tu_check_value("{ id = \"x\"; module = \"partner_breadth\"; params = { active = \"all\"; count = \"partners\"; }; }",
+    tu_check_value("{ id = \"x\"; module = \"partner_breadth\"; params = { active = \"all\"; count "
+                   "= \"partners\"; }; }",
                    "a", "2019", OK, 3, NULL);
 }
 
@@ -174,8 +187,8 @@ static void twins_agree(void **state) {
         "module = \"ratio\"; params = { numerator = \"jobs\"; denominator = \"participants\"; "
         "aggregate = \"mean\"; missing = \"never_skip\"; };",
     };
-    static const char *const periods[] = {"2000-01", "2001-01-01", "2017", "2017-Q1", "2017-Q2",
-                                          "2017-03", "2018", "2019"};
+    static const char *const periods[] = {"2000-01", "2001-01-01", "2017", "2017-Q1",
+                                          "2017-Q2", "2017-03",    "2018", "2019"};
     gv_source src;
     char *err = NULL;
     if (gvM_source_open(&src, tu_path("fixture.db"), &err) < 0) fail_msg("%s", err);
@@ -185,12 +198,14 @@ static void twins_agree(void **state) {
         int nparams[2];
         for (int k = 0; k < 2; k++) {
             char ind[512];
-            snprintf(ind, sizeof ind, "{ id = \"x\"; lang = \"%s\"; %s }", k ? "lua" : "c", specs[s]);
+            snprintf(ind, sizeof ind, "{ id = \"x\"; lang = \"%s\"; %s }", k ? "lua" : "c",
+                     specs[s]);
             gevinst_config *cfg = tu_config_with(ind);
             if (gvM_load_here(&cfg->indicators[0], cfg, &m[k], &err) < 0) fail_msg("%s", err);
             assert_int_equal(m[k]->kind, k ? GV_KIND_LUA : GV_KIND_C);
             gevinst_diag diag = {0};
-            assert_int_equal(gvM_bind_params(m[k], &cfg->indicators[0], &params[k], &nparams[k], &diag), 0);
+            assert_int_equal(
+                gvM_bind_params(m[k], &cfg->indicators[0], &params[k], &nparams[k], &diag), 0);
             gevinst_config_free(cfg);
         }
         for (size_t p = 0; p < sizeof periods / sizeof periods[0]; p++) {

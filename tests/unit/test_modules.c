@@ -25,19 +25,19 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
     (void)state;
     char msg[600];
     tu_expect_load_error("{ id = \"x\"; plugin = \"nowhere.so\"; }",
-                      "nowhere.so: cannot read plugin: No such file or directory");
+                         "nowhere.so: cannot read plugin: No such file or directory");
     tu_expect_load_error("{ id = \"x\"; module = \"nowhere\"; }",
-                      "module 'nowhere' not found (looked for nowhere.so and nowhere.lua in: ");
+                         "module 'nowhere' not found (looked for nowhere.so and nowhere.lua in: ");
     tu_expect_load_error("{ id = \"x\"; module = \"no_init\"; }",
-                      "no_init.so: not a gevinst plugin: it has no gevinst_module_init()");
+                         "no_init.so: not a gevinst plugin: it has no gevinst_module_init()");
     tu_expect_load_error("{ id = \"x\"; module = \"null_init\"; }",
-                      "null_init.so: gevinst_module_init() returned NULL");
+                         "null_init.so: gevinst_module_init() returned NULL");
     tu_expect_load_error("{ id = \"x\"; module = \"wrong_abi\"; }",
-                      "wrong_abi.so: plugin built for ABI 2.0; this gevinst has ABI 1.0");
+                         "wrong_abi.so: plugin built for ABI 2.0; this gevinst has ABI 1.0");
     tu_expect_load_error("{ id = \"x\"; module = \"newer_minor\"; }",
-                      "newer_minor.so: plugin built for ABI 1.1; this gevinst has ABI 1.0");
+                         "newer_minor.so: plugin built for ABI 1.1; this gevinst has ABI 1.0");
     tu_expect_load_error("{ id = \"x\"; module = \"malformed\"; }",
-                      "malformed.so: malformed descriptor: evaluate is missing");
+                         "malformed.so: malformed descriptor: evaluate is missing");
     /* a file that is no shared object: dlopen's own words, and a hint */
     tu_write("text.so", "not elf\n");
     snprintf(msg, sizeof msg, "%s/text.so: cannot load plugin: ", tu_tmpdir());
@@ -48,28 +48,36 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
 static void refuses_broken_scripts_each_with_its_reason(void **state) {
     (void)state;
     tu_write("syntax.lua", "return {\n  evaluate = function(ctx) return 1 +\nend }\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"syntax\"; }", "syntax.lua:3: unexpected symbol near 'end'");
+    tu_expect_load_error("{ id = \"x\"; module = \"syntax\"; }",
+                         "syntax.lua:3: unexpected symbol near 'end'");
     tu_write("notable.lua", "return 5\n");
     tu_expect_load_error("{ id = \"x\"; module = \"notable\"; }",
-                      "notable.lua: the script must return a table");
+                         "notable.lua: the script must return a table");
     tu_write("noeval.lua", "return { name = 'n' }\n");
     tu_expect_load_error("{ id = \"x\"; module = \"noeval\"; }",
-                      "noeval.lua: the returned table has no function 'evaluate'");
+                         "noeval.lua: the returned table has no function 'evaluate'");
     tu_write("boom.lua", "local t = nil\nreturn t.x\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"boom\"; }", "boom.lua:2: attempt to index a nil value");
+    tu_expect_load_error("{ id = \"x\"; module = \"boom\"; }",
+                         "boom.lua:2: attempt to index a nil value");
     /* the sandbox: no io, no os.execute, no require, no load */
     tu_write("io.lua", "io.open('/etc/passwd')\nreturn {}\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"io\"; }", "io.lua:1: attempt to index a nil value (global 'io')");
+    tu_expect_load_error("{ id = \"x\"; module = \"io\"; }",
+                         "io.lua:1: attempt to index a nil value (global 'io')");
     tu_write("exec.lua", "os.execute('true')\nreturn {}\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"exec\"; }", "exec.lua:1: attempt to call a nil value (field 'execute')");
+    tu_expect_load_error("{ id = \"x\"; module = \"exec\"; }",
+                         "exec.lua:1: attempt to call a nil value (field 'execute')");
     tu_write("req.lua", "require('os')\nreturn {}\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"req\"; }", "req.lua:1: attempt to call a nil value (global 'require')");
+    tu_expect_load_error("{ id = \"x\"; module = \"req\"; }",
+                         "req.lua:1: attempt to call a nil value (global 'require')");
     tu_write("load.lua", "load('return 1')\nreturn {}\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"load\"; }", "load.lua:1: attempt to call a nil value (global 'load')");
+    tu_expect_load_error("{ id = \"x\"; module = \"load\"; }",
+                         "load.lua:1: attempt to call a nil value (global 'load')");
     tu_write("loop.lua", "while true do end\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"loop\"; }", "instruction limit of 100000000 reached");
+    tu_expect_load_error("{ id = \"x\"; module = \"loop\"; }",
+                         "instruction limit of 100000000 reached");
     tu_write("bomb.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; }", "bomb.lua: memory limit of 64 MB reached");
+    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; }",
+                         "bomb.lua: memory limit of 64 MB reached");
 }
 
 static void c_plugins_compute_through_the_host(void **state) {
@@ -77,36 +85,39 @@ static void c_plugins_compute_through_the_host(void **state) {
     tu_fixture_db();
     /* 2017: 10 (Q1) + 20 (Q2) + 5 (2017-09-15); the yearly 7 is 2018's */
     tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1", "2017",
-                GEVINST_OK, 35, NULL);
-    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1", "2017-Q3",
-                GEVINST_OK, 5, NULL);
-    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1", "2017-09",
-                GEVINST_OK, 5, NULL);
+                   GEVINST_OK, 35, NULL);
+    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1",
+                   "2017-Q3", GEVINST_OK, 5, NULL);
+    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1",
+                   "2017-09", GEVINST_OK, 5, NULL);
     tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1", "2018",
-                GEVINST_OK, 7, NULL);
+                   GEVINST_OK, 7, NULL);
     /* a yearly figure does not count in a quarter */
-    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1", "2018-Q1",
-                GEVINST_NODATA, 0, NULL);
+    tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c1",
+                   "2018-Q1", GEVINST_NODATA, 0, NULL);
     tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }", "c2", "2017",
-                GEVINST_NODATA, 0, NULL);
-    tu_check_value("{ id = \"s\"; module = \"count\"; params = { metric = \"m\"; }; }", "c1", "2017",
-                GEVINST_OK, 3, NULL);
+                   GEVINST_NODATA, 0, NULL);
+    tu_check_value("{ id = \"s\"; module = \"count\"; params = { metric = \"m\"; }; }", "c1",
+                   "2017", GEVINST_OK, 3, NULL);
     /* count of nothing is zero, not no data */
-    tu_check_value("{ id = \"s\"; module = \"count\"; params = { metric = \"m\"; }; }", "c2", "2017",
-                GEVINST_OK, 0, NULL);
+    tu_check_value("{ id = \"s\"; module = \"count\"; params = { metric = \"m\"; }; }", "c2",
+                   "2017", GEVINST_OK, 0, NULL);
     tu_check_value("{ id = \"s\"; module = \"mean\"; params = { metric = \"score\"; }; }", "c1",
-                "2017", GEVINST_OK, 3, NULL);
+                   "2017", GEVINST_OK, 3, NULL);
     tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"nosuch\"; }; }", "c1",
-                "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch': no observation has it");
+                   "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch': no observation has it");
     /* every host function of ABI 1.0 */
     tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; }; }", "c1",
-                "2017", GEVINST_OK, 70, NULL);
-    tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; factor = 0.5; mode = \"mean\"; }; }",
-                "c1", "2017", GEVINST_OK, 35.0 / 3 * 0.5, NULL);
-    tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"rows\"; }; }",
-                "c1", "2017", GEVINST_OK, 4, NULL);
-    tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"case\"; }; }",
-                "c1", "2017", GEVINST_OK, 1, NULL);
+                   "2017", GEVINST_OK, 70, NULL);
+    tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; factor = "
+                   "0.5; mode = \"mean\"; }; }",
+                   "c1", "2017", GEVINST_OK, 35.0 / 3 * 0.5, NULL);
+    tu_check_value(
+        "{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"rows\"; }; }",
+        "c1", "2017", GEVINST_OK, 4, NULL);
+    tu_check_value(
+        "{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"case\"; }; }",
+        "c1", "2017", GEVINST_OK, 1, NULL);
 }
 
 static void modules_cannot_write_the_database(void **state) {
@@ -117,8 +128,8 @@ static void modules_cannot_write_the_database(void **state) {
                            "SELECT 1; DELETE FROM observations"};
     for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
         char ind[256];
-        snprintf(ind, sizeof ind, "{ id = \"w\"; module = \"writer\"; params = { sql = \"%s\"; }; }",
-                 tries[i]);
+        snprintf(ind, sizeof ind,
+                 "{ id = \"w\"; module = \"writer\"; params = { sql = \"%s\"; }; }", tries[i]);
         tu_check_value(ind, "c1", "2017", GEVINST_ERROR, 0, "query");
     }
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations"), "6");
@@ -132,57 +143,61 @@ static void lua_scripts_compute_through_the_host(void **state) {
              "  name = 'calc', unit = 'x', params = { metric = 'm', k = 1 },\n"
              "  evaluate = function(ctx)\n"
              "    if ctx.params.metric == 'rows' then\n"
-             "      local rows = ctx:query('SELECT value, subject FROM observations WHERE case_id = ? AND metric = ? ORDER BY value', ctx.case.id, 'score')\n"
+             "      local rows = ctx:query('SELECT value, subject FROM observations WHERE case_id "
+             "= ? AND metric = ? ORDER BY value', ctx.case.id, 'score')\n"
              "      return rows[1].value * 10 + #rows + (rows[2].subject == 'a' and 100 or 0)\n"
              "    end\n"
              "    if ctx.params.metric == 'ctx' then\n"
-             "      return (ctx.case.title == 'Første sak' and ctx.period == '2017-Q1' and ctx.case.country == 'NO') and 1 or 0\n"
+             "      return (ctx.case.title == 'Første sak' and ctx.period == '2017-Q1' and "
+             "ctx.case.country == 'NO') and 1 or 0\n"
              "    end\n"
              "    local s = ctx:sum(ctx.params.metric)\n"
              "    if s == nil then return nil end\n"
-             "    return s * ctx.params.k + ctx:count(ctx.params.metric) / 10 + (ctx:mean(ctx.params.metric) or 0) / 100\n"
+             "    return s * ctx.params.k + ctx:count(ctx.params.metric) / 10 + "
+             "(ctx:mean(ctx.params.metric) or 0) / 100\n"
              "  end }\n");
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { k = 2.0; }; }", "c1", "2017",
-                GEVINST_OK, 35 * 2 + 0.3 + 35.0 / 3 / 100, NULL);
+                   GEVINST_OK, 35 * 2 + 0.3 + 35.0 / 3 / 100, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; }", "c2", "2017", GEVINST_NODATA, 0, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"rows\"; }; }", "c1",
-                "2017", GEVINST_OK, 122, NULL);
+                   "2017", GEVINST_OK, 122, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"ctx\"; }; }", "c1",
-                "2017-Q1", GEVINST_OK, 1, NULL);
+                   "2017-Q1", GEVINST_OK, 1, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"nosuch\"; }; }", "c1",
-                "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch'");
+                   "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch'");
 
     tu_write("bad.lua", "return { evaluate = function(ctx)\n  return 'many'\nend }\n");
     tu_check_value("{ id = \"b\"; module = \"bad\"; }", "c1", "2017", GEVINST_ERROR, 0,
-                "bad.lua: evaluate returned string; expected a finite number or nil");
+                   "bad.lua: evaluate returned string; expected a finite number or nil");
     tu_write("inf.lua", "return { evaluate = function(ctx) return 1/0 end }\n");
     tu_check_value("{ id = \"b\"; module = \"inf\"; }", "c1", "2017", GEVINST_ERROR, 0,
-                "a number that is not finite");
+                   "a number that is not finite");
     tu_write("raise.lua", "return { evaluate = function(ctx)\n  error({code = 1})\nend }\n");
     tu_check_value("{ id = \"b\"; module = \"raise\"; }", "c1", "2017", GEVINST_ERROR, 0,
-                "error object is a table value");
+                   "error object is a table value");
     tu_write("trace.lua", "local function f(x) return x.y end\n"
                           "return { evaluate = function(ctx)\n  return f(nil)\nend }\n");
     tu_check_value("{ id = \"b\"; module = \"trace\"; }", "c1", "2017", GEVINST_ERROR, 0,
-                "trace.lua:1: attempt to index a nil value (local 'x')\nstack traceback:");
+                   "trace.lua:1: attempt to index a nil value (local 'x')\nstack traceback:");
     tu_write("write.lua", "return { evaluate = function(ctx)\n"
                           "  ctx:query('DELETE FROM observations')\nend }\n");
     tu_check_value("{ id = \"b\"; module = \"write\"; }", "c1", "2017", GEVINST_ERROR, 0,
-                "query refused");
+                   "query refused");
 }
 
 static void the_bundled_script_values_volunteer_hours(void **state) {
     (void)state;
     tu_fixture_db();
     /* 35 "hours" in 2017 at 100 per hour */
-    tu_check_value("{ id = \"v\"; module = \"volunteer_value\"; params = { metric = \"m\"; wage = 100; }; }",
-                "c1", "2017", GEVINST_OK, 3500, NULL);
+    tu_check_value(
+        "{ id = \"v\"; module = \"volunteer_value\"; params = { metric = \"m\"; wage = 100; }; }",
+        "c1", "2017", GEVINST_OK, 3500, NULL);
 }
 
 static void checks_params_against_the_module(void **state) {
     (void)state;
-    gevinst_config *cfg = tu_config_with(
-        "{ id = \"s\"; module = \"sum\";\n    params = { metrc = \"m\"; }; }");
+    gevinst_config *cfg =
+        tu_config_with("{ id = \"s\"; module = \"sum\";\n    params = { metrc = \"m\"; }; }");
     gv_module *m = NULL;
     char *err = NULL;
     assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), 0);
@@ -192,8 +207,8 @@ static void checks_params_against_the_module(void **state) {
     assert_int_equal(gvM_bind_params(m, &cfg->indicators[0], &params, &n, &diag), -1);
     assert_int_equal(diag.n, 2);
     char expected[600];
-    snprintf(expected, sizeof expected, "%s:6: indicator 's': module 'sum' has no param 'metrc' (metric)",
-             tu_path("m.cfg"));
+    snprintf(expected, sizeof expected,
+             "%s:6: indicator 's': module 'sum' has no param 'metrc' (metric)", tu_path("m.cfg"));
     assert_string_equal(diag.msg[0], expected);
     snprintf(expected, sizeof expected, "%s:5: indicator 's': module 'sum' needs param 'metric'",
              tu_path("m.cfg"));

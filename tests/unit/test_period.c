@@ -39,9 +39,9 @@ static void parses_every_form(void **state) {
 static void rejects_what_is_no_period(void **state) {
     (void)state;
     gv_period p;
-    const char *bad[] = {"",         "17",         "2017-Q0",    "2017-Q5",  "2017-13",
-                         "2017-00",  "2017-02-30", "2017-04-31", "2017-9-1", "2017-q3",
-                         "2017-Q3 ", " 2017",      "2017-09-15T00", "abcd",  "0999",
+    const char *bad[] = {"",         "17",         "2017-Q0",       "2017-Q5",  "2017-13",
+                         "2017-00",  "2017-02-30", "2017-04-31",    "2017-9-1", "2017-q3",
+                         "2017-Q3 ", " 2017",      "2017-09-15T00", "abcd",     "0999",
                          "2017/09",  "2019-02-29"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (gvP_parse(bad[i], &p) != -1) fail_msg("'%s' parsed as a period", bad[i]);

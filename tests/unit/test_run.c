@@ -112,15 +112,16 @@ static void expect_contained(const char *indicator, const char *c2_error, const 
                              const char *c1_error) {
     const char *db = tu_fixture_db();
     char text[1024];
-    snprintf(text, sizeof text, "%s,\n{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }",
-             indicator);
+    snprintf(text, sizeof text,
+             "%s,\n{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }", indicator);
     gevinst_config *cfg = load(text);
     free(run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_FAILED));
     gevinst_config_free(cfg);
     /* the others are computed */
-    assert_string_equal(tu_sql(db, "SELECT group_concat(coalesce(value, status), ' ') FROM "
-                                   "(SELECT * FROM results WHERE indicator = 'good' ORDER BY case_id, period)"),
-                        "35.0 7.0 no_data no_data");
+    assert_string_equal(
+        tu_sql(db, "SELECT group_concat(coalesce(value, status), ' ') FROM "
+                   "(SELECT * FROM results WHERE indicator = 'good' ORDER BY case_id, period)"),
+        "35.0 7.0 no_data no_data");
     const char *got = tu_sql(db, "SELECT error FROM results WHERE indicator = 'bad' AND "
                                  "case_id = 'c2' AND period = '2017'");
     if (!strstr(got, c2_error)) fail_msg("c2 2017: '%s' lacks '%s'", got, c2_error);

@@ -58,10 +58,13 @@ static void nothing_dangerous_is_in_reach(void **state) {
     expect_true("dump", "string.dump == nil and ('x').dump == nil");
     expect_true("locked", "getmetatable('') == 'locked' and getmetatable(string) == 'locked' "
                           "and getmetatable(_G) == 'locked'");
-    expect_stopped("exec", "os.execute('touch /tmp/owned')", "attempt to call a nil value (field 'execute')");
-    expect_stopped("ioopen", "return io.open('/etc/passwd')", "attempt to index a nil value (global 'io')");
+    expect_stopped("exec", "os.execute('touch /tmp/owned')",
+                   "attempt to call a nil value (field 'execute')");
+    expect_stopped("ioopen", "return io.open('/etc/passwd')",
+                   "attempt to index a nil value (global 'io')");
     expect_stopped("req", "return require('os')", "attempt to call a nil value (global 'require')");
-    expect_stopped("loadstr", "return load('return 1')", "attempt to call a nil value (global 'load')");
+    expect_stopped("loadstr", "return load('return 1')",
+                   "attempt to call a nil value (global 'load')");
     expect_stopped("loadbc", "return load(string.dump(function() end))",
                    "attempt to call a nil value (field 'dump')");
 }
@@ -85,7 +88,8 @@ static void shared_tables_cannot_be_changed(void **state) {
     expect_stopped("strmeta", "getmetatable('').__index.upper = nil",
                    "attempt to index a nil value (field '__index')");
     /* and a script that tried leaves the library whole for the next */
-    expect_true("after", "string.upper('a') == 'A' and ('a'):upper() == 'A' and #string.rep('x', 3) == 3");
+    expect_true("after",
+                "string.upper('a') == 'A' and ('a'):upper() == 'A' and #string.rep('x', 3) == 3");
 }
 
 static void runaway_scripts_are_stopped(void **state) {
@@ -93,12 +97,12 @@ static void runaway_scripts_are_stopped(void **state) {
     tu_fixture_db();
     expect_stopped("loop", "while true do end", "instruction limit of 2000000 reached");
     /* the script cannot catch its own end */
-    expect_stopped("pcallloop",
-                   "while true do pcall(function() while true do end end) end",
+    expect_stopped("pcallloop", "while true do pcall(function() while true do end end) end",
                    "instruction limit of 2000000 reached");
-    expect_stopped("xpcallloop",
-                   "while true do xpcall(function() while true do end end, function(e) return e end) end",
-                   "instruction limit of 2000000 reached");
+    expect_stopped(
+        "xpcallloop",
+        "while true do xpcall(function() while true do end end, function(e) return e end) end",
+        "instruction limit of 2000000 reached");
     expect_stopped("corloop",
                    "local co = coroutine.create(function() while true do end end)\n"
                    "while true do coroutine.resume(co) end",
@@ -109,12 +113,15 @@ static void runaway_scripts_are_stopped(void **state) {
                    "instruction limit of 2000000 reached");
     expect_stopped("recurse", "local function f(n) return 1 + f(n + 1) end\nreturn f(1)",
                    "memory limit of 16 MB reached");
-    expect_stopped("crecurse", "local function f() return (string.gsub('a', 'a', f)) end\nreturn f()",
+    expect_stopped("crecurse",
+                   "local function f() return (string.gsub('a', 'a', f)) end\nreturn f()",
                    "stack overflow");
     expect_stopped("strbomb", "return #string.rep('x', 1e9)", "memory limit of 16 MB reached");
-    expect_stopped("tblbomb", "local t = {}\nfor i = 1, 1e8 do t[i] = i end", "memory limit of 16 MB reached");
+    expect_stopped("tblbomb", "local t = {}\nfor i = 1, 1e8 do t[i] = i end",
+                   "memory limit of 16 MB reached");
     expect_stopped("catchmem",
-                   "local t = {}\nwhile true do pcall(function() t[#t + 1] = string.rep('y', 1e5) .. #t end) end",
+                   "local t = {}\nwhile true do pcall(function() t[#t + 1] = string.rep('y', 1e5) "
+                   ".. #t end) end",
                    "reached");
 }
 
@@ -126,16 +133,18 @@ static void errors_that_are_not_strings_are_reported(void **state) {
     expect_stopped("errtostring",
                    "error(setmetatable({}, { __tostring = function() while true do end end }))",
                    "error object is a table value");
-    expect_stopped("errline", "local x = nil\nreturn x.y", "errline.lua:3: attempt to index a nil value (local 'x')");
+    expect_stopped("errline", "local x = nil\nreturn x.y",
+                   "errline.lua:3: attempt to index a nil value (local 'x')");
 }
 
 static void time_in_sqlite_is_limited(void **state) {
     (void)state;
     tu_fixture_db();
-    expect_stopped("slowsql",
-                   "return ctx:query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-                   "SELECT count(*) FROM n')[1]",
-                   "query stopped: time limit reached");
+    expect_stopped(
+        "slowsql",
+        "return ctx:query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+        "SELECT count(*) FROM n')[1]",
+        "query stopped: time limit reached");
 }
 
 /* Time inside one C function is beyond the hook: the isolated child's
@@ -160,13 +169,15 @@ static void time_in_c_functions_is_limited_in_a_child(void **state) {
     size_t len;
     FILE *f = open_memstream(&out, &len);
     char *err = NULL;
-    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err), GEVINST_EXIT_FAILED);
+    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err),
+                     GEVINST_EXIT_FAILED);
     fclose(f);
     free(out);
-    assert_string_equal(tu_sql(db, "SELECT error FROM results WHERE indicator = 'gsub' AND case_id = 'c1'"),
-                        "stopped in case 'c1', period 2017: time limit of 300 ms reached");
-    assert_string_equal(tu_sql(db, "SELECT group_concat(value) FROM results WHERE indicator = 'fine'"),
-                        "7.0,7.0");
+    assert_string_equal(
+        tu_sql(db, "SELECT error FROM results WHERE indicator = 'gsub' AND case_id = 'c1'"),
+        "stopped in case 'c1', period 2017: time limit of 300 ms reached");
+    assert_string_equal(
+        tu_sql(db, "SELECT group_concat(value) FROM results WHERE indicator = 'fine'"), "7.0,7.0");
     gevinst_config_free(cfg);
 }
 

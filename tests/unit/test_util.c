@@ -139,7 +139,7 @@ void tu_expect_load_error(const char *indicator, const char *msg) {
 /* Evaluate the config's only indicator on the fixture for case c1 in
 ** `period`; returns the status, value in *v. */
 static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *period, double *v,
-                    char **err) {
+                       char **err) {
     gv_module *m = NULL;
     *err = NULL;
     if (gvM_load_here(&cfg->indicators[0], cfg, &m, err) < 0) fail_msg("load: %s", *err);
@@ -163,8 +163,8 @@ static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *per
     return rc;
 }
 
-void tu_check_value(const char *indicator, const char *case_id, const char *period,
-                        int status, double expected, const char *msg) {
+void tu_check_value(const char *indicator, const char *case_id, const char *period, int status,
+                    double expected, const char *msg) {
     gevinst_config *cfg = tu_config_with(indicator);
     double v = -1;
     char *err = NULL;
@@ -176,4 +176,3 @@ void tu_check_value(const char *indicator, const char *case_id, const char *peri
     free(err);
     gevinst_config_free(cfg);
 }
-

@@ -16,7 +16,8 @@
 
 /* equal to 1e-12, relative */
 static void near(double a, double b, int line) {
-    if (!(fabs(a - b) <= 1e-12 * fmax(1, fabs(b)))) fail_msg("line %d: %.17g, expected %.17g", line, a, b);
+    if (!(fabs(a - b) <= 1e-12 * fmax(1, fabs(b))))
+        fail_msg("line %d: %.17g, expected %.17g", line, a, b);
 }
 #define NEAR(a, b) near((a), (b), __LINE__)
 
@@ -35,7 +36,7 @@ static void realisation(void **state) {
     NEAR(gvV_realisation_pct(12, 2, 10), 125);
     gv_period b = P("2017"), t = P("2019");
     gv_period at = P("2018"), q2 = P("2018-Q2"), before = P("2017-Q3"), after = P("2020");
-    NEAR(gvV_expected_pct(&b, &t, &at), 50);           /* 365 of 730 days */
+    NEAR(gvV_expected_pct(&b, &t, &at), 50);                /* 365 of 730 days */
     NEAR(gvV_expected_pct(&b, &t, &q2), 181.0 / 730 * 100); /* 2018-01-01..06-30 */
     NEAR(gvV_expected_pct(&b, &t, &before), 0);
     NEAR(gvV_expected_pct(&b, &t, &t), 100);
@@ -43,7 +44,7 @@ static void realisation(void **state) {
     assert_string_equal(gvV_status(100, 50, &t, &at), "achieved");
     assert_string_equal(gvV_status(50, 50, &t, &at), "on_track");
     assert_string_equal(gvV_status(49.9, 50, &t, &at), "behind");
-    assert_string_equal(gvV_status(99, 100, &t, &t), "missed");  /* the target date has come */
+    assert_string_equal(gvV_status(99, 100, &t, &t), "missed"); /* the target date has come */
     assert_string_equal(gvV_status(99, 100, &t, &after), "missed");
     assert_string_equal(gvV_status(130, 100, &t, &after), "achieved");
 }
@@ -92,12 +93,13 @@ static void ratio_rounding(void **state) {
     struct {
         double ratio;
         const char *text;
-    } v[] = {{5.62, "6:1"}, {2.5, "3:1"}, {3.5, "4:1"},   {2.4999, "2:1"}, {1, "1:1"},
-             {0.95, "1:1"}, {0.45, "0.5:1"}, {0.25, "0.3:1"}, {0.04, "0.0:1"}, {0.049, "0.0:1"},
-             {0.05, "0.1:1"}, {12.5, "13:1"}};
+    } v[] = {{5.62, "6:1"},   {2.5, "3:1"},     {3.5, "4:1"},    {2.4999, "2:1"},
+             {1, "1:1"},      {0.95, "1:1"},    {0.45, "0.5:1"}, {0.25, "0.3:1"},
+             {0.04, "0.0:1"}, {0.049, "0.0:1"}, {0.05, "0.1:1"}, {12.5, "13:1"}};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         gvV_ratio_rounded(v[i].ratio, out);
-        if (strcmp(out, v[i].text) != 0) fail_msg("%g: '%s', expected '%s'", v[i].ratio, out, v[i].text);
+        if (strcmp(out, v[i].text) != 0)
+            fail_msg("%g: '%s', expected '%s'", v[i].ratio, out, v[i].text);
     }
 }
 
@@ -133,7 +135,7 @@ static void sensitivity(void **state) {
     gvV_outcome poor = {1, 1000, 0.2, 0, 0, 0, 1};
     gvV_sensitivity_of(&poor, 1, 4000, 0, 0.5, s);
     assert_true(isnan(s[GVV_DEADWEIGHT].break_even));
-    NEAR(s[GVV_PROXY].break_even, 5); /* proxies x 5 */
+    NEAR(s[GVV_PROXY].break_even, 5);    /* proxies x 5 */
     NEAR(s[GVV_DURATION].break_even, 5); /* 800 a year: 5 years reach 4000 */
     /* fractions stay within 0..1: deadweight 0.8 x 1.5 is 1, not 1.2 */
     gvV_outcome high = {10, 1000, 0.8, 0, 0, 0, 1};
@@ -171,8 +173,9 @@ static void money(void **state) {
     NEAR(v, 132);
     /* DKK at 2018 prices needs DKK's index for 2019, which is not given */
     assert_int_equal(gvV_convert(money, 100, "DKK", 2018, &v, &err), -1);
-    assert_string_equal(err, "no consumer price index for DKK in 2019: set money.cpi.DKK = { from = "
-                             "...; index = [...]; } to cover it");
+    assert_string_equal(err,
+                        "no consumer price index for DKK in 2019: set money.cpi.DKK = { from = "
+                        "...; index = [...]; } to cover it");
     free(err);
     m->price_year = 2018;
     /* prices move in DKK, then DKK become NOK: 100 x 102.3 / 101.5 x 1.32 */
@@ -190,12 +193,9 @@ static void money(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(realisation),
-        cmocka_unit_test(impact_and_present_value),
-        cmocka_unit_test(sroi),
-        cmocka_unit_test(ratio_rounding),
-        cmocka_unit_test(sensitivity),
-        cmocka_unit_test(money),
+        cmocka_unit_test(realisation), cmocka_unit_test(impact_and_present_value),
+        cmocka_unit_test(sroi),        cmocka_unit_test(ratio_rounding),
+        cmocka_unit_test(sensitivity), cmocka_unit_test(money),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,10 +14,10 @@ extern "C" {
 #endif
 
 /* Exit codes shared by the library's results and the command. */
-#define GEVINST_EXIT_OK 0     /* everything computed */
-#define GEVINST_EXIT_FAILED 1 /* some indicators failed; the others are stored */
-#define GEVINST_EXIT_USAGE 2  /* bad command line, config or module */
-#define GEVINST_EXIT_DATA 3   /* bad input data; the database is unchanged */
+#define GEVINST_EXIT_OK 0       /* everything computed */
+#define GEVINST_EXIT_FAILED 1   /* some indicators failed; the others are stored */
+#define GEVINST_EXIT_USAGE 2    /* bad command line, config or module */
+#define GEVINST_EXIT_DATA 3     /* bad input data; the database is unchanged */
 #define GEVINST_EXIT_INTERNAL 4 /* the database could not be read or written */
 
 const char *gevinst_version(void);

@@ -81,10 +81,10 @@ typedef struct gevinst_host {
 #define GEVINST_PARAM_STRING 2
 typedef struct gevinst_param {
     const char *name;
-    int type;             /* GEVINST_PARAM_NUMBER or GEVINST_PARAM_STRING */
-    double number;        /* default for numbers */
-    const char *string;   /* default for strings; NULL means required */
-    const char *help;     /* one line for `gevinst list` and the docs */
+    int type;           /* GEVINST_PARAM_NUMBER or GEVINST_PARAM_STRING */
+    double number;      /* default for numbers */
+    const char *string; /* default for strings; NULL means required */
+    const char *help;   /* one line for `gevinst list` and the docs */
     /* For strings: the allowed values, NULL-terminated; NULL allows any.
     ** The host checks the config against them. */
     const char *const *choices;
