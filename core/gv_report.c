@@ -124,20 +124,34 @@ static void gvP_text_cell(FILE *out, const char *s, int width) {
     fprintf(out, "%s%*s", s, width > chars ? width - chars : 0, "");
 }
 
-static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
+/* A query of one run's rows (?1 is the run), ready to step; NULL with *err. */
+static sqlite3_stmt *gvP_rows(sqlite3 *db, long long run, const char *sql, char **err) {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT r.case_id, r.gain, r.period, r.actual,"
-            " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
-            " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
-            " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
-            " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
-            -1, &st, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(db, "cannot read gains");
-        return -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read the run");
+        return NULL;
     }
     sqlite3_bind_int64(st, 1, run);
+    return st;
+}
+
+/* A ratio with two decimals, or "-" for none. */
+static const char *gvP_ratio(sqlite3_stmt *st, int col, char buf[32]) {
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) return "-";
+    snprintf(buf, 32, "%.2f", sqlite3_column_double(st, col));
+    return buf;
+}
+
+static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
+    sqlite3_stmt *st;
+    if (!(st = gvP_rows(db, run,
+                        "SELECT r.case_id, r.gain, r.period, r.actual,"
+                        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
+                        " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
+                        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
+                        " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
+                        err)))
+        return -1;
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
@@ -161,16 +175,13 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     }
     sqlite3_finalize(st);
 
-    if (sqlite3_prepare_v2(db,
-                           "SELECT v.case_id, v.currency || ' ' || v.price_year, v.investment,"
-                           " v.present_value, v.npv, v.sroi, ratio_rounded(v.sroi), v.sroi_net,"
-                           " v.payback_months, v.sroi_pessimistic, v.sroi_optimistic, v.error"
-                           " FROM case_values v WHERE v.run = ?1 ORDER BY v.case_id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(db, "cannot read value");
+    if (!(st = gvP_rows(db, run,
+                        "SELECT v.case_id, v.currency || ' ' || v.price_year, v.investment,"
+                        " v.present_value, v.npv, v.sroi, ratio_rounded(v.sroi), v.sroi_net,"
+                        " v.payback_months, v.sroi_pessimistic, v.sroi_optimistic, v.error"
+                        " FROM case_values v WHERE v.run = ?1 ORDER BY v.case_id",
+                        err)))
         return -1;
-    }
-    sqlite3_bind_int64(st, 1, run);
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
@@ -189,33 +200,29 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         /* money in whole units: the decimals are in the JSON */
         for (int c = 2; c <= 4; c++)
             fprintf(out, "  %14.0f", sqlite3_column_double(st, c));
-        char ratio[32] = "-", net[32] = "-", pess[32] = "-", opt[32] = "-";
-        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-            snprintf(ratio, sizeof ratio, "%.2f", sqlite3_column_double(st, 5));
-        if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-            snprintf(net, sizeof net, "%.2f", sqlite3_column_double(st, 7));
-        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-            snprintf(pess, sizeof pess, "%.2f", sqlite3_column_double(st, 9));
-        if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-            snprintf(opt, sizeof opt, "%.2f", sqlite3_column_double(st, 10));
-        fprintf(out, "  %6s  %5s  %6s  ", ratio,
-                sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "-", net);
+        char ratio[32], net[32], pess[32], opt[32];
+        fprintf(out, "  %6s  %5s  %6s  ", gvP_ratio(st, 5, ratio),
+                sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "-",
+                gvP_ratio(st, 7, net));
         if (sqlite3_column_type(st, 8) != SQLITE_NULL)
             fprintf(out, "%5.1f mo", sqlite3_column_double(st, 8));
         else
             fprintf(out, "%8s", "never");
-        fprintf(out, "  %6s / %-6s%s%s\n", pess, opt, error ? "  " : "", error ? error : "");
+        fprintf(out,
+                "  %6s / %-6s%s%s
+                ", gvP_ratio(st, 9, pess), gvP_ratio(st, 10, opt),
+                    error
+                    ? "  "
+                    : "",
+                error ? error : "");
     }
     sqlite3_finalize(st);
 
-    if (sqlite3_prepare_v2(db,
-                           "SELECT case_id, assumption, low, sroi_low, high, sroi_high, break_even"
-                           " FROM sensitivity WHERE run = ?1 ORDER BY case_id, rowid",
-                           -1, &st, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(db, "cannot read sensitivity");
+    if (!(st = gvP_rows(db, run,
+                        "SELECT case_id, assumption, low, sroi_low, high, sroi_high, break_even"
+                        " FROM sensitivity WHERE run = ?1 ORDER BY case_id, rowid",
+                        err)))
         return -1;
-    }
-    sqlite3_bind_int64(st, 1, run);
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
@@ -239,19 +246,16 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_finalize(st);
 
     /* totals, and the conversions behind every figure */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT m.country, count(*), sum(v.investment), sum(v.present_value),"
-                           " sum(v.present_value) / sum(v.investment),"
-                           " ratio_rounded(sum(v.present_value) / sum(v.investment))"
-                           " FROM case_values v JOIN cases c ON c.id = v.case_id"
-                           " JOIN municipalities m ON m.code = c.municipality"
-                           " WHERE v.run = ?1 AND v.error IS NULL GROUP BY m.country"
-                           " ORDER BY m.country",
-                           -1, &st, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(db, "cannot read value");
+    if (!(st = gvP_rows(db, run,
+                        "SELECT m.country, count(*), sum(v.investment), sum(v.present_value),"
+                        " sum(v.present_value) / sum(v.investment),"
+                        " ratio_rounded(sum(v.present_value) / sum(v.investment))"
+                        " FROM case_values v JOIN cases c ON c.id = v.case_id"
+                        " JOIN municipalities m ON m.code = c.municipality"
+                        " WHERE v.run = ?1 AND v.error IS NULL GROUP BY m.country"
+                        " ORDER BY m.country",
+                        err)))
         return -1;
-    }
-    sqlite3_bind_int64(st, 1, run);
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
@@ -265,14 +269,11 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                 sqlite3_column_text(st, 5));
     }
     sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT currency, price_year, rate, cpi_from, cpi_to, factor FROM"
-                           " run_conversions WHERE run = ?1 ORDER BY currency, price_year",
-                           -1, &st, NULL) != SQLITE_OK) {
-        *err = gvD_errmsg(db, "cannot read conversions");
+    if (!(st = gvP_rows(db, run,
+                        "SELECT currency, price_year, rate, cpi_from, cpi_to, factor FROM"
+                        " run_conversions WHERE run = ?1 ORDER BY currency, price_year",
+                        err)))
         return -1;
-    }
-    sqlite3_bind_int64(st, 1, run);
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n++ == 0)
