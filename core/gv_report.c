@@ -208,13 +208,8 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
             fprintf(out, "%5.1f mo", sqlite3_column_double(st, 8));
         else
             fprintf(out, "%8s", "never");
-        fprintf(out,
-                "  %6s / %-6s%s%s
-                ", gvP_ratio(st, 9, pess), gvP_ratio(st, 10, opt),
-                    error
-                    ? "  "
-                    : "",
-                error ? error : "");
+        fprintf(out, "  %6s / %-6s%s%s\n", gvP_ratio(st, 9, pess), gvP_ratio(st, 10, opt),
+                error ? "  " : "", error ? error : "");
     }
     sqlite3_finalize(st);
 
