@@ -191,8 +191,9 @@ static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits
         if (!known) {
             gvC_error(diag, cfg, e,
                       "unknown setting 'limits.%s' (memory_mb, instructions, time_ms)", name);
-        } else if (!gvC_is_number(e) || !(v > 0) || v > 1e15) {
-            gvC_error(diag, cfg, e, "limits.%s must be a number above 0", name);
+        } else if (!gvC_is_number(e) || !(v >= (name[0] == 'm' ? 0.001 : 1)) || v > 1e9) {
+            gvC_error(diag, cfg, e, "limits.%s must be a number from %s to 1e9", name,
+                      name[0] == 'm' ? "0.001" : "1");
         } else if (name[0] == 'm') {
             limits->memory_mb = v;
         } else if (name[0] == 'i') {

@@ -375,11 +375,11 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             gvI_fail(s, pos, "%s '%s' must be a fraction from 0 to 1 (20 %% is 0.2)", c->name, v);
             return -1;
         }
-        if (c->type == GVI_YEAR && (number != (long)number || number < 1000 || number > 9999)) {
+        if (c->type == GVI_YEAR && (number < 1000 || number > 9999 || number != (long)number)) {
             gvI_fail(s, pos, "%s '%s' is not a year (YYYY)", c->name, v);
             return -1;
         }
-        if (c->type == GVI_COUNT && (number != (long)number || number < 1 || number > 1000)) {
+        if (c->type == GVI_COUNT && (number < 1 || number > 1000 || number != (long)number)) {
             gvI_fail(s, pos, "%s '%s' must be a whole number from 1 to 1000", c->name, v);
             return -1;
         }

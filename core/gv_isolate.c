@@ -39,12 +39,21 @@ struct gv_child {
     size_t len, pos, cap;
     char *dead; /* why no more values will come: every later value is this error */
     int reaped;
+    size_t end;  /* where the message being read ends */
+    int garbled; /* a read went past it */
 };
 
 /* ------------------------------------------------------------ child side */
 
 /* The child's outgoing batch.  `committed` counts whole messages, so the
 ** signal handler sends nothing half-written. */
+#define GVX_OUT_BYTES (256 * 1024)
+#define GVX_TEXT_MAX (16 * 1024) /* longer texts (error messages) are cut */
+
+/* A fixed buffer: the signal handler may read it at any moment, so it is
+** never moved by a realloc. */
+static unsigned char gvX_out_buf[GVX_OUT_BYTES];
+
 static struct {
     int fd;
     unsigned char *buf;
@@ -56,14 +65,12 @@ static struct {
     double flushed_at;
 } gvX_out;
 
+static void gvX_flush(void);
+
 static void gvX_put(const void *p, size_t n) {
-    if (gvX_out.len + n > gvX_out.cap) {
-        size_t cap = gvX_out.cap ? gvX_out.cap * 2 : 65536;
-        while (cap < gvX_out.len + n)
-            cap *= 2;
-        gvX_out.buf = gvU_realloc(gvX_out.buf, cap);
-        gvX_out.cap = cap;
-    }
+    /* full: send the whole messages so far; the one being built stays */
+    if (gvX_out.len + n > gvX_out.cap) gvX_flush();
+    if (gvX_out.len + n > gvX_out.cap) _exit(1); /* one message larger than the buffer */
     memcpy(gvX_out.buf + gvX_out.len, p, n);
     gvX_out.len += n;
 }
@@ -73,7 +80,7 @@ static void gvX_put_u32(uint32_t v) {
 }
 
 static void gvX_put_str(const char *s) {
-    uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+    uint32_t n = s ? (uint32_t)strnlen(s, GVX_TEXT_MAX) : UINT32_MAX;
     gvX_put_u32(n);
     if (s) gvX_put(s, n);
 }
@@ -132,6 +139,7 @@ static void gvX_on_signal(int sig) {
 static struct itimerval gvX_tick;
 
 static void gvX_flush(void) {
+    if (gvX_out.committed == 0) return;
     static const struct itimerval off;
     setitimer(ITIMER_REAL, &off, NULL);
     gvX_write();
@@ -166,13 +174,14 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     gvX_put(&st, 1);
     gvX_put(&v, sizeof v);
     gvX_put_str(err);
+    /* which case and period, so the host can tell that both sides agree */
+    gvX_put_str(ctx->case_fields[0]);
+    gvX_put_str(ctx->period->text);
     gvX_end(at);
     free(err);
     gvX_out.values++;
-    /* the clock is read every 64 values: a batch waits at most a little
-       longer than GVX_BATCH_SECONDS */
-    if (gvX_out.len >= GVX_BATCH_BYTES ||
-        (gvX_out.values % 64 == 0 && gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS)) {
+    /* a slow module's values go out as they come: the host waits for each */
+    if (gvX_out.len >= GVX_BATCH_BYTES || gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
         gvX_flush();
         gvX_out.flushed_at = gvM_clock();
     }
@@ -190,6 +199,8 @@ static void gvX_fatal(const char *msg) {
 /* A module that calls exit() ends the child: send the finished values
 ** first, so only the value in progress is lost. */
 static void gvX_at_exit(void) {
+    static const struct itimerval off;
+    setitimer(ITIMER_REAL, &off, NULL); /* the watchdog must not send it again */
     gvX_write();
 }
 
@@ -198,15 +209,24 @@ static void gvX_at_exit(void) {
 static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg,
                       gv_load_mode mode) {
     static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
+    /* a stack overflow leaves no stack for the handler: give it its own */
+    static char altstack[64 * 1024];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = gvX_on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    sigfillset(&sa.sa_mask); /* one handler at a time */
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        /* the watchdog's ticks must not make a plugin's system calls fail */
+        sa.sa_flags = SA_ONSTACK | (fatal[i] == SIGALRM ? SA_RESTART : 0);
         sigaction(fatal[i], &sa, NULL);
+    }
     signal(SIGPIPE, SIG_DFL);
     atexit(gvX_at_exit);
     gvX_out.fd = fd;
+    gvX_out.buf = gvX_out_buf;
+    gvX_out.cap = sizeof gvX_out_buf;
     gvX_out.flushed_at = gvM_clock();
 
     /* the watchdog ticks every time limit; a tick without progress ends us */
@@ -265,7 +285,8 @@ static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
             c->cap = c->cap ? c->cap * 2 : 131072;
             c->buf = gvU_realloc(c->buf, c->cap);
         }
-        int left = (int)((deadline - gvM_clock()) * 1000);
+        double ms = (deadline - gvM_clock()) * 1000;
+        int left = ms > 2e9 ? 2000000000 : (int)ms;
         struct pollfd pfd = {c->fd, POLLIN, 0};
         int ready = left > 0 ? poll(&pfd, 1, left) : 0;
         if (ready < 0 && errno == EINTR) continue;
@@ -278,15 +299,27 @@ static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
     return 0;
 }
 
+/* Reads within the current message; a child that writes what it should
+** not is caught (garbled), never read past. */
+static int gvX_have(gv_child *c, size_t n) {
+    if (c->pos + n > c->end) {
+        c->garbled = 1;
+        return 0;
+    }
+    return 1;
+}
+
 static uint32_t gvX_u32(gv_child *c) {
-    uint32_t v;
+    uint32_t v = 0;
+    if (!gvX_have(c, sizeof v)) return 0;
     memcpy(&v, c->buf + c->pos, sizeof v);
     c->pos += sizeof v;
     return v;
 }
 
 static double gvX_f64(gv_child *c) {
-    double v;
+    double v = 0;
+    if (!gvX_have(c, sizeof v)) return 0;
     memcpy(&v, c->buf + c->pos, sizeof v);
     c->pos += sizeof v;
     return v;
@@ -294,7 +327,7 @@ static double gvX_f64(gv_child *c) {
 
 static char *gvX_str(gv_child *c) {
     uint32_t n = gvX_u32(c);
-    if (n == UINT32_MAX) return NULL;
+    if (n == UINT32_MAX || c->garbled || !gvX_have(c, n)) return NULL;
     char *s = gvU_malloc(n + 1);
     memcpy(s, c->buf + c->pos, n);
     s[n] = '\0';
@@ -325,6 +358,12 @@ static char gvX_message(gv_child *c, long limit_ms, const gevinst_ctx *ctx, char
         rc = gvX_need(c, 1 + sizeof n + n, timeout_ms);
     }
     char type = rc == 0 ? (char)c->buf[c->pos] : 0;
+    if (rc == 0) {
+        uint32_t n;
+        memcpy(&n, c->buf + c->pos + 1, sizeof n);
+        c->end = c->pos + 1 + sizeof n + n;
+        c->garbled = 0;
+    }
     if (type != 0 && !strchr("STF", type)) {
         c->pos += 1 + sizeof(uint32_t);
         return type;
@@ -396,6 +435,10 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, 
         return -1;
     }
     m->name = gvX_str(c);
+    if (!m->name) {
+        *err = gvU_mprintf("%s: sent a description gevinst cannot read", m->path);
+        return -1;
+    }
     m->version = gvX_str(c);
     m->unit = gvX_str(c);
     m->description = gvX_str(c);
@@ -427,11 +470,24 @@ int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
         char *why = NULL;
         char type = gvX_message(c, m->limits.time_ms, ctx, &why);
         if (type == 'R') {
-            int status = c->buf[c->pos++];
+            int status = gvX_have(c, 1) ? c->buf[c->pos++] : -1;
             *value = gvX_f64(c);
             *err = gvX_str(c);
-            return status;
+            char *case_id = gvX_str(c), *period = gvX_str(c);
+            int same = case_id && period && strcmp(case_id, ctx->case_fields[0]) == 0 &&
+                       strcmp(period, ctx->period->text) == 0;
+            free(case_id), free(period);
+            c->pos = c->end; /* whatever it held, the message is read */
+            if (same && !c->garbled && status >= GEVINST_OK && status <= GEVINST_ERROR)
+                return status;
+            free(*err);
+            *err = NULL;
+            why = gvU_strdup(same || c->garbled
+                                 ? "sent a message gevinst cannot read"
+                                 : "computed another case than asked: did the cases change "
+                                   "during the run?");
         }
+        if (c->dead == NULL) kill(c->pid, SIGKILL);
         c->dead = why ? why : gvU_strdup("the module's process ended early");
         *err = gvU_strdup(c->dead);
         return GEVINST_ERROR;

@@ -95,6 +95,21 @@ static int gvL_guard(lua_State *L) {
     return gvL_guard_k(L, LUA_OK, 0);
 }
 
+/* setmetatable, refusing __gc: a finalizer runs with hooks off, beyond
+** every limit. */
+static int gvL_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc finalizers are not allowed");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 /* print() goes to stderr, named by the script, so results stay clean. */
 static int gvL_print(lua_State *L) {
     gv_lua_module *lm;
@@ -177,7 +192,7 @@ static int gvL_query(lua_State *L) {
         else if (lua_type(L, arg) == LUA_TSTRING)
             sqlite3_bind_text(st, i + 1, lua_tostring(L, arg), -1, SQLITE_TRANSIENT);
         else if (!lua_isnil(L, arg)) {
-            gvM_query_done(st);
+            gvM_query_done(lm->ctx, st);
             return luaL_error(L, "query: parameter %d must be a string, a number or nil", i + 1);
         }
     }
@@ -203,7 +218,7 @@ static int gvL_query(lua_State *L) {
         }
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
-    gvM_query_done(st);
+    gvM_query_done(lm->ctx, st);
     if (rc < 0) goto fail;
     return 1;
 fail:
@@ -303,9 +318,9 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
 }
 
 static const char *const gvL_base_allowed[] = {
-    "assert",       "error",    "ipairs",   "next",     "pairs",
-    "select",       "tonumber", "tostring", "type",     "getmetatable",
-    "setmetatable", "rawget",   "rawlen",   "_VERSION", NULL};
+    "assert", "error",        "ipairs", "next",   "pairs",    "select", "tonumber", "tostring",
+    "type",   "getmetatable", "rawget", "rawlen", "_VERSION", NULL}; /* setmetatable:
+                                                                        gvL_setmetatable */
 static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
 static const char *const gvL_string_allowed[] = {"byte",     "char", "find",    "format", "gmatch",
                                                  "gsub",     "len",  "lower",   "match",  "pack",
@@ -329,6 +344,9 @@ static void gvL_new_env(lua_State *L) {
     lua_setfield(L, env, "xpcall");
     lua_pushcfunction(L, gvL_print);
     lua_setfield(L, env, "print");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, gvL_setmetatable, 1);
+    lua_setfield(L, env, "setmetatable");
     gvL_add_lib(L, env, "os", gvL_os_allowed, NULL);
     gvL_add_lib(L, env, "string", gvL_string_allowed, NULL);
     gvL_add_lib(L, env, "table", NULL, NULL);
@@ -395,7 +413,8 @@ static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
 
 static char *gvL_field_string(lua_State *L, int t, const char *name, char **err, const char *path) {
     char *s = NULL;
-    lua_getfield(L, t, name);
+    lua_pushstring(L, name);
+    lua_rawget(L, t); /* raw: the returned table's metatable does not run */
     if (lua_type(L, -1) == LUA_TSTRING)
         s = gvU_strdup(lua_tostring(L, -1));
     else if (!lua_isnil(L, -1) && !*err)
@@ -520,13 +539,15 @@ int gvL_load(gv_module *m, char **err) {
         memcpy(m->name, base, n);
         m->name[n] = '\0';
     }
-    lua_getfield(L, t, "evaluate");
+    lua_pushliteral(L, "evaluate");
+    lua_rawget(L, t);
     if (!lua_isfunction(L, -1)) {
         *err = gvU_mprintf("%s: the returned table has no function 'evaluate'", m->path);
         return -1;
     }
     lua_pop(L, 1);
-    lua_getfield(L, t, "params");
+    lua_pushliteral(L, "params");
+    lua_rawget(L, t);
     if (lua_istable(L, -1)) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
@@ -574,14 +595,17 @@ static void gvL_push_params(gv_lua_module *lm, const gevinst_ctx *ctx) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, lm->params_ref);
 }
 
-int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
-    gv_lua_module *lm = m->lua;
-    lua_State *L = lm->L;
-    int top = lua_gettop(L);
+/* Build ctx and call the script's evaluate with it.  Runs inside lua_pcall:
+** building ctx allocates, and with the memory cap reached an allocation
+** fails, which must be the script's error, not the host's abort. */
+static int gvL_call_evaluate(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    const gevinst_ctx *ctx = lm->ctx;
     lua_rawgeti(L, LUA_REGISTRYINDEX, lm->module_ref);
-    lua_getfield(L, -1, "evaluate");
+    lua_pushliteral(L, "evaluate");
+    lua_rawget(L, -2); /* raw: no __index of the script's runs here */
     lua_remove(L, -2);
-
     lua_createtable(L, 0, 6); /* ctx */
     lua_createtable(L, 0, GV_CASE_NFIELDS);
     for (int i = 0; i < GV_CASE_NFIELDS; i++)
@@ -599,9 +623,17 @@ int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     gvL_push_params(lm, ctx);
     lua_setfield(L, -2, "params");
     luaL_setmetatable(L, "gevinst.ctx");
+    lua_call(L, 1, 1);
+    return 1;
+}
 
+int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
+    gv_lua_module *lm = m->lua;
+    lua_State *L = lm->L;
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, gvL_call_evaluate); /* a light function: no allocation */
     lm->ctx = ctx;
-    int rc = gvL_pcall(lm, 1, 1, err);
+    int rc = gvL_pcall(lm, 0, 1, err);
     lm->ctx = NULL;
     if (rc < 0) {
         lua_settop(L, top);

@@ -138,6 +138,12 @@ static const char *gvM_param_string(gevinst_ctx *ctx, const char *name) {
 
 /* ----------------------------------------------------------------- series */
 
+static void gvM_series_drop(gv_source *src, gv_series *s) {
+    sqlite3_finalize(s->st);
+    free(s->metric), free(s->case_id), free(s->rows);
+    *s = src->series[--src->nseries];
+}
+
 static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) {
     for (int i = 0; i < src->nseries; i++)
         if (strcmp(src->series[i].metric, metric) == 0) return &src->series[i];
@@ -159,7 +165,9 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     int rc = sqlite3_step(p->st);
     p->pending = rc == SQLITE_ROW;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        *errmsg = gvD_errmsg(src->db, "database");
+        *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                         : gvD_errmsg(src->db, "database");
+        gvM_series_drop(src, p);
         return NULL;
     }
     return p;
@@ -193,6 +201,9 @@ static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, ch
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
             *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
                                              : gvD_errmsg(src->db, "database");
+            /* the pass cannot go on from here: forget it, the next call
+               starts a new one */
+            gvM_series_drop(src, s);
             return -2;
         }
     }
@@ -231,7 +242,7 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     gv_series *series = gvM_series(src, metric, errmsg);
     if (!series) return GEVINST_ERROR;
     int seek = gvM_series_seek(src, series, ctx->case_fields[0], errmsg);
-    if (seek == -2) return GEVINST_ERROR;
+    if (seek == -2) return GEVINST_ERROR; /* series is gone */
     if (seek == 0) {
         /* the case's observations are at hand: aggregate them here */
         const gv_series_row *latest = NULL;
@@ -335,8 +346,14 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
     gv_source *src = ctx->src;
     sqlite3 *db = src->db;
     sqlite3_stmt *st = NULL;
+    int busy = 0;
     for (int i = 0; i < 16; i++)
         if (src->queries[i] && strcmp(sqlite3_sql(src->queries[i]), sql) == 0) {
+            /* in use by a query this one runs inside of: prepare another */
+            if (sqlite3_stmt_busy(src->queries[i])) {
+                busy = 1;
+                break;
+            }
             st = src->queries[i];
             sqlite3_reset(st);
             sqlite3_clear_bindings(st);
@@ -358,21 +375,32 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
             *errmsg = gvU_strdup("query refused: modules may only read");
             return NULL;
         }
-        /* keep it for the next case, in place of the oldest */
-        sqlite3_finalize(src->queries[src->next_query]);
-        src->queries[src->next_query] = st;
-        src->next_query = (src->next_query + 1) % 16;
+        /* keep it for the next case, in place of the oldest that is idle */
+        for (int tries = 0; !busy && tries < 16; tries++) {
+            sqlite3_stmt **slot = &src->queries[src->next_query];
+            src->next_query = (src->next_query + 1) % 16;
+            if (*slot && sqlite3_stmt_busy(*slot)) continue;
+            sqlite3_finalize(*slot);
+            *slot = st;
+            break;
+        }
     }
     if (nparam != sqlite3_bind_parameter_count(st)) {
         *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
                               sqlite3_bind_parameter_count(st), nparam);
+        gvM_query_done(ctx, st);
         return NULL;
     }
     return st;
 }
 
-void gvM_query_done(sqlite3_stmt *st) {
-    sqlite3_reset(st);
+void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    for (int i = 0; i < 16; i++)
+        if (ctx->src->queries[i] == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st); /* one that was not kept */
 }
 
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
@@ -406,7 +434,7 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
     }
     free(names);
     free(values);
-    gvM_query_done(st);
+    gvM_query_done(ctx, st);
     return rc < 0 ? GEVINST_ERROR : GEVINST_OK;
 }
 

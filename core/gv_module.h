@@ -118,7 +118,7 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
 sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg);
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
 /* Done with a statement from gvM_query_prepare (it stays prepared). */
-void gvM_query_done(sqlite3_stmt *st);
+void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st);
 
 /* A copy of a NULL-terminated list of strings (NULL stays NULL). */
 char **gvM_copy_choices(const char *const *choices);

@@ -142,8 +142,18 @@ static const char *gvP_ratio(sqlite3_stmt *st, int col, char buf[32]) {
     return buf;
 }
 
+/* After a loop over st: a read that ended early is an error, not a short
+** report. */
+static int gvP_done(sqlite3 *db, sqlite3_stmt *st, int stepped, char **err) {
+    sqlite3_finalize(st);
+    if (stepped == SQLITE_DONE) return 0;
+    *err = gvD_errmsg(db, "cannot read the run");
+    return -1;
+}
+
 static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
+    int stepped;
     if (!(st = gvP_rows(db, run,
                         "SELECT r.case_id, r.gain, r.period, r.actual,"
                         " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
@@ -153,7 +163,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                         err)))
         return -1;
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0)
             fprintf(
                 out,
@@ -173,7 +183,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fprintf(out, "  %s%s%s\n", sqlite3_column_text(st, 8), error ? ": " : "",
                 error ? error : "");
     }
-    sqlite3_finalize(st);
+    if (gvP_done(db, st, stepped, err) < 0) return -1;
 
     if (!(st = gvP_rows(db, run,
                         "SELECT v.case_id, v.currency || ' ' || v.price_year, v.investment,"
@@ -183,7 +193,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                         err)))
         return -1;
     n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0)
             fprintf(out,
                     "\nSocial return on investment (money in %s prices; SROI rounded: from 1 "
@@ -211,7 +221,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fprintf(out, "  %6s / %-6s%s%s\n", gvP_ratio(st, 9, pess), gvP_ratio(st, 10, opt),
                 error ? "  " : "", error ? error : "");
     }
-    sqlite3_finalize(st);
+    if (gvP_done(db, st, stepped, err) < 0) return -1;
 
     if (!(st = gvP_rows(db, run,
                         "SELECT case_id, assumption, low, sroi_low, high, sroi_high, break_even"
@@ -219,7 +229,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                         err)))
         return -1;
     n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0)
             fprintf(out,
                     "\nSensitivity of SROI, one assumption at a time (low / high: the factor "
@@ -238,7 +248,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         else
             gvP_num(out, 0, st, 6, 4), fputc('\n', out);
     }
-    sqlite3_finalize(st);
+    if (gvP_done(db, st, stepped, err) < 0) return -1;
 
     /* totals, and the conversions behind every figure */
     if (!(st = gvP_rows(db, run,
@@ -252,7 +262,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                         err)))
         return -1;
     n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0)
             fprintf(out,
                     "\nTotals per country (cases whose value could be computed)\n"
@@ -263,14 +273,14 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
                 sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
                 sqlite3_column_text(st, 5));
     }
-    sqlite3_finalize(st);
+    if (gvP_done(db, st, stepped, err) < 0) return -1;
     if (!(st = gvP_rows(db, run,
                         "SELECT currency, price_year, rate, cpi_from, cpi_to, factor FROM"
                         " run_conversions WHERE run = ?1 ORDER BY currency, price_year",
                         err)))
         return -1;
     n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0)
             fprintf(out,
                     "\nConversions used (amount x rate x index now / index then)\n"
@@ -283,7 +293,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fputs("  ", out), gvP_num(out, 12, st, 5, 8);
         fputc('\n', out);
     }
-    sqlite3_finalize(st);
+    if (gvP_done(db, st, stepped, err) < 0) return -1;
     return 0;
 }
 

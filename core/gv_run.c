@@ -480,11 +480,21 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     gvR_run run;
     memset(&run, 0, sizeof run);
     *err = NULL;
-    if (gvD_open(cfg->database, 0, &run.db, err) < 0) return GEVINST_EXIT_USAGE;
+    if (!gvU_file_exists(cfg->database)) {
+        *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", cfg->database,
+                           cfg->database);
+        return GEVINST_EXIT_USAGE;
+    }
     int rc = GEVINST_EXIT_INTERNAL;
-    /* load problems go to diag and travel in each indicator's error */
+    /* load problems go to diag and travel in each indicator's error; the
+       children are forked before this process opens the database, as
+       SQLite asks: no connection crosses a fork */
     gevinst_diag none = {0};
     gvR_indicator *r = gvR_prepare(cfg, GV_LOAD_RUN, diag ? diag : &none);
+    if (gvD_open(cfg->database, 0, &run.db, err) < 0) {
+        rc = GEVINST_EXIT_USAGE;
+        goto done;
+    }
     char started[32], finished[32];
     gvU_now_iso(started);
 

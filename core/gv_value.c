@@ -254,7 +254,10 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
         else
             sqlite3_bind_double(m->record, 5, cpi_from), sqlite3_bind_double(m->record, 6, cpi_to);
         sqlite3_bind_double(m->record, 7, factor);
-        sqlite3_step(m->record);
+        if (sqlite3_step(m->record) != SQLITE_DONE) {
+            *err = gvD_errmsg(m->db, "cannot store the conversion");
+            return -1;
+        }
     }
     return 0;
 }
@@ -467,7 +470,8 @@ static int gvV_investment(gvV_ctx *x, gvV_money *money, const char *case_id, dou
         return -1;
     }
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    while (!*why && sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while (!*why && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(st, 0);
         const char *currency = (const char *)sqlite3_column_text(st, 1);
         double amount = sqlite3_column_double(st, 3), money_value;
@@ -487,6 +491,12 @@ static int gvV_investment(gvV_ctx *x, gvV_money *money, const char *case_id, dou
             continue;
         }
         *out += money_value;
+    }
+    /* an inputs table read only in part would understate the investment */
+    if (!*why && rc != SQLITE_DONE) {
+        *err = gvD_errmsg(x->db, "cannot read inputs");
+        sqlite3_finalize(st);
+        return -1;
     }
     sqlite3_finalize(st);
     return 0;

@@ -118,6 +118,8 @@ static void c_plugins_compute_through_the_host(void **state) {
     tu_check_value(
         "{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"case\"; }; }",
         "c1", "2017", GEVINST_OK, 1, NULL);
+    /* a query inside another's rows, with the same SQL: 4 x 4 rows */
+    tu_check_value("{ id = \"n\"; module = \"nested\"; }", "c1", "2017", GEVINST_OK, 16, NULL);
 }
 
 static void modules_cannot_write_the_database(void **state) {

@@ -92,6 +92,19 @@ static void shared_tables_cannot_be_changed(void **state) {
                 "string.upper('a') == 'A' and ('a'):upper() == 'A' and #string.rep('x', 3) == 3");
 }
 
+static void finalizers_and_metatables_cannot_escape(void **state) {
+    (void)state;
+    tu_fixture_db();
+    /* a finalizer runs with hooks off, beyond every limit */
+    expect_stopped("gc", "setmetatable({}, { __gc = function() while true do end end })",
+                   "setmetatable: __gc finalizers are not allowed");
+    expect_true("setmt", "getmetatable(setmetatable({}, { __index = { a = 1 } })).__index.a == 1");
+    /* the host reads the returned table raw: its metatable does not run */
+    tu_write("idx.lua", "return setmetatable({}, { __index = function() error('boom') end })\n");
+    tu_expect_load_error("{ id = \"x\"; module = \"idx\"; }",
+                         "idx.lua: the returned table has no function 'evaluate'");
+}
+
 static void runaway_scripts_are_stopped(void **state) {
     (void)state;
     tu_fixture_db();
@@ -181,12 +194,44 @@ static void time_in_c_functions_is_limited_in_a_child(void **state) {
     gevinst_config_free(cfg);
 }
 
+/* A module slow on every value, but within its limit, is not stopped:
+** its values reach the host as they come. */
+static void slow_values_within_the_limit_are_kept(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    tu_write("slow.lua",
+             "return { evaluate = function(ctx)\n"
+             "  local t = os.clock() while os.clock() - t < 0.08 do end return 1 end }\n");
+    char text[1024];
+    snprintf(
+        text, sizeof text,
+        "database = \"fixture.db\";\nperiods = { from = \"2017-01\"; to = \"2017-10\"; };\n"
+        "module_path = [\"%s\"];\n"
+        "indicators = ( { id = \"slow\"; module = \"slow\"; limits = { time_ms = 200; }; } );\n",
+        tu_tmpdir());
+    gevinst_diag diag = {0};
+    gevinst_config *cfg = gevinst_config_load(tu_write("slow.cfg", text), &diag);
+    assert_non_null(cfg);
+    char *out = NULL;
+    size_t len;
+    FILE *f = open_memstream(&out, &len);
+    char *err = NULL;
+    /* 20 values of 80 ms: 1.6 s, more than the host waits for one batch */
+    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err), GEVINST_EXIT_OK);
+    fclose(f);
+    free(out);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE status = 'ok'"), "20");
+    gevinst_config_free(cfg);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(nothing_dangerous_is_in_reach, teardown),
         cmocka_unit_test_teardown(bytecode_never_loads, teardown),
         cmocka_unit_test_teardown(shared_tables_cannot_be_changed, teardown),
+        cmocka_unit_test_teardown(finalizers_and_metatables_cannot_escape, teardown),
         cmocka_unit_test_teardown(runaway_scripts_are_stopped, teardown),
+        cmocka_unit_test_teardown(slow_values_within_the_limit_are_kept, teardown),
         cmocka_unit_test_teardown(errors_that_are_not_strings_are_reported, teardown),
         cmocka_unit_test_teardown(time_in_sqlite_is_limited, teardown),
         cmocka_unit_test_teardown(time_in_c_functions_is_limited_in_a_child, teardown),
