@@ -297,6 +297,95 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     return 0;
 }
 
+/* ------------------------------------------------------------------- CSV */
+
+static const char *const gvP_csv_tables[][2] = {
+    {"results",
+     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period, r.value, i.unit, r.status,"
+     " r.error, i.module, i.module_version FROM results r"
+     " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
+     " ORDER BY i.position, r.case_id, r.period"},
+    {"gains",
+     "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
+     " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
+     " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
+     " json_extract(p.plan, '$.owner') AS owner, json_extract(p.plan, '$.baseline') AS baseline,"
+     " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
+     " json_extract(p.plan, '$.target') AS target,"
+     " json_extract(p.plan, '$.target_period') AS target_period, r.actual, r.realisation_pct,"
+     " r.expected_pct, r.expected_value, r.deviation, r.status, r.error"
+     " FROM gain_results r JOIN run_gains p USING (run, case_id, gain) WHERE r.run = ?1"
+     " ORDER BY r.case_id, r.gain, r.rowid"},
+    {"value",
+     "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
+     " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
+     " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
+     " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
+     " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
+     " WHERE v.run = ?1 ORDER BY v.case_id"},
+};
+
+static void gvP_csv_text(FILE *out, const char *s, char sep) {
+    char special[] = {sep, '"', '\r', '\n', '\0'};
+    if (!strpbrk(s, special)) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE *out, char **err) {
+    const char *sql = NULL;
+    for (size_t i = 0; i < sizeof gvP_csv_tables / sizeof gvP_csv_tables[0]; i++)
+        if (strcmp(gvP_csv_tables[i][0], table) == 0) sql = gvP_csv_tables[i][1];
+    if (!sql) {
+        *err = gvU_mprintf("unknown table '%s' (results, gains, value)", table);
+        return -1;
+    }
+    sqlite3_create_function(db, "ratio_rounded", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            gvP_ratio_rounded_sql, NULL, NULL);
+    sqlite3_stmt *st = gvP_rows(db, run, sql, err);
+    if (!st) return -1;
+    /* Excel in a Nordic locale opens this directly: a BOM says UTF-8, ';'
+       separates, ',' is the decimal mark, lines end in CR LF */
+    char sep = excel ? ';' : ',';
+    const char *eol = excel ? "\r\n" : "\n";
+    if (excel) fputs("\xEF\xBB\xBF", out);
+    int ncol = sqlite3_column_count(st), stepped;
+    for (int i = 0; i < ncol; i++) {
+        if (i) fputc(sep, out);
+        gvP_csv_text(out, sqlite3_column_name(st, i), sep);
+    }
+    fputs(eol, out);
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < ncol; i++) {
+            char number[32];
+            if (i) fputc(sep, out);
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_NULL:
+                break;
+            case SQLITE_INTEGER:
+                fprintf(out, "%lld", (long long)sqlite3_column_int64(st, i));
+                break;
+            case SQLITE_FLOAT:
+                gvU_format_number(sqlite3_column_double(st, i), number);
+                if (excel && strchr(number, '.')) *strchr(number, '.') = ',';
+                fputs(number, out);
+                break;
+            default:
+                gvP_csv_text(out, (const char *)sqlite3_column_text(st, i), sep);
+            }
+        }
+        fputs(eol, out);
+    }
+    return gvP_done(db, st, stepped, err);
+}
+
 int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err) {
     sqlite3_create_function(db, "ratio_rounded", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             gvP_ratio_rounded_sql, NULL, NULL);

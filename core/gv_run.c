@@ -307,21 +307,8 @@ static void gvR_json_string(FILE *out, const char *s) {
     fputc('"', out);
 }
 
-static void gvR_csv_field(FILE *out, const char *s) {
-    if (!s) return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, char **err) {
+static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *table, int excel,
+                     FILE *out, char **err) {
     sqlite3_stmt *run = NULL, *st = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(db,
@@ -343,6 +330,10 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
         *err = gvU_mprintf("run %lld not found in %s", id, sqlite3_db_filename(db, "main"));
         goto done;
     }
+    if (fmt == GEVINST_FORMAT_CSV) {
+        rc = gvR_print_csv(db, id, table ? table : "results", excel, out, err);
+        goto done;
+    }
 #define COL(s, i) ((const char *)sqlite3_column_text(s, i))
     int w0 = 9, w1 = 4, w2 = 6, w4 = 4;
     if (fmt == GEVINST_FORMAT_JSON) {
@@ -357,8 +348,6 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
         fputs(", \"config_hash\": ", out);
         gvR_json_string(out, COL(run, 5));
         fputs("},\n\"results\": [", out);
-    } else if (fmt == GEVINST_FORMAT_CSV) {
-        fputs("run,indicator,case,period,value,unit,status,error,module,module_version\n", out);
     } else {
         /* column widths in characters, so Nordic letters line up */
         sqlite3_stmt *w;
@@ -403,13 +392,6 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, FILE *out, c
                     gvR_json_string(out, COL(st, i));
             }
             fputc('}', out);
-        } else if (fmt == GEVINST_FORMAT_CSV) {
-            fprintf(out, "%lld", id);
-            for (int i = 0; i < 9; i++) {
-                fputc(',', out);
-                gvR_csv_field(out, i == 3 ? (has_value ? value : NULL) : COL(st, i));
-            }
-            fputc('\n', out);
         } else {
             const char *status = COL(st, 5), *error = COL(st, 6);
             /* printf pads bytes; pad by characters instead */
@@ -450,8 +432,8 @@ done:
     return rc;
 }
 
-int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, FILE *out,
-                   char **err) {
+int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
+                   int excel, FILE *out, char **err) {
     sqlite3 *db;
     *err = NULL;
     if (gvD_open(cfg->database, 0, &db, err) < 0) return GEVINST_EXIT_USAGE;
@@ -469,7 +451,7 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, FI
             rc = GEVINST_EXIT_USAGE;
         }
     }
-    if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, out, err) < 0)
+    if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, table, excel, out, err) < 0)
         rc = strstr(*err, "not found") ? GEVINST_EXIT_USAGE : GEVINST_EXIT_INTERNAL;
     sqlite3_close(db);
     return rc;
@@ -540,7 +522,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     free(sql);
     if (bad || gvD_exec(run.db, "COMMIT", err) < 0) goto rollback;
     if (run_id) *run_id = run.id;
-    if (gvR_print(run.db, run.id, fmt, out, err) < 0) goto done;
+    if (gvR_print(run.db, run.id, fmt, NULL, 0, out, err) < 0) goto done;
     rc = run.nerror || plan_problems ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
     goto done;
 rollback:

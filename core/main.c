@@ -27,7 +27,7 @@ static const char *const usage_main =
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
-    "  report -c CONFIG [--run ID] [--format F]\n"
+    "  report -c CONFIG [--run ID] [--format F] [--table T] [--excel] [-o FILE]\n"
     "                              print a stored run (the latest by default)\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
@@ -75,10 +75,14 @@ static const char *const usage_run =
 
 static const char *const usage_report =
     "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv]\n"
+    "                      [--table results|gains|value] [--excel] [-o FILE]\n"
     "Print a run stored in the config's database (the latest by default) as\n"
     "`run` printed it: the indicator results, each gain against its plan, and\n"
     "the value (investment, present value, NPV, SROI with its sensitivity),\n"
-    "with totals per municipality and country.  Computes nothing.\n\n" EXIT_CODES;
+    "with totals per municipality and country.  Computes nothing.\n"
+    "  --table T   for CSV: which tidy table, one row per value (default results)\n"
+    "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
+    "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
     "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
@@ -116,7 +120,10 @@ typedef struct options {
     const char *dir;
     const char *lang;
     const char *run;
+    const char *table;
+    const char *output;
     int params;
+    int excel;
 } options;
 
 static int parse_options(int argc, char **argv, const char *usage, options *o) {
@@ -133,8 +140,8 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
         } else {
             eq = NULL;
         }
-        if (strcmp(a, "--params") == 0) {
-            o->params = 1;
+        if (strcmp(a, "--params") == 0 || strcmp(a, "--excel") == 0) {
+            *(a[2] == 'p' ? &o->params : &o->excel) = 1;
             continue;
         }
         if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
@@ -147,6 +154,10 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             dst = &o->lang;
         else if (strcmp(a, "--run") == 0)
             dst = &o->run;
+        else if (strcmp(a, "--table") == 0)
+            dst = &o->table;
+        else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
+            dst = &o->output;
         else if (a[0] != '-')
             return usage_error(usage, "unexpected argument '%s' (a config goes after -c)", a);
         else
@@ -279,12 +290,43 @@ static int cmd_report(int argc, char **argv) {
     long long id = o.run ? strtoll(o.run, &end, 10) : 0;
     if (o.run && (*end || id <= 0))
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
+    if ((o.table || o.excel) && fmt != GEVINST_FORMAT_CSV)
+        return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
+    if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&
+        strcmp(o.table, "value"))
+        return usage_error(usage_report, "unknown table '%s' (results, gains, value)", o.table);
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return GEVINST_EXIT_USAGE;
-    char *err = NULL;
-    rc = gevinst_report(cfg, id, fmt, stdout, &err);
+    char *err = NULL, *partial = NULL;
+    FILE *out = stdout;
+    if (o.output) {
+        /* the file appears whole or not at all */
+        partial = malloc(strlen(o.output) + 10);
+        sprintf(partial, "%s.partial", o.output);
+        out = fopen(partial, "wb");
+        if (!out) {
+            fprintf(stderr, "gevinst: %s: cannot write: %s\n", partial, strerror(errno));
+            free(partial);
+            gevinst_config_free(cfg);
+            return GEVINST_EXIT_USAGE;
+        }
+    }
+    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, out, &err);
     if (err) fprintf(stderr, "gevinst: %s\n", err);
     free(err);
+    if (o.output) {
+        int bad = fclose(out) != 0;
+        if (rc == 0 && !bad && rename(partial, o.output) == 0) {
+            fprintf(stderr, "gevinst: wrote %s\n", o.output);
+        } else {
+            if (rc == 0) {
+                fprintf(stderr, "gevinst: %s: cannot write: %s\n", o.output, strerror(errno));
+                rc = GEVINST_EXIT_INTERNAL;
+            }
+            remove(partial);
+        }
+        free(partial);
+    }
     gevinst_config_free(cfg);
     return rc;
 }

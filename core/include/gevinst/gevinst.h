@@ -89,9 +89,11 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
                 long long *run_id, char **err);
 
 /* Print a stored run (run_id, or the latest when 0) as run prints it:
-** results, gains against the plan, and their value. */
-int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, FILE *out,
-                   char **err);
+** results, gains against the plan, and their value.  For CSV, table is
+** "results" (NULL), "gains" or "value", and excel writes the dialect Nordic
+** Excel opens (BOM, ';', decimal comma). */
+int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
+                   int excel, FILE *out, char **err);
 
 #ifdef __cplusplus
 }
