@@ -29,6 +29,8 @@ static const char *const usage_main =
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
     "  report -c CONFIG [--run ID] [--format F] [--table T] [--excel] [-o FILE]\n"
     "                              print a stored run (the latest by default)\n"
+    "  explain -c CONFIG WHAT CASE PERIOD\n"
+    "                              how one stored number was made, step by step\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
     "                              write a skeleton indicator module to start from\n\n"
@@ -331,6 +333,51 @@ static int cmd_report(int argc, char **argv) {
     return rc;
 }
 
+static const char *const usage_explain =
+    "Usage: gevinst explain -c CONFIG [--run ID] WHAT CASE PERIOD\n"
+    "Show how one stored number was made, in the latest run (or run ID).\n"
+    "WHAT is an indicator's id -- shown with the module, its version, hash and\n"
+    "params, and the observations it read -- or a gain's name -- shown with its\n"
+    "plan and the arithmetic of its realisation and value, step by step.\n\n" EXIT_CODES;
+
+static int cmd_explain(int argc, char **argv) {
+    options o = {0};
+    const char *words[3];
+    int nwords = 0;
+    if (wants_help(argc, argv, usage_explain)) return 0;
+    /* the three words, then the options */
+    char **rest = malloc((size_t)(argc + 1) * sizeof *rest);
+    int nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-') {
+            rest[nrest++] = argv[i];
+            if (!strchr(argv[i], '=') && i + 1 < argc) rest[nrest++] = argv[++i];
+        } else if (nwords < 3) {
+            words[nwords++] = argv[i];
+        } else {
+            free(rest);
+            return usage_error(usage_explain, "unexpected argument '%s'", argv[i]);
+        }
+    }
+    int rc = parse_options(nrest, rest, usage_explain, &o);
+    free(rest);
+    if (rc) return rc;
+    if (!o.config) return usage_error(usage_explain, "explain needs -c CONFIG%s", "");
+    if (nwords != 3) return usage_error(usage_explain, "explain needs WHAT CASE PERIOD%s", "");
+    char *end = NULL;
+    long long id = o.run ? strtoll(o.run, &end, 10) : 0;
+    if (o.run && (*end || id <= 0))
+        return usage_error(usage_explain, "--run takes a run number, not '%s'", o.run);
+    gevinst_config *cfg = load_config(o.config);
+    if (!cfg) return GEVINST_EXIT_USAGE;
+    char *err = NULL;
+    rc = gevinst_explain(cfg, id, words[0], words[1], words[2], stdout, &err);
+    if (err) fprintf(stderr, "gevinst: %s\n", err);
+    free(err);
+    gevinst_config_free(cfg);
+    return rc;
+}
+
 static int copy_file(const char *from, const char *to) {
     FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
     char buf[8192];
@@ -421,10 +468,10 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } commands[] = {{"init", cmd_init},     {"import", cmd_import},
-                    {"check", cmd_check},   {"list", cmd_list},
-                    {"run", cmd_run},       {"demo", cmd_demo},
-                    {"report", cmd_report}, {"new-indicator", cmd_new_indicator}};
+    } commands[] = {
+        {"init", cmd_init},     {"import", cmd_import},   {"check", cmd_check},
+        {"list", cmd_list},     {"run", cmd_run},         {"demo", cmd_demo},
+        {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return GEVINST_EXIT_USAGE;

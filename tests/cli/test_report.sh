@@ -56,4 +56,19 @@ expect_rc 2 "no such run"
 expect_contains "$err" "run 99 not found" "no such run"
 run report -c demo/demo.cfg --format csv -o /nonexistent/x.csv
 expect_rc 2 "unwritable file"
+# explain: where a number comes from
+run explain -c demo/demo.cfg work_share no-drammen-jobbkafe 2018
+expect_rc 0 "explain an indicator"
+expect_contains "$out" "work_share for case no-drammen-jobbkafe in 2018: $(sql "$db" "SELECT printf('%.10g', value) FROM results WHERE run = 1 AND indicator = 'work_share' AND case_id = 'no-drammen-jobbkafe' AND period = '2018'") %" "the value"
+expect_contains "$out" "made by module ratio (C plugin, version 1.0.0), in a child process" "the module"
+expect_contains "$out" "observations of 'in_work' in 2018 (2018-01-01 to 2018-12-31): 4, sum $(sql "$db" "SELECT printf('%g', sum(value)) FROM observations WHERE case_id = 'no-drammen-jobbkafe' AND metric = 'in_work' AND period LIKE '2018%'")" "what it read"
+run explain -c demo/demo.cfg lower_assistance dk-kobenhavn-socialokonomi 2018
+expect_rc 0 "explain a gain"
+expect_contains "$out" "gain lower_assistance of case dk-kobenhavn-socialokonomi in 2018: behind (plan from the database)" "the gain"
+expect_contains "$out" "= (4633977 - 5281066) / (3960800 - 5281066) x 100 = 49.01201728 %" "the arithmetic"
+run explain -c demo/demo.cfg nothing no-drammen-jobbkafe 2018
+expect_rc 2 "nothing to explain"
+expect_contains "$err" "run 1 has no indicator or gain 'nothing' for case 'no-drammen-jobbkafe' in 2018" "says so"
+run explain -c demo/demo.cfg work_share no-drammen-jobbkafe
+expect_rc 2 "explain needs three words"
 finish

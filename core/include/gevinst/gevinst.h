@@ -95,6 +95,11 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
 int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
                    int excel, FILE *out, char **err);
 
+/* How one stored number was made (run, or the latest when 0): `what` is an
+** indicator's id or a gain's name, for one case and period. */
+int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
+                    const char *period, FILE *out, char **err);
+
 #ifdef __cplusplus
 }
 #endif
