@@ -4,7 +4,7 @@ SANITIZE_BUILD ?= build-sanitize
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test test-fast test-sanitize install clean
+.PHONY: all deps test-deps build demo test test-fast test-sanitize install clean
 
 all: build
 
@@ -21,10 +21,13 @@ demo: build
 # the test suite, then the same suite under AddressSanitizer + UBSan
 test: test-fast test-sanitize
 
-test-fast: build
+test-deps:
+	@tools/install-deps --test
+
+test-fast: build test-deps
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-test-sanitize: deps
+test-sanitize: deps test-deps
 	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGEVINST_SANITIZE=ON >/dev/null
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
 	ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j $(JOBS)

@@ -567,6 +567,30 @@ static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_di
     }
 }
 
+/* `report = { lang = "nb"; label = "Synthetic data"; }` */
+static void gvC_report(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "report must be a group { lang = \"nb\"; label = \"...\"; }");
+        return;
+    }
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e), *v;
+        if (strcmp(name, "lang") && strcmp(name, "label")) {
+            gvC_error(diag, cfg, e, "unknown setting 'report.%s' (lang, label)", name);
+        } else if ((v = gvC_string(cfg, e, diag))) {
+            int lang = strcmp(name, "lang") == 0;
+            if (lang && strcmp(v, "nb") && strcmp(v, "da") && strcmp(v, "en"))
+                gvC_error(diag, cfg, e, "report.lang must be \"nb\", \"da\" or \"en\", not '%s'",
+                          v);
+            else if (lang)
+                free(cfg->report_lang), cfg->report_lang = gvU_strdup(v);
+            else
+                free(cfg->report_label), cfg->report_label = gvU_strdup(v);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ files */
 
 /* Note every file a setting comes from (the config and its @includes), in
@@ -639,6 +663,8 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
             gvC_money(cfg, e, diag);
         } else if (strcmp(name, "gains") == 0) {
             gvC_gains(cfg, e, diag);
+        } else if (strcmp(name, "report") == 0) {
+            gvC_report(cfg, e, diag);
         } else if (strcmp(name, "indicators") == 0) {
             if (!config_setting_is_list(e) && !config_setting_is_array(e))
                 gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
@@ -647,7 +673,7 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
         } else {
             gvC_error(diag, cfg, e,
                       "unknown setting '%s' (database, module_path, periods, limits, indicators, "
-                      "money, gains)",
+                      "money, gains, report)",
                       name);
         }
     }
@@ -698,6 +724,7 @@ void gevinst_config_free(gevinst_config *cfg) {
         free(cfg->included[i]);
     free(cfg->included);
     gvC_money_free(&cfg->money);
+    free(cfg->report_lang), free(cfg->report_label);
     for (int i = 0; i < cfg->ngains; i++) {
         for (int k = 0; k < cfg->gains[i].n; k++)
             free(cfg->gains[i].names[k]), free(cfg->gains[i].values[k]);

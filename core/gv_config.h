@@ -97,6 +97,8 @@ struct gevinst_config {
     char **included; /* files read through @include */
     int nincluded;
     gv_money_cfg money;
+    char *report_lang;  /* report = { lang = "nb"; ... }: NULL for English */
+    char *report_label; /* report = { label = "Synthetic data"; }: on every page */
     gv_gain_record *gains;
     int ngains;
 };

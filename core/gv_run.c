@@ -160,6 +160,8 @@ int gevinst_format_parse(const char *s, gevinst_format *f) {
         *f = GEVINST_FORMAT_JSON;
     else if (strcmp(s, "csv") == 0)
         *f = GEVINST_FORMAT_CSV;
+    else if (strcmp(s, "html") == 0)
+        *f = GEVINST_FORMAT_HTML;
     else
         return -1;
     return 0;
@@ -433,7 +435,7 @@ done:
 }
 
 int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
-                   int excel, FILE *out, char **err) {
+                   int excel, const char *lang, FILE *out, char **err) {
     sqlite3 *db;
     *err = NULL;
     if (gvD_open(cfg->database, 0, &db, err) < 0) return GEVINST_EXIT_USAGE;
@@ -451,7 +453,12 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, co
             rc = GEVINST_EXIT_USAGE;
         }
     }
-    if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, table, excel, out, err) < 0)
+    if (rc == GEVINST_EXIT_OK && fmt == GEVINST_FORMAT_HTML) {
+        if (gvR_print_html(db, run_id, lang ? lang : cfg->report_lang, cfg->report_label, out,
+                           err) < 0)
+            rc = strstr(*err, "not found") || strstr(*err, "language") ? GEVINST_EXIT_USAGE
+                                                                       : GEVINST_EXIT_INTERNAL;
+    } else if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, table, excel, out, err) < 0)
         rc = strstr(*err, "not found") ? GEVINST_EXIT_USAGE : GEVINST_EXIT_INTERNAL;
     sqlite3_close(db);
     return rc;

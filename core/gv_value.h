@@ -100,7 +100,11 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
 int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err);
 /* One of a run's tables -- "results", "gains" or "value" -- as tidy CSV;
 ** excel: the dialect Nordic Excel opens (BOM, ';', decimal comma, CR LF). */
-int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE *out,
-                  char **err);
+int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE *out, char **err);
+
+/* A run as one self-contained HTML page (gv_html.c); lang "nb", "da" or
+** "en" (NULL: en); label, when given, stands on every page. */
+int gvR_print_html(sqlite3 *db, long long run, const char *lang, const char *label, FILE *out,
+                   char **err);
 
 #endif

@@ -76,14 +76,17 @@ static const char *const usage_run =
     "the config's database as one run, and print it.  `report` prints it again.\n\n" EXIT_CODES;
 
 static const char *const usage_report =
-    "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv]\n"
-    "                      [--table results|gains|value] [--excel] [-o FILE]\n"
+    "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html]\n"
+    "                      [--lang nb|da|en] [--table results|gains|value] [--excel]\n"
+    "                      [-o FILE]\n"
     "Print a run stored in the config's database (the latest by default) as\n"
     "`run` printed it: the indicator results, each gain against its plan, and\n"
     "the value (investment, present value, NPV, SROI with its sensitivity),\n"
     "with totals per municipality and country.  Computes nothing.\n"
     "  --table T   for CSV: which tidy table, one row per value (default results)\n"
     "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
+    "  --lang L    for HTML: bokmål (nb), Danish (da) or English (en); default the\n"
+    "              config's report.lang, else English\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
@@ -248,6 +251,9 @@ static int run_config(gevinst_config *cfg, const char *format, const char *usage
     gevinst_format fmt = GEVINST_FORMAT_TEXT;
     if (format && gevinst_format_parse(format, &fmt) < 0)
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
+    if (fmt == GEVINST_FORMAT_HTML)
+        return usage_error(usage, "run prints text, json or csv; for html use 'gevinst report'%s",
+                           "");
     char *err = NULL;
     long long id = 0;
     gevinst_diag diag = {0};
@@ -287,11 +293,13 @@ static int cmd_report(int argc, char **argv) {
     if (!o.config) return usage_error(usage_report, "report needs -c CONFIG%s", "");
     gevinst_format fmt = GEVINST_FORMAT_TEXT;
     if (o.format && gevinst_format_parse(o.format, &fmt) < 0)
-        return usage_error(usage_report, "unknown format '%s' (text, json, csv)", o.format);
+        return usage_error(usage_report, "unknown format '%s' (text, json, csv, html)", o.format);
     char *end = NULL;
     long long id = o.run ? strtoll(o.run, &end, 10) : 0;
     if (o.run && (*end || id <= 0))
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
+    if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
+        return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
     if ((o.table || o.excel) && fmt != GEVINST_FORMAT_CSV)
         return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
     if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&
@@ -313,7 +321,7 @@ static int cmd_report(int argc, char **argv) {
             return GEVINST_EXIT_USAGE;
         }
     }
-    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, out, &err);
+    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, o.lang, out, &err);
     if (err) fprintf(stderr, "gevinst: %s\n", err);
     free(err);
     if (o.output) {

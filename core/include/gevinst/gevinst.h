@@ -77,7 +77,12 @@ int gevinst_new_indicator(const char *name, const char *lang, const char *dir, c
 const char *gevinst_include_dir(void);
 
 /* --- runs --- */
-typedef enum { GEVINST_FORMAT_TEXT, GEVINST_FORMAT_JSON, GEVINST_FORMAT_CSV } gevinst_format;
+typedef enum {
+    GEVINST_FORMAT_TEXT,
+    GEVINST_FORMAT_JSON,
+    GEVINST_FORMAT_CSV,
+    GEVINST_FORMAT_HTML /* report only */
+} gevinst_format;
 int gevinst_format_parse(const char *s, gevinst_format *f);
 
 /* Evaluate every indicator for every case and period, store the results as
@@ -91,9 +96,10 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
 /* Print a stored run (run_id, or the latest when 0) as run prints it:
 ** results, gains against the plan, and their value.  For CSV, table is
 ** "results" (NULL), "gains" or "value", and excel writes the dialect Nordic
-** Excel opens (BOM, ';', decimal comma). */
+** Excel opens (BOM, ';', decimal comma).  lang ("nb", "da", "en"; NULL:
+** the config's report.lang) is for HTML. */
 int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
-                   int excel, FILE *out, char **err);
+                   int excel, const char *lang, FILE *out, char **err);
 
 /* How one stored number was made (run, or the latest when 0): `what` is an
 ** indicator's id or a gain's name, for one case and period. */

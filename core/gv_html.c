@@ -1,0 +1,498 @@
+/*
+** gv_html.c -- a run as one self-contained HTML page for a steering group:
+** inline CSS and SVG, no scripts from elsewhere, no fonts, no network;
+** readable on a phone and printable on A4.  Every chart is an <svg
+** class="chart" data-marks="N"> with N elements of class "mark", so a
+** browser test can tell that each one drew what it should.
+*/
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gv_db.h"
+#include "gv_i18n.h"
+#include "gv_util.h"
+#include "gv_value.h"
+
+typedef struct gvH {
+    sqlite3 *db;
+    long long run;
+    gv_lang lang;
+    const char *label; /* e.g. "Synthetic data", on every page; NULL: none */
+    FILE *out;
+} gvH;
+
+#define COL(st, i) ((const char *)sqlite3_column_text(st, i))
+
+static void gvH_text(FILE *out, const char *s) {
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*s, out);
+        }
+    }
+}
+
+static void gvH_num(gvH *h, double v, int decimals) {
+    char buf[64];
+    gvT_number(h->lang, v, decimals, 1, buf, sizeof buf);
+    fputs(buf, h->out);
+}
+
+static sqlite3_stmt *gvH_query(gvH *h, const char *sql, const char *case_id) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_int64(st, 1, h->run);
+    if (case_id) sqlite3_bind_text(st, 2, case_id, -1, SQLITE_TRANSIENT);
+    return st;
+}
+
+static const char gvH_css[] =
+    "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;"
+    "color:#1a1a1a;line-height:1.4}"
+    "h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #ccc;margin-top:2rem}"
+    "h3{font-size:1.05rem;margin-bottom:.3rem}"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}"
+    "td,th{padding:.2rem .4rem;border-bottom:1px solid #ddd;text-align:left}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".label{background:#fff3c4;border:1px solid #d9b600;padding:.2rem .5rem;font-weight:bold;"
+    "display:inline-block}"
+    ".page-label{position:fixed;top:0;right:0;font-size:.75rem}"
+    ".status{font-weight:bold;white-space:nowrap}"
+    ".achieved{color:#1b6e2a}.on_track{color:#1f5fa8}.behind{color:#a86400}"
+    ".missed{color:#b3261e}.no_data,.error{color:#555}"
+    "svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
+    ".case{page-break-before:always}"
+    "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:10pt}"
+    ".page-label{position:fixed;top:0;right:0}}"
+    "@media (max-width:40rem){td,th{padding:.15rem}table{font-size:.8rem}}";
+
+/* Status as a word and a mark that does not need colour to be read. */
+static void gvH_status(gvH *h, const char *status) {
+    const char *sign = strcmp(status, "achieved") == 0   ? "&#10003;"
+                       : strcmp(status, "on_track") == 0 ? "&#9679;"
+                       : strcmp(status, "behind") == 0   ? "&#9650;"
+                       : strcmp(status, "missed") == 0   ? "&#10007;"
+                                                         : "&#8211;";
+    fprintf(h->out, "<span class=\"status %s\">%s ", status, sign);
+    gvH_text(h->out, gvT(h->lang, status));
+    fputs("</span>", h->out);
+}
+
+/* A bar from baseline (0 %) to target (100 %), filled to the realisation. */
+static void gvH_progress(gvH *h, double realisation, double expected, const char *status) {
+    double shown = realisation < 0 ? 0 : realisation > 150 ? 150 : realisation;
+    double w = 300, x100 = w / 1.5;
+    fprintf(h->out,
+            "<svg class=\"chart progress\" data-marks=\"1\" viewBox=\"0 0 %.0f 22\" width=\"%.0f\" "
+            "height=\"22\" role=\"img\" aria-label=\"%.1f %%\">"
+            "<rect x=\"0\" y=\"4\" width=\"%.1f\" height=\"14\" fill=\"#eee\"/>"
+            "<rect class=\"mark %s\" x=\"0\" y=\"4\" width=\"%.1f\" height=\"14\" "
+            "fill=\"currentColor\"/>"
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"22\" stroke=\"#333\" "
+            "stroke-dasharray=\"2 2\"/>"
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"22\" stroke=\"#000\"/></svg>",
+            w, w, realisation, x100, status, shown / 100 * x100, expected / 100 * x100,
+            expected / 100 * x100, x100, x100);
+}
+
+/* Realisation over the periods, against the straight line expected. */
+static void gvH_line(gvH *h, const char *case_id, const char *gain) {
+    sqlite3_stmt *st = gvH_query(h,
+                                 "SELECT period, realisation_pct, expected_pct FROM gain_results"
+                                 " WHERE run = ?1 AND case_id = ?2 AND gain = ?3 ORDER BY rowid",
+                                 case_id);
+    if (!st) return;
+    sqlite3_bind_text(st, 3, gain, -1, SQLITE_TRANSIENT);
+    double x[64], y[64], e[64];
+    char labels[64][12];
+    int n = 0, marks = 0;
+    double lo = 0, hi = 100;
+    while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+        snprintf(labels[n], sizeof labels[n], "%s", COL(st, 0));
+        y[n] = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+        e[n] = sqlite3_column_double(st, 2);
+        if (!isnan(y[n])) {
+            marks++;
+            if (y[n] < lo) lo = y[n];
+            if (y[n] > hi) hi = y[n];
+        }
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (marks == 0) return;
+    double W = 320, H = 140, L = 36, B = 20;
+    for (int i = 0; i < n; i++)
+        x[i] = L + (n == 1 ? (W - L) / 2 : (W - L - 30) * i / (n - 1));
+#define YP(v) (H - B - ((v)-lo) / (hi - lo) * (H - B - 10))
+    fprintf(h->out,
+            "<svg class=\"chart line\" data-marks=\"%d\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+            "height=\"%.0f\" role=\"img\">",
+            marks, W, H, W, H);
+    fprintf(h->out,
+            "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#aaa\"/>"
+            "<text x=\"2\" y=\"%.1f\">0 %%</text><text x=\"2\" y=\"%.1f\">100 %%</text>",
+            L, W, YP(0), YP(0), YP(0) + 4, YP(100) + 4);
+    fputs("<polyline fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4 3\" points=\"", h->out);
+    for (int i = 0; i < n; i++)
+        fprintf(h->out, "%.1f,%.1f ", x[i], YP(e[i]));
+    fputs("\"/><polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"", h->out);
+    for (int i = 0; i < n; i++)
+        if (!isnan(y[i])) fprintf(h->out, "%.1f,%.1f ", x[i], YP(y[i]));
+    fputs("\"/>", h->out);
+    for (int i = 0; i < n; i++) {
+        if (!isnan(y[i]))
+            fprintf(h->out,
+                    "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f5fa8\"/>",
+                    x[i], YP(y[i]));
+        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>", x[i], H - 4,
+                labels[i]);
+    }
+#undef YP
+    fputs("</svg>", h->out);
+}
+
+/* Horizontal bars: names and values from a query (?1 run, ?2 case). */
+static void gvH_bars(gvH *h, sqlite3_stmt *st, const char *cls, int translate) {
+    char names[32][64];
+    double v[32], max = 0;
+    int n = 0;
+    while (st && sqlite3_step(st) == SQLITE_ROW && n < 32) {
+        snprintf(names[n], sizeof names[n], "%s", COL(st, 0) ? COL(st, 0) : "");
+        v[n] = sqlite3_column_double(st, 1);
+        if (fabs(v[n]) > max) max = fabs(v[n]);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (n == 0) return;
+    double W = 420, row = 22, L = 150;
+    fprintf(h->out,
+            "<svg class=\"chart %s\" data-marks=\"%d\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+            "height=\"%.0f\" role=\"img\">",
+            cls, n, W, row * n + 4, W, row * n + 4);
+    for (int i = 0; i < n; i++) {
+        double w = max > 0 ? fabs(v[i]) / max * (W - L - 90) : 0;
+        char num[64];
+        gvT_number(h->lang, v[i], fabs(v[i]) >= 100 ? 0 : 2, 0, num, sizeof num);
+        fprintf(h->out, "<text x=\"0\" y=\"%.0f\">", i * row + 15);
+        gvH_text(h->out, translate ? gvT(h->lang, names[i]) : names[i]);
+        fprintf(h->out,
+                "</text><rect class=\"mark\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"16\" "
+                "fill=\"#3b7d4f\"/><text x=\"%.1f\" y=\"%.0f\">%s</text>",
+                L, i * row + 3, w, L + w + 4, i * row + 15, num);
+    }
+    fputs("</svg>", h->out);
+}
+
+/* Tornado: each assumption's low and high ratio around the case's SROI. */
+static void gvH_tornado(gvH *h, const char *case_id, double sroi) {
+    sqlite3_stmt *st = gvH_query(h,
+                                 "SELECT assumption, sroi_low, sroi_high, break_even FROM"
+                                 " sensitivity WHERE run = ?1 AND case_id = ?2 ORDER BY rowid",
+                                 case_id);
+    if (!st) return;
+    char names[8][32];
+    double lo[8], hi[8], be[8], min = sroi, max = sroi;
+    int n = 0, nbe[8];
+    while (sqlite3_step(st) == SQLITE_ROW && n < 8) {
+        snprintf(names[n], sizeof names[n], "%s", COL(st, 0));
+        lo[n] = sqlite3_column_double(st, 1);
+        hi[n] = sqlite3_column_double(st, 2);
+        nbe[n] = sqlite3_column_type(st, 3) == SQLITE_NULL;
+        be[n] = sqlite3_column_double(st, 3);
+        min = fmin(min, fmin(lo[n], hi[n]));
+        max = fmax(max, fmax(lo[n], hi[n]));
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (n == 0) return;
+    min = fmin(min, 1), max = fmax(max, 1);
+    double W = 420, row = 22, L = 130, R = W - 10;
+#define XP(v) (L + ((v)-min) / (max - min) * (R - L))
+    fprintf(h->out,
+            "<svg class=\"chart tornado\" data-marks=\"%d\" viewBox=\"0 0 %.0f %.0f\" "
+            "width=\"%.0f\" height=\"%.0f\" role=\"img\">",
+            n, W, row * n + 20, W, row * n + 20);
+    for (int i = 0; i < n; i++) {
+        double a = fmin(lo[i], hi[i]), b = fmax(lo[i], hi[i]);
+        fprintf(h->out, "<text x=\"0\" y=\"%.0f\">", i * row + 15);
+        gvH_text(h->out, gvT(h->lang, names[i]));
+        fprintf(h->out,
+                "</text><rect class=\"mark\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"16\" "
+                "fill=\"#7a8fb8\"><title>%.2f .. %.2f</title></rect>",
+                XP(a), i * row + 3, fmax(XP(b) - XP(a), 1), a, b);
+    }
+    fprintf(h->out,
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%.0f\" stroke=\"#000\"/>"
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%.0f\" stroke=\"#b3261e\" "
+            "stroke-dasharray=\"3 2\"/><text x=\"%.1f\" y=\"%.0f\">1:1</text></svg>",
+            XP(sroi), XP(sroi), row * n, XP(1), XP(1), row * n, XP(1) - 8, row * n + 14);
+#undef XP
+    /* the break-even values, in words beside the chart */
+    fprintf(h->out, "<table><tr><th>%s</th><th class=\"n\">%s</th></tr>",
+            gvT(h->lang, "Sensitivity"), gvT(h->lang, "break-even"));
+    for (int i = 0; i < n; i++) {
+        fputs("<tr><td>", h->out);
+        gvH_text(h->out, gvT(h->lang, names[i]));
+        fputs("</td><td class=\"n\">", h->out);
+        if (nbe[i])
+            gvH_text(h->out, gvT(h->lang, "never"));
+        else
+            gvH_num(h, be[i], 3);
+        fputs("</td></tr>", h->out);
+    }
+    fputs("</table>", h->out);
+}
+
+/* A new page, with the label every page carries. */
+static void gvH_section(gvH *h) {
+    fputs("<section class=\"case\">", h->out);
+    if (h->label) {
+        fputs("<p class=\"label\">", h->out);
+        gvH_text(h->out, h->label);
+        fputs("</p>", h->out);
+    }
+}
+
+static void gvH_case(gvH *h, sqlite3_stmt *c) {
+    FILE *out = h->out;
+    const char *case_id = COL(c, 0);
+    gvH_section(h);
+    fputs("<h2>", out);
+    gvH_text(out, COL(c, 1));
+    fputs("</h2><table>", out);
+    fprintf(out, "<tr><th>%s</th><td>", gvT(h->lang, "Case"));
+    gvH_text(out, case_id);
+    fprintf(out, "</td></tr><tr><th>%s</th><td>", gvT(h->lang, "Municipality"));
+    gvH_text(out, COL(c, 2));
+    fprintf(out, " (%s)</td></tr><tr><th>%s</th><td>", COL(c, 3), gvT(h->lang, "Period"));
+    gvH_text(out, COL(c, 4) ? COL(c, 4) : "");
+    fputs(" &#8211; ", out);
+    gvH_text(out, COL(c, 5) ? COL(c, 5) : "");
+    fprintf(out, "</td></tr><tr><th>%s</th><td>", gvT(h->lang, "Partners"));
+    sqlite3_stmt *p = gvH_query(h,
+                                "SELECT name, type FROM partners WHERE case_id = ?2 AND ?1 = ?1"
+                                " ORDER BY type, name",
+                                case_id);
+    for (int i = 0; p && sqlite3_step(p) == SQLITE_ROW; i++) {
+        fputs(i ? "; " : "", out);
+        gvH_text(out, COL(p, 0));
+        fputs(" (", out);
+        gvH_text(out, gvT(h->lang, COL(p, 1)));
+        fputc(')', out);
+    }
+    sqlite3_finalize(p);
+    fputs("</td></tr>", out);
+    if (sqlite3_column_type(c, 6) != SQLITE_NULL) {
+        fprintf(out, "<tr><th>%s</th><td>", gvT(h->lang, "Investment"));
+        gvH_num(h, sqlite3_column_double(c, 6), 0);
+        fprintf(out, " %s</td></tr>", COL(c, 8));
+    }
+    fputs("</table>", out);
+
+    /* each gain: where it stands, and how it got there */
+    sqlite3_stmt *g = gvH_query(
+        h,
+        "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, '$.owner'),"
+        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'), r.actual,"
+        " r.realisation_pct, r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type')"
+        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
+        " WHERE r.run = ?1 AND r.case_id = ?2 AND r.rowid = (SELECT max(x.rowid) FROM gain_results "
+        "x"
+        "  WHERE x.run = r.run AND x.case_id = r.case_id AND x.gain = r.gain"
+        "  AND x.actual IS NOT NULL) ORDER BY r.gain",
+        case_id);
+    int ng = 0;
+    while (g && sqlite3_step(g) == SQLITE_ROW) {
+        if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));
+        fputs("<div><strong>", out);
+        gvH_text(out, COL(g, 1) ? COL(g, 1) : COL(g, 0));
+        fprintf(out, "</strong> (%s, ", gvT(h->lang, COL(g, 10)));
+        gvH_text(out, COL(g, 9));
+        fprintf(out, ") <br>%s ", gvT(h->lang, "Baseline"));
+        gvH_num(h, sqlite3_column_double(g, 3), 2);
+        fprintf(out, " &#8594; %s ", gvT(h->lang, "Target"));
+        gvH_num(h, sqlite3_column_double(g, 4), 2);
+        fprintf(out, ", %s ", gvT(h->lang, "Actual"));
+        gvH_num(h, sqlite3_column_double(g, 5), 2);
+        fprintf(out, ": %s ", gvT(h->lang, "Realised"));
+        gvH_num(h, sqlite3_column_double(g, 6), 1);
+        fprintf(out, " %% (%s ", gvT(h->lang, "Expected"));
+        gvH_num(h, sqlite3_column_double(g, 7), 1);
+        fputs(" %) ", out);
+        gvH_status(h, COL(g, 8));
+        fputs("<br>", out);
+        gvH_progress(h, sqlite3_column_double(g, 6), sqlite3_column_double(g, 7), COL(g, 8));
+        fputs("<br>", out);
+        gvH_line(h, case_id, COL(g, 0));
+        fputs("</div>", out);
+    }
+    sqlite3_finalize(g);
+
+    if (sqlite3_column_type(c, 7) != SQLITE_NULL) {
+        double sroi = sqlite3_column_double(c, 7);
+        char rounded[32];
+        gvV_ratio_rounded(sroi, rounded);
+        fprintf(out, "<h3>%s</h3><p><strong>SROI ", gvT(h->lang, "Social return on investment"));
+        gvH_num(h, sroi, 2);
+        fprintf(out, "</strong> (%s %s)", gvT(h->lang, "rounded"), rounded);
+        fprintf(out, ", %s ", gvT(h->lang, "Present value"));
+        gvH_num(h, sqlite3_column_double(c, 9), 0);
+        fprintf(out, " %s, %s ", COL(c, 8), gvT(h->lang, "Payback"));
+        if (sqlite3_column_type(c, 10) == SQLITE_NULL)
+            fputs(gvT(h->lang, "never"), out);
+        else
+            gvH_num(h, sqlite3_column_double(c, 10), 1),
+                fprintf(out, " %s", gvT(h->lang, "months"));
+        fputs("</p>", out);
+        fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Value by beneficiary"));
+        gvH_bars(h,
+                 gvH_query(h,
+                           "SELECT name, present_value FROM value_splits WHERE run = ?1 AND"
+                           " case_id = ?2 AND dimension = 'beneficiary' ORDER BY name",
+                           case_id),
+                 "bars", 1);
+        fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Sensitivity"));
+        gvH_tornado(h, case_id, sroi);
+    }
+    fputs("</section>", out);
+}
+
+int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char *label, FILE *out,
+                   char **err) {
+    gvH h = {db, run, GV_LANG_EN, label, out};
+    if (lang_name && gvT_lang(lang_name, &h.lang) < 0) {
+        *err = gvU_mprintf("unknown language '%s' (nb, da, en)", lang_name);
+        return -1;
+    }
+    sqlite3_stmt *r = gvH_query(&h,
+                                "SELECT started, engine_version, config_file, config_hash"
+                                " FROM runs WHERE id = ?1",
+                                NULL);
+    if (!r || sqlite3_step(r) != SQLITE_ROW) {
+        sqlite3_finalize(r);
+        *err = gvU_mprintf("run %lld not found", run);
+        return -1;
+    }
+    const char *title = gvT(h.lang, "Benefits realisation report");
+    /* the page may fetch nothing: its policy forbids every source but itself */
+    fprintf(out,
+            "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>%s</title><style>%s</style></head><body>",
+            lang_name ? lang_name : "en", title, gvH_css);
+    if (label) {
+        fputs("<div class=\"page-label label\">", out);
+        gvH_text(out, label);
+        fputs("</div>", out);
+    }
+    fprintf(out, "<h1>%s</h1><p>%s %lld, ", title, gvT(h.lang, "Run"), run);
+    gvH_text(out, COL(r, 0));
+    fputs("</p>", out);
+
+    /* one section a case */
+    sqlite3_stmt *c = gvH_query(
+        &h,
+        "SELECT c.id, c.title, m.name, m.country, c.start_date, c.end_date, v.investment, v.sroi,"
+        " v.currency, v.present_value, v.payback_months FROM cases c"
+        " JOIN municipalities m ON m.code = c.municipality"
+        " LEFT JOIN case_values v ON v.case_id = c.id AND v.run = ?1"
+        " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) ORDER BY m.country DESC, c.id",
+        NULL);
+    while (c && sqlite3_step(c) == SQLITE_ROW)
+        gvH_case(&h, c);
+    sqlite3_finalize(c);
+
+    /* across cases, in one currency and price year */
+    gvH_section(&h);
+    fprintf(out, "<h2>%s</h2>", gvT(h.lang, "Comparison across cases"));
+    sqlite3_stmt *cur = gvH_query(&h,
+                                  "SELECT currency, price_year FROM case_values WHERE run = ?1"
+                                  " LIMIT 1",
+                                  NULL);
+    if (cur && sqlite3_step(cur) == SQLITE_ROW)
+        fprintf(out, "<p>%s %s, %s %s</p>", gvT(h.lang, "shown in"), COL(cur, 0), COL(cur, 1),
+                gvT(h.lang, "prices"));
+    sqlite3_finalize(cur);
+    gvH_bars(&h,
+             gvH_query(&h,
+                       "SELECT c.title, v.sroi FROM case_values v JOIN cases c ON c.id = v.case_id"
+                       " WHERE v.run = ?1 AND v.sroi IS NOT NULL ORDER BY v.sroi DESC",
+                       NULL),
+             "bars comparison", 0);
+    fprintf(out,
+            "<h3>%s</h3><table><tr><th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+            "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th></tr>",
+            gvT(h.lang, "Conversions used"), gvT(h.lang, "Currency"), gvT(h.lang, "Price year"),
+            gvT(h.lang, "Rate"), gvT(h.lang, "Index then"), gvT(h.lang, "Index now"),
+            gvT(h.lang, "Factor"));
+    sqlite3_stmt *cv = gvH_query(&h,
+                                 "SELECT currency, price_year, rate, cpi_from, cpi_to, factor"
+                                 " FROM run_conversions WHERE run = ?1 ORDER BY 1, 2",
+                                 NULL);
+    while (cv && sqlite3_step(cv) == SQLITE_ROW) {
+        fprintf(out, "<tr><td>%s</td><td class=\"n\">%s</td>", COL(cv, 0), COL(cv, 1));
+        for (int i = 2; i <= 5; i++) {
+            fputs("<td class=\"n\">", out);
+            if (sqlite3_column_type(cv, i) != SQLITE_NULL)
+                gvH_num(&h, sqlite3_column_double(cv, i), i == 5 ? 6 : 2);
+            fputs("</td>", out);
+        }
+        fputs("</tr>", out);
+    }
+    sqlite3_finalize(cv);
+    fputs("</table></section>", out);
+
+    /* where every number comes from */
+    gvH_section(&h);
+    fprintf(out, "<h2>%s</h2><p>%s %lld, gevinst ", gvT(h.lang, "Provenance of every number"),
+            gvT(h.lang, "Run"), run);
+    gvH_text(out, COL(r, 1));
+    fprintf(out, ", %s ", gvT(h.lang, "Config"));
+    gvH_text(out, COL(r, 2));
+    fputs(" (sha256 <code>", out);
+    gvH_text(out, COL(r, 3));
+    fprintf(out, "</code>)</p><table><tr><th>%s</th><th>%s</th><th>%s</th><th>sha256</th></tr>",
+            gvT(h.lang, "Indicator"), gvT(h.lang, "Module"), gvT(h.lang, "Version"));
+    sqlite3_finalize(r);
+    sqlite3_stmt *i = gvH_query(&h,
+                                "SELECT indicator, module, module_version, module_hash FROM"
+                                " run_indicators WHERE run = ?1 ORDER BY position",
+                                NULL);
+    while (i && sqlite3_step(i) == SQLITE_ROW) {
+        fputs("<tr>", out);
+        for (int k = 0; k < 4; k++) {
+            fputs(k == 3 ? "<td><code>" : "<td>", out);
+            gvH_text(out, COL(i, k) ? COL(i, k) : "");
+            fputs(k == 3 ? "</code></td>" : "</td>", out);
+        }
+        fputs("</tr>", out);
+    }
+    sqlite3_finalize(i);
+    fputs("</table></section>", out);
+    /* a check a browser test reads: every chart drew its marks */
+    fputs("<script>(function(){var bad=[];document.querySelectorAll('svg.chart').forEach("
+          "function(s){var n=+s.getAttribute('data-marks');var m=s.querySelectorAll('.mark')"
+          ".length;if(!(n>0&&m===n))bad.push(s.getAttribute('class'));});"
+          "var res=performance.getEntriesByType('resource').length;"
+          "document.body.setAttribute('data-check',(bad.length?'fail '+bad.join(','):'ok')+' '+"
+          "document.querySelectorAll('svg.chart').length+' charts, '+res+' requests');})();"
+          "</script></body></html>\n",
+          out);
+    return 0;
+}

@@ -1,0 +1,131 @@
+/*
+** gv_i18n.c -- the words and numbers of reports (see gv_i18n.h).  The
+** wording is what a municipal analyst in each country writes, not a
+** word-for-word translation.
+*/
+#include "gv_i18n.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const gvT_words[][3] = {
+    /* key (en)                         nb                                  da */
+    {"achieved", "nådd", "nået"},
+    {"on_track", "i rute", "på sporet"},
+    {"behind", "bak planen", "bagud"},
+    {"missed", "ikke nådd", "ikke nået"},
+    {"no_data", "ingen data", "ingen data"},
+    {"error", "feil", "fejl"},
+    {"ok", "ok", "ok"},
+    {"Benefits realisation report", "Gevinstrealiseringsrapport", "Gevinstrealiseringsrapport"},
+    {"Synthetic data", "Syntetiske data", "Syntetiske data"},
+    {"Case", "Sak", "Sag"},
+    {"Municipality", "Kommune", "Kommune"},
+    {"Period", "Periode", "Periode"},
+    {"Partners", "Partnere", "Partnere"},
+    {"Investment", "Investering", "Investering"},
+    {"Gains against the plan", "Gevinster mot planen", "Gevinster i forhold til planen"},
+    {"Gain", "Gevinst", "Gevinst"},
+    {"Baseline", "Nullpunkt", "Nulpunkt"},
+    {"Target", "Mål", "Mål"},
+    {"Actual", "Faktisk", "Faktisk"},
+    {"Realised", "Realisert", "Realiseret"},
+    {"Expected", "Forventet", "Forventet"},
+    {"Status", "Status", "Status"},
+    {"Owner", "Gevinsteier", "Gevinstejer"},
+    {"Realisation over time", "Realisering over tid", "Realisering over tid"},
+    {"Value by beneficiary", "Verdi etter mottaker", "Værdi fordelt på modtager"},
+    {"Social return on investment", "Samfunnsøkonomisk avkastning (SROI)",
+     "Social værdiskabelse (SROI)"},
+    {"Present value", "Nåverdi", "Nutidsværdi"},
+    {"Net present value", "Netto nåverdi", "Nettonutidsværdi"},
+    {"Payback", "Tilbakebetalingstid", "Tilbagebetalingstid"},
+    {"months", "måneder", "måneder"},
+    {"never", "aldri", "aldrig"},
+    {"Sensitivity", "Følsomhet", "Følsomhed"},
+    {"Comparison across cases", "Sammenligning av sakene", "Sammenligning af sagerne"},
+    {"Conversions used", "Omregninger brukt", "Anvendte omregninger"},
+    {"Provenance of every number", "Hvor hvert tall kommer fra", "Hvor hvert tal kommer fra"},
+    {"Run", "Kjøring", "Kørsel"},
+    {"Indicator", "Indikator", "Indikator"},
+    {"Module", "Modul", "Modul"},
+    {"Version", "Versjon", "Version"},
+    {"Config", "Konfigurasjon", "Konfiguration"},
+    {"Results", "Resultater", "Resultater"},
+    {"Value", "Verdi", "Værdi"},
+    {"Unit", "Enhet", "Enhed"},
+    {"Totals per country", "Totalt per land", "I alt pr. land"},
+    {"Pessimistic", "Pessimistisk", "Pessimistisk"},
+    {"Optimistic", "Optimistisk", "Optimistisk"},
+    {"break-even", "balansepunkt", "balancepunkt"},
+    {"deadweight", "dødvekt", "dødvægt"},
+    {"attribution", "tilskrivning", "tilskrivning"},
+    {"displacement", "fortrengning", "fortrængning"},
+    {"drop_off", "avtagende effekt", "aftagende effekt"},
+    {"duration", "varighet", "varighed"},
+    {"proxy", "verdsetting", "værdisætning"},
+    {"discount_rate", "diskonteringsrente", "diskonteringsrente"},
+    {"municipality", "kommune", "kommune"},
+    {"county", "fylkeskommune", "region"},
+    {"state", "staten", "staten"},
+    {"citizens", "innbyggere", "borgere"},
+    {"civil_society", "sivilsamfunn", "civilsamfund"},
+    {"social_enterprise", "sosialt entreprenørskap", "socialøkonomisk virksomhed"},
+    {"business", "næringsliv", "erhvervsliv"},
+    {"research", "forskning", "forskning"},
+    {"economic", "økonomisk", "økonomisk"},
+    {"time", "tid", "tid"},
+    {"quality", "kvalitet", "kvalitet"},
+    {"other_actors", "andre aktører", "andre aktører"},
+    {"rounded", "avrundet", "afrundet"},
+    {"shown in", "vist i", "vist i"},
+    {"prices", "priser", "priser"},
+    {"Currency", "Valuta", "Valuta"},
+    {"Price year", "Prisår", "Prisår"},
+    {"Rate", "Kurs", "Kurs"},
+    {"Index then", "KPI da", "Indeks dengang"},
+    {"Index now", "KPI nå", "Indeks nu"},
+    {"Factor", "Faktor", "Faktor"},
+};
+
+int gvT_lang(const char *name, gv_lang *out) {
+    if (strcmp(name, "en") == 0)
+        *out = GV_LANG_EN;
+    else if (strcmp(name, "nb") == 0)
+        *out = GV_LANG_NB;
+    else if (strcmp(name, "da") == 0)
+        *out = GV_LANG_DA;
+    else
+        return -1;
+    return 0;
+}
+
+const char *gvT(gv_lang lang, const char *key) {
+    if (lang == GV_LANG_EN || !key) return key;
+    for (size_t i = 0; i < sizeof gvT_words / sizeof gvT_words[0]; i++)
+        if (strcmp(gvT_words[i][0], key) == 0) return gvT_words[i][lang];
+    return key;
+}
+
+void gvT_number(gv_lang lang, double v, int decimals, int html, char *out, int size) {
+    char digits[64];
+    if (!isfinite(v)) {
+        snprintf(out, (size_t)size, "-");
+        return;
+    }
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v) < 0.5 * pow(10, -decimals) ? 0 : v);
+    const char *group = lang == GV_LANG_EN ? "," : html ? "&#160;" : " ";
+    const char *point = lang == GV_LANG_EN ? "." : ",";
+    char *dot = strchr(digits, '.');
+    int whole = dot ? (int)(dot - digits) : (int)strlen(digits);
+    int neg = digits[0] == '-';
+    int n = 0;
+    for (int i = 0; i < whole && n < size - 8; i++) {
+        if (i > neg && (whole - i) % 3 == 0)
+            n += snprintf(out + n, (size_t)(size - n), "%s", group);
+        out[n++] = digits[i];
+    }
+    out[n] = '\0';
+    if (dot && n < size - 2) snprintf(out + n, (size_t)(size - n), "%s%s", point, dot + 1);
+}

@@ -1,0 +1,40 @@
+# test_html.sh -- the HTML report of the demo in a real browser (Debian's
+# chromium, headless, kept off the network): it renders, logs nothing to
+# the console, every chart drew the marks it should, and the page asked
+# for nothing beyond itself.
+. "$(dirname "$0")/lib.sh"
+browser=$(command -v chromium || command -v chromium-browser)
+[ -n "$browser" ] || { echo "FAIL: no chromium: run tools/install-deps --test" >&2; exit 1; }
+
+run demo --dir demo
+expect_rc 0 "demo"
+for lang in nb da en; do
+    run report -c demo/demo.cfg --format html --lang "$lang" -o "report-$lang.html"
+    expect_rc 0 "html report in $lang"
+done
+html=report-nb.html
+expect_contains "$(head -c 400 $html)" '<html lang="nb">' "language of the page"
+expect_contains "$(cat $html)" "Content-Security-Policy\" content=\"default-src 'none'" "the page may fetch nothing"
+# nothing from elsewhere: no address in the page at all
+expect_eq "$(grep -Eco '(src|href)=|url\(|https?:' $html)" "0" "no references to fetch"
+expect_eq "$(grep -o 'Syntetiske demodata' $html | wc -l)" "$(( $(grep -o '<section class="case">' $html | wc -l) + 1 ))" "synthetic data labelled on every page"
+expect_contains "$(cat report-da.html)" "Gevinster i forhold til planen" "Danish headings"
+expect_contains "$(cat report-en.html)" "Gains against the plan" "English headings"
+expect_contains "$(cat $html)" "Gevinster mot planen" "Norwegian headings"
+
+chrome() { # chrome ARGS...: headless, no sandbox (root), off the network
+    timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --disable-features=NetworkTimeServiceQuerying --user-data-dir="$T/profile" \
+        --enable-logging=stderr --v=0 "$@"
+}
+chrome --dump-dom "file://$T/$html" > dom.html 2> console.log
+checks=$((checks + 1))
+charts=$(grep -o '<svg class="chart' $html | wc -l)
+expect_contains "$(cat dom.html)" "data-check=\"ok $charts charts, 0 requests\"" "every chart drew its marks, and nothing was fetched"
+[ "$charts" -gt 20 ] || fail "only $charts charts"
+expect_eq "$(grep -c 'CONSOLE' console.log)" "0" "nothing on the console"
+chrome --window-size=1000,2400 --screenshot="$T/shot.png" "file://$T/$html" 2>/dev/null
+checks=$((checks + 1))
+[ -s shot.png ] && [ "$(head -c 4 shot.png | od -An -tx1 | tr -d ' ')" = "89504e47" ] || fail "no screenshot"
+finish
