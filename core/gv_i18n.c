@@ -16,6 +16,7 @@ static const char *const gvT_words[][3] = {
     {"behind", "bak planen", "bagud"},
     {"missed", "ikke nådd", "ikke nået"},
     {"no_data", "ingen data", "ingen data"},
+    {"Status", "Status", "Status"},
     {"error", "feil", "fejl"},
     {"ok", "ok", "ok"},
     {"Benefits realisation report", "Gevinstrealiseringsrapport", "Gevinstrealiseringsrapport"},
@@ -52,7 +53,6 @@ static const char *const gvT_words[][3] = {
     {"Module", "Modul", "Modul"},
     {"Version", "Versjon", "Version"},
     {"Config", "Konfigurasjon", "Konfiguration"},
-    {"Results", "Resultater", "Resultater"},
     {"Value", "Verdi", "Værdi"},
     {"Unit", "Enhet", "Enhed"},
     {"Totals per country", "Totalt per land", "I alt pr. land"},
@@ -87,6 +87,33 @@ static const char *const gvT_words[][3] = {
     {"Index then", "KPI da", "Indeks dengang"},
     {"Index now", "KPI nå", "Indeks nu"},
     {"Factor", "Faktor", "Faktor"},
+    {"SROI rounded: from 1 up to whole numbers, below 1 to one decimal, halves away from zero",
+     "SROI avrundet: fra 1 og opp til hele tall, under 1 til én desimal, halve bort fra null",
+     "SROI afrundet: fra 1 og op til hele tal, under 1 til én decimal, halve væk fra nul"},
+    {"net", "netto", "netto"},
+    {"payback", "tilbakebet.", "tilbagebet."},
+    {"mo", "mnd", "mdr"},
+    {"pess. / opt.", "pess. / opt.", "pess. / opt."},
+    {"not computed", "ikke beregnet", "ikke beregnet"},
+    {"Sensitivity of SROI, one assumption at a time (low / high: the factor applied to each "
+     "gain's value; for the discount rate, the rate)",
+     "Følsomheten til SROI, én forutsetning om gangen (lav / høy: faktoren på hver gevinsts "
+     "verdi; for diskonteringsrenten selve renten)",
+     "SROI's følsomhed, én forudsætning ad gangen (lav / høj: faktoren på hver gevinsts værdi; "
+     "for diskonteringsrenten selve renten)"},
+    {"assumption", "forutsetning", "forudsætning"},
+    {"low", "lav", "lav"},
+    {"high", "høy", "høj"},
+    {"1:1 at", "1:1 ved", "1:1 ved"},
+    {"Totals per country (cases whose value could be computed)",
+     "Totalt per land (saker der verdien kunne beregnes)",
+     "I alt pr. land (sager hvor værdien kunne beregnes)"},
+    {"country", "land", "land"},
+    {"cases", "saker", "sager"},
+    {"amount x rate x index now / index then", "beløp x kurs x KPI nå / KPI da",
+     "beløb x kurs x indeks nu / indeks dengang"},
+    {"indicator", "indikator", "indikator"},
+    {"Results", "Resultater", "Resultater"},
 };
 
 int gvT_lang(const char *name, gv_lang *out) {
@@ -102,30 +129,49 @@ int gvT_lang(const char *name, gv_lang *out) {
 }
 
 const char *gvT(gv_lang lang, const char *key) {
-    if (lang == GV_LANG_EN || !key) return key;
-    for (size_t i = 0; i < sizeof gvT_words / sizeof gvT_words[0]; i++)
-        if (strcmp(gvT_words[i][0], key) == 0) return gvT_words[i][lang];
+    if (!key) return key;
+    for (size_t i = 0; i < sizeof gvT_words / sizeof gvT_words[0]; i++) {
+        if (strcmp(gvT_words[i][0], key) != 0) continue;
+        if (lang != GV_LANG_EN) return gvT_words[i][lang];
+        if (!strchr(key, '_')) return key;
+        /* English words are their keys, with spaces: "on track" */
+        static char spaced[8][64];
+        static int next;
+        char *out = spaced[next++ % 8];
+        snprintf(out, 64, "%s", key);
+        for (char *p = out; *p; p++)
+            if (*p == '_') *p = ' ';
+        return out;
+    }
     return key;
 }
 
+void gvT_localize(gv_lang lang, const char *plain, int html, char *out, int size) {
+    const char *group = lang == GV_LANG_EN ? "," : html ? "&#160;" : " ";
+    const char *point = lang == GV_LANG_EN ? "." : ",";
+    const char *dot = strchr(plain, '.');
+    if (strpbrk(plain, "eE") || !strpbrk(plain, "0123456789")) { /* 1e+20, -, nan: as they are */
+        snprintf(out, (size_t)size, "%s", plain);
+        return;
+    }
+    int whole = dot ? (int)(dot - plain) : (int)strlen(plain);
+    int neg = plain[0] == '-';
+    int n = 0;
+    for (int i = 0; i < whole && n < size - 8; i++) {
+        if (i > neg && (whole - i) % 3 == 0)
+            n += snprintf(out + n, (size_t)(size - n), "%s", group);
+        out[n++] = plain[i];
+    }
+    out[n] = '\0';
+    if (dot && n < size - 2) snprintf(out + n, (size_t)(size - n), "%s%s", point, dot + 1);
+}
+
 void gvT_number(gv_lang lang, double v, int decimals, int html, char *out, int size) {
-    char digits[64];
+    char digits[400];
     if (!isfinite(v)) {
         snprintf(out, (size_t)size, "-");
         return;
     }
     snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v) < 0.5 * pow(10, -decimals) ? 0 : v);
-    const char *group = lang == GV_LANG_EN ? "," : html ? "&#160;" : " ";
-    const char *point = lang == GV_LANG_EN ? "." : ",";
-    char *dot = strchr(digits, '.');
-    int whole = dot ? (int)(dot - digits) : (int)strlen(digits);
-    int neg = digits[0] == '-';
-    int n = 0;
-    for (int i = 0; i < whole && n < size - 8; i++) {
-        if (i > neg && (whole - i) % 3 == 0)
-            n += snprintf(out + n, (size_t)(size - n), "%s", group);
-        out[n++] = digits[i];
-    }
-    out[n] = '\0';
-    if (dot && n < size - 2) snprintf(out + n, (size_t)(size - n), "%s%s", point, dot + 1);
+    gvT_localize(lang, digits, html, out, size);
 }

@@ -16,4 +16,7 @@ const char *gvT(gv_lang lang, const char *key);
 ** nb and da (a no-break space when html), 1,234,567.8 in en. */
 void gvT_number(gv_lang lang, double v, int decimals, int html, char *out, int size);
 
+/* A number already written plainly ("-1234.5") as the language writes it. */
+void gvT_localize(gv_lang lang, const char *plain, int html, char *out, int size);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "gevinst/gevinst.h"
 #include "gv_db.h"
+#include "gv_i18n.h"
 #include "gv_util.h"
 #include "gv_value.h"
 
@@ -109,20 +110,43 @@ static int gvP_json_of(sqlite3 *db, const char *sql, long long run, FILE *out, c
 
 /* ------------------------------------------------------------------- text */
 
-static void gvP_num(FILE *out, int width, sqlite3_stmt *st, int col, int digits) {
-    char buf[32] = "-";
-    if (sqlite3_column_type(st, col) != SQLITE_NULL)
-        gvU_format_number_digits(sqlite3_column_double(st, col), digits, buf);
-    fprintf(out, "%*s", width, buf);
+/* The language of the text report being printed. */
+static gv_lang gvP_lang;
+
+static int gvP_chars(const char *s) {
+    int chars = 0;
+    for (; s && *s; s++)
+        chars += (*s & 0xC0) != 0x80;
+    return chars;
 }
 
 static void gvP_text_cell(FILE *out, const char *s, int width) {
-    int chars = 0;
     s = s ? s : "";
-    for (const char *p = s; *p; p++)
-        chars += (*p & 0xC0) != 0x80;
-    fprintf(out, "%s%*s", s, width > chars ? width - chars : 0, "");
+    fprintf(out, "%s%*s", s, width > gvP_chars(s) ? width - gvP_chars(s) : 0, "");
 }
+
+/* Right-aligned, by characters (ø and å are one each). */
+static void gvP_rcell(FILE *out, const char *s, int width) {
+    s = s ? s : "";
+    fprintf(out, "%*s%s", width > gvP_chars(s) ? width - gvP_chars(s) : 0, "", s);
+}
+
+static void gvP_num(FILE *out, int width, sqlite3_stmt *st, int col, int digits) {
+    char plain[32] = "-", buf[64];
+    if (sqlite3_column_type(st, col) != SQLITE_NULL)
+        gvU_format_number_digits(sqlite3_column_double(st, col), digits, plain);
+    gvT_localize(gvP_lang, plain, 0, buf, sizeof buf);
+    gvP_rcell(out, buf, width);
+}
+
+/* A number with fixed decimals, as the language writes it, right-aligned. */
+static void gvP_fixed(FILE *out, int width, double v, int decimals) {
+    char buf[64];
+    gvT_number(gvP_lang, v, decimals, 0, buf, sizeof buf);
+    gvP_rcell(out, buf, width);
+}
+
+#define L(key) gvT(gvP_lang, key)
 
 /* A query of one run's rows (?1 is the run), ready to step; NULL with *err. */
 static sqlite3_stmt *gvP_rows(sqlite3 *db, long long run, const char *sql, char **err) {
@@ -138,7 +162,7 @@ static sqlite3_stmt *gvP_rows(sqlite3 *db, long long run, const char *sql, char 
 /* A ratio with two decimals, or "-" for none. */
 static const char *gvP_ratio(sqlite3_stmt *st, int col, char buf[32]) {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) return "-";
-    snprintf(buf, 32, "%.2f", sqlite3_column_double(st, col));
+    gvT_number(gvP_lang, sqlite3_column_double(st, col), 2, 0, buf, 32);
     return buf;
 }
 
@@ -157,19 +181,25 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     if (!(st = gvP_rows(db, run,
                         "SELECT r.case_id, r.gain, r.period, r.actual,"
                         " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
-                        " r.realisation_pct, r.expected_pct, replace(r.status, '_', ' '), r.error"
+                        " r.realisation_pct, r.expected_pct, r.status, r.error"
                         " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
                         " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
                         err)))
         return -1;
     int n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(
-                out,
-                "\nGains against the plan\n%-28s  %-18s  %-7s  %12s  %12s  %12s  %9s  %9s  %s\n",
-                "case", "gain", "period", "actual", "baseline", "target", "realised%", "expected%",
-                "status");
+        if (n++ == 0) {
+            fprintf(out, "\n%s\n", L("Gains against the plan"));
+            gvP_text_cell(out, L("Case"), 28), fputs("  ", out);
+            gvP_text_cell(out, L("Gain"), 18), fputs("  ", out);
+            gvP_text_cell(out, L("Period"), 7);
+            const char *heads[] = {"Actual", "Baseline", "Target"};
+            for (int i = 0; i < 3; i++)
+                fputs("  ", out), gvP_rcell(out, L(heads[i]), 12);
+            fputs("  ", out), gvP_rcell(out, L("Realised"), 9);
+            fputs("  ", out), gvP_rcell(out, L("Expected"), 9);
+            fprintf(out, "  %s\n", L("Status"));
+        }
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         fputs("  ", out);
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 18);
@@ -180,7 +210,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fputs("  ", out), gvP_num(out, 9, st, 6, 4);
         fputs("  ", out), gvP_num(out, 9, st, 7, 4);
         const char *error = (const char *)sqlite3_column_text(st, 9);
-        fprintf(out, "  %s%s%s\n", sqlite3_column_text(st, 8), error ? ": " : "",
+        fprintf(out, "  %s%s%s\n", L((const char *)sqlite3_column_text(st, 8)), error ? ": " : "",
                 error ? error : "");
     }
     if (gvP_done(db, st, stepped, err) < 0) return -1;
@@ -194,30 +224,50 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         return -1;
     n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out,
-                    "\nSocial return on investment (money in %s prices; SROI rounded: from 1 "
-                    "up to whole numbers, below 1 to one decimal, halves away from zero)\n%-28s  "
-                    "%14s  %14s  %14s  %6s  %5s  %6s  %8s  %13s\n",
-                    sqlite3_column_text(st, 1), "case", "investment", "present value", "NPV",
-                    "SROI", "", "net", "payback", "pess. / opt.");
+        if (n++ == 0) {
+            fprintf(out, "\n%s (%s %s %s; %s)\n", L("Social return on investment"), L("shown in"),
+                    sqlite3_column_text(st, 1), L("prices"),
+                    L("SROI rounded: from 1 up to whole numbers, below 1 to one decimal, halves "
+                      "away from zero"));
+            gvP_text_cell(out, L("Case"), 28);
+            const char *heads[] = {"Investment", "Present value", "Net present value"};
+            for (int i = 0; i < 3; i++)
+                fputs("  ", out), gvP_rcell(out, L(heads[i]), 14);
+            fputs("  ", out), gvP_rcell(out, "SROI", 6);
+            fputs("  ", out), gvP_rcell(out, "", 5);
+            fputs("  ", out), gvP_rcell(out, L("net"), 6);
+            fputs("  ", out), gvP_rcell(out, L("payback"), 11);
+            fputs("  ", out), gvP_rcell(out, L("pess. / opt."), 13);
+            fputc('\n', out);
+        }
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         const char *error = (const char *)sqlite3_column_text(st, 11);
         if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-            fprintf(out, "  not computed: %s\n", error ? error : "");
+            fprintf(out, "  %s: %s\n", L("not computed"), error ? error : "");
             continue;
         }
         /* money in whole units: the decimals are in the JSON */
         for (int c = 2; c <= 4; c++)
-            fprintf(out, "  %14.0f", sqlite3_column_double(st, c));
+            fputs("  ", out), gvP_fixed(out, 14, sqlite3_column_double(st, c), 0);
         char ratio[32], net[32], pess[32], opt[32];
-        fprintf(out, "  %6s  %5s  %6s  ", gvP_ratio(st, 5, ratio),
-                sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "-",
-                gvP_ratio(st, 7, net));
-        if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-            fprintf(out, "%5.1f mo", sqlite3_column_double(st, 8));
-        else
-            fprintf(out, "%8s", "never");
+        fputs("  ", out), gvP_rcell(out, gvP_ratio(st, 5, ratio), 6);
+        fputs("  ", out);
+        char rounded[32];
+        snprintf(rounded, sizeof rounded, "%s",
+                 sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "-");
+        if (gvP_lang != GV_LANG_EN && strchr(rounded, '.')) *strchr(rounded, '.') = ',';
+        gvP_rcell(out, rounded, 5);
+        fputs("  ", out), gvP_rcell(out, gvP_ratio(st, 7, net), 6);
+        fputs("  ", out);
+        if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+            char months[64];
+            gvT_number(gvP_lang, sqlite3_column_double(st, 8), 1, 0, months, sizeof months);
+            strcat(months, " ");
+            strcat(months, L("mo"));
+            gvP_rcell(out, months, 11);
+        } else {
+            gvP_rcell(out, L("never"), 11);
+        }
         fprintf(out, "  %6s / %-6s%s%s\n", gvP_ratio(st, 9, pess), gvP_ratio(st, 10, opt),
                 error ? "  " : "", error ? error : "");
     }
@@ -230,21 +280,27 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         return -1;
     n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out,
-                    "\nSensitivity of SROI, one assumption at a time (low / high: the factor "
-                    "applied to each gain's value; for the discount rate, the rate)\n"
-                    "%-28s  %-13s  %8s  %6s  %8s  %6s  %s\n",
-                    "case", "assumption", "low", "SROI", "high", "SROI", "1:1 at");
+        if (n++ == 0) {
+            fprintf(out, "\n%s\n",
+                    L("Sensitivity of SROI, one assumption at a time (low / high: the factor "
+                      "applied to each gain's value; for the discount rate, the rate)"));
+            gvP_text_cell(out, L("Case"), 28), fputs("  ", out);
+            gvP_text_cell(out, L("assumption"), 18);
+            const char *heads[] = {"low", "SROI", "high", "SROI"};
+            for (int i = 0; i < 4; i++)
+                fputs("  ", out), gvP_rcell(out, L(heads[i]), i % 2 ? 6 : 8);
+            fprintf(out, "  %s\n", L("1:1 at"));
+        }
         gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
         fputs("  ", out);
-        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 13);
+        gvP_text_cell(out, L((const char *)sqlite3_column_text(st, 1)), 18);
         fputs("  ", out), gvP_num(out, 8, st, 2, 4);
-        fprintf(out, "  %6.2f", sqlite3_column_double(st, 3));
+        fputs("  ", out), gvP_fixed(out, 6, sqlite3_column_double(st, 3), 2);
         fputs("  ", out), gvP_num(out, 8, st, 4, 4);
-        fprintf(out, "  %6.2f  ", sqlite3_column_double(st, 5));
+        fputs("  ", out), gvP_fixed(out, 6, sqlite3_column_double(st, 5), 2);
+        fputs("  ", out);
         if (sqlite3_column_type(st, 6) == SQLITE_NULL)
-            fputs("never\n", out);
+            fprintf(out, "%s\n", L("never"));
         else
             gvP_num(out, 0, st, 6, 4), fputc('\n', out);
     }
@@ -263,15 +319,21 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         return -1;
     n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out,
-                    "\nTotals per country (cases whose value could be computed)\n"
-                    "%-8s  %5s  %14s  %14s  %6s\n",
-                    "country", "cases", "investment", "present value", "SROI");
-        fprintf(out, "%-8s  %5d  %14.0f  %14.0f  %6.2f  %s\n", sqlite3_column_text(st, 0),
-                sqlite3_column_int(st, 1), sqlite3_column_double(st, 2),
-                sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
-                sqlite3_column_text(st, 5));
+        if (n++ == 0) {
+            fprintf(out, "\n%s\n", L("Totals per country (cases whose value could be computed)"));
+            gvP_text_cell(out, L("country"), 8);
+            fputs("  ", out), gvP_rcell(out, L("cases"), 5);
+            fputs("  ", out), gvP_rcell(out, L("Investment"), 14);
+            fputs("  ", out), gvP_rcell(out, L("Present value"), 14);
+            fputs("  ", out), gvP_rcell(out, "SROI", 6);
+            fputc('\n', out);
+        }
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 8);
+        fprintf(out, "  %5d", sqlite3_column_int(st, 1));
+        fputs("  ", out), gvP_fixed(out, 14, sqlite3_column_double(st, 2), 0);
+        fputs("  ", out), gvP_fixed(out, 14, sqlite3_column_double(st, 3), 0);
+        fputs("  ", out), gvP_fixed(out, 6, sqlite3_column_double(st, 4), 2);
+        fprintf(out, "  %s\n", sqlite3_column_text(st, 5));
     }
     if (gvP_done(db, st, stepped, err) < 0) return -1;
     if (!(st = gvP_rows(db, run,
@@ -281,15 +343,21 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         return -1;
     n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out,
-                    "\nConversions used (amount x rate x index now / index then)\n"
-                    "%-8s  %10s  %10s  %10s  %10s  %12s\n",
-                    "currency", "price year", "rate", "index then", "index now", "factor");
-        fprintf(out, "%-8s  %10d  ", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
-        gvP_num(out, 10, st, 2, 6);
-        fputs("  ", out), gvP_num(out, 10, st, 3, 6);
-        fputs("  ", out), gvP_num(out, 10, st, 4, 6);
+        if (n++ == 0) {
+            fprintf(out, "\n%s (%s)\n", L("Conversions used"),
+                    L("amount x rate x index now / index then"));
+            gvP_text_cell(out, L("Currency"), 8);
+            const char *heads[] = {"Price year", "Rate", "Index then", "Index now"};
+            for (int i = 0; i < 4; i++)
+                fputs("  ", out), gvP_rcell(out, L(heads[i]), 14);
+            fputs("  ", out), gvP_rcell(out, L("Factor"), 12);
+            fputc('\n', out);
+        }
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 8);
+        fprintf(out, "  %14d  ", sqlite3_column_int(st, 1));
+        gvP_num(out, 14, st, 2, 6);
+        fputs("  ", out), gvP_num(out, 14, st, 3, 6);
+        fputs("  ", out), gvP_num(out, 14, st, 4, 6);
         fputs("  ", out), gvP_num(out, 12, st, 5, 8);
         fputc('\n', out);
     }
@@ -339,7 +407,8 @@ static void gvP_csv_text(FILE *out, const char *s, char sep) {
     fputc('"', out);
 }
 
-int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE *out, char **err) {
+int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, const char *lang,
+                  FILE *out, char **err) {
     const char *sql = NULL;
     for (size_t i = 0; i < sizeof gvP_csv_tables / sizeof gvP_csv_tables[0]; i++)
         if (strcmp(gvP_csv_tables[i][0], table) == 0) sql = gvP_csv_tables[i][1];
@@ -353,7 +422,9 @@ int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE
     if (!st) return -1;
     /* Excel in a Nordic locale opens this directly: a BOM says UTF-8, ';'
        separates, ',' is the decimal mark, lines end in CR LF */
-    char sep = excel ? ';' : ',';
+    /* English Excel reads ',' and '.' */
+    int nordic = excel && !(lang && strcmp(lang, "en") == 0);
+    char sep = nordic ? ';' : ',';
     const char *eol = excel ? "\r\n" : "\n";
     if (excel) fputs("\xEF\xBB\xBF", out);
     int ncol = sqlite3_column_count(st), stepped;
@@ -374,7 +445,7 @@ int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE
                 break;
             case SQLITE_FLOAT:
                 gvU_format_number(sqlite3_column_double(st, i), number);
-                if (excel && strchr(number, '.')) *strchr(number, '.') = ',';
+                if (nordic && strchr(number, '.')) *strchr(number, '.') = ',';
                 fputs(number, out);
                 break;
             default:
@@ -386,7 +457,10 @@ int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE
     return gvP_done(db, st, stepped, err);
 }
 
-int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err) {
+int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, const char *lang, FILE *out,
+                   char **err) {
+    gvP_lang = GV_LANG_EN;
+    if (lang) gvT_lang(lang, &gvP_lang);
     sqlite3_create_function(db, "ratio_rounded", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             gvP_ratio_rounded_sql, NULL, NULL);
     if (fmt == GEVINST_FORMAT_JSON) {

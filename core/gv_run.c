@@ -9,6 +9,7 @@
 
 #include "gevinst/gevinst.h"
 #include "gv_db.h"
+#include "gv_i18n.h"
 #include "gv_module.h"
 #include "gv_util.h"
 #include "gv_value.h"
@@ -310,7 +311,9 @@ static void gvR_json_string(FILE *out, const char *s) {
 }
 
 static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *table, int excel,
-                     FILE *out, char **err) {
+                     const char *lang, FILE *out, char **err) {
+    gv_lang words = GV_LANG_EN;
+    if (lang) gvT_lang(lang, &words);
     sqlite3_stmt *run = NULL, *st = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(db,
@@ -333,7 +336,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
         goto done;
     }
     if (fmt == GEVINST_FORMAT_CSV) {
-        rc = gvR_print_csv(db, id, table ? table : "results", excel, out, err);
+        rc = gvR_print_csv(db, id, table ? table : "results", excel, lang, out, err);
         goto done;
     }
 #define COL(s, i) ((const char *)sqlite3_column_text(s, i))
@@ -370,8 +373,20 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
         fprintf(out, "run %lld  %s  gevinst %s\nconfig %s (sha256 %.12s)\ndatabase %s\n\n", id,
                 COL(run, 1), COL(run, 3), COL(run, 4), COL(run, 5),
                 sqlite3_db_filename(db, "main"));
-        fprintf(out, "%-*s  %-*s  %-*s  %14s  %-*s  %s\n", w0, "indicator", w1, "case", w2,
-                "period", "value", w4, "unit", "status");
+        /* headings padded by characters: "Enhet" and "Værdi" line up too */
+        const char *heads[] = {gvT(words, "Indicator"), gvT(words, "Case"), gvT(words, "Period"),
+                               gvT(words, "Value"),     gvT(words, "Unit"), gvT(words, "Status")};
+        int hw[] = {w0, w1, w2, -14, w4, 0};
+        for (int i = 0; i < 6; i++) {
+            int chars = 0;
+            for (const char *p = heads[i]; *p; p++)
+                chars += (*p & 0xC0) != 0x80;
+            int pad = abs(hw[i]) > chars ? abs(hw[i]) - chars : 0;
+            if (hw[i] < 0) fprintf(out, "%*s", pad, "");
+            fputs(heads[i], out);
+            if (hw[i] > 0) fprintf(out, "%*s", pad, "");
+            fputs(i < 5 ? "  " : "\n", out);
+        }
     }
     long n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -404,14 +419,21 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
                 int chars = 0;
                 for (const char *p = c; *p; p++)
                     chars += (*p & 0xC0) != 0x80;
-                if (i == 3) fprintf(out, "%14s  ", has_value ? value : "-");
+                if (i == 3) {
+                    char local[64];
+                    gvT_localize(words, has_value ? value : "-", 0, local, sizeof local);
+                    int lc = 0;
+                    for (const char *p = local; *p; p++)
+                        lc += (*p & 0xC0) != 0x80;
+                    fprintf(out, "%*s%s  ", 14 > lc ? 14 - lc : 0, "", local);
+                }
                 fprintf(out, "%s%*s  ", c, widths[i] - chars, "");
             }
             /* a table keeps to one line per value: the traceback is in JSON,
                CSV and the database */
             int first_line = error ? (int)strcspn(error, "\n") : 0;
-            fprintf(out, "%s%s%.*s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
-                    error ? ": " : "", first_line, error ? error : "");
+            fprintf(out, "%s%s%.*s\n", gvT(words, status), error ? ": " : "", first_line,
+                    error ? error : "");
         }
         n++;
     }
@@ -421,7 +443,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
         goto done;
     }
     if (fmt == GEVINST_FORMAT_JSON) fputs(n ? "\n]" : "]", out);
-    if (gvR_print_plan(db, id, fmt, out, err) < 0) {
+    if (gvR_print_plan(db, id, fmt, lang, out, err) < 0) {
         rc = -1;
         goto done;
     }
@@ -453,12 +475,13 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, co
             rc = GEVINST_EXIT_USAGE;
         }
     }
+    if (!lang) lang = cfg->report_lang;
     if (rc == GEVINST_EXIT_OK && fmt == GEVINST_FORMAT_HTML) {
-        if (gvR_print_html(db, run_id, lang ? lang : cfg->report_lang, cfg->report_label, out,
-                           err) < 0)
+        if (gvR_print_html(db, run_id, lang, cfg->report_label, out, err) < 0)
             rc = strstr(*err, "not found") || strstr(*err, "language") ? GEVINST_EXIT_USAGE
                                                                        : GEVINST_EXIT_INTERNAL;
-    } else if (rc == GEVINST_EXIT_OK && gvR_print(db, run_id, fmt, table, excel, out, err) < 0)
+    } else if (rc == GEVINST_EXIT_OK &&
+               gvR_print(db, run_id, fmt, table, excel, lang, out, err) < 0)
         rc = strstr(*err, "not found") ? GEVINST_EXIT_USAGE : GEVINST_EXIT_INTERNAL;
     sqlite3_close(db);
     return rc;
@@ -529,7 +552,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     free(sql);
     if (bad || gvD_exec(run.db, "COMMIT", err) < 0) goto rollback;
     if (run_id) *run_id = run.id;
-    if (gvR_print(run.db, run.id, fmt, NULL, 0, out, err) < 0) goto done;
+    if (gvR_print(run.db, run.id, fmt, NULL, 0, cfg->report_lang, out, err) < 0) goto done;
     rc = run.nerror || plan_problems ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
     goto done;
 rollback:

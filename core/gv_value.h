@@ -97,10 +97,13 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
 
 /* Print a run's gains and value (gv_report.c): for JSON the ",\"gains\": ...,
 ** \"value\": ..." members, for text readable tables, for CSV nothing. */
-int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, FILE *out, char **err);
+int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, const char *lang, FILE *out,
+                   char **err);
 /* One of a run's tables -- "results", "gains" or "value" -- as tidy CSV;
-** excel: the dialect Nordic Excel opens (BOM, ';', decimal comma, CR LF). */
-int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, FILE *out, char **err);
+** excel: the dialect Nordic Excel opens (BOM, ';', decimal comma, CR LF),
+** or with lang "en" English Excel's (BOM, ',', '.', CR LF). */
+int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, const char *lang,
+                  FILE *out, char **err);
 
 /* A run as one self-contained HTML page (gv_html.c); lang "nb", "da" or
 ** "en" (NULL: en); label, when given, stands on every page. */
