@@ -576,8 +576,17 @@ static void gvC_report(gevinst_config *cfg, const config_setting_t *s, gevinst_d
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e), *v;
-        if (strcmp(name, "lang") && strcmp(name, "label")) {
-            gvC_error(diag, cfg, e, "unknown setting 'report.%s' (lang, label)", name);
+        if (strcmp(name, "suppress_below") == 0) {
+            if (config_setting_type(e) != CONFIG_TYPE_INT || config_setting_get_int(e) < 0 ||
+                config_setting_get_int(e) > 1000)
+                gvC_error(diag, cfg, e,
+                          "report.suppress_below must be a whole number from 0 "
+                          "(show every count) to 1000");
+            else
+                cfg->report_suppress_below = config_setting_get_int(e);
+        } else if (strcmp(name, "lang") && strcmp(name, "label")) {
+            gvC_error(diag, cfg, e, "unknown setting 'report.%s' (lang, label, suppress_below)",
+                      name);
         } else if ((v = gvC_string(cfg, e, diag))) {
             int lang = strcmp(name, "lang") == 0;
             if (lang && strcmp(v, "nb") && strcmp(v, "da") && strcmp(v, "en"))
@@ -617,6 +626,7 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
     cfg->money.volunteer_wage = NAN;
     cfg->money.sensitivity_range = 0.5;
+    cfg->report_suppress_below = 5; /* the usual rule for published counts of persons */
     config_set_include_dir(&lc, cfg->dir);
     errno = 0;
     if (!gvU_file_exists(path)) {

@@ -97,8 +97,9 @@ struct gevinst_config {
     char **included; /* files read through @include */
     int nincluded;
     gv_money_cfg money;
-    char *report_lang;  /* report = { lang = "nb"; ... }: NULL for English */
-    char *report_label; /* report = { label = "Synthetic data"; }: on every page */
+    char *report_lang;            /* report = { lang = "nb"; ... }: NULL for English */
+    char *report_label;           /* report = { label = "Synthetic data"; }: on every page */
+    double report_suppress_below; /* counts of persons under it are shown as "<N" */
     gv_gain_record *gains;
     int ngains;
 };

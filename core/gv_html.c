@@ -111,10 +111,14 @@ static void gvH_progress(gvH *h, double realisation, double expected, const char
 
 /* Realisation over the periods, against the straight line expected. */
 static void gvH_line(gvH *h, const char *case_id, const char *gain) {
-    sqlite3_stmt *st = gvH_query(h,
-                                 "SELECT period, realisation_pct, expected_pct FROM gain_results"
-                                 " WHERE run = ?1 AND case_id = ?2 AND gain = ?3 ORDER BY rowid",
-                                 case_id);
+    sqlite3_stmt *st = gvH_query(
+        h,
+        "SELECT r.period, " GVP_SHOWN(
+            "r.realisation_pct") ", r.expected_pct"
+                                 " FROM gain_results r JOIN run_gains p USING (run, case_id, "
+                                 "gain)" GVP_GAIN_SOURCE " WHERE r.run = ?1 AND r.case_id = ?2"
+                                 " AND r.gain = ?3 ORDER BY r.rowid",
+        case_id);
     if (!st) return;
     sqlite3_bind_text(st, 3, gain, -1, SQLITE_TRANSIENT);
     double x[64], y[64], e[64];
@@ -123,7 +127,11 @@ static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     double lo = 0, hi = 100;
     while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
         snprintf(labels[n], sizeof labels[n], "%s", COL(st, 0));
-        y[n] = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+        /* no value, or one too small to show: no point */
+        y[n] = sqlite3_column_type(st, 1) != SQLITE_FLOAT &&
+                       sqlite3_column_type(st, 1) != SQLITE_INTEGER
+                   ? NAN
+                   : sqlite3_column_double(st, 1);
         e[n] = sqlite3_column_double(st, 2);
         if (!isnan(y[n])) {
             marks++;
@@ -307,13 +315,18 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     sqlite3_stmt *g = gvH_query(
         h,
         "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, '$.owner'),"
-        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'), r.actual,"
-        " r.realisation_pct, r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type')"
-        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
-        " WHERE r.run = ?1 AND r.case_id = ?2 AND r.rowid = (SELECT max(x.rowid) FROM gain_results "
-        "x"
-        "  WHERE x.run = r.run AND x.case_id = r.case_id AND x.gain = r.gain"
-        "  AND x.actual IS NOT NULL) ORDER BY r.gain",
+        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
+        " " GVP_SHOWN("r.actual") ", " GVP_SHOWN(
+            "r.realisation_pct") ", r.expected_pct, r.status,"
+                                 " r.period, json_extract(p.plan, '$.type')"
+                                 " FROM gain_results r JOIN run_gains p USING (run, case_id, "
+                                 "gain)" GVP_GAIN_SOURCE
+                                 " WHERE r.run = ?1 AND r.case_id = ?2 AND r.rowid = (SELECT "
+                                 "max(x.rowid) FROM gain_results "
+                                 "x"
+                                 "  WHERE x.run = r.run AND x.case_id = r.case_id AND x.gain = "
+                                 "r.gain"
+                                 "  AND x.actual IS NOT NULL) ORDER BY r.gain",
         case_id);
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
@@ -326,16 +339,24 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         gvH_num(h, sqlite3_column_double(g, 3), 2);
         fprintf(out, " &#8594; %s ", gvT(h->lang, "Target"));
         gvH_num(h, sqlite3_column_double(g, 4), 2);
+        int small = sqlite3_column_type(g, 5) == SQLITE_TEXT; /* "<5": too small to show */
         fprintf(out, ", %s ", gvT(h->lang, "Actual"));
-        gvH_num(h, sqlite3_column_double(g, 5), 2);
+        if (small)
+            gvH_text(out, COL(g, 5));
+        else
+            gvH_num(h, sqlite3_column_double(g, 5), 2);
         fprintf(out, ": %s ", gvT(h->lang, "Realised"));
-        gvH_num(h, sqlite3_column_double(g, 6), 1);
+        if (small)
+            gvH_text(out, COL(g, 6));
+        else
+            gvH_num(h, sqlite3_column_double(g, 6), 1);
         fprintf(out, " %% (%s ", gvT(h->lang, "Expected"));
         gvH_num(h, sqlite3_column_double(g, 7), 1);
         fputs(" %) ", out);
         gvH_status(h, COL(g, 8));
         fputs("<br>", out);
-        gvH_progress(h, sqlite3_column_double(g, 6), sqlite3_column_double(g, 7), COL(g, 8));
+        gvH_progress(h, small ? 0 : sqlite3_column_double(g, 6), sqlite3_column_double(g, 7),
+                     COL(g, 8));
         fputs("<br>", out);
         gvH_line(h, case_id, COL(g, 0));
         fputs("</div>", out);

@@ -86,7 +86,7 @@ int gvM_each(gv_source *src, const gevinst_config *cfg, const gv_param_value *pa
         for (int i = 0; i < GV_CASE_NFIELDS; i++)
             fields[i] = (const char *)sqlite3_column_text(cs, i);
         for (int p = 0; p < cfg->nperiods && !stop; p++) {
-            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams};
+            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0};
             stop = fn(ud, &ctx);
         }
     }
@@ -159,6 +159,13 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     }
     s.metric = gvU_strdup(metric);
     sqlite3_bind_text(s.st, 1, s.metric, -1, SQLITE_STATIC);
+    sqlite3_stmt *unit;
+    if (sqlite3_prepare_v2(src->db, "SELECT unit = 'persons' FROM metrics WHERE name = ?1", -1,
+                           &unit, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(unit, 1, metric, -1, SQLITE_STATIC);
+        s.persons = sqlite3_step(unit) == SQLITE_ROW && sqlite3_column_int(unit, 0);
+        sqlite3_finalize(unit);
+    }
     src->series = gvU_realloc(src->series, (size_t)(src->nseries + 1) * sizeof s);
     src->series[src->nseries] = s;
     gv_series *p = &src->series[src->nseries++];
@@ -323,6 +330,11 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
         }
     }
     if (none && f != 1) return GEVINST_NODATA;
+    /* a sum of a count of persons under the threshold makes what the module
+       derives from it small too (privacy: see docs/reports.md); a count of
+       observations counts rows, not people */
+    if (series->persons && f == 0 && src->small_below > 0 && *out > 0 && *out < src->small_below)
+        ctx->small_count = 1;
     return GEVINST_OK;
 }
 

@@ -26,7 +26,8 @@ typedef struct gv_series {
     char *case_id; /* the case the buffer holds, or NULL */
     gv_series_row *rows;
     int n, cap;
-    int known; /* the metric exists: -1 not yet asked */
+    int known;   /* the metric exists: -1 not yet asked */
+    int persons; /* its unit is "persons": its sums and counts count people */
 } gv_series;
 
 /* The read-only view of the database that modules see. */
@@ -37,6 +38,7 @@ typedef struct gv_source {
     sqlite3_stmt *metric_known;
     sqlite3_stmt *cases; /* every case with its fields, by id */
     double deadline;     /* gvM_clock() past which SQLite is interrupted */
+    double small_below;  /* counts of persons under this are small (0: none) */
     gv_series *series;   /* metrics read so far */
     int nseries;
     /* modules' queries, prepared once: a module asks the same SQL for
@@ -61,6 +63,7 @@ struct gevinst_ctx {
     const gv_period *period;
     const gv_param_value *params;
     int nparams;
+    int small_count; /* the module read a count of persons below the report's threshold */
 };
 
 /* The host functions every module kind calls. */

@@ -27,6 +27,44 @@ static void gvP_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **
     sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
 }
 
+/* --------------------------------------------------------------- privacy */
+
+/* Counts of persons under this are shown as "<N"; 0 shows every count. */
+static double gvP_below;
+
+/* gv_small(value, unit, small_count): is the value too small to publish?
+** A count of persons under the threshold is, and so is anything derived
+** from one (small_count, set as the run computed it). */
+static void gvP_small_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc;
+    int small = 0;
+    if (gvP_below > 0 && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+        double v = sqlite3_value_double(argv[0]);
+        const char *unit = (const char *)sqlite3_value_text(argv[1]);
+        small = (unit && strcmp(unit, "persons") == 0 && v > 0 && v < gvP_below) ||
+                sqlite3_value_int(argv[2]);
+    }
+    sqlite3_result_int(c, small);
+}
+
+/* gv_below(): what stands in a small value's place, "<5". */
+static void gvP_below_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc, (void)argv;
+    char text[32];
+    snprintf(text, sizeof text, "<%g", gvP_below);
+    sqlite3_result_text(c, text, -1, SQLITE_TRANSIENT);
+}
+
+double gvR_privacy_below(void) {
+    return gvP_below;
+}
+
+void gvR_privacy(sqlite3 *db, double below) {
+    gvP_below = below;
+    sqlite3_create_function(db, "gv_small", 3, SQLITE_UTF8, NULL, gvP_small_sql, NULL, NULL);
+    sqlite3_create_function(db, "gv_below", 0, SQLITE_UTF8, NULL, gvP_below_sql, NULL, NULL);
+}
+
 static const char gvP_gains_json[] =
     "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
     " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
@@ -37,11 +75,16 @@ static const char gvP_gains_json[] =
     " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
     " 'target', json_extract(p.plan, '$.target'),"
     " 'target_period', json_extract(p.plan, '$.target_period'),"
-    " 'actual', r.actual, 'realisation_pct', r.realisation_pct, 'expected_pct', r.expected_pct,"
-    " 'expected_value', r.expected_value, 'deviation', r.deviation, 'status', r.status,"
-    " 'error', r.error) AS g"
-    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
-    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
+    " 'actual', " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_SHOWN(
+        "r.realisation_pct") ","
+                             " 'expected_pct', r.expected_pct, 'expected_value', r.expected_value,"
+                             " 'deviation', " GVP_SHOWN(
+                                 "r.deviation") ", 'status', r.status,"
+                                                " 'error', r.error) AS g"
+                                                " FROM gain_results r JOIN run_gains p USING (run, "
+                                                "case_id, gain)" GVP_GAIN_SOURCE
+                                                " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
+                                                "r.rowid)";
 
 /* Totals over cases grouped by `key` (municipality or country). */
 #define GVP_TOTALS(key, extra)                                                                     \
@@ -133,6 +176,10 @@ static void gvP_rcell(FILE *out, const char *s, int width) {
 
 static void gvP_num(FILE *out, int width, sqlite3_stmt *st, int col, int digits) {
     char plain[32] = "-", buf[64];
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT) { /* "<5": too small to show */
+        gvP_rcell(out, (const char *)sqlite3_column_text(st, col), width);
+        return;
+    }
     if (sqlite3_column_type(st, col) != SQLITE_NULL)
         gvU_format_number_digits(sqlite3_column_double(st, col), digits, plain);
     gvT_localize(gvP_lang, plain, 0, buf, sizeof buf);
@@ -178,13 +225,19 @@ static int gvP_done(sqlite3 *db, sqlite3_stmt *st, int stepped, char **err) {
 static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
     int stepped;
-    if (!(st = gvP_rows(db, run,
-                        "SELECT r.case_id, r.gain, r.period, r.actual,"
-                        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
-                        " r.realisation_pct, r.expected_pct, r.status, r.error"
-                        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)"
-                        " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid",
-                        err)))
+    if (!(st = gvP_rows(
+              db, run,
+              "SELECT r.case_id, r.gain, r.period, " GVP_SHOWN(
+                  "r.actual") ","
+                              " json_extract(p.plan, '$.baseline'), json_extract(p.plan, "
+                              "'$.target'),"
+                              " " GVP_SHOWN(
+                                  "r.realisation_pct") ", r.expected_pct, r.status, r.error"
+                                                       " FROM gain_results r JOIN run_gains p "
+                                                       "USING (run, case_id, gain)" GVP_GAIN_SOURCE
+                                                       " WHERE r.run = ?1 ORDER BY r.case_id, "
+                                                       "r.gain, r.rowid",
+              err)))
         return -1;
     int n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
@@ -369,7 +422,9 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
 
 static const char *const gvP_csv_tables[][2] = {
     {"results",
-     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period, r.value, i.unit, r.status,"
+     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
+     " CASE WHEN gv_small(r.value, i.unit, r.small_count) THEN gv_below() ELSE r.value END"
+     " AS value, i.unit, r.status,"
      " r.error, i.module, i.module_version FROM results r"
      " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
      " ORDER BY i.position, r.case_id, r.period"},
@@ -380,10 +435,15 @@ static const char *const gvP_csv_tables[][2] = {
      " json_extract(p.plan, '$.owner') AS owner, json_extract(p.plan, '$.baseline') AS baseline,"
      " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
      " json_extract(p.plan, '$.target') AS target,"
-     " json_extract(p.plan, '$.target_period') AS target_period, r.actual, r.realisation_pct,"
-     " r.expected_pct, r.expected_value, r.deviation, r.status, r.error"
-     " FROM gain_results r JOIN run_gains p USING (run, case_id, gain) WHERE r.run = ?1"
-     " ORDER BY r.case_id, r.gain, r.rowid"},
+     " json_extract(p.plan, '$.target_period') AS target_period,"
+     " " GVP_SHOWN("r.actual") " AS actual, " GVP_SHOWN(
+         "r.realisation_pct") " AS realisation_pct,"
+                              " r.expected_pct, r.expected_value, " GVP_SHOWN(
+                                  "r.deviation") " AS deviation, r.status,"
+                                                 " r.error FROM gain_results r JOIN run_gains p "
+                                                 "USING (run, case_id, gain)" GVP_GAIN_SOURCE
+                                                 " WHERE r.run = ?1"
+                                                 " ORDER BY r.case_id, r.gain, r.rowid"},
     {"value",
      "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
      " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"

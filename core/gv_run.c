@@ -238,7 +238,7 @@ static int gvR_store_indicator(gvR_run *run, const gvR_indicator *r, int positio
 
 static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
                      const gv_period *period, int status, double value, const char *error,
-                     char **err) {
+                     int small_count, char **err) {
     static const char *const status_text[] = {"ok", "no_data", "error"};
     sqlite3_stmt *st = run->insert;
     sqlite3_reset(st);
@@ -252,6 +252,7 @@ static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
         sqlite3_bind_null(st, 5);
     sqlite3_bind_text(st, 6, status_text[status], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, error, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, small_count);
     if (sqlite3_step(st) != SQLITE_DONE) {
         *err = gvD_errmsg(run->db, "cannot store result");
         return -1;
@@ -275,7 +276,7 @@ static int gvR_value(void *ud, gevinst_ctx *ctx) {
     int status = GEVINST_ERROR;
     if (!e->r->error) status = gvM_evaluate(e->r->m, ctx, &value, &why);
     int bad = gvR_store(e->run, e->r, ctx->case_fields[0], ctx->period, status, value,
-                        e->r->error ? e->r->error : why, e->err);
+                        e->r->error ? e->r->error : why, ctx->small_count, e->err);
     free(why);
     return bad;
 }
@@ -322,7 +323,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
                            -1, &run, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
-                           " r.error, i.module, i.module_version FROM results r"
+                           " r.error, i.module, i.module_version,"
+                           " gv_small(r.value, i.unit, r.small_count), gv_below() FROM results r"
                            " JOIN run_indicators i USING (run, indicator)"
                            " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                            -1, &st, NULL) != SQLITE_OK) {
@@ -352,6 +354,8 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
         gvR_json_string(out, COL(run, 4));
         fputs(", \"config_hash\": ", out);
         gvR_json_string(out, COL(run, 5));
+        /* whether small counts of persons are hidden, and under what */
+        fprintf(out, ", \"suppressed_below\": %g", gvR_privacy_below());
         fputs("},\n\"results\": [", out);
     } else {
         /* column widths in characters, so Nordic letters line up */
@@ -392,6 +396,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char value[32] = "";
         int has_value = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        int small = sqlite3_column_int(st, 9); /* too small to publish */
         if (has_value && fmt == GEVINST_FORMAT_TEXT)
             gvU_format_number_digits(sqlite3_column_double(st, 3), 6, value);
         else if (has_value)
@@ -404,10 +409,11 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
             for (int i = 0; i < 9; i++) {
                 fprintf(out, "%s\"%s\": ", i ? ", " : "", i == 3 ? "value" : keys[i]);
                 if (i == 3)
-                    fputs(has_value ? value : "null", out);
+                    fputs(has_value && !small ? value : "null", out);
                 else
                     gvR_json_string(out, COL(st, i));
             }
+            if (small) fprintf(out, ", \"suppressed\": \"%s\"", COL(st, 10));
             fputc('}', out);
         } else {
             const char *status = COL(st, 5), *error = COL(st, 6);
@@ -421,7 +427,11 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
                     chars += (*p & 0xC0) != 0x80;
                 if (i == 3) {
                     char local[64];
-                    gvT_localize(words, has_value ? value : "-", 0, local, sizeof local);
+                    gvT_localize(words,
+                                 small       ? COL(st, 10)
+                                 : has_value ? value
+                                             : "-",
+                                 0, local, sizeof local);
                     int lc = 0;
                     for (const char *p = local; *p; p++)
                         lc += (*p & 0xC0) != 0x80;
@@ -457,7 +467,7 @@ done:
 }
 
 int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
-                   int excel, const char *lang, FILE *out, char **err) {
+                   int excel, const char *lang, int no_suppress, FILE *out, char **err) {
     sqlite3 *db;
     *err = NULL;
     if (gvD_open(cfg->database, 0, &db, err) < 0) return GEVINST_EXIT_USAGE;
@@ -476,6 +486,7 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, co
         }
     }
     if (!lang) lang = cfg->report_lang;
+    gvR_privacy(db, no_suppress ? 0 : cfg->report_suppress_below);
     if (rc == GEVINST_EXIT_OK && fmt == GEVINST_FORMAT_HTML) {
         if (gvR_print_html(db, run_id, lang, cfg->report_label, out, err) < 0)
             rc = strstr(*err, "not found") || strstr(*err, "language") ? GEVINST_EXIT_USAGE
@@ -511,9 +522,10 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     gvU_now_iso(started);
 
     if (gvM_source_open(&run.src, cfg->database, err) < 0) goto done;
+    run.src.small_below = cfg->report_suppress_below;
     if (sqlite3_prepare_v2(run.db,
                            "INSERT INTO results (run, indicator, case_id, period, value,"
-                           " status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           " status, error, small_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            -1, &run.insert, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(run.db, "database");
         goto done;
@@ -552,6 +564,7 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     free(sql);
     if (bad || gvD_exec(run.db, "COMMIT", err) < 0) goto rollback;
     if (run_id) *run_id = run.id;
+    gvR_privacy(run.db, cfg->report_suppress_below);
     if (gvR_print(run.db, run.id, fmt, NULL, 0, cfg->report_lang, out, err) < 0) goto done;
     rc = run.nerror || plan_problems ? GEVINST_EXIT_FAILED : GEVINST_EXIT_OK;
     goto done;

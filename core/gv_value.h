@@ -105,6 +105,21 @@ int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, const char *l
 int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, const char *lang,
                   FILE *out, char **err);
 
+/* Values too small to publish (counts of persons under `below`, and what
+** is derived from them) are shown as "<below" by every printer on db; 0
+** shows all.  Registers gv_small() and gv_below() on db. */
+void gvR_privacy(sqlite3 *db, double below);
+/* The threshold gvR_privacy set last. */
+double gvR_privacy_below(void);
+
+/* The result a gain's actual comes from, joined for gv_small. */
+#define GVP_GAIN_SOURCE                                                                            \
+    " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"      \
+    " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
+    " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
+#define GVP_GAIN_SMALL "gv_small(x.value, xi.unit, coalesce(x.small_count, 0))"
+#define GVP_SHOWN(col) "CASE WHEN " GVP_GAIN_SMALL " THEN gv_below() ELSE " col " END"
+
 /* A run as one self-contained HTML page (gv_html.c); lang "nb", "da" or
 ** "en" (NULL: en); label, when given, stands on every page. */
 int gvR_print_html(sqlite3 *db, long long run, const char *lang, const char *label, FILE *out,

@@ -87,6 +87,8 @@ static const char *const usage_report =
     "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
     "  --lang L    for HTML: bokmål (nb), Danish (da) or English (en); default the\n"
     "              config's report.lang, else English\n"
+    "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
+    "              (default 5) as they are; other formats always show them as <5\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
@@ -129,6 +131,7 @@ typedef struct options {
     const char *output;
     int params;
     int excel;
+    int no_suppress;
 } options;
 
 static int parse_options(int argc, char **argv, const char *usage, options *o) {
@@ -144,6 +147,10 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             a = name;
         } else {
             eq = NULL;
+        }
+        if (strcmp(a, "--no-suppress") == 0) {
+            o->no_suppress = 1;
+            continue;
         }
         if (strcmp(a, "--params") == 0 || strcmp(a, "--excel") == 0) {
             *(a[2] == 'p' ? &o->params : &o->excel) = 1;
@@ -300,6 +307,8 @@ static int cmd_report(int argc, char **argv) {
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
     if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
         return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
+    if (o.no_suppress && fmt != GEVINST_FORMAT_JSON)
+        return usage_error(usage_report, "--no-suppress goes with --format json only%s", "");
     if ((o.table || o.excel) && fmt != GEVINST_FORMAT_CSV)
         return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
     if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&
@@ -321,7 +330,7 @@ static int cmd_report(int argc, char **argv) {
             return GEVINST_EXIT_USAGE;
         }
     }
-    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, o.lang, out, &err);
+    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, o.lang, o.no_suppress, out, &err);
     if (err) fprintf(stderr, "gevinst: %s\n", err);
     free(err);
     if (o.output) {

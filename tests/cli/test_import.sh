@@ -5,7 +5,7 @@ demo="$GEVINST_SOURCE/config/demo"
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "5" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "6" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'")" \
     "18" "every table is STRICT"
@@ -21,12 +21,12 @@ sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP T
   PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "5" "migrated to schema 5"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "6" "migrated to schema 6"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (5); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (6); upgrade gevinst" "newer schema"
 
 for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"

@@ -97,9 +97,10 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
 ** results, gains against the plan, and their value.  For CSV, table is
 ** "results" (NULL), "gains" or "value", and excel writes the dialect Nordic
 ** Excel opens (BOM, ';', decimal comma).  lang ("nb", "da", "en"; NULL:
-** the config's report.lang) is for HTML. */
+** the config's report.lang) is for HTML.  Counts of persons under the
+** config's report.suppress_below are shown as "<5" unless no_suppress. */
 int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
-                   int excel, const char *lang, FILE *out, char **err);
+                   int excel, const char *lang, int no_suppress, FILE *out, char **err);
 
 /* How one stored number was made (run, or the latest when 0): `what` is an
 ** indicator's id or a gain's name, for one case and period. */
