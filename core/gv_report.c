@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gevinst/gevinst.h"
 #include "gv_db.h"
@@ -25,6 +26,24 @@ static void gvP_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **
     char out[32];
     gvV_ratio_rounded(sqlite3_value_double(argv[0]), out);
     sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+}
+
+/* ---------------------------------------------------------------- colour */
+
+int gvR_colour(FILE *out) {
+    /* a person at a terminal who has not asked for none (no-color.org) */
+    const char *no = getenv("NO_COLOR");
+    return isatty(fileno(out)) && !(no && *no);
+}
+
+const char *gvR_status_colour(const char *status) {
+    static const char *const colours[][2] = {{"ok", "\033[32m"},       {"achieved", "\033[32m"},
+                                             {"on_track", "\033[34m"}, {"behind", "\033[33m"},
+                                             {"missed", "\033[31m"},   {"error", "\033[31m"},
+                                             {"no_data", "\033[2m"}};
+    for (size_t i = 0; status && i < sizeof colours / sizeof colours[0]; i++)
+        if (strcmp(colours[i][0], status) == 0) return colours[i][1];
+    return "";
 }
 
 /* --------------------------------------------------------------- privacy */
@@ -263,8 +282,10 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fputs("  ", out), gvP_num(out, 9, st, 6, 4);
         fputs("  ", out), gvP_num(out, 9, st, 7, 4);
         const char *error = (const char *)sqlite3_column_text(st, 9);
-        fprintf(out, "  %s%s%s\n", L((const char *)sqlite3_column_text(st, 8)), error ? ": " : "",
-                error ? error : "");
+        const char *status = (const char *)sqlite3_column_text(st, 8);
+        int colour = gvR_colour(out);
+        fprintf(out, "  %s%s%s%s%s\n", colour ? gvR_status_colour(status) : "", L(status),
+                colour ? "\033[0m" : "", error ? ": " : "", error ? error : "");
     }
     if (gvP_done(db, st, stepped, err) < 0) return -1;
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "gevinst/gevinst.h"
@@ -176,7 +177,27 @@ typedef struct gvR_run {
     sqlite3_stmt *insert;
     long long id;
     long nok, nnodata, nerror;
+    /* progress, shown on a terminal when a run takes more than a second */
+    int progress;
+    double started;
+    long done, total; /* values */
+    int indicator, nindicators;
+    double shown_at;
 } gvR_run;
+
+/* "indicator 2 of 5, 40 % of the values, about 12 s left" on stderr,
+** rewritten in place, at most ten times a second. */
+static void gvR_progress(gvR_run *run, int last) {
+    double now = gvM_clock();
+    if (!run->progress || (!last && (now - run->started < 1 || now - run->shown_at < 0.1))) return;
+    run->shown_at = now;
+    double share = run->total ? (double)run->done / (double)run->total : 1;
+    double left = share > 0 ? (now - run->started) * (1 - share) / share : 0;
+    fprintf(stderr, "\r\033[Kindicator %d of %d, %3.0f %% of %ld values, about %.0f s left",
+            run->indicator, run->nindicators, share * 100, run->total, left);
+    if (last) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
 
 static void gvR_json_string(FILE *out, const char *s);
 
@@ -278,6 +299,7 @@ static int gvR_value(void *ud, gevinst_ctx *ctx) {
     int bad = gvR_store(e->run, e->r, ctx->case_fields[0], ctx->period, status, value,
                         e->r->error ? e->r->error : why, ctx->small_count, e->err);
     free(why);
+    if (++e->run->done % 64 == 0) gvR_progress(e->run, 0);
     return bad;
 }
 
@@ -442,7 +464,9 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
             /* a table keeps to one line per value: the traceback is in JSON,
                CSV and the database */
             int first_line = error ? (int)strcspn(error, "\n") : 0;
-            fprintf(out, "%s%s%.*s\n", gvT(words, status), error ? ": " : "", first_line,
+            int colour = gvR_colour(out);
+            fprintf(out, "%s%s%s%s%.*s\n", colour ? gvR_status_colour(status) : "",
+                    gvT(words, status), colour ? "\033[0m" : "", error ? ": " : "", first_line,
                     error ? error : "");
         }
         n++;
@@ -499,7 +523,7 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, co
 }
 
 int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
-                long long *run_id, char **err) {
+                int progress, long long *run_id, char **err) {
     gvR_run run;
     memset(&run, 0, sizeof run);
     *err = NULL;
@@ -551,10 +575,22 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
         goto rollback;
     }
     run.id = sqlite3_last_insert_rowid(run.db);
+    /* a progress line only where a person watches: a terminal, not -q */
+    run.progress = progress && isatty(fileno(stderr));
+    run.started = gvM_clock();
+    run.nindicators = cfg->nindicators;
+    if (run.progress) {
+        sqlite3_stmt *n;
+        if (sqlite3_prepare_v2(run.db, "SELECT count(*) FROM cases", -1, &n, NULL) == SQLITE_OK &&
+            sqlite3_step(n) == SQLITE_ROW)
+            run.total = sqlite3_column_int64(n, 0) * cfg->nperiods * cfg->nindicators;
+        sqlite3_finalize(n);
+    }
     for (int i = 0; i < cfg->nindicators; i++)
-        if (gvR_store_indicator(&run, &r[i], i + 1, err) < 0 ||
+        if (((run.indicator = i + 1) && gvR_store_indicator(&run, &r[i], i + 1, err) < 0) ||
             gvR_indicator_run(&run, cfg, &r[i], err) < 0)
             goto rollback;
+    gvR_progress(&run, 1);
     /* the realisation plan and its value, from the values just stored */
     int plan_problems = gvV_run(run.db, cfg, run.id, diag ? diag : &none, err);
     if (plan_problems < 0) goto rollback;

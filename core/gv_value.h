@@ -105,6 +105,11 @@ int gvR_print_plan(sqlite3 *db, long long run, gevinst_format fmt, const char *l
 int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, const char *lang,
                   FILE *out, char **err);
 
+/* Colour for a person at a terminal: out is one, and NO_COLOR is not set. */
+int gvR_colour(FILE *out);
+/* The ANSI colour of a status ("achieved", "error", ...), or "". */
+const char *gvR_status_colour(const char *status);
+
 /* Values too small to publish (counts of persons under `below`, and what
 ** is derived from them) are shown as "<below" by every printer on db; 0
 ** shows all.  Registers gv_small() and gv_below() on db. */

@@ -70,10 +70,12 @@ static const char *const usage_list =
     "values a run would use, their types, allowed values and meaning.\n\n" EXIT_CODES;
 
 static const char *const usage_run =
-    "Usage: gevinst run -c CONFIG [--format text|json|csv]\n"
+    "Usage: gevinst run -c CONFIG [--format text|json|csv] [-q]\n"
     "Evaluate every configured indicator for every case and period, evaluate\n"
     "the realisation plan (gains) on them and value it (SROI), store it all in\n"
-    "the config's database as one run, and print it.  `report` prints it again.\n\n" EXIT_CODES;
+    "the config's database as one run, and print it.  `report` prints it again.\n"
+    "A run longer than a second shows its progress on stderr when that is a\n"
+    "terminal; -q keeps it quiet.\n\n" EXIT_CODES;
 
 static const char *const usage_report =
     "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html]\n"
@@ -132,6 +134,7 @@ typedef struct options {
     int params;
     int excel;
     int no_suppress;
+    int quiet;
 } options;
 
 static int parse_options(int argc, char **argv, const char *usage, options *o) {
@@ -147,6 +150,10 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             a = name;
         } else {
             eq = NULL;
+        }
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
         }
         if (strcmp(a, "--no-suppress") == 0) {
             o->no_suppress = 1;
@@ -254,7 +261,7 @@ static int cmd_list(int argc, char **argv) {
     return rc;
 }
 
-static int run_config(gevinst_config *cfg, const char *format, const char *usage) {
+static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
     gevinst_format fmt = GEVINST_FORMAT_TEXT;
     if (format && gevinst_format_parse(format, &fmt) < 0)
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
@@ -264,7 +271,7 @@ static int run_config(gevinst_config *cfg, const char *format, const char *usage
     char *err = NULL;
     long long id = 0;
     gevinst_diag diag = {0};
-    int rc = gevinst_run(cfg, fmt, stdout, &diag, &id, &err);
+    int rc = gevinst_run(cfg, fmt, stdout, &diag, !quiet, &id, &err);
     gevinst_diag_print(&diag, stderr);
     gevinst_diag_free(&diag);
     if (err) {
@@ -287,7 +294,7 @@ static int cmd_run(int argc, char **argv) {
     if (!o.config) return usage_error(usage_run, "run needs -c CONFIG%s", "");
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return GEVINST_EXIT_USAGE;
-    rc = run_config(cfg, o.format, usage_run);
+    rc = run_config(cfg, o.format, o.quiet, usage_run);
     gevinst_config_free(cfg);
     return rc;
 }
@@ -447,7 +454,7 @@ static int cmd_demo(int argc, char **argv) {
     gevinst_config *cfg = load_config(path);
     if (!cfg) return GEVINST_EXIT_USAGE;
     fprintf(stderr, "demo: database %s, config %s (synthetic data)\n", db, path);
-    rc = run_config(cfg, o.format, usage_demo);
+    rc = run_config(cfg, o.format, o.quiet, usage_demo);
     gevinst_config_free(cfg);
     return rc;
 fail:

@@ -39,7 +39,7 @@ static char *run(gevinst_config *cfg, gevinst_format fmt, int expect_rc) {
     FILE *out = open_memstream(&text, &len);
     char *err = NULL;
     long long id = 0;
-    int rc = gevinst_run(cfg, fmt, out, NULL, &id, &err);
+    int rc = gevinst_run(cfg, fmt, out, NULL, 0, &id, &err);
     fclose(out);
     if (rc != expect_rc) fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
     free(err);

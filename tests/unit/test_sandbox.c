@@ -182,7 +182,7 @@ static void time_in_c_functions_is_limited_in_a_child(void **state) {
     size_t len;
     FILE *f = open_memstream(&out, &len);
     char *err = NULL;
-    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err),
+    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, 0, NULL, &err),
                      GEVINST_EXIT_FAILED);
     fclose(f);
     free(out);
@@ -217,7 +217,7 @@ static void slow_values_within_the_limit_are_kept(void **state) {
     FILE *f = open_memstream(&out, &len);
     char *err = NULL;
     /* 20 values of 80 ms: 1.6 s, more than the host waits for one batch */
-    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, NULL, &err), GEVINST_EXIT_OK);
+    assert_int_equal(gevinst_run(cfg, GEVINST_FORMAT_CSV, f, NULL, 0, NULL, &err), GEVINST_EXIT_OK);
     fclose(f);
     free(out);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE status = 'ok'"), "20");

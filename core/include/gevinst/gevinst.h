@@ -87,11 +87,13 @@ int gevinst_format_parse(const char *s, gevinst_format *f);
 
 /* Evaluate every indicator for every case and period, store the results as
 ** one run, print them to out; modules that cannot be loaded or whose params
-** are wrong are also reported to diag (may be NULL).  Returns GEVINST_EXIT_OK, _FAILED (some
+** are wrong are also reported to diag (may be NULL).  With progress, a run
+** longer than a second shows its progress on stderr when that is a terminal.  Returns
+*GEVINST_EXIT_OK, _FAILED (some
 ** indicators failed), or _USAGE (no database) / _INTERNAL (the database
 ** cannot be read or written) with *err set. */
 int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
-                long long *run_id, char **err);
+                int progress, long long *run_id, char **err);
 
 /* Print a stored run (run_id, or the latest when 0) as run prints it:
 ** results, gains against the plan, and their value.  For CSV, table is
