@@ -75,6 +75,7 @@ static const char gvH_css[] =
     ".achieved{color:#1b6e2a}.on_track{color:#1f5fa8}.behind{color:#a86400}"
     ".missed{color:#b3261e}.no_data,.error{color:#555}"
     "svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
+    "code{word-break:break-all}"
     ".case{page-break-before:always}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:10pt}"
     ".page-label{position:fixed;top:0;right:0}}"
@@ -367,6 +368,7 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         double sroi = sqlite3_column_double(c, 7);
         char rounded[32];
         gvV_ratio_rounded(sroi, rounded);
+        if (h->lang != GV_LANG_EN && strchr(rounded, '.')) *strchr(rounded, '.') = ',';
         fprintf(out, "<h3>%s</h3><p><strong>SROI ", gvT(h->lang, "Social return on investment"));
         gvH_num(h, sroi, 2);
         fprintf(out, "</strong> (%s %s)", gvT(h->lang, "rounded"), rounded);

@@ -56,6 +56,16 @@ expect_rc 2 "no such run"
 expect_contains "$err" "run 99 not found" "no such run"
 run report -c demo/demo.cfg --format csv -o /nonexistent/x.csv
 expect_rc 2 "unwritable file"
+# colour only for a person at a terminal, and never with NO_COLOR
+esc=$(printf '\033')
+"$GEVINST" report -c demo/demo.cfg > piped.txt
+expect_eq "$(grep -c "$esc" piped.txt)" "0" "no colour into a pipe"
+script -qc "$GEVINST report -c demo/demo.cfg" /dev/null > tty.txt
+checks=$((checks + 1))
+grep -q "${esc}\[3[0-9]m" tty.txt || fail "colour at a terminal"
+NO_COLOR=1 script -qc "$GEVINST report -c demo/demo.cfg" /dev/null > nocolor.txt
+expect_eq "$(grep -c "$esc" nocolor.txt)" "0" "no colour with NO_COLOR"
+
 # explain: where a number comes from
 run explain -c demo/demo.cfg work_share no-drammen-jobbkafe 2018
 expect_rc 0 "explain an indicator"
