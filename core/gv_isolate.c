@@ -30,7 +30,7 @@
 
 #define GVX_BATCH_BYTES 16384
 #define GVX_BATCH_SECONDS 0.05
-#define GVX_GRACE_MS 1000 /* the host waits this much more than the child's own watchdog */
+#define GVX_GRACE_MS 2000 /* the host waits this much more than the child's own watchdog */
 
 struct gv_child {
     pid_t pid;
