@@ -76,6 +76,12 @@ static const char *gvC_string(const gevinst_config *cfg, const config_setting_t 
     return config_setting_get_string(s);
 }
 
+/* A number setting's value, integer or not. */
+static double gvC_number(const config_setting_t *s) {
+    return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
+                                                       : (double)config_setting_get_int64(s);
+}
+
 static int gvC_is_number(const config_setting_t *s) {
     int t = config_setting_type(s);
     return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
@@ -183,9 +189,7 @@ static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
-                       ? config_setting_get_float(e)
-                       : (double)config_setting_get_int64(e);
+        double v = gvC_number(e);
         int known = strcmp(name, "memory_mb") == 0 || strcmp(name, "instructions") == 0 ||
                     strcmp(name, "time_ms") == 0;
         if (!known) {
@@ -402,9 +406,7 @@ static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const ch
     }
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
-                       ? config_setting_get_float(e)
-                       : (double)config_setting_get_int64(e);
+        double v = gvC_number(e);
         if (!gvC_is_number(e) || !(v >= lo && v <= hi))
             gvC_error(diag, cfg, e, "money.%s.%s must be a number from %g to %g", what,
                       config_setting_name(e), lo, hi);
@@ -426,9 +428,7 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
-        double v = config_setting_type(e) == CONFIG_TYPE_FLOAT
-                       ? config_setting_get_float(e)
-                       : (double)config_setting_get_int64(e);
+        double v = gvC_number(e);
         if (strcmp(name, "currency") == 0) {
             const char *c = gvC_string(cfg, e, diag);
             if (c) m->currency = gvU_strdup(c);

@@ -62,22 +62,30 @@ static void gvE_observations(sqlite3 *db, const char *case_id, const char *metri
     sqlite3_finalize(st);
 }
 
+/* A statement on run, what (?2), case (?3) and period (?4); NULL on error. */
+static sqlite3_stmt *gvE_prepare(sqlite3 *db, const char *sql, long long run, const char *what,
+                                 const char *case_id, const gv_period *p) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->text, -1, SQLITE_STATIC);
+    return st;
+}
+
 /* An indicator's value: what made it and what it read. */
 static int gvE_indicator(sqlite3 *db, long long run, const char *indicator, const char *case_id,
                          const gv_period *p, FILE *out) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
-                           " i.module_version, i.module_hash, i.module_path, i.params,"
-                           " i.isolated FROM results r JOIN run_indicators i USING (run, indicator)"
-                           " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
-                           " AND r.period = ?4",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->text, -1, SQLITE_STATIC);
+    sqlite3_stmt *st =
+        gvE_prepare(db,
+                    "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
+                    " i.module_version, i.module_hash, i.module_path, i.params,"
+                    " i.isolated FROM results r JOIN run_indicators i USING (run, indicator)"
+                    " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
+                    " AND r.period = ?4",
+                    run, indicator, case_id, p);
+    if (!st) return -1;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
         return 1;
@@ -115,24 +123,19 @@ static int gvE_indicator(sqlite3 *db, long long run, const char *indicator, cons
 /* A gain in a period: the plan, the actual, and the arithmetic. */
 static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *case_id,
                     const gv_period *p, FILE *out) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT r.actual, r.realisation_pct, r.expected_pct, r.expected_value, r.deviation,"
-            " r.status, r.error, json_extract(g.plan, '$.indicator'),"
-            " json_extract(g.plan, '$.baseline'), json_extract(g.plan, '$.baseline_period'),"
-            " json_extract(g.plan, '$.target'), json_extract(g.plan, '$.target_period'),"
-            " g.source, g.quantity, g.quantity_period, g.proxy, g.impact_year1, g.present_value,"
-            " json_extract(g.plan, '$.deadweight'), json_extract(g.plan, '$.displacement'),"
-            " json_extract(g.plan, '$.attribution'), json_extract(g.plan, '$.quantity_basis')"
-            " FROM gain_results r JOIN run_gains g USING (run, case_id, gain)"
-            " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
-            -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, gain, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->text, -1, SQLITE_STATIC);
+    sqlite3_stmt *st = gvE_prepare(
+        db,
+        "SELECT r.actual, r.realisation_pct, r.expected_pct, r.expected_value, r.deviation,"
+        " r.status, r.error, json_extract(g.plan, '$.indicator'),"
+        " json_extract(g.plan, '$.baseline'), json_extract(g.plan, '$.baseline_period'),"
+        " json_extract(g.plan, '$.target'), json_extract(g.plan, '$.target_period'),"
+        " g.source, g.quantity, g.quantity_period, g.proxy, g.impact_year1, g.present_value,"
+        " json_extract(g.plan, '$.deadweight'), json_extract(g.plan, '$.displacement'),"
+        " json_extract(g.plan, '$.attribution'), json_extract(g.plan, '$.quantity_basis')"
+        " FROM gain_results r JOIN run_gains g USING (run, case_id, gain)"
+        " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
+        run, gain, case_id, p);
+    if (!st) return -1;
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
         return 1;

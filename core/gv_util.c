@@ -320,39 +320,23 @@ static const char *gvU_installed(char *buf, size_t n, const char *relative, cons
     return absolute;
 }
 
-const char *gvU_bundled_plugin_dir(void) {
-    static char buf[4200];
-    int build;
-    gvU_prefix(&build);
-    if (build) return GEVINST_BUILD_DIR "/plugins";
-    return gvU_installed(buf, sizeof buf, GEVINST_PLUGIN_DIR_REL, GEVINST_INSTALL_PLUGIN_DIR);
-}
+/* A bundled folder: in the build tree, or installed. */
+#define GVU_BUNDLED(name, in_build, relative, absolute)                                            \
+    const char *name(void) {                                                                       \
+        static char buf[4200];                                                                     \
+        int build;                                                                                 \
+        gvU_prefix(&build);                                                                        \
+        return build ? in_build : gvU_installed(buf, sizeof buf, relative, absolute);              \
+    }
 
-const char *gvU_bundled_script_dir(void) {
-    static char buf[4200];
-    int build;
-    gvU_prefix(&build);
-    if (build) return GEVINST_SOURCE_DIR "/scripts";
-    return gvU_installed(buf, sizeof buf, GEVINST_DATA_DIR_REL "/scripts",
-                         GEVINST_INSTALL_DATA_DIR "/scripts");
-}
-
-const char *gvU_bundled_data_dir(void) {
-    static char buf[4200];
-    int build;
-    gvU_prefix(&build);
-    if (build) return GEVINST_SOURCE_DIR "/config";
-    return gvU_installed(buf, sizeof buf, GEVINST_DATA_DIR_REL "/config",
-                         GEVINST_INSTALL_DATA_DIR "/config");
-}
-
-const char *gvU_bundled_include_dir(void) {
-    static char buf[4200];
-    int build;
-    gvU_prefix(&build);
-    if (build) return GEVINST_SOURCE_DIR "/core/include";
-    return gvU_installed(buf, sizeof buf, GEVINST_INCLUDE_DIR_REL, GEVINST_INSTALL_INCLUDE_DIR);
-}
+GVU_BUNDLED(gvU_bundled_plugin_dir, GEVINST_BUILD_DIR "/plugins", GEVINST_PLUGIN_DIR_REL,
+            GEVINST_INSTALL_PLUGIN_DIR)
+GVU_BUNDLED(gvU_bundled_script_dir, GEVINST_SOURCE_DIR "/scripts", GEVINST_DATA_DIR_REL "/scripts",
+            GEVINST_INSTALL_DATA_DIR "/scripts")
+GVU_BUNDLED(gvU_bundled_data_dir, GEVINST_SOURCE_DIR "/config", GEVINST_DATA_DIR_REL "/config",
+            GEVINST_INSTALL_DATA_DIR "/config")
+GVU_BUNDLED(gvU_bundled_include_dir, GEVINST_SOURCE_DIR "/core/include", GEVINST_INCLUDE_DIR_REL,
+            GEVINST_INSTALL_INCLUDE_DIR)
 
 const char *gevinst_data_dir(void) {
     return gvU_bundled_data_dir();
