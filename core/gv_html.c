@@ -6,6 +6,9 @@
 ** browser test can tell that each one drew what it should.
 */
 #include <math.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +63,34 @@ static sqlite3_stmt *gvH_query(gvH *h, const char *sql, const char *case_id) {
     return st;
 }
 
+/* The page checks itself: every chart drew its marks, nothing was fetched.
+** The only script it may run, by its hash: anything injected would not. */
+static const char gvH_check[] =
+    "(function(){var bad=[];document.querySelectorAll('svg.chart').forEach("
+    "function(s){var n=+s.getAttribute('data-marks');var m=s.querySelectorAll('.mark')"
+    ".length;if(!(n>0&&m===n))bad.push(s.getAttribute('class'));});"
+    "var res=performance.getEntriesByType('resource').length;"
+    "document.body.setAttribute('data-check',(bad.length?'fail '+bad.join(','):'ok')+' '+"
+    "document.querySelectorAll('svg.chart').length+' charts, '+res+' requests');})();";
+
+/* 'sha256-...' of the check, for the page's security policy. */
+static void gvH_check_hash(char out[64]) {
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(gvH_check), (const uint8_t *)gvH_check);
+    sha256_digest(&ctx, sizeof digest, digest);
+    char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+    base64_encode_raw(b64, sizeof digest, digest);
+    b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+    snprintf(out, 64, "'sha256-%s'", b64);
+}
+
 static const char gvH_css[] =
     "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;"
     "color:#1a1a1a;line-height:1.4}"
-    "h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #ccc;margin-top:2rem}"
+    "h1{font-size:1.6rem;overflow-wrap:anywhere}h2{font-size:1.3rem;border-bottom:2px solid "
+    "#ccc;margin-top:2rem}"
     "h3{font-size:1.05rem;margin-bottom:.3rem}"
     "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}"
     "td,th{padding:.2rem .4rem;border-bottom:1px solid #ddd;text-align:left}"
@@ -76,10 +103,12 @@ static const char gvH_css[] =
     ".missed{color:#b3261e}.no_data,.error{color:#555}"
     "svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
     "code{word-break:break-all}"
-    ".case{page-break-before:always}"
+    ".case{page-break-before:always}.case:first-of-type{page-break-before:auto}"
+    ".gain{break-inside:avoid}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:10pt}"
     ".page-label{position:fixed;top:0;right:0}}"
-    "@media (max-width:40rem){td,th{padding:.15rem}table{font-size:.8rem}}";
+    "@media (max-width:40rem){td,th{padding:.15rem}table{font-size:.8rem}"
+    ".page-label{position:static}}";
 
 /* Status as a word and a mark that does not need colour to be read. */
 static void gvH_status(gvH *h, const char *status) {
@@ -167,8 +196,9 @@ static void gvH_line(gvH *h, const char *case_id, const char *gain) {
             fprintf(h->out,
                     "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f5fa8\"/>",
                     x[i], YP(y[i]));
-        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>", x[i], H - 4,
-                labels[i]);
+        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">", x[i], H - 4);
+        gvH_text(h->out, labels[i]);
+        fputs("</text>", h->out);
     }
 #undef YP
     fputs("</svg>", h->out);
@@ -287,7 +317,9 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     gvH_text(out, case_id);
     fprintf(out, "</td></tr><tr><th>%s</th><td>", gvT(h->lang, "Municipality"));
     gvH_text(out, COL(c, 2));
-    fprintf(out, " (%s)</td></tr><tr><th>%s</th><td>", COL(c, 3), gvT(h->lang, "Period"));
+    fputs(" (", out);
+    gvH_text(out, COL(c, 3));
+    fprintf(out, ")</td></tr><tr><th>%s</th><td>", gvT(h->lang, "Period"));
     gvH_text(out, COL(c, 4) ? COL(c, 4) : "");
     fputs(" &#8211; ", out);
     gvH_text(out, COL(c, 5) ? COL(c, 5) : "");
@@ -308,7 +340,9 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     if (sqlite3_column_type(c, 6) != SQLITE_NULL) {
         fprintf(out, "<tr><th>%s</th><td>", gvT(h->lang, "Investment"));
         gvH_num(h, sqlite3_column_double(c, 6), 0);
-        fprintf(out, " %s</td></tr>", COL(c, 8));
+        fputc(' ', out);
+        gvH_text(out, COL(c, 8));
+        fputs("</td></tr>", out);
     }
     fputs("</table>", out);
 
@@ -332,7 +366,7 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
         if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));
-        fputs("<div><strong>", out);
+        fputs("<div class=\"gain\"><strong>", out);
         gvH_text(out, COL(g, 1) ? COL(g, 1) : COL(g, 0));
         fprintf(out, "</strong> (%s, ", gvT(h->lang, COL(g, 10)));
         gvH_text(out, COL(g, 9));
@@ -374,7 +408,9 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         fprintf(out, "</strong> (%s %s)", gvT(h->lang, "rounded"), rounded);
         fprintf(out, ", %s ", gvT(h->lang, "Present value"));
         gvH_num(h, sqlite3_column_double(c, 9), 0);
-        fprintf(out, " %s, %s ", COL(c, 8), gvT(h->lang, "Payback"));
+        fputc(' ', out);
+        gvH_text(out, COL(c, 8));
+        fprintf(out, ", %s ", gvT(h->lang, "Payback"));
         if (sqlite3_column_type(c, 10) == SQLITE_NULL)
             fputs(gvT(h->lang, "never"), out);
         else
@@ -411,14 +447,16 @@ int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char
         return -1;
     }
     const char *title = gvT(h.lang, "Benefits realisation report");
-    /* the page may fetch nothing: its policy forbids every source but itself */
+    /* the page may fetch nothing, and run nothing but its own check */
+    char hash[64];
+    gvH_check_hash(hash);
     fprintf(out,
             "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+            "style-src 'unsafe-inline'; script-src %s\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>%s</title><style>%s</style></head><body>",
-            lang_name ? lang_name : "en", title, gvH_css);
+            lang_name ? lang_name : "en", hash, title, gvH_css);
     if (label) {
         fputs("<div class=\"page-label label\">", out);
         gvH_text(out, label);
@@ -448,9 +486,11 @@ int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char
                                   "SELECT currency, price_year FROM case_values WHERE run = ?1"
                                   " LIMIT 1",
                                   NULL);
-    if (cur && sqlite3_step(cur) == SQLITE_ROW)
-        fprintf(out, "<p>%s %s, %s %s</p>", gvT(h.lang, "shown in"), COL(cur, 0), COL(cur, 1),
-                gvT(h.lang, "prices"));
+    if (cur && sqlite3_step(cur) == SQLITE_ROW) {
+        fprintf(out, "<p>%s ", gvT(h.lang, "shown in"));
+        gvH_text(out, COL(cur, 0));
+        fprintf(out, ", %s %s</p>", COL(cur, 1), gvT(h.lang, "prices"));
+    }
     sqlite3_finalize(cur);
     gvH_bars(&h,
              gvH_query(&h,
@@ -469,7 +509,9 @@ int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char
                                  " FROM run_conversions WHERE run = ?1 ORDER BY 1, 2",
                                  NULL);
     while (cv && sqlite3_step(cv) == SQLITE_ROW) {
-        fprintf(out, "<tr><td>%s</td><td class=\"n\">%s</td>", COL(cv, 0), COL(cv, 1));
+        fputs("<tr><td>", out);
+        gvH_text(out, COL(cv, 0));
+        fprintf(out, "</td><td class=\"n\">%s</td>", COL(cv, 1));
         for (int i = 2; i <= 5; i++) {
             fputs("<td class=\"n\">", out);
             if (sqlite3_column_type(cv, i) != SQLITE_NULL)
@@ -509,13 +551,6 @@ int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char
     sqlite3_finalize(i);
     fputs("</table></section>", out);
     /* a check a browser test reads: every chart drew its marks */
-    fputs("<script>(function(){var bad=[];document.querySelectorAll('svg.chart').forEach("
-          "function(s){var n=+s.getAttribute('data-marks');var m=s.querySelectorAll('.mark')"
-          ".length;if(!(n>0&&m===n))bad.push(s.getAttribute('class'));});"
-          "var res=performance.getEntriesByType('resource').length;"
-          "document.body.setAttribute('data-check',(bad.length?'fail '+bad.join(','):'ok')+' '+"
-          "document.querySelectorAll('svg.chart').length+' charts, '+res+' requests');})();"
-          "</script></body></html>\n",
-          out);
+    fprintf(out, "<script>%s</script></body></html>\n", gvH_check);
     return 0;
 }

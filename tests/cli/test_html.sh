@@ -14,7 +14,7 @@ for lang in nb da en; do
 done
 html=report-nb.html
 expect_contains "$(head -c 400 $html)" '<html lang="nb">' "language of the page"
-expect_contains "$(cat $html)" "Content-Security-Policy\" content=\"default-src 'none'" "the page may fetch nothing"
+expect_contains "$(cat $html)" "Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" "the page may fetch nothing, and run only its check"
 # nothing from elsewhere: no address in the page at all
 expect_eq "$(grep -Eco '(src|href)=|url\(|https?:' $html)" "0" "no references to fetch"
 expect_eq "$(grep -o 'Syntetiske demodata' $html | wc -l)" "$(( $(grep -o '<section class="case">' $html | wc -l) + 1 ))" "synthetic data labelled on every page"
@@ -34,6 +34,12 @@ charts=$(grep -o '<svg class="chart' $html | wc -l)
 expect_contains "$(cat dom.html)" "data-check=\"ok $charts charts, 0 requests\"" "every chart drew its marks, and nothing was fetched"
 [ "$charts" -gt 20 ] || fail "only $charts charts"
 expect_eq "$(grep -c 'CONSOLE' console.log)" "0" "nothing on the console"
+# text from the data never becomes markup: a country that holds a script
+sqlite3 demo/demo.db "UPDATE municipalities SET country = 'NO<img src=x onerror=alert(1)>' WHERE code = '1804'"
+"$GEVINST" report -c demo/demo.cfg --format html -o hostile.html 2>/dev/null
+expect_contains "$(cat hostile.html)" "(NO&lt;img src=x onerror=alert(1)&gt;)" "escaped"
+checks=$((checks + 1))
+grep -q "<img" hostile.html && fail "markup from the data in the page"
 chrome --window-size=1000,2400 --screenshot="$T/shot.png" "file://$T/$html" 2>/dev/null
 checks=$((checks + 1))
 [ -s shot.png ] && [ "$(head -c 4 shot.png | od -An -tx1 | tr -d ' ')" = "89504e47" ] || fail "no screenshot"
