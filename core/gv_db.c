@@ -269,8 +269,9 @@ static const char *const gvD_migrations[] = {
     "         u.started, u.engine_version, u.config_file, u.config_hash"
     "  FROM results r JOIN run_indicators i USING (run, indicator)"
     "  JOIN runs u ON u.id = r.run;",
-    /* 6: which values were made from small counts of persons (privacy) */
-    "ALTER TABLE results ADD COLUMN small_count INTEGER NOT NULL DEFAULT 0;",
+    /* 6: the smallest count of persons each value was made from (privacy:
+       a report hides what comes from a count under its threshold) */
+    "ALTER TABLE results ADD COLUMN fewest_persons REAL;",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))

@@ -55,6 +55,14 @@ static void gvH_num(gvH *h, double v, int decimals) {
     fputs(buf, h->out);
 }
 
+/* A number from a row, or the "<5" that stands in its place. */
+static void gvH_cell(gvH *h, sqlite3_stmt *st, int col, int decimals) {
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT)
+        gvH_text(h->out, (const char *)sqlite3_column_text(st, col));
+    else
+        gvH_num(h, sqlite3_column_double(st, col), decimals);
+}
+
 static sqlite3_stmt *gvH_query(gvH *h, const char *sql, const char *case_id) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
@@ -143,7 +151,7 @@ static void gvH_progress(gvH *h, double realisation, double expected, const char
 static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     sqlite3_stmt *st = gvH_query(
         h,
-        "SELECT r.period, " GVP_SHOWN(
+        "SELECT r.period, " GVP_HIDDEN(
             "r.realisation_pct") ", r.expected_pct"
                                  " FROM gain_results r JOIN run_gains p USING (run, case_id, "
                                  "gain)" GVP_GAIN_SOURCE " WHERE r.run = ?1 AND r.case_id = ?2"
@@ -347,22 +355,105 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     fputs("</table>", out);
 
     /* each gain: where it stands, and how it got there */
-    sqlite3_stmt *g = gvH_query(
-        h,
-        "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, '$.owner'),"
-        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.target'),"
-        " " GVP_SHOWN("r.actual") ", " GVP_SHOWN(
-            "r.realisation_pct") ", r.expected_pct, r.status,"
-                                 " r.period, json_extract(p.plan, '$.type')"
-                                 " FROM gain_results r JOIN run_gains p USING (run, case_id, "
-                                 "gain)" GVP_GAIN_SOURCE
-                                 " WHERE r.run = ?1 AND r.case_id = ?2 AND r.rowid = (SELECT "
-                                 "max(x.rowid) FROM gain_results "
-                                 "x"
-                                 "  WHERE x.run = r.run AND x.case_id = r.case_id AND x.gain = "
-                                 "r.gain"
-                                 "  AND x.actual IS NOT NULL) ORDER BY r.gain",
-        case_id);
+    sqlite3_stmt
+        *
+            g =
+                gvH_query(
+                    h,
+                    "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, "
+                    "'$.owner'),"
+                    " " GVP_PLAN_SHOWN(
+                        "json_extract(p.plan, '$.baseline')") ","
+                                                              " " GVP_PLAN_SHOWN(
+                                                                  "json_extract(p.plan, "
+                                                                  "'$.target')") ","
+                                                                                 " " GVP_SHOWN("r."
+                                                                                               "act"
+                                                                                               "ua"
+                                                                                               "l") ", " GVP_HIDDEN(
+                                                                                     "r."
+                                                                                     "realisation_"
+                                                                                     "pct") ", "
+                                                                                            "r."
+                                                                                            "expect"
+                                                                                            "ed_"
+                                                                                            "pct, "
+                                                                                            "r."
+                                                                                            "status"
+                                                                                            ","
+                                                                                            " r."
+                                                                                            "period"
+                                                                                            ", "
+                                                                                            "json_"
+                                                                                            "extrac"
+                                                                                            "t(p."
+                                                                                            "plan, "
+                                                                                            "'$."
+                                                                                            "type')"
+                                                                                            " FROM "
+                                                                                            "gain_"
+                                                                                            "result"
+                                                                                            "s r "
+                                                                                            "JOIN "
+                                                                                            "run_"
+                                                                                            "gains "
+                                                                                            "p "
+                                                                                            "USING "
+                                                                                            "(run, "
+                                                                                            "case_"
+                                                                                            "id, "
+                                                                                            "gain"
+                                                                                            ")" GVP_GAIN_SOURCE
+                                                                                            " WHERE"
+                                                                                            " r."
+                                                                                            "run = "
+                                                                                            "?1 "
+                                                                                            "AND "
+                                                                                            "r."
+                                                                                            "case_"
+                                                                                            "id = "
+                                                                                            "?2 "
+                                                                                            "AND "
+                                                                                            "r."
+                                                                                            "rowid "
+                                                                                            "= "
+                                                                                            "(SELEC"
+                                                                                            "T "
+                                                                                            "max(x."
+                                                                                            "rowid)"
+                                                                                            " FROM "
+                                                                                            "gain_"
+                                                                                            "result"
+                                                                                            "s "
+                                                                                            "x"
+                                                                                            "  "
+                                                                                            "WHERE "
+                                                                                            "x.run "
+                                                                                            "= "
+                                                                                            "r.run "
+                                                                                            "AND "
+                                                                                            "x."
+                                                                                            "case_"
+                                                                                            "id = "
+                                                                                            "r."
+                                                                                            "case_"
+                                                                                            "id "
+                                                                                            "AND "
+                                                                                            "x."
+                                                                                            "gain "
+                                                                                            "= "
+                                                                                            "r.gain"
+                                                                                            "  AND "
+                                                                                            "x."
+                                                                                            "actual"
+                                                                                            " IS "
+                                                                                            "NOT "
+                                                                                            "NULL) "
+                                                                                            "ORDER "
+                                                                                            "BY "
+                                                                                            "r."
+                                                                                            "gain",
+                    case_id);
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
         if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));
@@ -371,9 +462,9 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         fprintf(out, "</strong> (%s, ", gvT(h->lang, COL(g, 10)));
         gvH_text(out, COL(g, 9));
         fprintf(out, ") <br>%s ", gvT(h->lang, "Baseline"));
-        gvH_num(h, sqlite3_column_double(g, 3), 2);
+        gvH_cell(h, g, 3, 2);
         fprintf(out, " &#8594; %s ", gvT(h->lang, "Target"));
-        gvH_num(h, sqlite3_column_double(g, 4), 2);
+        gvH_cell(h, g, 4, 2);
         int small = sqlite3_column_type(g, 5) == SQLITE_TEXT; /* "<5": too small to show */
         fprintf(out, ", %s ", gvT(h->lang, "Actual"));
         if (small)

@@ -172,8 +172,7 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     size_t at = gvX_begin('R');
     unsigned char st = (unsigned char)status;
     gvX_put(&st, 1);
-    unsigned char small = (unsigned char)ctx->small_count;
-    gvX_put(&small, 1);
+    gvX_put(&ctx->fewest_persons, sizeof ctx->fewest_persons);
     gvX_put(&v, sizeof v);
     gvX_put_str(err);
     /* which case and period, so the host can tell that both sides agree */
@@ -263,7 +262,6 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
     if (gvM_bind_params(m, ind, &params, &nparams, &diag) < 0) _exit(0); /* the host says why */
     gv_source src;
     if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_fatal(err);
-    src.small_below = cfg->report_suppress_below;
     if (gvM_each(&src, cfg, params, nparams, gvX_child_value, m, &err) < 0) gvX_fatal(err);
     at = gvX_begin('D');
     gvX_end(at);
@@ -474,7 +472,7 @@ int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
         char type = gvX_message(c, m->limits.time_ms, ctx, &why);
         if (type == 'R') {
             int status = gvX_have(c, 1) ? c->buf[c->pos++] : -1;
-            ctx->small_count = gvX_have(c, 1) ? c->buf[c->pos++] : 0;
+            ctx->fewest_persons = gvX_f64(c);
             *value = gvX_f64(c);
             *err = gvX_str(c);
             char *case_id = gvX_str(c), *period = gvX_str(c);

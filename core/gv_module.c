@@ -330,11 +330,11 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
         }
     }
     if (none && f != 1) return GEVINST_NODATA;
-    /* a sum of a count of persons under the threshold makes what the module
-       derives from it small too (privacy: see docs/reports.md); a count of
-       observations counts rows, not people */
-    if (series->persons && f == 0 && src->small_below > 0 && *out > 0 && *out < src->small_below)
-        ctx->small_count = 1;
+    /* what the module made from a count of persons is as small as that count
+       (privacy: see docs/reports.md); a count of observations counts rows */
+    if (series->persons && f != 1 && f != 2 && *out > 0 &&
+        (ctx->fewest_persons == 0 || *out < ctx->fewest_persons))
+        ctx->fewest_persons = *out;
     return GEVINST_OK;
 }
 

@@ -38,7 +38,6 @@ typedef struct gv_source {
     sqlite3_stmt *metric_known;
     sqlite3_stmt *cases; /* every case with its fields, by id */
     double deadline;     /* gvM_clock() past which SQLite is interrupted */
-    double small_below;  /* counts of persons under this are small (0: none) */
     gv_series *series;   /* metrics read so far */
     int nseries;
     /* modules' queries, prepared once: a module asks the same SQL for
@@ -63,7 +62,7 @@ struct gevinst_ctx {
     const gv_period *period;
     const gv_param_value *params;
     int nparams;
-    int small_count; /* the module read a count of persons below the report's threshold */
+    double fewest_persons; /* the smallest positive count of persons the module read; 0: none */
 };
 
 /* The host functions every module kind calls. */

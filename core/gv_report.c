@@ -51,17 +51,18 @@ const char *gvR_status_colour(const char *status) {
 /* Counts of persons under this are shown as "<N"; 0 shows every count. */
 static double gvP_below;
 
-/* gv_small(value, unit, small_count): is the value too small to publish?
-** A count of persons under the threshold is, and so is anything derived
-** from one (small_count, set as the run computed it). */
+/* gv_small(value, unit, fewest_persons): is the value too small to
+** publish?  A count of persons under the threshold is, and so is anything
+** made from one (fewest_persons: the smallest count the module read). */
 static void gvP_small_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
     (void)argc;
     int small = 0;
     if (gvP_below > 0 && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
         double v = sqlite3_value_double(argv[0]);
         const char *unit = (const char *)sqlite3_value_text(argv[1]);
+        int fewest = sqlite3_value_type(argv[2]) != SQLITE_NULL;
         small = (unit && strcmp(unit, "persons") == 0 && v > 0 && v < gvP_below) ||
-                sqlite3_value_int(argv[2]);
+                (fewest && sqlite3_value_double(argv[2]) < gvP_below);
     }
     sqlite3_result_int(c, small);
 }
@@ -84,26 +85,92 @@ void gvR_privacy(sqlite3 *db, double below) {
     sqlite3_create_function(db, "gv_below", 0, SQLITE_UTF8, NULL, gvP_below_sql, NULL, NULL);
 }
 
-static const char gvP_gains_json[] =
-    "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
-    " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
-    " 'indicator', json_extract(p.plan, '$.indicator'), 'type', json_extract(p.plan, '$.type'),"
-    " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', json_extract(p.plan, "
-    "'$.owner'),"
-    " 'baseline', json_extract(p.plan, '$.baseline'),"
-    " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
-    " 'target', json_extract(p.plan, '$.target'),"
-    " 'target_period', json_extract(p.plan, '$.target_period'),"
-    " 'actual', " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_SHOWN(
-        "r.realisation_pct") ","
-                             " 'expected_pct', r.expected_pct, 'expected_value', r.expected_value,"
-                             " 'deviation', " GVP_SHOWN(
-                                 "r.deviation") ", 'status', r.status,"
-                                                " 'error', r.error) AS g"
-                                                " FROM gain_results r JOIN run_gains p USING (run, "
-                                                "case_id, gain)" GVP_GAIN_SOURCE
-                                                " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
-                                                "r.rowid)";
+static const char
+    gvP_gains_json[] = "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
+                       " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
+                       " 'indicator', json_extract(p.plan, '$.indicator'), 'type', "
+                       "json_extract(p.plan, '$.type'),"
+                       " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', "
+                       "json_extract(p.plan, "
+                       "'$.owner'),"
+                       " 'baseline', " GVP_PLAN_SHOWN(
+                           "json_extract(p.plan, '$.baseline')") ","
+                                                                 " 'baseline_period', "
+                                                                 "json_extract(p.plan, "
+                                                                 "'$.baseline_period'),"
+                                                                 " 'target', " GVP_PLAN_SHOWN(
+                                                                     "json_extract(p.plan, "
+                                                                     "'$.target')") ","
+                                                                                    " 'target_"
+                                                                                    "period', "
+                                                                                    "json_extract("
+                                                                                    "p.plan, "
+                                                                                    "'$.target_"
+                                                                                    "period'),"
+                                                                                    " 'actual',"
+                                                                                    " " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_HIDDEN(
+                                                                                        "r."
+                                                                                        "realisatio"
+                                                                                        "n_pct") ","
+                                                                                                 " "
+                                                                                                 "'"
+                                                                                                 "e"
+                                                                                                 "x"
+                                                                                                 "p"
+                                                                                                 "e"
+                                                                                                 "c"
+                                                                                                 "t"
+                                                                                                 "e"
+                                                                                                 "d"
+                                                                                                 "_"
+                                                                                                 "p"
+                                                                                                 "c"
+                                                                                                 "t"
+                                                                                                 "'"
+                                                                                                 ","
+                                                                                                 " "
+                                                                                                 "r"
+                                                                                                 "."
+                                                                                                 "e"
+                                                                                                 "x"
+                                                                                                 "p"
+                                                                                                 "e"
+                                                                                                 "c"
+                                                                                                 "t"
+                                                                                                 "e"
+                                                                                                 "d"
+                                                                                                 "_"
+                                                                                                 "p"
+                                                                                                 "c"
+                                                                                                 "t"
+                                                                                                 ","
+                                                                                                 " "
+                                                                                                 "'"
+                                                                                                 "e"
+                                                                                                 "x"
+                                                                                                 "p"
+                                                                                                 "e"
+                                                                                                 "c"
+                                                                                                 "t"
+                                                                                                 "e"
+                                                                                                 "d"
+                                                                                                 "_"
+                                                                                                 "v"
+                                                                                                 "a"
+                                                                                                 "l"
+                                                                                                 "u"
+                                                                                                 "e"
+                                                                                                 "'"
+                                                                                                 ","
+                                                                                                 " " GVP_PLAN_SHOWN(
+                                                                                                     "r.expected_value") ","
+                                                                                                                         " 'deviation', " GVP_HIDDEN(
+                                                                                                                             "r.deviation") ", 'status', r.status,"
+                                                                                                                                            " 'error', r.error) AS g"
+                                                                                                                                            " FROM gain_results r JOIN run_gains p USING (run, "
+                                                                                                                                            "case_id, gain)" GVP_GAIN_SOURCE
+                                                                                                                                            " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
+                                                                                                                                            "r.rowid)";
 
 /* Totals over cases grouped by `key` (municipality or country). */
 #define GVP_TOTALS(key, extra)                                                                     \
@@ -137,7 +204,10 @@ static const char gvP_value_json[] =
     "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'beneficiary'),"
     "   'by_partner_type', (SELECT json_group_object(name, present_value) FROM value_splits s"
     "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'partner_type'),"
-    "   'gains', (SELECT coalesce(json_group_array(json_object('gain', gain, 'quantity', quantity,"
+    "   'gains', (SELECT coalesce(json_group_array(json_object('gain', gain, 'quantity',"
+    "     CASE WHEN (SELECT unit FROM run_indicators ri WHERE ri.run = g.run AND ri.indicator ="
+    "     json_extract(g.plan, '$.indicator')) = 'persons' AND gv_small(quantity, 'persons', NULL)"
+    "     THEN gv_below() ELSE quantity END,"
     "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
     "     'present_value', present_value)), '[]') FROM run_gains g WHERE g.run = v.run"
     "     AND g.case_id = v.case_id AND g.present_value IS NOT NULL),"
@@ -248,14 +318,23 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
               db, run,
               "SELECT r.case_id, r.gain, r.period, " GVP_SHOWN(
                   "r.actual") ","
-                              " json_extract(p.plan, '$.baseline'), json_extract(p.plan, "
-                              "'$.target'),"
-                              " " GVP_SHOWN(
-                                  "r.realisation_pct") ", r.expected_pct, r.status, r.error"
-                                                       " FROM gain_results r JOIN run_gains p "
-                                                       "USING (run, case_id, gain)" GVP_GAIN_SOURCE
-                                                       " WHERE r.run = ?1 ORDER BY r.case_id, "
-                                                       "r.gain, r.rowid",
+                              " " GVP_PLAN_SHOWN(
+                                  "json_extract(p.plan, '$.baseline')") ","
+                                                                        " " GVP_PLAN_SHOWN(
+                                                                            "json_extract(p.plan, "
+                                                                            "'$.target')") ","
+                                                                                           " " GVP_HIDDEN(
+                                                                                               "r."
+                                                                                               "rea"
+                                                                                               "lis"
+                                                                                               "ati"
+                                                                                               "on_"
+                                                                                               "pc"
+                                                                                               "t") ", r.expected_pct, r.status, r.error"
+                                                                                                    " FROM gain_results r JOIN run_gains p "
+                                                                                                    "USING (run, case_id, gain)" GVP_GAIN_SOURCE
+                                                                                                    " WHERE r.run = ?1 ORDER BY r.case_id, "
+                                                                                                    "r.gain, r.rowid",
               err)))
         return -1;
     int n = 0;
@@ -444,7 +523,7 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
 static const char *const gvP_csv_tables[][2] = {
     {"results",
      "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
-     " CASE WHEN gv_small(r.value, i.unit, r.small_count) THEN gv_below() ELSE r.value END"
+     " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
      " AS value, i.unit, r.status,"
      " r.error, i.module, i.module_version FROM results r"
      " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
@@ -453,18 +532,43 @@ static const char *const gvP_csv_tables[][2] = {
      "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
      " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
      " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
-     " json_extract(p.plan, '$.owner') AS owner, json_extract(p.plan, '$.baseline') AS baseline,"
-     " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
-     " json_extract(p.plan, '$.target') AS target,"
-     " json_extract(p.plan, '$.target_period') AS target_period,"
-     " " GVP_SHOWN("r.actual") " AS actual, " GVP_SHOWN(
-         "r.realisation_pct") " AS realisation_pct,"
-                              " r.expected_pct, r.expected_value, " GVP_SHOWN(
-                                  "r.deviation") " AS deviation, r.status,"
-                                                 " r.error FROM gain_results r JOIN run_gains p "
-                                                 "USING (run, case_id, gain)" GVP_GAIN_SOURCE
-                                                 " WHERE r.run = ?1"
-                                                 " ORDER BY r.case_id, r.gain, r.rowid"},
+     " json_extract(p.plan, '$.owner') AS owner,"
+     " " GVP_PLAN_SHOWN(
+         "json_extract(p.plan, '$.baseline')") " AS baseline,"
+                                               " json_extract(p.plan, '$.baseline_period') AS "
+                                               "baseline_period,"
+                                               " " GVP_PLAN_SHOWN("json_extract(p.plan, "
+                                                                  "'$.target')") " AS target,"
+                                                                                 " json_extract(p."
+                                                                                 "plan, "
+                                                                                 "'$.target_period'"
+                                                                                 ") AS "
+                                                                                 "target_period,"
+                                                                                 " " GVP_SHOWN("r."
+                                                                                               "act"
+                                                                                               "ua"
+                                                                                               "l") " AS actual, " GVP_HIDDEN(
+                                                                                     "r."
+                                                                                     "realisation_"
+                                                                                     "pct") " AS "
+                                                                                            "realis"
+                                                                                            "ation_"
+                                                                                            "pct,"
+                                                                                            " r."
+                                                                                            "expect"
+                                                                                            "ed_"
+                                                                                            "pct,"
+                                                                                            " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value, " GVP_HIDDEN(
+                                                                                                "r."
+                                                                                                "de"
+                                                                                                "vi"
+                                                                                                "at"
+                                                                                                "io"
+                                                                                                "n") " AS deviation, r.status,"
+                                                                                                     " r.error FROM gain_results r JOIN run_gains p "
+                                                                                                     "USING (run, case_id, gain)" GVP_GAIN_SOURCE
+                                                                                                     " WHERE r.run = ?1"
+                                                                                                     " ORDER BY r.case_id, r.gain, r.rowid"},
     {"value",
      "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
      " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"

@@ -259,7 +259,7 @@ static int gvR_store_indicator(gvR_run *run, const gvR_indicator *r, int positio
 
 static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
                      const gv_period *period, int status, double value, const char *error,
-                     int small_count, char **err) {
+                     double fewest_persons, char **err) {
     static const char *const status_text[] = {"ok", "no_data", "error"};
     sqlite3_stmt *st = run->insert;
     sqlite3_reset(st);
@@ -273,7 +273,10 @@ static int gvR_store(gvR_run *run, const gvR_indicator *r, const char *case_id,
         sqlite3_bind_null(st, 5);
     sqlite3_bind_text(st, 6, status_text[status], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, error, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, small_count);
+    if (fewest_persons > 0)
+        sqlite3_bind_double(st, 8, fewest_persons);
+    else
+        sqlite3_bind_null(st, 8);
     if (sqlite3_step(st) != SQLITE_DONE) {
         *err = gvD_errmsg(run->db, "cannot store result");
         return -1;
@@ -297,7 +300,7 @@ static int gvR_value(void *ud, gevinst_ctx *ctx) {
     int status = GEVINST_ERROR;
     if (!e->r->error) status = gvM_evaluate(e->r->m, ctx, &value, &why);
     int bad = gvR_store(e->run, e->r, ctx->case_fields[0], ctx->period, status, value,
-                        e->r->error ? e->r->error : why, ctx->small_count, e->err);
+                        e->r->error ? e->r->error : why, ctx->fewest_persons, e->err);
     free(why);
     if (++e->run->done % 64 == 0) gvR_progress(e->run, 0);
     return bad;
@@ -346,7 +349,7 @@ static int gvR_print(sqlite3 *db, long long id, gevinst_format fmt, const char *
         sqlite3_prepare_v2(db,
                            "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                            " r.error, i.module, i.module_version,"
-                           " gv_small(r.value, i.unit, r.small_count), gv_below() FROM results r"
+                           " gv_small(r.value, i.unit, r.fewest_persons), gv_below() FROM results r"
                            " JOIN run_indicators i USING (run, indicator)"
                            " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                            -1, &st, NULL) != SQLITE_OK) {
@@ -546,11 +549,11 @@ int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag
     gvU_now_iso(started);
 
     if (gvM_source_open(&run.src, cfg->database, err) < 0) goto done;
-    run.src.small_below = cfg->report_suppress_below;
-    if (sqlite3_prepare_v2(run.db,
-                           "INSERT INTO results (run, indicator, case_id, period, value,"
-                           " status, error, small_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           -1, &run.insert, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            run.db,
+            "INSERT INTO results (run, indicator, case_id, period, value,"
+            " status, error, fewest_persons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            -1, &run.insert, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(run.db, "database");
         goto done;
     }

@@ -122,8 +122,19 @@ double gvR_privacy_below(void);
     " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"      \
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
-#define GVP_GAIN_SMALL "gv_small(x.value, xi.unit, coalesce(x.small_count, 0))"
+#define GVP_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
+/* A plan's number (baseline, target): a small count of persons when the
+** gain counts persons. */
+#define GVP_PLAN_SHOWN(col)                                                                        \
+    "CASE WHEN xi.unit = 'persons' AND gv_small(" col ", 'persons', NULL) THEN gv_below()"         \
+    " ELSE " col " END"
 #define GVP_SHOWN(col) "CASE WHEN " GVP_GAIN_SMALL " THEN gv_below() ELSE " col " END"
+/* Realisation and deviation of a gain that counts persons from a small
+** baseline would give the baseline back: hidden too. */
+#define GVP_HIDDEN(col)                                                                            \
+    "CASE WHEN " GVP_GAIN_SMALL " OR (xi.unit = 'persons' AND"                                     \
+    " gv_small(json_extract(p.plan, '$.baseline'), 'persons', NULL)) THEN gv_below() ELSE " col    \
+    " END"
 
 /* A run as one self-contained HTML page (gv_html.c); lang "nb", "da" or
 ** "en" (NULL: en); label, when given, stands on every page. */
