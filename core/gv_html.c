@@ -234,8 +234,22 @@ static void gvH_bars(gvH *h, sqlite3_stmt *st, const char *cls, int translate) {
         double w = max > 0 ? fabs(v[i]) / max * (W - L - 90) : 0;
         char num[64];
         gvT_number(h->lang, v[i], fabs(v[i]) >= 100 ? 0 : 2, 0, num, sizeof num);
-        fprintf(h->out, "<text x=\"0\" y=\"%.0f\">", i * row + 15);
-        gvH_text(h->out, translate ? gvT(h->lang, names[i]) : names[i]);
+        fprintf(h->out, "<text x=\"0\" y=\"%.0f\"><title>", i * row + 15);
+        const char *name = translate ? gvT(h->lang, names[i]) : names[i];
+        gvH_text(h->out, name);
+        fputs("</title>", h->out);
+        /* what fits left of the bars: 22 characters, cut between characters */
+        int chars = 0;
+        const char *p = name;
+        while (*p && chars < 22) {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+            chars++;
+        }
+        char cut[200];
+        snprintf(cut, sizeof cut, "%.*s%s", (int)(p - name), name, *p ? "\xE2\x80\xA6" : "");
+        gvH_text(h->out, cut);
         fprintf(h->out,
                 "</text><rect class=\"mark\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"16\" "
                 "fill=\"#3b7d4f\"/><text x=\"%.1f\" y=\"%.0f\">%s</text>",
@@ -355,105 +369,104 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     fputs("</table>", out);
 
     /* each gain: where it stands, and how it got there */
-    sqlite3_stmt
-        *
-            g =
-                gvH_query(
-                    h,
-                    "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, "
-                    "'$.owner'),"
-                    " " GVP_PLAN_SHOWN(
-                        "json_extract(p.plan, '$.baseline')") ","
-                                                              " " GVP_PLAN_SHOWN(
-                                                                  "json_extract(p.plan, "
-                                                                  "'$.target')") ","
-                                                                                 " " GVP_SHOWN("r."
-                                                                                               "act"
-                                                                                               "ua"
-                                                                                               "l") ", " GVP_HIDDEN(
-                                                                                     "r."
-                                                                                     "realisation_"
-                                                                                     "pct") ", "
-                                                                                            "r."
-                                                                                            "expect"
-                                                                                            "ed_"
-                                                                                            "pct, "
-                                                                                            "r."
-                                                                                            "status"
-                                                                                            ","
-                                                                                            " r."
-                                                                                            "period"
-                                                                                            ", "
-                                                                                            "json_"
-                                                                                            "extrac"
-                                                                                            "t(p."
-                                                                                            "plan, "
-                                                                                            "'$."
-                                                                                            "type')"
-                                                                                            " FROM "
-                                                                                            "gain_"
-                                                                                            "result"
-                                                                                            "s r "
-                                                                                            "JOIN "
-                                                                                            "run_"
-                                                                                            "gains "
-                                                                                            "p "
-                                                                                            "USING "
-                                                                                            "(run, "
-                                                                                            "case_"
-                                                                                            "id, "
-                                                                                            "gain"
-                                                                                            ")" GVP_GAIN_SOURCE
-                                                                                            " WHERE"
-                                                                                            " r."
-                                                                                            "run = "
-                                                                                            "?1 "
-                                                                                            "AND "
-                                                                                            "r."
-                                                                                            "case_"
-                                                                                            "id = "
-                                                                                            "?2 "
-                                                                                            "AND "
-                                                                                            "r."
-                                                                                            "rowid "
-                                                                                            "= "
-                                                                                            "(SELEC"
-                                                                                            "T "
-                                                                                            "max(x."
-                                                                                            "rowid)"
-                                                                                            " FROM "
-                                                                                            "gain_"
-                                                                                            "result"
-                                                                                            "s "
-                                                                                            "x"
-                                                                                            "  "
-                                                                                            "WHERE "
-                                                                                            "x.run "
-                                                                                            "= "
-                                                                                            "r.run "
-                                                                                            "AND "
-                                                                                            "x."
-                                                                                            "case_"
-                                                                                            "id = "
-                                                                                            "r."
-                                                                                            "case_"
-                                                                                            "id "
-                                                                                            "AND "
-                                                                                            "x."
-                                                                                            "gain "
-                                                                                            "= "
-                                                                                            "r.gain"
-                                                                                            "  AND "
-                                                                                            "x."
-                                                                                            "actual"
-                                                                                            " IS "
-                                                                                            "NOT "
-                                                                                            "NULL) "
-                                                                                            "ORDER "
-                                                                                            "BY "
-                                                                                            "r."
-                                                                                            "gain",
-                    case_id);
+    sqlite3_stmt *g = gvH_query(
+        h,
+        "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, "
+        "'$.owner'),"
+        " " GVP_PLAN_SHOWN(
+            "json_extract(p.plan, '$.baseline')") ","
+                                                  " " GVP_PLAN_SHOWN(
+                                                      "json_extract(p.plan, "
+                                                      "'$.target')") ","
+                                                                     " " GVP_SHOWN(
+                                                                         "r."
+                                                                         "act"
+                                                                         "ua"
+                                                                         "l") ", " GVP_HIDDEN("r."
+                                                                                              "real"
+                                                                                              "isat"
+                                                                                              "ion_"
+                                                                                              "pct") ", "
+                                                                                                     "r."
+                                                                                                     "expect"
+                                                                                                     "ed_"
+                                                                                                     "pct, "
+                                                                                                     "r."
+                                                                                                     "status"
+                                                                                                     ","
+                                                                                                     " r."
+                                                                                                     "period"
+                                                                                                     ", "
+                                                                                                     "json_"
+                                                                                                     "extrac"
+                                                                                                     "t(p."
+                                                                                                     "plan, "
+                                                                                                     "'$."
+                                                                                                     "type')"
+                                                                                                     " FROM "
+                                                                                                     "gain_"
+                                                                                                     "result"
+                                                                                                     "s r "
+                                                                                                     "JOIN "
+                                                                                                     "run_"
+                                                                                                     "gains "
+                                                                                                     "p "
+                                                                                                     "USING "
+                                                                                                     "(run, "
+                                                                                                     "case_"
+                                                                                                     "id, "
+                                                                                                     "gain"
+                                                                                                     ")" GVP_GAIN_SOURCE
+                                                                                                     " WHERE"
+                                                                                                     " r."
+                                                                                                     "run = "
+                                                                                                     "?1 "
+                                                                                                     "AND "
+                                                                                                     "r."
+                                                                                                     "case_"
+                                                                                                     "id = "
+                                                                                                     "?2 "
+                                                                                                     "AND "
+                                                                                                     "r."
+                                                                                                     "rowid "
+                                                                                                     "= "
+                                                                                                     "(SELEC"
+                                                                                                     "T "
+                                                                                                     "max(x."
+                                                                                                     "rowid)"
+                                                                                                     " FROM "
+                                                                                                     "gain_"
+                                                                                                     "result"
+                                                                                                     "s "
+                                                                                                     "x"
+                                                                                                     "  "
+                                                                                                     "WHERE "
+                                                                                                     "x.run "
+                                                                                                     "= "
+                                                                                                     "r.run "
+                                                                                                     "AND "
+                                                                                                     "x."
+                                                                                                     "case_"
+                                                                                                     "id = "
+                                                                                                     "r."
+                                                                                                     "case_"
+                                                                                                     "id "
+                                                                                                     "AND "
+                                                                                                     "x."
+                                                                                                     "gain "
+                                                                                                     "= "
+                                                                                                     "r.gain"
+                                                                                                     "  AND "
+                                                                                                     "x."
+                                                                                                     "actual"
+                                                                                                     " IS "
+                                                                                                     "NOT "
+                                                                                                     "NULL) "
+                                                                                                     "ORDER "
+                                                                                                     "BY "
+                                                                                                     "r."
+                                                                                                     "gain",
+        case_id);
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
         if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));

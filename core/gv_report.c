@@ -86,91 +86,95 @@ void gvR_privacy(sqlite3 *db, double below) {
 }
 
 static const char
-    gvP_gains_json[] = "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
-                       " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
-                       " 'indicator', json_extract(p.plan, '$.indicator'), 'type', "
-                       "json_extract(p.plan, '$.type'),"
-                       " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', "
-                       "json_extract(p.plan, "
-                       "'$.owner'),"
-                       " 'baseline', " GVP_PLAN_SHOWN(
-                           "json_extract(p.plan, '$.baseline')") ","
-                                                                 " 'baseline_period', "
-                                                                 "json_extract(p.plan, "
-                                                                 "'$.baseline_period'),"
-                                                                 " 'target', " GVP_PLAN_SHOWN(
-                                                                     "json_extract(p.plan, "
-                                                                     "'$.target')") ","
-                                                                                    " 'target_"
-                                                                                    "period', "
-                                                                                    "json_extract("
-                                                                                    "p.plan, "
-                                                                                    "'$.target_"
-                                                                                    "period'),"
-                                                                                    " 'actual',"
-                                                                                    " " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_HIDDEN(
-                                                                                        "r."
-                                                                                        "realisatio"
-                                                                                        "n_pct") ","
-                                                                                                 " "
-                                                                                                 "'"
-                                                                                                 "e"
-                                                                                                 "x"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 "e"
-                                                                                                 "d"
-                                                                                                 "_"
-                                                                                                 "p"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 "'"
-                                                                                                 ","
-                                                                                                 " "
-                                                                                                 "r"
-                                                                                                 "."
-                                                                                                 "e"
-                                                                                                 "x"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 "e"
-                                                                                                 "d"
-                                                                                                 "_"
-                                                                                                 "p"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 ","
-                                                                                                 " "
-                                                                                                 "'"
-                                                                                                 "e"
-                                                                                                 "x"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 "e"
-                                                                                                 "d"
-                                                                                                 "_"
-                                                                                                 "v"
-                                                                                                 "a"
-                                                                                                 "l"
-                                                                                                 "u"
-                                                                                                 "e"
-                                                                                                 "'"
-                                                                                                 ","
-                                                                                                 " " GVP_PLAN_SHOWN(
-                                                                                                     "r.expected_value") ","
-                                                                                                                         " 'deviation', " GVP_HIDDEN(
-                                                                                                                             "r.deviation") ", 'status', r.status,"
-                                                                                                                                            " 'error', r.error) AS g"
-                                                                                                                                            " FROM gain_results r JOIN run_gains p USING (run, "
-                                                                                                                                            "case_id, gain)" GVP_GAIN_SOURCE
-                                                                                                                                            " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
-                                                                                                                                            "r.rowid)";
+    gvP_gains_json
+        [] =
+            "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
+            " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
+            " 'indicator', json_extract(p.plan, '$.indicator'), 'type', "
+            "json_extract(p.plan, '$.type'),"
+            " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', "
+            "json_extract(p.plan, "
+            "'$.owner'),"
+            " 'baseline', " GVP_PLAN_SHOWN(
+                "json_extract(p.plan, '$.baseline')") ","
+                                                      " 'baseline_period', "
+                                                      "json_extract(p.plan, "
+                                                      "'$.baseline_period'),"
+                                                      " 'target', " GVP_PLAN_SHOWN(
+                                                          "json_extract(p.plan, "
+                                                          "'$.target')") ","
+                                                                         " 'target_"
+                                                                         "period', "
+                                                                         "json_extract("
+                                                                         "p.plan, "
+                                                                         "'$.target_"
+                                                                         "period'),"
+                                                                         " 'actual',"
+                                                                         " " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_HIDDEN(
+                                                                             "r."
+                                                                             "realisatio"
+                                                                             "n_pct") ","
+                                                                                      " "
+                                                                                      "'"
+                                                                                      "e"
+                                                                                      "x"
+                                                                                      "p"
+                                                                                      "e"
+                                                                                      "c"
+                                                                                      "t"
+                                                                                      "e"
+                                                                                      "d"
+                                                                                      "_"
+                                                                                      "p"
+                                                                                      "c"
+                                                                                      "t"
+                                                                                      "'"
+                                                                                      ","
+                                                                                      " "
+                                                                                      "r"
+                                                                                      "."
+                                                                                      "e"
+                                                                                      "x"
+                                                                                      "p"
+                                                                                      "e"
+                                                                                      "c"
+                                                                                      "t"
+                                                                                      "e"
+                                                                                      "d"
+                                                                                      "_"
+                                                                                      "p"
+                                                                                      "c"
+                                                                                      "t"
+                                                                                      ","
+                                                                                      " "
+                                                                                      "'"
+                                                                                      "e"
+                                                                                      "x"
+                                                                                      "p"
+                                                                                      "e"
+                                                                                      "c"
+                                                                                      "t"
+                                                                                      "e"
+                                                                                      "d"
+                                                                                      "_"
+                                                                                      "v"
+                                                                                      "a"
+                                                                                      "l"
+                                                                                      "u"
+                                                                                      "e"
+                                                                                      "'"
+                                                                                      ","
+                                                                                      " " GVP_PLAN_SHOWN(
+                                                                                          "r."
+                                                                                          "expected"
+                                                                                          "_value") ","
+                                                                                                    " 'deviation', " GVP_HIDDEN(
+                                                                                                        "r.deviation") ", 'status', r.status,"
+                                                                                                                       " 'error', r.error) AS g"
+                                                                                                                       " FROM gain_results r JOIN run_gains p USING (run, "
+                                                                                                                       "case_id, gain)" GVP_GAIN_SOURCE
+                                                                                                                       " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
+                                                                                                                       "r.rowid)";
 
 /* Totals over cases grouped by `key` (municipality or country). */
 #define GVP_TOTALS(key, extra)                                                                     \
@@ -520,62 +524,69 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
 
 /* ------------------------------------------------------------------- CSV */
 
-static const char *const gvP_csv_tables[][2] = {
-    {"results",
-     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
-     " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
-     " AS value, i.unit, r.status,"
-     " r.error, i.module, i.module_version FROM results r"
-     " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
-     " ORDER BY i.position, r.case_id, r.period"},
-    {"gains",
-     "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
-     " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
-     " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
-     " json_extract(p.plan, '$.owner') AS owner,"
-     " " GVP_PLAN_SHOWN(
-         "json_extract(p.plan, '$.baseline')") " AS baseline,"
-                                               " json_extract(p.plan, '$.baseline_period') AS "
-                                               "baseline_period,"
-                                               " " GVP_PLAN_SHOWN("json_extract(p.plan, "
-                                                                  "'$.target')") " AS target,"
-                                                                                 " json_extract(p."
-                                                                                 "plan, "
-                                                                                 "'$.target_period'"
-                                                                                 ") AS "
-                                                                                 "target_period,"
-                                                                                 " " GVP_SHOWN("r."
-                                                                                               "act"
-                                                                                               "ua"
-                                                                                               "l") " AS actual, " GVP_HIDDEN(
-                                                                                     "r."
-                                                                                     "realisation_"
-                                                                                     "pct") " AS "
-                                                                                            "realis"
-                                                                                            "ation_"
-                                                                                            "pct,"
-                                                                                            " r."
-                                                                                            "expect"
-                                                                                            "ed_"
-                                                                                            "pct,"
-                                                                                            " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value, " GVP_HIDDEN(
-                                                                                                "r."
-                                                                                                "de"
-                                                                                                "vi"
-                                                                                                "at"
-                                                                                                "io"
-                                                                                                "n") " AS deviation, r.status,"
-                                                                                                     " r.error FROM gain_results r JOIN run_gains p "
-                                                                                                     "USING (run, case_id, gain)" GVP_GAIN_SOURCE
-                                                                                                     " WHERE r.run = ?1"
-                                                                                                     " ORDER BY r.case_id, r.gain, r.rowid"},
-    {"value",
-     "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
-     " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
-     " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
-     " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
-     " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
-     " WHERE v.run = ?1 ORDER BY v.case_id"},
+static const char *const gvP_csv_tables[][2] =
+    {
+        {"results",
+         "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
+         " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
+         " AS value, i.unit, r.status,"
+         " r.error, i.module, i.module_version FROM results r"
+         " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
+         " ORDER BY i.position, r.case_id, r.period"},
+        {"gains",
+         "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
+         " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS "
+         "type,"
+         " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
+         " json_extract(p.plan, '$.owner') AS owner,"
+         " " GVP_PLAN_SHOWN(
+             "json_extract(p.plan, '$.baseline')") " AS baseline,"
+                                                   " json_extract(p.plan, '$.baseline_period') AS "
+                                                   "baseline_period,"
+                                                   " " GVP_PLAN_SHOWN(
+                                                       "json_extract(p.plan, "
+                                                       "'$.target')") " AS target,"
+                                                                      " json_extract(p."
+                                                                      "plan, "
+                                                                      "'$.target_period'"
+                                                                      ") AS "
+                                                                      "target_period,"
+                                                                      " " GVP_SHOWN(
+                                                                          "r."
+                                                                          "act"
+                                                                          "ua"
+                                                                          "l") " AS "
+                                                                               "actual,"
+                                                                               " " GVP_HIDDEN("r."
+                                                                                              "real"
+                                                                                              "isat"
+                                                                                              "ion_"
+                                                                                              "pct") " AS "
+                                                                                                     "realis"
+                                                                                                     "ation_"
+                                                                                                     "pct,"
+                                                                                                     " r."
+                                                                                                     "expect"
+                                                                                                     "ed_"
+                                                                                                     "pct,"
+                                                                                                     " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value, " GVP_HIDDEN(
+                                                                                                         "r."
+                                                                                                         "de"
+                                                                                                         "vi"
+                                                                                                         "at"
+                                                                                                         "io"
+                                                                                                         "n") " AS deviation, r.status,"
+                                                                                                              " r.error FROM gain_results r JOIN run_gains p "
+                                                                                                              "USING (run, case_id, gain)" GVP_GAIN_SOURCE
+                                                                                                              " WHERE r.run = ?1"
+                                                                                                              " ORDER BY r.case_id, r.gain, r.rowid"},
+        {"value",
+         "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
+         " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
+         " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
+         " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
+         " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
+         " WHERE v.run = ?1 ORDER BY v.case_id"},
 };
 
 static void gvP_csv_text(FILE *out, const char *s, char sep) {
@@ -633,8 +644,12 @@ int gvR_print_csv(sqlite3 *db, long long run, const char *table, int excel, cons
                 if (nordic && strchr(number, '.')) *strchr(number, '.') = ',';
                 fputs(number, out);
                 break;
-            default:
-                gvP_csv_text(out, (const char *)sqlite3_column_text(st, i), sep);
+            default: {
+                const char *text = (const char *)sqlite3_column_text(st, i);
+                /* Excel would run "=..." as a formula: a leading ' keeps it text */
+                if (excel && strchr("=+-@", text[0]) && text[0]) fputc('\'', out);
+                gvP_csv_text(out, text, sep);
+            }
             }
         }
         fputs(eol, out);
