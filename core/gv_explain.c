@@ -13,6 +13,7 @@
 #include "gv_db.h"
 #include "gv_period.h"
 #include "gv_util.h"
+#include "gv_value.h"
 
 static void gvE_num(FILE *out, double v) {
     char text[32];
@@ -81,7 +82,8 @@ static int gvE_indicator(sqlite3 *db, long long run, const char *indicator, cons
         gvE_prepare(db,
                     "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
                     " i.module_version, i.module_hash, i.module_path, i.params,"
-                    " i.isolated FROM results r JOIN run_indicators i USING (run, indicator)"
+                    " i.isolated, gv_small(r.value, i.unit, r.fewest_persons), gv_below()"
+                    " FROM results r JOIN run_indicators i USING (run, indicator)"
                     " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
                     " AND r.period = ?4",
                     run, indicator, case_id, p);
@@ -92,7 +94,11 @@ static int gvE_indicator(sqlite3 *db, long long run, const char *indicator, cons
     }
 #define T(i) (sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
     fprintf(out, "%s for case %s in %s: ", indicator, case_id, p->text);
-    if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+    int small = sqlite3_column_int(st, 11); /* made from a small count of persons */
+    if (small)
+        fprintf(out, "%s %s (a small count of persons, or made from one: --no-suppress shows it)\n",
+                T(12), T(3));
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
         gvE_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", T(3));
     else
         fprintf(out, "%s%s%s\n", strcmp(T(1), "no_data") == 0 ? "no data" : T(1), *T(2) ? ": " : "",
@@ -112,7 +118,7 @@ static int gvE_indicator(sqlite3 *db, long long run, const char *indicator, cons
             break;
         sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, *name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+        if (!small && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
             gvE_observations(db, case_id, (const char *)sqlite3_column_text(st, 0), p, out);
         sqlite3_finalize(st);
     }
@@ -131,8 +137,13 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
         " json_extract(g.plan, '$.target'), json_extract(g.plan, '$.target_period'),"
         " g.source, g.quantity, g.quantity_period, g.proxy, g.impact_year1, g.present_value,"
         " json_extract(g.plan, '$.deadweight'), json_extract(g.plan, '$.displacement'),"
-        " json_extract(g.plan, '$.attribution'), json_extract(g.plan, '$.quantity_basis')"
+        " json_extract(g.plan, '$.attribution'), json_extract(g.plan, '$.quantity_basis'),"
+        " CASE WHEN gv_small(x.value, xi.unit, x.fewest_persons) OR (xi.unit = 'persons' AND"
+        " gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)) THEN 1 ELSE 0 END"
         " FROM gain_results r JOIN run_gains g USING (run, case_id, gain)"
+        " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"
+        " AND x.indicator = json_extract(g.plan, '$.indicator')"
+        " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
         " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
         run, gain, case_id, p);
     if (!st) return -1;
@@ -145,6 +156,12 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
     double actual = D(0), baseline = D(8), target = D(10);
     fprintf(out, "gain %s of case %s in %s: %s (plan from the %s)\n", gain, case_id, p->text, T(5),
             T(12));
+    if (sqlite3_column_int(st, 22)) {
+        fprintf(out, "  its figures are hidden: they are, or are made from, a small count of "
+                     "persons (--no-suppress shows them)\n");
+        sqlite3_finalize(st);
+        return 0;
+    }
     fprintf(out, "  baseline ");
     gvE_num(out, baseline);
     fprintf(out, " in %s, target ", T(9));
@@ -202,7 +219,7 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
 }
 
 int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
-                    const char *period, FILE *out, char **err) {
+                    const char *period, int no_suppress, FILE *out, char **err) {
     sqlite3 *db;
     gv_period p;
     *err = NULL;
@@ -211,6 +228,7 @@ int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const 
         return GEVINST_EXIT_USAGE;
     }
     if (gvD_open(cfg->database, 0, &db, err) < 0) return GEVINST_EXIT_USAGE;
+    gvR_privacy(db, no_suppress ? 0 : cfg->report_suppress_below);
     sqlite3_stmt *st;
     if (run <= 0 && sqlite3_prepare_v2(db, "SELECT max(id) FROM runs WHERE finished IS NOT NULL",
                                        -1, &st, NULL) == SQLITE_OK) {

@@ -358,7 +358,7 @@ static int cmd_report(int argc, char **argv) {
 }
 
 static const char *const usage_explain =
-    "Usage: gevinst explain -c CONFIG [--run ID] WHAT CASE PERIOD\n"
+    "Usage: gevinst explain -c CONFIG [--run ID] [--no-suppress] WHAT CASE PERIOD\n"
     "Show how one stored number was made, in the latest run (or run ID).\n"
     "WHAT is an indicator's id -- shown with the module, its version, hash and\n"
     "params, and the observations it read -- or a gain's name -- shown with its\n"
@@ -375,7 +375,10 @@ static int cmd_explain(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-') {
             rest[nrest++] = argv[i];
-            if (!strchr(argv[i], '=') && i + 1 < argc) rest[nrest++] = argv[++i];
+            /* options that take a value take the next word */
+            int valued = strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0 ||
+                         strcmp(argv[i], "--run") == 0;
+            if (valued && i + 1 < argc) rest[nrest++] = argv[++i];
         } else if (nwords < 3) {
             words[nwords++] = argv[i];
         } else {
@@ -395,7 +398,7 @@ static int cmd_explain(int argc, char **argv) {
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return GEVINST_EXIT_USAGE;
     char *err = NULL;
-    rc = gevinst_explain(cfg, id, words[0], words[1], words[2], stdout, &err);
+    rc = gevinst_explain(cfg, id, words[0], words[1], words[2], o.no_suppress, stdout, &err);
     if (err) fprintf(stderr, "gevinst: %s\n", err);
     free(err);
     gevinst_config_free(cfg);

@@ -81,6 +81,10 @@ run explain -c demo/demo.cfg lower_assistance dk-kobenhavn-socialokonomi 2018
 expect_rc 0 "explain a gain"
 expect_contains "$out" "gain lower_assistance of case dk-kobenhavn-socialokonomi in 2018: behind (plan from the database)" "the gain"
 expect_contains "$out" "= (4633977 - 5281066) / (3960800 - 5281066) x 100 = 49.01201728 %" "the arithmetic"
+run explain -c demo/demo.cfg work_share no-kristiansand-seniorsenter 2017
+expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: <5 %" "explain hides a small share"
+run explain -c demo/demo.cfg --no-suppress work_share no-kristiansand-seniorsenter 2017
+expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: 2.380952381 %" "unless asked"
 run explain -c demo/demo.cfg nothing no-drammen-jobbkafe 2018
 expect_rc 2 "nothing to explain"
 expect_contains "$err" "run 1 has no indicator or gain 'nothing' for case 'no-drammen-jobbkafe' in 2018" "says so"

@@ -107,7 +107,7 @@ int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, co
 /* How one stored number was made (run, or the latest when 0): `what` is an
 ** indicator's id or a gain's name, for one case and period. */
 int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
-                    const char *period, FILE *out, char **err);
+                    const char *period, int no_suppress, FILE *out, char **err);
 
 #ifdef __cplusplus
 }
