@@ -490,7 +490,10 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
         fputs("  ", out), gvP_fixed(out, 14, sqlite3_column_double(st, 2), 0);
         fputs("  ", out), gvP_fixed(out, 14, sqlite3_column_double(st, 3), 0);
         fputs("  ", out), gvP_fixed(out, 6, sqlite3_column_double(st, 4), 2);
-        fprintf(out, "  %s\n", sqlite3_column_text(st, 5));
+        char rounded[32];
+        snprintf(rounded, sizeof rounded, "%s", (const char *)sqlite3_column_text(st, 5));
+        if (gvP_lang != GV_LANG_EN && strchr(rounded, '.')) *strchr(rounded, '.') = ',';
+        fprintf(out, "  %s\n", rounded);
     }
     if (gvP_done(db, st, stepped, err) < 0) return -1;
     if (!(st = gvP_rows(db, run,
