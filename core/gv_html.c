@@ -149,14 +149,14 @@ static void gvH_progress(gvH *h, double realisation, double expected, const char
 
 /* Realisation over the periods, against the straight line expected. */
 static void gvH_line(gvH *h, const char *case_id, const char *gain) {
-    sqlite3_stmt *st = gvH_query(
-        h,
-        "SELECT r.period, " GVP_HIDDEN(
-            "r.realisation_pct") ", r.expected_pct"
-                                 " FROM gain_results r JOIN run_gains p USING (run, case_id, "
-                                 "gain)" GVP_GAIN_SOURCE " WHERE r.run = ?1 AND r.case_id = ?2"
-                                 " AND r.gain = ?3 ORDER BY r.rowid",
+    /* clang-format off */
+    sqlite3_stmt *st = gvH_query(h,
+        "SELECT r.period, " GVP_HIDDEN("r.realisation_pct") ", r.expected_pct"
+        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+        " WHERE r.run = ?1 AND r.case_id = ?2"
+        " AND r.gain = ?3 ORDER BY r.rowid",
         case_id);
+    /* clang-format on */
     if (!st) return;
     sqlite3_bind_text(st, 3, gain, -1, SQLITE_TRANSIENT);
     double x[64], y[64], e[64];
@@ -369,104 +369,22 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     fputs("</table>", out);
 
     /* each gain: where it stands, and how it got there */
-    sqlite3_stmt *g = gvH_query(
-        h,
-        "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, "
-        "'$.owner'),"
-        " " GVP_PLAN_SHOWN(
-            "json_extract(p.plan, '$.baseline')") ","
-                                                  " " GVP_PLAN_SHOWN(
-                                                      "json_extract(p.plan, "
-                                                      "'$.target')") ","
-                                                                     " " GVP_SHOWN(
-                                                                         "r."
-                                                                         "act"
-                                                                         "ua"
-                                                                         "l") ", " GVP_HIDDEN("r."
-                                                                                              "real"
-                                                                                              "isat"
-                                                                                              "ion_"
-                                                                                              "pct") ", "
-                                                                                                     "r."
-                                                                                                     "expect"
-                                                                                                     "ed_"
-                                                                                                     "pct, "
-                                                                                                     "r."
-                                                                                                     "status"
-                                                                                                     ","
-                                                                                                     " r."
-                                                                                                     "period"
-                                                                                                     ", "
-                                                                                                     "json_"
-                                                                                                     "extrac"
-                                                                                                     "t(p."
-                                                                                                     "plan, "
-                                                                                                     "'$."
-                                                                                                     "type')"
-                                                                                                     " FROM "
-                                                                                                     "gain_"
-                                                                                                     "result"
-                                                                                                     "s r "
-                                                                                                     "JOIN "
-                                                                                                     "run_"
-                                                                                                     "gains "
-                                                                                                     "p "
-                                                                                                     "USING "
-                                                                                                     "(run, "
-                                                                                                     "case_"
-                                                                                                     "id, "
-                                                                                                     "gain"
-                                                                                                     ")" GVP_GAIN_SOURCE
-                                                                                                     " WHERE"
-                                                                                                     " r."
-                                                                                                     "run = "
-                                                                                                     "?1 "
-                                                                                                     "AND "
-                                                                                                     "r."
-                                                                                                     "case_"
-                                                                                                     "id = "
-                                                                                                     "?2 "
-                                                                                                     "AND "
-                                                                                                     "r."
-                                                                                                     "rowid "
-                                                                                                     "= "
-                                                                                                     "(SELEC"
-                                                                                                     "T "
-                                                                                                     "max(x."
-                                                                                                     "rowid)"
-                                                                                                     " FROM "
-                                                                                                     "gain_"
-                                                                                                     "result"
-                                                                                                     "s "
-                                                                                                     "x"
-                                                                                                     "  "
-                                                                                                     "WHERE "
-                                                                                                     "x.run "
-                                                                                                     "= "
-                                                                                                     "r.run "
-                                                                                                     "AND "
-                                                                                                     "x."
-                                                                                                     "case_"
-                                                                                                     "id = "
-                                                                                                     "r."
-                                                                                                     "case_"
-                                                                                                     "id "
-                                                                                                     "AND "
-                                                                                                     "x."
-                                                                                                     "gain "
-                                                                                                     "= "
-                                                                                                     "r.gain"
-                                                                                                     "  AND "
-                                                                                                     "x."
-                                                                                                     "actual"
-                                                                                                     " IS "
-                                                                                                     "NOT "
-                                                                                                     "NULL) "
-                                                                                                     "ORDER "
-                                                                                                     "BY "
-                                                                                                     "r."
-                                                                                                     "gain",
+    /* clang-format off */
+    sqlite3_stmt *g = gvH_query(h,
+        "SELECT r.gain, json_extract(p.plan, '$.description'), json_extract(p.plan, '$.owner'),"
+        " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") ","
+        " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
+        " " GVP_SHOWN("r.actual") ","
+        " " GVP_HIDDEN("r.realisation_pct") ","
+        " r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type')"
+        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+        " WHERE r.run = ?1 AND r.case_id = ?2"
+        /* the latest period the gain has an actual for */
+        " AND r.rowid = (SELECT max(latest.rowid) FROM gain_results latest"
+        " WHERE latest.run = r.run AND latest.case_id = r.case_id AND latest.gain = r.gain"
+        " AND latest.actual IS NOT NULL) ORDER BY r.gain",
         case_id);
+    /* clang-format on */
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
         if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));

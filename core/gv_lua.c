@@ -317,15 +317,15 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
     lua_setfield(L, env, lib);
 }
 
+/* setmetatable is not here: gvL_setmetatable guards it */
 static const char *const gvL_base_allowed[] = {
-    "assert", "error",        "ipairs", "next",   "pairs",    "select", "tonumber", "tostring",
-    "type",   "getmetatable", "rawget", "rawlen", "_VERSION", NULL}; /* setmetatable:
-                                                                        gvL_setmetatable */
+    "assert",   "error", "ipairs",       "next",   "pairs",  "select",   "tonumber",
+    "tostring", "type",  "getmetatable", "rawget", "rawlen", "_VERSION", NULL};
 static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
-static const char *const gvL_string_allowed[] = {"byte",     "char", "find",    "format", "gmatch",
-                                                 "gsub",     "len",  "lower",   "match",  "pack",
-                                                 "packsize", "rep",  "reverse", "sub",    "unpack",
-                                                 "upper",    NULL}; /* not dump: bytecode */
+/* dump is not here: it makes bytecode */
+static const char *const gvL_string_allowed[] = {
+    "byte", "char",     "find", "format",  "gmatch", "gsub",   "len",   "lower", "match",
+    "pack", "packsize", "rep",  "reverse", "sub",    "unpack", "upper", NULL};
 static const char *const gvL_coroutine_guarded[] = {"resume", NULL};
 
 /* Build the environment a script runs in; leaves it on the stack. */

@@ -85,96 +85,28 @@ void gvR_privacy(sqlite3 *db, double below) {
     sqlite3_create_function(db, "gv_below", 0, SQLITE_UTF8, NULL, gvP_below_sql, NULL, NULL);
 }
 
-static const char
-    gvP_gains_json
-        [] =
-            "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
-            " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
-            " 'indicator', json_extract(p.plan, '$.indicator'), 'type', "
-            "json_extract(p.plan, '$.type'),"
-            " 'beneficiary', json_extract(p.plan, '$.beneficiary'), 'owner', "
-            "json_extract(p.plan, "
-            "'$.owner'),"
-            " 'baseline', " GVP_PLAN_SHOWN(
-                "json_extract(p.plan, '$.baseline')") ","
-                                                      " 'baseline_period', "
-                                                      "json_extract(p.plan, "
-                                                      "'$.baseline_period'),"
-                                                      " 'target', " GVP_PLAN_SHOWN(
-                                                          "json_extract(p.plan, "
-                                                          "'$.target')") ","
-                                                                         " 'target_"
-                                                                         "period', "
-                                                                         "json_extract("
-                                                                         "p.plan, "
-                                                                         "'$.target_"
-                                                                         "period'),"
-                                                                         " 'actual',"
-                                                                         " " GVP_SHOWN("r.actual") ", 'realisation_pct', " GVP_HIDDEN(
-                                                                             "r."
-                                                                             "realisatio"
-                                                                             "n_pct") ","
-                                                                                      " "
-                                                                                      "'"
-                                                                                      "e"
-                                                                                      "x"
-                                                                                      "p"
-                                                                                      "e"
-                                                                                      "c"
-                                                                                      "t"
-                                                                                      "e"
-                                                                                      "d"
-                                                                                      "_"
-                                                                                      "p"
-                                                                                      "c"
-                                                                                      "t"
-                                                                                      "'"
-                                                                                      ","
-                                                                                      " "
-                                                                                      "r"
-                                                                                      "."
-                                                                                      "e"
-                                                                                      "x"
-                                                                                      "p"
-                                                                                      "e"
-                                                                                      "c"
-                                                                                      "t"
-                                                                                      "e"
-                                                                                      "d"
-                                                                                      "_"
-                                                                                      "p"
-                                                                                      "c"
-                                                                                      "t"
-                                                                                      ","
-                                                                                      " "
-                                                                                      "'"
-                                                                                      "e"
-                                                                                      "x"
-                                                                                      "p"
-                                                                                      "e"
-                                                                                      "c"
-                                                                                      "t"
-                                                                                      "e"
-                                                                                      "d"
-                                                                                      "_"
-                                                                                      "v"
-                                                                                      "a"
-                                                                                      "l"
-                                                                                      "u"
-                                                                                      "e"
-                                                                                      "'"
-                                                                                      ","
-                                                                                      " " GVP_PLAN_SHOWN(
-                                                                                          "r."
-                                                                                          "expected"
-                                                                                          "_value") ","
-                                                                                                    " 'deviation', " GVP_HIDDEN(
-                                                                                                        "r.deviation") ", 'status', r.status,"
-                                                                                                                       " 'error', r.error) AS g"
-                                                                                                                       " FROM gain_results r JOIN run_gains p USING (run, "
-                                                                                                                       "case_id, gain)" GVP_GAIN_SOURCE
-                                                                                                                       " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, "
-                                                                                                                       "r.rowid)";
+/* SQL reads best one clause a line */
+/* clang-format off */
+static const char gvP_gains_json[] =
+    "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_object("
+    " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
+    " 'indicator', json_extract(p.plan, '$.indicator'),"
+    " 'type', json_extract(p.plan, '$.type'),"
+    " 'beneficiary', json_extract(p.plan, '$.beneficiary'),"
+    " 'owner', json_extract(p.plan, '$.owner'),"
+    " 'baseline', " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") ","
+    " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
+    " 'target', " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
+    " 'target_period', json_extract(p.plan, '$.target_period'),"
+    " 'actual', " GVP_SHOWN("r.actual") ","
+    " 'realisation_pct', " GVP_HIDDEN("r.realisation_pct") ","
+    " 'expected_pct', r.expected_pct,"
+    " 'expected_value', " GVP_PLAN_SHOWN("r.expected_value") ","
+    " 'deviation', " GVP_HIDDEN("r.deviation") ","
+    " 'status', r.status, 'error', r.error) AS g"
+    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
+/* clang-format on */
 
 /* Totals over cases grouped by `key` (municipality or country). */
 #define GVP_TOTALS(key, extra)                                                                     \
@@ -188,6 +120,7 @@ static const char
     " JOIN municipalities m ON m.code = c.municipality"                                            \
     " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
 
+/* clang-format off */
 static const char gvP_value_json[] =
     "SELECT json_object("
     " 'currency', (SELECT currency FROM case_values WHERE run = ?1 LIMIT 1),"
@@ -222,11 +155,10 @@ static const char gvP_value_json[] =
     "   'error', v.error) AS c"
     "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
-    " 'municipalities', (" GVP_TOTALS("m.code",
-                                      "'municipality', m.code, 'name', m.name, 'country', "
-                                      "m.country,") "),"
-                                                    " 'countries', (" GVP_TOTALS(
-                                                        "m.country", "'country', m.country,") "))";
+    " 'municipalities', ("
+    GVP_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
+    " 'countries', (" GVP_TOTALS("m.country", "'country', m.country,") "))";
+/* clang-format on */
 
 static int gvP_json_of(sqlite3 *db, const char *sql, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
@@ -315,32 +247,20 @@ static int gvP_done(sqlite3 *db, sqlite3_stmt *st, int stepped, char **err) {
     return -1;
 }
 
+/* clang-format off */
+static const char gvP_gains_text[] =
+    "SELECT r.case_id, r.gain, r.period, " GVP_SHOWN("r.actual") ","
+    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") ","
+    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
+    " " GVP_HIDDEN("r.realisation_pct") ", r.expected_pct, r.status, r.error"
+    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid";
+/* clang-format on */
+
 static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
     int stepped;
-    if (!(st = gvP_rows(
-              db, run,
-              "SELECT r.case_id, r.gain, r.period, " GVP_SHOWN(
-                  "r.actual") ","
-                              " " GVP_PLAN_SHOWN(
-                                  "json_extract(p.plan, '$.baseline')") ","
-                                                                        " " GVP_PLAN_SHOWN(
-                                                                            "json_extract(p.plan, "
-                                                                            "'$.target')") ","
-                                                                                           " " GVP_HIDDEN(
-                                                                                               "r."
-                                                                                               "rea"
-                                                                                               "lis"
-                                                                                               "ati"
-                                                                                               "on_"
-                                                                                               "pc"
-                                                                                               "t") ", r.expected_pct, r.status, r.error"
-                                                                                                    " FROM gain_results r JOIN run_gains p "
-                                                                                                    "USING (run, case_id, gain)" GVP_GAIN_SOURCE
-                                                                                                    " WHERE r.run = ?1 ORDER BY r.case_id, "
-                                                                                                    "r.gain, r.rowid",
-              err)))
-        return -1;
+    if (!(st = gvP_rows(db, run, gvP_gains_text, err))) return -1;
     int n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0) {
@@ -527,70 +447,41 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
 
 /* ------------------------------------------------------------------- CSV */
 
-static const char *const gvP_csv_tables[][2] =
-    {
-        {"results",
-         "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
-         " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
-         " AS value, i.unit, r.status,"
-         " r.error, i.module, i.module_version FROM results r"
-         " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
-         " ORDER BY i.position, r.case_id, r.period"},
-        {"gains",
-         "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
-         " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS "
-         "type,"
-         " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
-         " json_extract(p.plan, '$.owner') AS owner,"
-         " " GVP_PLAN_SHOWN(
-             "json_extract(p.plan, '$.baseline')") " AS baseline,"
-                                                   " json_extract(p.plan, '$.baseline_period') AS "
-                                                   "baseline_period,"
-                                                   " " GVP_PLAN_SHOWN(
-                                                       "json_extract(p.plan, "
-                                                       "'$.target')") " AS target,"
-                                                                      " json_extract(p."
-                                                                      "plan, "
-                                                                      "'$.target_period'"
-                                                                      ") AS "
-                                                                      "target_period,"
-                                                                      " " GVP_SHOWN(
-                                                                          "r."
-                                                                          "act"
-                                                                          "ua"
-                                                                          "l") " AS "
-                                                                               "actual,"
-                                                                               " " GVP_HIDDEN("r."
-                                                                                              "real"
-                                                                                              "isat"
-                                                                                              "ion_"
-                                                                                              "pct") " AS "
-                                                                                                     "realis"
-                                                                                                     "ation_"
-                                                                                                     "pct,"
-                                                                                                     " r."
-                                                                                                     "expect"
-                                                                                                     "ed_"
-                                                                                                     "pct,"
-                                                                                                     " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value, " GVP_HIDDEN(
-                                                                                                         "r."
-                                                                                                         "de"
-                                                                                                         "vi"
-                                                                                                         "at"
-                                                                                                         "io"
-                                                                                                         "n") " AS deviation, r.status,"
-                                                                                                              " r.error FROM gain_results r JOIN run_gains p "
-                                                                                                              "USING (run, case_id, gain)" GVP_GAIN_SOURCE
-                                                                                                              " WHERE r.run = ?1"
-                                                                                                              " ORDER BY r.case_id, r.gain, r.rowid"},
-        {"value",
-         "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
-         " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
-         " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
-         " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
-         " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
-         " WHERE v.run = ?1 ORDER BY v.case_id"},
+/* clang-format off */
+static const char *const gvP_csv_tables[][2] = {
+    {"results",
+     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
+     " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
+     " AS value, i.unit, r.status,"
+     " r.error, i.module, i.module_version FROM results r"
+     " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
+     " ORDER BY i.position, r.case_id, r.period"},
+    {"gains",
+     "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
+     " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
+     " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
+     " json_extract(p.plan, '$.owner') AS owner,"
+     " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") " AS baseline,"
+     " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
+     " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") " AS target,"
+     " json_extract(p.plan, '$.target_period') AS target_period,"
+     " " GVP_SHOWN("r.actual") " AS actual,"
+     " " GVP_HIDDEN("r.realisation_pct") " AS realisation_pct,"
+     " r.expected_pct,"
+     " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value,"
+     " " GVP_HIDDEN("r.deviation") " AS deviation, r.status,"
+     " r.error FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+     " WHERE r.run = ?1"
+     " ORDER BY r.case_id, r.gain, r.rowid"},
+    {"value",
+     "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
+     " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
+     " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
+     " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
+     " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
+     " WHERE v.run = ?1 ORDER BY v.case_id"},
 };
+/* clang-format on */
 
 static void gvP_csv_text(FILE *out, const char *s, char sep) {
     char special[] = {sep, '"', '\r', '\n', '\0'};
