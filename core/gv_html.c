@@ -110,7 +110,7 @@ static const char gvH_css[] =
     ".achieved{color:#1b6e2a}.on_track{color:#1f5fa8}.behind{color:#a86400}"
     ".missed{color:#b3261e}.no_data,.error{color:#555}"
     "svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
-    "code{word-break:break-all}"
+    "code{word-break:break-all}.legend{font-size:.8rem;color:#333}"
     ".case{page-break-before:always}.case:first-of-type{page-break-before:auto}"
     ".gain{break-inside:avoid}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:10pt}"
@@ -210,6 +210,14 @@ static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     }
 #undef YP
     fputs("</svg>", h->out);
+    /* the legend, in words, so the two lines need no colour to be told apart */
+    fprintf(h->out,
+            "<div class=\"legend\"><svg width=\"22\" height=\"8\" aria-hidden=\"true\">"
+            "<line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"#1f5fa8\" "
+            "stroke-width=\"2\"/></svg> %s %% "
+            "<svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" "
+            "y1=\"4\" y2=\"4\" stroke=\"#888\" stroke-dasharray=\"4 3\"/></svg> %s %%</div>",
+            gvT(h->lang, "Realised"), gvT(h->lang, "Expected"));
 }
 
 /* Horizontal bars: names and values from a query (?1 run, ?2 case). */
@@ -260,13 +268,14 @@ static void gvH_bars(gvH *h, sqlite3_stmt *st, const char *cls, int translate) {
 
 /* Tornado: each assumption's low and high ratio around the case's SROI. */
 static void gvH_tornado(gvH *h, const char *case_id, double sroi) {
-    sqlite3_stmt *st = gvH_query(h,
-                                 "SELECT assumption, sroi_low, sroi_high, break_even FROM"
-                                 " sensitivity WHERE run = ?1 AND case_id = ?2 ORDER BY rowid",
-                                 case_id);
+    sqlite3_stmt *st =
+        gvH_query(h,
+                  "SELECT assumption, sroi_low, sroi_high, break_even, low, high FROM"
+                  " sensitivity WHERE run = ?1 AND case_id = ?2 ORDER BY rowid",
+                  case_id);
     if (!st) return;
     char names[8][32];
-    double lo[8], hi[8], be[8], min = sroi, max = sroi;
+    double lo[8], hi[8], be[8], at_lo[8], at_hi[8], min = sroi, max = sroi;
     int n = 0, nbe[8];
     while (sqlite3_step(st) == SQLITE_ROW && n < 8) {
         snprintf(names[n], sizeof names[n], "%s", COL(st, 0));
@@ -274,6 +283,8 @@ static void gvH_tornado(gvH *h, const char *case_id, double sroi) {
         hi[n] = sqlite3_column_double(st, 2);
         nbe[n] = sqlite3_column_type(st, 3) == SQLITE_NULL;
         be[n] = sqlite3_column_double(st, 3);
+        at_lo[n] = sqlite3_column_double(st, 4);
+        at_hi[n] = sqlite3_column_double(st, 5);
         min = fmin(min, fmin(lo[n], hi[n]));
         max = fmax(max, fmax(lo[n], hi[n]));
         n++;
@@ -299,15 +310,38 @@ static void gvH_tornado(gvH *h, const char *case_id, double sroi) {
     fprintf(h->out,
             "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%.0f\" stroke=\"#000\"/>"
             "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%.0f\" stroke=\"#b3261e\" "
-            "stroke-dasharray=\"3 2\"/><text x=\"%.1f\" y=\"%.0f\">1:1</text></svg>",
-            XP(sroi), XP(sroi), row * n, XP(1), XP(1), row * n, XP(1) - 8, row * n + 14);
+            "stroke-dasharray=\"3 2\"/><text x=\"%.1f\" y=\"%.0f\" "
+            "text-anchor=\"middle\">1:1</text>",
+            XP(sroi), XP(sroi), row * n, XP(1), XP(1), row * n, XP(1), row * n + 14);
+    /* the scale: the lowest and highest ratio, where they do not crowd 1:1 */
+    double ends[2] = {min, max};
+    for (int k = 0; k < 2; k++) {
+        if (fabs(XP(ends[k]) - XP(1)) < 30) continue;
+        char num[64];
+        gvT_number(h->lang, ends[k], 2, 0, num, sizeof num);
+        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">%s</text>", XP(ends[k]),
+                row * n + 14, k ? "end" : "start", num);
+    }
+    fputs("</svg>", h->out);
 #undef XP
-    /* the break-even values, in words beside the chart */
-    fprintf(h->out, "<table><tr><th>%s</th><th class=\"n\">%s</th></tr>",
-            gvT(h->lang, "Sensitivity"), gvT(h->lang, "break-even"));
+    /* each assumption's low and high value, the ratio each gives, and the
+    ** value at which the ratio would be 1:1: the chart in words */
+    fprintf(h->out, "<p>%s</p><table><tr><th>%s</th>",
+            gvT(h->lang, "Sensitivity of SROI, one assumption at a time (low / high: the factor "
+                         "applied to each gain's value; for the discount rate, the rate)"),
+            gvT(h->lang, "assumption"));
+    const char *heads[] = {"low", "SROI", "high", "SROI", "1:1 at"};
+    for (int k = 0; k < 5; k++)
+        fprintf(h->out, "<th class=\"n\">%s</th>", gvT(h->lang, heads[k]));
+    fputs("</tr>", h->out);
     for (int i = 0; i < n; i++) {
         fputs("<tr><td>", h->out);
         gvH_text(h->out, gvT(h->lang, names[i]));
+        double cells[] = {at_lo[i], lo[i], at_hi[i], hi[i]};
+        for (int k = 0; k < 4; k++) {
+            fputs("</td><td class=\"n\">", h->out);
+            gvH_num(h, cells[k], k % 2 ? 2 : 3);
+        }
         fputs("</td><td class=\"n\">", h->out);
         if (nbe[i])
             gvH_text(h->out, gvT(h->lang, "never"));

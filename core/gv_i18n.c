@@ -58,7 +58,6 @@ static const char *const gvT_words[][3] = {
     {"Totals per country", "Totalt per land", "I alt pr. land"},
     {"Pessimistic", "Pessimistisk", "Pessimistisk"},
     {"Optimistic", "Optimistisk", "Optimistisk"},
-    {"break-even", "balansepunkt", "break-even"},
     {"deadweight", "dødvekt", "dødvægt"},
     {"attribution", "tilskrivning", "tilskrivning"},
     {"displacement", "fortrengning", "fortrængning"},
