@@ -34,6 +34,12 @@ charts=$(grep -o '<svg class="chart' $html | wc -l)
 expect_contains "$(cat dom.html)" "data-check=\"ok $charts charts, 0 requests\"" "every chart drew its marks, and nothing was fetched"
 [ "$charts" -gt 20 ] || fail "only $charts charts"
 expect_eq "$(grep -c 'CONSOLE' console.log)" "0" "nothing on the console"
+# every line chart has its legend; the tornado's table holds the stored ratios
+expect_eq "$(grep -o '<div class="legend">' $html | wc -l)" "$(grep -o '<svg class="chart line"' $html | wc -l)" "a legend for each line chart"
+first=$(sqlite3 demo/demo.db "SELECT c.id FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY m.country DESC, c.id LIMIT 1")
+row=$(sqlite3 demo/demo.db "SELECT printf('<tr><td>deadweight</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>', low, sroi_low, high, sroi_high) FROM sensitivity WHERE run = 1 AND case_id = '$first' AND assumption = 'deadweight'")
+[ -n "$row" ] || fail "no deadweight sensitivity for $first"
+expect_eq "$(grep -o '<tr><td>deadweight</td>[^/]*/td>[^/]*/td>[^/]*/td>[^/]*/td>' report-en.html | head -1)" "$row" "the first case's deadweight row, from the database"
 # text from the data never becomes markup: a country that holds a script
 sqlite3 demo/demo.db "UPDATE municipalities SET country = 'NO<img src=x onerror=alert(1)>' WHERE code = '1804'"
 "$GEVINST" report -c demo/demo.cfg --format html -o hostile.html 2>/dev/null
