@@ -123,18 +123,21 @@ double gvR_privacy_below(void);
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
 #define GVP_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
-/* A plan's number (baseline, target): a small count of persons when the
-** gain counts persons. */
-#define GVP_PLAN_SHOWN(col)                                                                        \
-    "CASE WHEN xi.unit = 'persons' AND gv_small(" col ", 'persons', NULL) THEN gv_below()"         \
-    " ELSE " col " END"
-#define GVP_SHOWN(col) "CASE WHEN " GVP_GAIN_SMALL " THEN gv_below() ELSE " col " END"
+/* A plan's number (baseline, target) that is a small count of persons. */
+#define GVP_PLAN_SMALL(col) "(xi.unit = 'persons' AND gv_small(" col ", 'persons', NULL))"
 /* Realisation and deviation of a gain that counts persons from a small
 ** baseline would give the baseline back: hidden too. */
-#define GVP_HIDDEN(col)                                                                            \
-    "CASE WHEN " GVP_GAIN_SMALL " OR (xi.unit = 'persons' AND"                                     \
-    " gv_small(json_extract(p.plan, '$.baseline'), 'persons', NULL)) THEN gv_below() ELSE " col    \
-    " END"
+#define GVP_HIDDEN_WHEN GVP_GAIN_SMALL " OR " GVP_PLAN_SMALL("json_extract(p.plan, '$.baseline')")
+/* A figure, or `standin` in its place when it is hidden: gv_below() ("<5")
+** in tables, NULL in JSON, where a number's place holds a number or null. */
+#define GVP_PLAN_SHOWN_AS(col, standin)                                                            \
+    "CASE WHEN " GVP_PLAN_SMALL(col) " THEN " standin " ELSE " col " END"
+#define GVP_SHOWN_AS(col, standin) "CASE WHEN " GVP_GAIN_SMALL " THEN " standin " ELSE " col " END"
+#define GVP_HIDDEN_AS(col, standin)                                                                \
+    "CASE WHEN " GVP_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
+#define GVP_PLAN_SHOWN(col) GVP_PLAN_SHOWN_AS(col, "gv_below()")
+#define GVP_SHOWN(col) GVP_SHOWN_AS(col, "gv_below()")
+#define GVP_HIDDEN(col) GVP_HIDDEN_AS(col, "gv_below()")
 
 /* A run as one self-contained HTML page (gv_html.c); lang "nb", "da" or
 ** "en" (NULL: en); label, when given, stands on every page. */

@@ -29,6 +29,16 @@ expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "ATTACH '$db' AS d" \
     "0" "the same numbers"
 expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) > 0 FROM g WHERE realisation_pct = '<5'")" \
     "1" "small counts of persons hidden"
+# in JSON a hidden number is null, and its gain says so: the same gains as in CSV
+hidden_csv=$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE '<5' IN
+    (baseline, target, actual, realisation_pct, expected_value, deviation)")
+[ "$hidden_csv" -gt 0 ] || fail "no hidden gain in the demo"
+expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains')
+    WHERE value ->> 'suppressed' = '<5'")" "$hidden_csv" "hidden gains marked in JSON"
+expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains') g,
+    json_each(g.value) f WHERE f.key IN ('baseline', 'target', 'actual', 'realisation_pct',
+    'expected_value', 'deviation') AND f.type NOT IN ('integer', 'real', 'null')")" "0" \
+    "JSON numbers are numbers or null"
 
 run report -c demo/demo.cfg --format csv --table value
 expect_rc 0 "value table"
