@@ -218,6 +218,22 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
     return 0;
 }
 
+/* Files imported after the run started: what is listed may not be what
+** the run read. */
+static void gvE_imported_since(sqlite3 *db, const char *started, FILE *out) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT kind, file, imported FROM imports WHERE imported > ?1"
+                           " ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        fprintf(out, "note: %s imported since this run, on %s (from %s)\n",
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 2), sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+}
+
 int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
                     const char *period, int no_suppress, FILE *out, char **err) {
     sqlite3 *db;
@@ -246,10 +262,15 @@ int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const 
                                " WHERE id = ?1",
                                -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, run);
-            if (sqlite3_step(st) == SQLITE_ROW)
+            if (sqlite3_step(st) == SQLITE_ROW) {
                 fprintf(out, "run %lld, %s, gevinst %s, config sha256 %.12s\n", run,
                         sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
                         sqlite3_column_text(st, 2));
+                /* the values are the run's; the data and plan listed are today's */
+                if (strcmp((const char *)sqlite3_column_text(st, 2), cfg->hash) != 0)
+                    fprintf(out, "note: %s differs from the config this run used\n", cfg->file);
+                gvE_imported_since(db, (const char *)sqlite3_column_text(st, 0), out);
+            }
             sqlite3_finalize(st);
         }
         /* an indicator's id, a gain's name, or both when they share it */

@@ -95,6 +95,14 @@ run explain -c demo/demo.cfg work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: <5 %" "explain hides a small share"
 run explain -c demo/demo.cfg --no-suppress work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: 2.380952381 %" "unless asked"
+# what explain lists is today's: it says when that may not be what the run read
+expect_eq "$(printf '%s\n' "$out" | grep -c '^note:')" "0" "no note while nothing changed"
+printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2020,1\n' > later.csv
+"$GEVINST" import "$db" observations later.csv > /dev/null
+sed 's/^# .*//' demo/demo.cfg > demo/edited.cfg
+run explain -c demo/edited.cfg work_share no-drammen-jobbkafe 2018
+expect_contains "$out" "note: observations imported since this run, on $(sql "$db" "SELECT imported FROM imports WHERE file LIKE '%later.csv'") (from $T/later.csv)" "an import after the run"
+expect_contains "$out" "note: demo/edited.cfg differs from the config this run used" "another config"
 run explain -c demo/demo.cfg nothing no-drammen-jobbkafe 2018
 expect_rc 2 "nothing to explain"
 expect_contains "$err" "run 1 has no indicator or gain 'nothing' for case 'no-drammen-jobbkafe' in 2018" "says so"
