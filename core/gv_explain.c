@@ -132,18 +132,14 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
     sqlite3_stmt *st = gvE_prepare(
         db,
         "SELECT r.actual, r.realisation_pct, r.expected_pct, r.expected_value, r.deviation,"
-        " r.status, r.error, json_extract(g.plan, '$.indicator'),"
-        " json_extract(g.plan, '$.baseline'), json_extract(g.plan, '$.baseline_period'),"
-        " json_extract(g.plan, '$.target'), json_extract(g.plan, '$.target_period'),"
-        " g.source, g.quantity, g.quantity_period, g.proxy, g.impact_year1, g.present_value,"
-        " json_extract(g.plan, '$.deadweight'), json_extract(g.plan, '$.displacement'),"
-        " json_extract(g.plan, '$.attribution'), json_extract(g.plan, '$.quantity_basis'),"
-        " CASE WHEN gv_small(x.value, xi.unit, x.fewest_persons) OR (xi.unit = 'persons' AND"
-        " gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)) THEN 1 ELSE 0 END"
-        " FROM gain_results r JOIN run_gains g USING (run, case_id, gain)"
-        " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"
-        " AND x.indicator = json_extract(g.plan, '$.indicator')"
-        " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
+        " r.status, r.error, json_extract(p.plan, '$.indicator'),"
+        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.baseline_period'),"
+        " json_extract(p.plan, '$.target'), json_extract(p.plan, '$.target_period'),"
+        " p.source, p.quantity, p.quantity_period, p.proxy, p.impact_year1, p.present_value,"
+        " json_extract(p.plan, '$.deadweight'), json_extract(p.plan, '$.displacement'),"
+        " json_extract(p.plan, '$.attribution'), json_extract(p.plan, '$.quantity_basis'),"
+        " CASE WHEN " GVP_ANY_HIDDEN " THEN 1 ELSE 0 END"
+        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
         run, gain, case_id, p);
     if (!st) return -1;

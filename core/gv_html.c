@@ -430,24 +430,18 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         gvH_cell(h, g, 3, 2);
         fprintf(out, " &#8594; %s ", gvT(h->lang, "Target"));
         gvH_cell(h, g, 4, 2);
-        int small = sqlite3_column_type(g, 5) == SQLITE_TEXT; /* "<5": too small to show */
         fprintf(out, ", %s ", gvT(h->lang, "Actual"));
-        if (small)
-            gvH_text(out, COL(g, 5));
-        else
-            gvH_num(h, sqlite3_column_double(g, 5), 2);
+        gvH_cell(h, g, 5, 2);
         fprintf(out, ": %s ", gvT(h->lang, "Realised"));
-        if (small)
-            gvH_text(out, COL(g, 6));
-        else
-            gvH_num(h, sqlite3_column_double(g, 6), 1);
+        gvH_cell(h, g, 6, 1);
         fprintf(out, " %% (%s ", gvT(h->lang, "Expected"));
         gvH_num(h, sqlite3_column_double(g, 7), 1);
         fputs(" %) ", out);
         gvH_status(h, COL(g, 8));
         fputs("<br>", out);
-        gvH_progress(h, small ? 0 : sqlite3_column_double(g, 6), sqlite3_column_double(g, 7),
-                     COL(g, 8));
+        /* a hidden realisation draws no bar: the bar would show the number */
+        if (sqlite3_column_type(g, 6) != SQLITE_TEXT)
+            gvH_progress(h, sqlite3_column_double(g, 6), sqlite3_column_double(g, 7), COL(g, 8));
         fputs("<br>", out);
         gvH_line(h, case_id, COL(g, 0));
         fputs("</div>", out);

@@ -101,12 +101,11 @@ static const char gvP_gains_json[] =
     " 'actual', " GVP_SHOWN_AS("r.actual", "NULL") ","
     " 'realisation_pct', " GVP_HIDDEN_AS("r.realisation_pct", "NULL") ","
     " 'expected_pct', r.expected_pct,"
-    " 'expected_value', " GVP_PLAN_SHOWN_AS("r.expected_value", "NULL") ","
+    " 'expected_value', " GVP_EXPECTED_SHOWN_AS("r.expected_value", "NULL") ","
     " 'deviation', " GVP_HIDDEN_AS("r.deviation", "NULL") ","
     " 'status', r.status, 'error', r.error),"
     /* as in results: a hidden number is null, and the object says why */
-    " CASE WHEN " GVP_HIDDEN_WHEN " OR " GVP_PLAN_SMALL("json_extract(p.plan, '$.target')")
-    " OR " GVP_PLAN_SMALL("r.expected_value") " THEN json_object('suppressed', gv_below())"
+    " CASE WHEN " GVP_ANY_HIDDEN " THEN json_object('suppressed', gv_below())"
     " ELSE '{}' END) AS g"
     " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
     " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
@@ -150,8 +149,9 @@ static const char gvP_value_json[] =
     "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
     "     'present_value', present_value),"
     "     CASE WHEN small THEN json_object('suppressed', gv_below()) ELSE '{}' END)), '[]')"
-    "     FROM (SELECT *, (SELECT unit FROM run_indicators ri WHERE ri.run = g.run AND"
-    "     ri.indicator = json_extract(g.plan, '$.indicator')) = 'persons'"
+    "     FROM (SELECT *, " GVP_COUNTS_PERSONS_OF("(SELECT unit FROM run_indicators ri"
+    "     WHERE ri.run = g.run AND ri.indicator = json_extract(g.plan, '$.indicator'))",
+    "g.run", "json_extract(g.plan, '$.indicator')")
     "     AND gv_small(quantity, 'persons', NULL) AS small FROM run_gains g"
     "     WHERE g.run = v.run AND g.case_id = v.case_id AND g.present_value IS NOT NULL"
     "     ORDER BY g.rowid)),"
@@ -475,7 +475,7 @@ static const char *const gvP_csv_tables[][2] = {
      " " GVP_SHOWN("r.actual") " AS actual,"
      " " GVP_HIDDEN("r.realisation_pct") " AS realisation_pct,"
      " r.expected_pct,"
-     " " GVP_PLAN_SHOWN("r.expected_value") " AS expected_value,"
+     " " GVP_EXPECTED_SHOWN("r.expected_value") " AS expected_value,"
      " " GVP_HIDDEN("r.deviation") " AS deviation, r.status,"
      " r.error FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
      " WHERE r.run = ?1"

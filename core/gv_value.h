@@ -123,19 +123,36 @@ double gvR_privacy_below(void);
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
 #define GVP_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
+/* Does an indicator count persons?  Its unit says so; without a unit, it
+** does when its values were made from counts of persons. */
+#define GVP_COUNTS_PERSONS_OF(unit, run, indicator)                                                \
+    "(" unit " = 'persons' OR (coalesce(" unit ", '') = '' AND EXISTS (SELECT 1 FROM results y"    \
+    " WHERE y.run = " run " AND y.indicator = " indicator " AND y.fewest_persons IS NOT NULL)))"
 /* A plan's number (baseline, target) that is a small count of persons. */
-#define GVP_PLAN_SMALL(col) "(xi.unit = 'persons' AND gv_small(" col ", 'persons', NULL))"
-/* Realisation and deviation of a gain that counts persons from a small
-** baseline would give the baseline back: hidden too. */
-#define GVP_HIDDEN_WHEN GVP_GAIN_SMALL " OR " GVP_PLAN_SMALL("json_extract(p.plan, '$.baseline')")
+#define GVP_PLAN_SMALL(col)                                                                        \
+    "(" GVP_COUNTS_PERSONS_OF("xi.unit", "xi.run", "xi.indicator") " AND gv_small(" col            \
+                                                                   ", 'persons', NULL))"
+/* Realisation, deviation and the expected value of a gain that counts
+** persons, with baseline and target, would give a small baseline or target
+** back: they are hidden with it. */
+#define GVP_PLAN_HIDDEN_WHEN                                                                       \
+    GVP_PLAN_SMALL("json_extract(p.plan, '$.baseline')")                                           \
+    " OR " GVP_PLAN_SMALL("json_extract(p.plan, '$.target')")
+#define GVP_HIDDEN_WHEN GVP_GAIN_SMALL " OR " GVP_PLAN_HIDDEN_WHEN
 /* A figure, or `standin` in its place when it is hidden: gv_below() ("<5")
 ** in tables, NULL in JSON, where a number's place holds a number or null. */
 #define GVP_PLAN_SHOWN_AS(col, standin)                                                            \
     "CASE WHEN " GVP_PLAN_SMALL(col) " THEN " standin " ELSE " col " END"
+#define GVP_EXPECTED_SHOWN_AS(col, standin)                                                        \
+    "CASE WHEN " GVP_PLAN_SMALL(col) " OR " GVP_PLAN_HIDDEN_WHEN " THEN " standin " ELSE " col     \
+                                     " END"
 #define GVP_SHOWN_AS(col, standin) "CASE WHEN " GVP_GAIN_SMALL " THEN " standin " ELSE " col " END"
 #define GVP_HIDDEN_AS(col, standin)                                                                \
     "CASE WHEN " GVP_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
+/* Is any of a gain's figures hidden? */
+#define GVP_ANY_HIDDEN GVP_HIDDEN_WHEN " OR " GVP_PLAN_SMALL("r.expected_value")
 #define GVP_PLAN_SHOWN(col) GVP_PLAN_SHOWN_AS(col, "gv_below()")
+#define GVP_EXPECTED_SHOWN(col) GVP_EXPECTED_SHOWN_AS(col, "gv_below()")
 #define GVP_SHOWN(col) GVP_SHOWN_AS(col, "gv_below()")
 #define GVP_HIDDEN(col) GVP_HIDDEN_AS(col, "gv_below()")
 

@@ -108,4 +108,18 @@ expect_rc 2 "nothing to explain"
 expect_contains "$err" "run 1 has no indicator or gain 'nothing' for case 'no-drammen-jobbkafe' in 2018" "says so"
 run explain -c demo/demo.cfg work_share no-drammen-jobbkafe
 expect_rc 2 "explain needs three words"
+
+# privacy without a unit: an indicator made from counts of persons counts
+# persons, so its gain's small baseline, and what gives it back, are hidden
+sed 's/\(id = "into_work";.*\)unit = "persons";/\1/' demo/demo.cfg > demo/nounit.cfg
+expect_eq "$(grep -c 'id = "into_work".*unit' demo/nounit.cfg)" "0" "into_work without a unit"
+"$GEVINST" run -c demo/nounit.cfg -q > /dev/null
+expect_eq "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 2 AND indicator = 'into_work' AND unit IS NULL")" "1" "run 2 has no unit for into_work"
+run report -c demo/nounit.cfg --format csv --table gains
+printf '%s\n' "$out" > nounit.csv
+expect_eq "$(sqlite3 :memory: ".import --csv nounit.csv g" "SELECT group_concat(DISTINCT baseline || ' ' || realisation_pct || ' ' || expected_value || ' ' || deviation) FROM g WHERE \"case\" = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" \
+    "<5 <5 <5 <5" "baseline, realisation, expected value and deviation hidden"
+run report -c demo/nounit.cfg --format html --lang en
+expect_contains "$out" "Realised &lt;5 %" "HTML shows a hidden realisation as hidden"
+expect_eq "$(printf '%s\n' "$out" | grep -c 'Baseline &lt;5[^<]*Realised [0-9]')" "0" "never a number for it"
 finish
