@@ -154,7 +154,12 @@ static const gvI_table gvI_tables[] = {
     /* the metric catalogue lets a run tell an unknown metric from no data */
     {"observations", "observations", "observation", gvI_observation_columns,
      "INSERT OR IGNORE INTO metrics (name, unit) VALUES (:metric, :unit)", NULL, NULL, NULL},
-    {"inputs", "inputs", "input", gvI_input_columns, NULL, NULL, NULL, NULL},
+    {"inputs", "inputs", "input", gvI_input_columns, NULL, NULL, NULL,
+     /* money needs its currency; hours have none */
+     "SELECT :kind || ' amounts need a currency' WHERE :kind <> 'volunteer_hours'"
+     " AND :currency IS NULL"
+     " UNION ALL SELECT 'volunteer_hours are hours: leave currency empty'"
+     " WHERE :kind = 'volunteer_hours' AND :currency IS NOT NULL"},
     {"gains", "gains", "gain", gvI_gain_columns, NULL, "baseline_period", "target_period",
      /* money needs its currency and price year: no hidden defaults */
      "SELECT 'proxy_value needs currency and price_year beside it'"
@@ -461,8 +466,10 @@ static void gvI_row(gvI_state *s) {
                               : "");
         return;
     }
+    /* a statement takes new values only once reset */
     sqlite3_reset(s->insert);
     if (s->also) sqlite3_reset(s->also);
+    if (s->check) sqlite3_reset(s->check);
     for (int i = 0; i < s->ncols; i++)
         if (gvI_field(s, i, s->field[i]) < 0) return;
     if (s->t->first) {
@@ -487,7 +494,6 @@ static void gvI_row(gvI_state *s) {
         free(s->also_done);
         s->also_done = gvU_strdup(metric);
     }
-    if (s->check) sqlite3_reset(s->check);
     int rc = sqlite3_step(s->insert);
     if (rc == SQLITE_DONE) s->nrows++;
     if (rc != SQLITE_DONE) {

@@ -169,6 +169,10 @@ reject gains 'case,gain,indicator,type,beneficiary,baseline,baseline_period,targ
 a,x,jobs,economic,state,5,2017,5,2019
 ' "2: target equals baseline: realisation cannot be measured"
 reject gains 'case,gain,indicator,type,beneficiary,baseline,baseline_period,target,target_period
+a,x,jobs,economic,state,5,2017,6,2019
+a,y,jobs,economic,state,5,2017,5,2019
+' "3: target equals baseline: realisation cannot be measured"
+reject gains 'case,gain,indicator,type,beneficiary,baseline,baseline_period,target,target_period
 a,x,jobs,economic,state,1,2019,2,2017
 ' "2:9: target_period '2017' is before baseline_period '2019'"
 reject gains 'case,gain,indicator,type,beneficiary,baseline,baseline_period,target,target_period

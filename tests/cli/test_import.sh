@@ -75,6 +75,15 @@ no-bodo-nabolagshelse,Helselaget,club
 reject inputs 'case,partner,period,kind,amount
 no-bodo-nabolagshelse,Ingen,2018,cash,100
 ' "2:2: unknown partner in this case 'Ingen'"
+# checks of the whole row read each row's own values, not the first row's
+reject inputs 'case,partner,period,kind,amount,currency
+no-bodo-nabolagshelse,Helselaget Nord,2018,cash,100,NOK
+no-bodo-nabolagshelse,Helselaget Nord,2018,in_kind,100,
+' "3: in_kind amounts need a currency"
+reject inputs 'case,partner,period,kind,amount,currency
+no-bodo-nabolagshelse,Helselaget Nord,2018,volunteer_hours,100,
+no-bodo-nabolagshelse,Helselaget Nord,2019,volunteer_hours,100,SEK
+' "3: volunteer_hours are hours: leave currency empty"
 
 run import cases.db budgets bad.csv
 expect_rc 2 "unknown kind"

@@ -96,6 +96,14 @@ const char *tu_sql(const char *db, const char *sql) {
     return out;
 }
 
+void tu_exec(const char *db, const char *sql) {
+    sqlite3 *h;
+    char *err = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", sql, err);
+    sqlite3_close(h);
+}
+
 const char *tu_env(const char *name) {
     const char *v = getenv(name);
     if (!v) fail_msg("environment variable %s is not set; run the tests through ctest", name);

@@ -21,6 +21,8 @@ const char *tu_empty_db(void);
 void tu_import(const char *db, const char *kind, const char *csv);
 /* Result of a single-value SQL query on db, as text (static buffer). */
 const char *tu_sql(const char *db, const char *sql);
+/* Run SQL that changes db, or fail the test. */
+void tu_exec(const char *db, const char *sql);
 /* Environment variable, or fail the test. */
 const char *tu_env(const char *name);
 
