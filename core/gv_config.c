@@ -602,6 +602,27 @@ static void gvC_report(gevinst_config *cfg, const config_setting_t *s, gevinst_d
 
 /* ------------------------------------------------------------------ files */
 
+/* The name in the @include on `line` of `file`: libconfig's message for a
+** missing one does not say which. */
+static int gvC_include_name(const char *file, int line, char *name, size_t size) {
+    FILE *in = fopen(file, "r");
+    if (!in) return -1;
+    char text[1024];
+    int n = 0, found = -1;
+    while (fgets(text, sizeof text, in))
+        if (++n == line) {
+            char *open = strstr(text, "@include"), *q = open ? strchr(open, '"') : NULL;
+            char *close = q ? strchr(q + 1, '"') : NULL;
+            if (close && (size_t)(close - q - 1) < size) {
+                snprintf(name, size, "%.*s", (int)(close - q - 1), q + 1);
+                found = 0;
+            }
+            break;
+        }
+    fclose(in);
+    return found;
+}
+
 /* Note every file a setting comes from (the config and its @includes), in
 ** the order they are met, for the config's hash. */
 static void gvC_note_files(gevinst_config *cfg, const config_setting_t *s) {
@@ -637,11 +658,18 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     if (!config_read_file(&lc, path)) {
         const char *f = config_error_file(&lc);
         const char *text = config_error_text(&lc);
-        gevinst_diag_add(diag, "%s:%d: %s%s", f ? f : path, config_error_line(&lc), text,
-                         strcmp(text, "syntax error") == 0
-                             ? " (look on this line or the one before for a missing ';' or ',', "
-                               "a '{' or '(' not closed, or text not in double quotes)"
-                             : "");
+        int line = config_error_line(&lc);
+        char name[256];
+        if (strcmp(text, "cannot open include file") == 0 &&
+            gvC_include_name(f ? f : path, line, name, sizeof name) == 0)
+            gevinst_diag_add(diag, "%s:%d: cannot open include file %s%s%s", f ? f : path, line,
+                             name[0] == '/' ? "" : cfg->dir, name[0] == '/' ? "" : "/", name);
+        else
+            gevinst_diag_add(diag, "%s:%d: %s%s", f ? f : path, line, text,
+                             strcmp(text, "syntax error") == 0
+                                 ? " (look on this line or the one before for a missing ';' or "
+                                   "',', a '{' or '(' not closed, or text not in double quotes)"
+                                 : "");
         goto fail;
     }
     int ndiag = diag->n;

@@ -80,15 +80,15 @@ static const char *const usage_run =
 static const char *const usage_report =
     "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html]\n"
     "                      [--lang nb|da|en] [--table results|gains|value] [--excel]\n"
-    "                      [-o FILE]\n"
+    "                      [--no-suppress] [-o FILE]\n"
     "Print a run stored in the config's database (the latest by default) as\n"
     "`run` printed it: the indicator results, each gain against its plan, and\n"
     "the value (investment, present value, NPV, SROI with its sensitivity),\n"
     "with totals per municipality and country.  Computes nothing.\n"
     "  --table T   for CSV: which tidy table, one row per value (default results)\n"
     "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
-    "  --lang L    for HTML: bokmål (nb), Danish (da) or English (en); default the\n"
-    "              config's report.lang, else English\n"
+    "  --lang L    words and numbers of text, HTML and --excel: bokmål (nb), Danish\n"
+    "              (da) or English (en); default the config's report.lang, else English\n"
     "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
     "              (default 5) as they are; other formats always show them as <5\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
