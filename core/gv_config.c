@@ -538,10 +538,11 @@ static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_di
             gvC_error(diag, cfg, g, "each gain must be a group { case = ...; gain = ...; }");
             continue;
         }
-        gv_gain_record r = {gvC_file(g, cfg), config_setting_source_line(g), 0, NULL, NULL};
+        gv_gain_record r = {gvC_file(g, cfg), config_setting_source_line(g), 0, NULL, NULL, NULL};
         int n = config_setting_length(g);
         r.names = gvU_malloc((size_t)(n + 1) * sizeof(char *));
         r.values = gvU_malloc((size_t)(n + 1) * sizeof(char *));
+        r.lines = gvU_malloc((size_t)(n + 1) * sizeof(int));
         for (int k = 0; k < n; k++) {
             const config_setting_t *e = config_setting_get_elem(g, (unsigned)k);
             char number[32];
@@ -559,6 +560,7 @@ static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_di
                           config_setting_name(e));
                 continue;
             }
+            r.lines[r.n] = config_setting_source_line(e);
             r.names[r.n] = gvU_strdup(config_setting_name(e));
             r.values[r.n++] = gvU_strdup(text);
         }
@@ -766,7 +768,7 @@ void gevinst_config_free(gevinst_config *cfg) {
     for (int i = 0; i < cfg->ngains; i++) {
         for (int k = 0; k < cfg->gains[i].n; k++)
             free(cfg->gains[i].names[k]), free(cfg->gains[i].values[k]);
-        free(cfg->gains[i].names), free(cfg->gains[i].values);
+        free(cfg->gains[i].names), free(cfg->gains[i].values), free(cfg->gains[i].lines);
     }
     free(cfg->gains);
     free(cfg->module_path);

@@ -79,6 +79,7 @@ typedef struct gv_gain_record {
     int n;
     char **names;
     char **values;
+    int *lines; /* each setting's line */
 } gv_gain_record;
 
 struct gevinst_config {

@@ -197,7 +197,9 @@ typedef struct gvI_state {
     long row;     /* the record being read, as a spreadsheet numbers it */
     long nrows;   /* data rows stored */
     int have_header;
-    int internal;  /* the failure is the database's, not the file's */
+    int internal;           /* the failure is the database's, not the file's */
+    gevinst_diag *diag;     /* when set, every problem of the row goes here */
+    const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
     int last_end;  /* the character that ended the last record */
     char *err;
@@ -211,20 +213,25 @@ static const gvI_table *gvI_find_table(const char *kind) {
 
 static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) GV_PRINTF(3, 4);
 static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
-    if (s->err) return;
+    if (s->err && !s->diag) return;
     va_list ap;
     va_start(ap, fmt);
     char *msg = gvU_vmprintf(fmt, ap);
     va_end(ap);
+    long row = pos >= 0 && s->field_lines ? s->field_lines[pos] : s->row;
+    char *err;
     if (pos >= 0 && !s->no_column)
-        s->err = gvU_mprintf("%s:%ld:%d: %s", s->file, s->row, pos + 1, msg);
-    else if (pos >= 0)
-        s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
-    else if (pos == -1)
-        s->err = gvU_mprintf("%s:%ld: %s", s->file, s->row, msg);
+        err = gvU_mprintf("%s:%ld:%d: %s", s->file, row, pos + 1, msg);
+    else if (pos >= -1)
+        err = gvU_mprintf("%s:%ld: %s", s->file, row, msg);
     else
-        s->err = gvU_mprintf("%s: %s", s->file, msg);
+        err = gvU_mprintf("%s: %s", s->file, msg);
     free(msg);
+    if (s->diag) gevinst_diag_add(s->diag, "%s", err);
+    if (s->err)
+        free(err);
+    else
+        s->err = err;
 }
 
 /* The database failed us (not the file): exit 4, not 3. */
@@ -471,7 +478,12 @@ static void gvI_row(gvI_state *s) {
     if (s->also) sqlite3_reset(s->also);
     if (s->check) sqlite3_reset(s->check);
     for (int i = 0; i < s->ncols; i++)
-        if (gvI_field(s, i, s->field[i]) < 0) return;
+        if (gvI_field(s, i, s->field[i]) < 0 && !s->diag) return;
+    if (s->err) { /* every problem wanted: the checks of the whole row too */
+        while (s->check && sqlite3_step(s->check) == SQLITE_ROW)
+            gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));
+        return;
+    }
     if (s->t->first) {
         int p0, p1;
         const char *a = gvI_value(s, s->t->first, &p0), *b = gvI_value(s, s->t->then, &p1);
@@ -509,13 +521,9 @@ static void gvI_row(gvI_state *s) {
         s->internal = (ext & 0xff) != SQLITE_CONSTRAINT;
         return;
     }
-    if (s->check) {
-        rc = sqlite3_step(s->check);
-        if (rc == SQLITE_ROW)
-            gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));
-        else if (rc != SQLITE_DONE)
-            gvI_db_fail(s);
-    }
+    while (s->check && (rc = sqlite3_step(s->check)) == SQLITE_ROW && (!s->err || s->diag))
+        gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));
+    if (s->check && rc != SQLITE_DONE && rc != SQLITE_ROW) gvI_db_fail(s);
 }
 
 static void gvI_clear_fields(gvI_state *s) {
@@ -753,6 +761,8 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         s.db = db;
         s.no_column = 1;
         s.row = g->line;
+        s.diag = diag;
+        s.field_lines = g->lines;
         for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
             s.field[k] = g->names[k];
         s.nfield = g->n;
@@ -770,8 +780,7 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
         for (int k = 0; k < GVI_MAXCOLS; k++)
             sqlite3_finalize(s.ref[k]), free(s.checked[k]);
         free(s.also_done);
-        if (s.err) {
-            gevinst_diag_add(diag, "%s", s.err);
+        if (s.err) { /* in diag already */
             free(s.err);
             bad++;
         }

@@ -196,10 +196,32 @@ gains = (
 CFG
 run check -c dup.cfg
 expect_rc 2 "check finds a config gain's bad value"
-expect_contains "$err" "dup.cfg:7: baseline 'two' is not a number" "check checks config gains"
+expect_contains "$err" "dup.cfg:8: baseline 'two' is not a number" "check checks config gains"
 run run -c dup.cfg
 expect_rc 1 "problems in the plan"
-expect_contains "$err" "dup.cfg:7: baseline 'two' is not a number" "config gain checked as a file is"
+expect_contains "$err" "dup.cfg:8: baseline 'two' is not a number" "config gain checked as a file is"
 expect_contains "$err" "gain 'jobs' of case 'a' is both in the database and in the config; keep one" "a gain in both places"
 expect_eq "$(sql g.db "SELECT count(*) FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'more'")" "0" "a refused config gain is not evaluated"
+
+# check reports every problem of every config gain, each at its setting's line
+cat > many.cfg <<'CFG'
+database = "g.db";
+periods = ["2019"];
+indicators = ( { id = "jobs"; module = "sum"; params = { metric = "jobs"; }; } );
+gains = (
+  { case = "a"; gain = "g1"; indicator = "jobs"; type = "economic"; beneficiary = "state";
+    baseline = 10; baseline_period = "2017";
+    target = 10; target_period = "2019";
+    deadweight = 2; },
+  { case = "nowhere"; gain = "g2"; indicator = "jobs"; type = "economic";
+    beneficiary = "citizenz";
+    baseline = 1; baseline_period = "2017"; target = 5; target_period = "2019"; }
+);
+CFG
+run check -c many.cfg
+expect_rc 2 "check finds every problem"
+expect_eq "$err" "many.cfg:8: deadweight '2' must be a fraction from 0 to 1 (20 % is 0.2)
+many.cfg:5: target equals baseline: realisation cannot be measured
+many.cfg:9: unknown case 'nowhere'
+many.cfg:10: beneficiary 'citizenz' is not one of: municipality, county, state, citizens, civil_society, social_enterprise" "each problem at its line"
 finish
