@@ -199,6 +199,7 @@ typedef struct gvI_state {
     int have_header;
     int internal;           /* the failure is the database's, not the file's */
     gevinst_diag *diag;     /* when set, every problem of the row goes here */
+    int decimal_comma;      /* fields between ';': numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
     int last_end;  /* the character that ended the last record */
@@ -377,10 +378,19 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     case GVI_NUMBER:
     case GVI_FRACTION:
     case GVI_YEAR:
-    case GVI_COUNT:
-        if (gvU_parse_number(v, &number) < 0) {
+    case GVI_COUNT: {
+        /* Nordic Excel writes 12,5 between semicolons, where it is unambiguous */
+        char point[64];
+        const char *text = v, *comma = s->decimal_comma ? strchr(v, ',') : NULL;
+        if (comma && !strchr(comma + 1, ',') && !strchr(v, '.') && strlen(v) < sizeof point) {
+            snprintf(point, sizeof point, "%s", v);
+            point[comma - v] = '.';
+            text = point;
+        }
+        if (gvU_parse_number(text, &number) < 0) {
             gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
-                     strchr(v, ',') ? " (use '.' as the decimal separator)" : "");
+                     strchr(v, ',') && !s->decimal_comma ? " (use '.' as the decimal separator)"
+                                                         : "");
             return -1;
         }
         if (c->type == GVI_FRACTION && (number < 0 || number > 1)) {
@@ -397,6 +407,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
         }
         gvI_bind_all(s, pos, NULL, &number);
         return 0;
+    }
     case GVI_PERIOD_NAME:
         if (gvP_parse(v, &p) < 0) {
             gvI_fail(s, pos, "%s '%s' is not a period (%s)", c->name, v, GV_PERIOD_FORMS);
@@ -648,7 +659,7 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     {
         char line[4096];
         if (fgets(line, sizeof line, f) && strchr(line, ';') && !strchr(line, ','))
-            csv_set_delim(&p, ';');
+            csv_set_delim(&p, ';'), s.decimal_comma = 1;
         rewind(f);
     }
     char buf[65536];

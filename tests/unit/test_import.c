@@ -44,13 +44,20 @@ static void reads_semicolon_files_from_a_nordic_excel(void **state) {
     const char *db = tu_fixture_db();
     char *err = NULL;
     long rows = 0;
+    /* between semicolons a decimal comma is unambiguous: Excel writes it */
     const char *csv = tu_write("semi.csv", "case;metric;period;value;note\r\n"
-                                           "c2;m;2019;1.5;\"a; b, c\"\r\n");
+                                           "c2;m;2019;1.5;\"a; b, c\"\r\n"
+                                           "c2;m;2020;-12,25;\r\n");
     assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), 0);
-    assert_int_equal(rows, 1);
-    assert_string_equal(
-        tu_sql(db, "SELECT value || ' ' || note FROM observations WHERE case_id = 'c2'"),
-        "1.5 a; b, c");
+    assert_int_equal(rows, 2);
+    assert_string_equal(tu_sql(db, "SELECT group_concat(value || ' ' || coalesce(note, '-'), '|')"
+                                   " FROM observations WHERE case_id = 'c2'"),
+                        "1.5 a; b, c|-12.25 -");
+    /* but only one comma, and not beside a point */
+    csv = tu_write("semi2.csv", "case;metric;period;value\r\nc2;m;2021;1,234,5\r\n");
+    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), 3);
+    assert_non_null(strstr(err, "semi2.csv:2:4: value '1,234,5' is not a number"));
+    free(err);
 }
 
 static void stores_period_ranges_and_the_metric_catalogue(void **state) {
