@@ -138,9 +138,11 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
         " p.source, p.quantity, p.quantity_period, p.proxy, p.impact_year1, p.present_value,"
         " json_extract(p.plan, '$.deadweight'), json_extract(p.plan, '$.displacement'),"
         " json_extract(p.plan, '$.attribution'), json_extract(p.plan, '$.quantity_basis'),"
-        " CASE WHEN " GVP_ANY_HIDDEN " THEN 1 ELSE 0 END"
-        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
-        " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
+        " CASE WHEN " GVP_ANY_HIDDEN " OR " GVP_PLAN_SMALL(
+            "p.quantity") " THEN 1 ELSE 0 END"
+                          " FROM gain_results r JOIN run_gains p USING (run, case_id, "
+                          "gain)" GVP_GAIN_SOURCE
+                          " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4",
         run, gain, case_id, p);
     if (!st) return -1;
     if (sqlite3_step(st) != SQLITE_ROW) {

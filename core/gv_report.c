@@ -152,7 +152,11 @@ static const char gvP_value_json[] =
     "     FROM (SELECT *, " GVP_COUNTS_PERSONS_OF("(SELECT unit FROM run_indicators ri"
     "     WHERE ri.run = g.run AND ri.indicator = json_extract(g.plan, '$.indicator'))",
     "g.run", "json_extract(g.plan, '$.indicator')")
-    "     AND gv_small(quantity, 'persons', NULL) AS small FROM run_gains g"
+    /* a quantity that is a change gives a small baseline or target back */
+    "     AND (gv_small(quantity, 'persons', NULL)"
+    "     OR gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)"
+    "     OR gv_small(json_extract(g.plan, '$.target'), 'persons', NULL)) AS small"
+    "     FROM run_gains g"
     "     WHERE g.run = v.run AND g.case_id = v.case_id AND g.present_value IS NOT NULL"
     "     ORDER BY g.rowid)),"
     "   'sensitivity', (SELECT coalesce(json_group_array(json_object('assumption', assumption,"

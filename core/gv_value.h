@@ -136,9 +136,9 @@ double gvR_privacy_below(void);
 ** persons, with baseline and target, would give a small baseline or target
 ** back: they are hidden with it. */
 #define GVP_PLAN_HIDDEN_WHEN                                                                       \
-    GVP_PLAN_SMALL("json_extract(p.plan, '$.baseline')")                                           \
-    " OR " GVP_PLAN_SMALL("json_extract(p.plan, '$.target')")
-#define GVP_HIDDEN_WHEN GVP_GAIN_SMALL " OR " GVP_PLAN_HIDDEN_WHEN
+    "(" GVP_PLAN_SMALL("json_extract(p.plan, '$.baseline')") " OR " GVP_PLAN_SMALL(                \
+        "json_extract(p.plan, '$.target')") ")"
+#define GVP_HIDDEN_WHEN "(" GVP_GAIN_SMALL " OR " GVP_PLAN_HIDDEN_WHEN ")"
 /* A figure, or `standin` in its place when it is hidden: gv_below() ("<5")
 ** in tables, NULL in JSON, where a number's place holds a number or null. */
 #define GVP_PLAN_SHOWN_AS(col, standin)                                                            \
@@ -150,7 +150,7 @@ double gvR_privacy_below(void);
 #define GVP_HIDDEN_AS(col, standin)                                                                \
     "CASE WHEN " GVP_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
 /* Is any of a gain's figures hidden? */
-#define GVP_ANY_HIDDEN GVP_HIDDEN_WHEN " OR " GVP_PLAN_SMALL("r.expected_value")
+#define GVP_ANY_HIDDEN "(" GVP_HIDDEN_WHEN " OR " GVP_PLAN_SMALL("r.expected_value") ")"
 #define GVP_PLAN_SHOWN(col) GVP_PLAN_SHOWN_AS(col, "gv_below()")
 #define GVP_EXPECTED_SHOWN(col) GVP_EXPECTED_SHOWN_AS(col, "gv_below()")
 #define GVP_SHOWN(col) GVP_SHOWN_AS(col, "gv_below()")

@@ -39,6 +39,12 @@ expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json
     json_each(g.value) f WHERE f.key IN ('baseline', 'target', 'actual', 'realisation_pct',
     'expected_value', 'deviation') AND f.type NOT IN ('integer', 'real', 'null')")" "0" \
     "JSON numbers are numbers or null"
+# a valued gain's quantity hides with a small baseline it could give back
+expect_eq "$(sql "$db" "SELECT json_extract(plan, '\$.baseline') < 5 FROM run_gains WHERE run = 1 AND case_id = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" "1" "a small baseline in the demo"
+expect_eq "$(sqlite3 :memory: "SELECT json_type(g.value, '\$.quantity') || ' ' || (g.value ->> 'suppressed')
+    FROM json_each(readfile('run.json'), '\$.value.cases') c, json_each(c.value, '\$.gains') g
+    WHERE c.value ->> 'case' = 'no-kristiansand-seniorsenter' AND g.value ->> 'gain' = 'into_work'")" \
+    "null <5" "its quantity hidden"
 
 run report -c demo/demo.cfg --format csv --table value
 expect_rc 0 "value table"
