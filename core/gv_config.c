@@ -609,18 +609,19 @@ static void gvC_report(gevinst_config *cfg, const config_setting_t *s, gevinst_d
 static int gvC_include_name(const char *file, int line, char *name, size_t size) {
     FILE *in = fopen(file, "r");
     if (!in) return -1;
+    int c, n = 1;
+    while (n < line && (c = getc(in)) != EOF)
+        n += c == '\n';
     char text[1024];
-    int n = 0, found = -1;
-    while (fgets(text, sizeof text, in))
-        if (++n == line) {
-            char *open = strstr(text, "@include"), *q = open ? strchr(open, '"') : NULL;
-            char *close = q ? strchr(q + 1, '"') : NULL;
-            if (close && (size_t)(close - q - 1) < size) {
-                snprintf(name, size, "%.*s", (int)(close - q - 1), q + 1);
-                found = 0;
-            }
-            break;
+    int found = -1;
+    if (n == line && fgets(text, sizeof text, in)) {
+        char *at = strstr(text, "@include"), *open = at ? strchr(at, '"') : NULL;
+        char *close = open ? strchr(open + 1, '"') : NULL;
+        if (close && (size_t)(close - open) <= size) {
+            snprintf(name, size, "%.*s", (int)(close - open - 1), open + 1);
+            found = 0;
         }
+    }
     fclose(in);
     return found;
 }
@@ -663,10 +664,11 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
         int line = config_error_line(&lc);
         char name[256];
         if (strcmp(text, "cannot open include file") == 0 &&
-            gvC_include_name(f ? f : path, line, name, sizeof name) == 0)
-            gevinst_diag_add(diag, "%s:%d: cannot open include file %s%s%s", f ? f : path, line,
-                             name[0] == '/' ? "" : cfg->dir, name[0] == '/' ? "" : "/", name);
-        else
+            gvC_include_name(f ? f : path, line, name, sizeof name) == 0) {
+            char *tried = gvU_path_join(cfg->dir, name);
+            gevinst_diag_add(diag, "%s:%d: cannot open include file %s", f ? f : path, line, tried);
+            free(tried);
+        } else
             gevinst_diag_add(diag, "%s:%d: %s%s", f ? f : path, line, text,
                              strcmp(text, "syntax error") == 0
                                  ? " (look on this line or the one before for a missing ';' or "
