@@ -113,7 +113,10 @@ static const char gvH_css[] =
     "code{word-break:break-all}.legend{font-size:.8rem;color:#333}"
     ".case{page-break-before:always}.case:first-of-type{page-break-before:auto}"
     ".gain{break-inside:avoid}"
-    "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:10pt}"
+    "@media print{@page{size:A4;margin:15mm}body{max-width:none;font-size:9pt}"
+    /* two gains a row and whole tables: a case takes two pages, not three */
+    ".gains{display:grid;grid-template-columns:1fr 1fr;column-gap:6mm}"
+    "table{break-inside:avoid}h3{break-after:avoid}"
     ".page-label{position:fixed;top:0;right:0}}"
     "@media (max-width:40rem){td,th{padding:.15rem}table{font-size:.8rem}"
     ".page-label{position:static}}";
@@ -421,7 +424,9 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
     /* clang-format on */
     int ng = 0;
     while (g && sqlite3_step(g) == SQLITE_ROW) {
-        if (ng++ == 0) fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Gains against the plan"));
+        if (ng++ == 0)
+            fprintf(out, "<h3>%s</h3><div class=\"gains\">",
+                    gvT(h->lang, "Gains against the plan"));
         fputs("<div class=\"gain\"><strong>", out);
         gvH_text(out, COL(g, 1) ? COL(g, 1) : COL(g, 0));
         fprintf(out, "</strong> (%s, ", gvT(h->lang, COL(g, 10)));
@@ -447,6 +452,7 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         fputs("</div>", out);
     }
     sqlite3_finalize(g);
+    if (ng) fputs("</div>", out);
 
     if (sqlite3_column_type(c, 7) != SQLITE_NULL) {
         double sroi = sqlite3_column_double(c, 7);

@@ -46,6 +46,12 @@ sqlite3 demo/demo.db "UPDATE municipalities SET country = 'NO<img src=x onerror=
 expect_contains "$(cat hostile.html)" "(NO&lt;img src=x onerror=alert(1)&gt;)" "escaped"
 checks=$((checks + 1))
 grep -q "<img" hostile.html && fail "markup from the data in the page"
+# printed on A4, a case takes at most two pages
+chrome --print-to-pdf="$T/report.pdf" --no-pdf-header-footer "file://$T/$html" 2>/dev/null
+pages=$(grep -aEo '/Type ?/Page([^s]|$)' report.pdf | wc -l)
+cases=$(grep -o '<section class="case">' $html | wc -l)
+checks=$((checks + 1))
+[ "$pages" -gt 0 ] && [ "$pages" -le $((2 * cases + 2)) ] || fail "$pages A4 pages for $cases sections"
 chrome --window-size=1000,2400 --screenshot="$T/shot.png" "file://$T/$html" 2>/dev/null
 checks=$((checks + 1))
 [ -s shot.png ] && [ "$(head -c 4 shot.png | od -An -tx1 | tr -d ' ')" = "89504e47" ] || fail "no screenshot"
