@@ -280,6 +280,17 @@ char *gvD_errmsg(sqlite3 *db, const char *what) {
     return gvU_mprintf("%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
+sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT kind, file, imported FROM imports"
+                           " WHERE imported > (SELECT started FROM runs WHERE id = ?1) ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(st, 1, run);
+    return st;
+}
+
 int gvD_exec(sqlite3 *db, const char *sql, char **err) {
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {

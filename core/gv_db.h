@@ -22,5 +22,9 @@ int gvD_exec(sqlite3 *db, const char *sql, char **err);
 
 /* The message for a failed call on db, as a malloc'd string. */
 char *gvD_errmsg(sqlite3 *db, const char *what);
+/* The files imported after run started (kind, file, imported), oldest
+** first: what a report lists from the tables may not be what the run read.
+** NULL if the database cannot be read. */
+sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run);
 
 #endif

@@ -216,22 +216,6 @@ static int gvE_gain(sqlite3 *db, long long run, const char *gain, const char *ca
     return 0;
 }
 
-/* Files imported after the run started: what is listed may not be what
-** the run read. */
-static void gvE_imported_since(sqlite3 *db, const char *started, FILE *out) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT kind, file, imported FROM imports WHERE imported > ?1"
-                           " ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        fprintf(out, "note: %s imported since this run, on %s (from %s)\n",
-                sqlite3_column_text(st, 0), sqlite3_column_text(st, 2), sqlite3_column_text(st, 1));
-    sqlite3_finalize(st);
-}
-
 int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
                     const char *period, int no_suppress, FILE *out, char **err) {
     sqlite3 *db;
@@ -267,7 +251,12 @@ int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const 
                 /* the values are the run's; the data and plan listed are today's */
                 if (strcmp((const char *)sqlite3_column_text(st, 2), cfg->hash) != 0)
                     fprintf(out, "note: %s differs from the config this run used\n", cfg->file);
-                gvE_imported_since(db, (const char *)sqlite3_column_text(st, 0), out);
+                sqlite3_stmt *since = gvD_imports_since(db, run);
+                while (since && sqlite3_step(since) == SQLITE_ROW)
+                    fprintf(out, "note: %s imported since this run, on %s (from %s)\n",
+                            sqlite3_column_text(since, 0), sqlite3_column_text(since, 2),
+                            sqlite3_column_text(since, 1));
+                sqlite3_finalize(since);
             }
             sqlite3_finalize(st);
         }

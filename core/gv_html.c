@@ -605,7 +605,26 @@ int gvR_print_html(sqlite3 *db, long long run, const char *lang_name, const char
         fputs("</tr>", out);
     }
     sqlite3_finalize(i);
-    fputs("</table></section>", out);
+    fputs("</table>", out);
+    /* the numbers are the run's; titles and partners are read now */
+    sqlite3_stmt *since = gvD_imports_since(db, run);
+    int n = 0;
+    for (; since && sqlite3_step(since) == SQLITE_ROW; n++) {
+        if (n == 0)
+            fprintf(out, "<h3>%s</h3><p>%s</p><table><tr><th>%s</th><th>%s</th><th>%s</th></tr>",
+                    gvT(h.lang, "Imported since this run"),
+                    gvT(h.lang, "The case summaries show the tables as they are now. These files "
+                                "were imported after the run, so a summary may differ from what "
+                                "the run read:"),
+                    gvT(h.lang, "Data"), gvT(h.lang, "File"), gvT(h.lang, "Imported"));
+        for (int k = 0; k < 3; k++) {
+            fputs(k == 0 ? "<tr><td>" : "</td><td>", out);
+            gvH_text(out, COL(since, k));
+        }
+        fputs("</td></tr>", out);
+    }
+    sqlite3_finalize(since);
+    fputs(n ? "</table></section>" : "</section>", out);
     /* a check a browser test reads: every chart drew its marks */
     fprintf(out, "<script>%s</script></body></html>\n", gvH_check);
     return 0;

@@ -28,6 +28,16 @@ static const char *const gvT_words[][3] = {
     {"Investment", "Investering", "Investering"},
     {"Gains against the plan", "Gevinster mot planen", "Gevinster i forhold til planen"},
     {"Gain", "Gevinst", "Gevinst"},
+    {"Imported since this run", "Importert etter denne kjøringen", "Importeret efter denne kørsel"},
+    {"The case summaries show the tables as they are now. These files were imported after the "
+     "run, so a summary may differ from what the run read:",
+     "Sammendragene av sakene viser tabellene slik de er nå. Disse filene ble importert etter "
+     "kjøringen, så et sammendrag kan avvike fra det kjøringen leste:",
+     "Sagsoversigterne viser tabellerne, som de er nu. Disse filer blev importeret efter "
+     "kørslen, så en oversigt kan afvige fra det, kørslen læste:"},
+    {"Data", "Data", "Data"},
+    {"File", "Fil", "Fil"},
+    {"Imported", "Importert", "Importeret"},
     {"Baseline", "Nullpunkt", "Udgangspunkt"},
     {"Target", "Mål", "Mål"},
     {"Actual", "Målt", "Målt"},

@@ -40,6 +40,13 @@ first=$(sqlite3 demo/demo.db "SELECT c.id FROM cases c JOIN municipalities m ON 
 row=$(sqlite3 demo/demo.db "SELECT printf('<tr><td>deadweight</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>', low, sroi_low, high, sroi_high) FROM sensitivity WHERE run = 1 AND case_id = '$first' AND assumption = 'deadweight'")
 [ -n "$row" ] || fail "no deadweight sensitivity for $first"
 expect_eq "$(grep -o '<tr><td>deadweight</td>[^/]*/td>[^/]*/td>[^/]*/td>[^/]*/td>' report-en.html | head -1)" "$row" "the first case's deadweight row, from the database"
+# the numbers are the run's; a file imported since is named, as the summaries read it now
+expect_eq "$(grep -c 'Importert etter denne kjøringen' $html)" "0" "nothing imported since the run"
+printf 'case,name,type\nno-bodo-nabolagshelse,Nytt lag,civil_society\n' > later.csv
+"$GEVINST" import demo/demo.db partners later.csv > /dev/null
+run report -c demo/demo.cfg --format html --lang nb
+expect_contains "$out" "<h3>Importert etter denne kjøringen</h3>" "an import since the run is named"
+expect_contains "$out" "<tr><td>partners</td><td>$T/later.csv</td>" "with its file"
 # text from the data never becomes markup: a country that holds a script
 sqlite3 demo/demo.db "UPDATE municipalities SET country = 'NO<img src=x onerror=alert(1)>' WHERE code = '1804'"
 "$GEVINST" report -c demo/demo.cfg --format html -o hostile.html 2>/dev/null
