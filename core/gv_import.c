@@ -489,7 +489,11 @@ static void gvI_row(gvI_state *s) {
     if (s->also) sqlite3_reset(s->also);
     if (s->check) sqlite3_reset(s->check);
     for (int i = 0; i < s->ncols; i++)
-        if (gvI_field(s, i, s->field[i]) < 0 && !s->diag) return;
+        if (gvI_field(s, i, s->field[i]) < 0) {
+            if (!s->diag) return;
+            /* as written: a bad value is not also a missing one to the row checks */
+            gvI_bind_all(s, i, s->field[i], NULL);
+        }
     if (s->err) { /* every problem wanted: the checks of the whole row too */
         while (s->check && sqlite3_step(s->check) == SQLITE_ROW)
             gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));

@@ -224,4 +224,18 @@ expect_eq "$err" "many.cfg:8: deadweight '2' must be a fraction from 0 to 1 (20 
 many.cfg:5: target equals baseline: realisation cannot be measured
 many.cfg:9: unknown case 'nowhere'
 many.cfg:10: beneficiary 'citizenz' is not one of: municipality, county, state, citizens, civil_society, social_enterprise" "each problem at its line"
+# a bad value is reported once, not also as a missing one
+cat > bad_year.cfg <<'CFG'
+database = "g.db";
+periods = ["2019"];
+indicators = ( { id = "jobs"; module = "sum"; params = { metric = "jobs"; }; } );
+gains = (
+  { case = "a"; gain = "g1"; indicator = "jobs"; type = "economic"; beneficiary = "state";
+    baseline = 1; baseline_period = "2017"; target = 9; target_period = "2019";
+    proxy_value = 100; currency = "NOK"; price_year = "twenty"; }
+);
+CFG
+run check -c bad_year.cfg
+expect_rc 2 "a bad price_year"
+expect_eq "$err" "bad_year.cfg:7: price_year 'twenty' is not a number" "one message"
 finish
