@@ -469,9 +469,10 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         fprintf(out, ", %s ", gvT(h->lang, "Payback"));
         if (sqlite3_column_type(c, 10) == SQLITE_NULL)
             fputs(gvT(h->lang, "never"), out);
-        else
-            gvH_num(h, sqlite3_column_double(c, 10), 1),
-                fprintf(out, " %s", gvT(h->lang, "months"));
+        else {
+            gvH_num(h, sqlite3_column_double(c, 10), 1);
+            fprintf(out, " %s", gvT(h->lang, "months"));
+        }
         fputs("</p>", out);
         fprintf(out, "<h3>%s</h3>", gvT(h->lang, "Value by beneficiary"));
         gvH_bars(h,
