@@ -21,20 +21,28 @@ static void gvE_num(FILE *out, double v) {
     fputs(text, out);
 }
 
-/* The observations of metric for the case in the period: how many, their
-** sum, and the first rows. */
-static void gvE_observations(sqlite3 *db, const char *case_id, const char *metric,
-                             const gv_period *p, FILE *out) {
+/* A query on the observations of metric for the case in the period. */
+static sqlite3_stmt *gvE_observations_query(sqlite3 *db, const char *sql, const char *case_id,
+                                            const char *metric, const gv_period *p) {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*), total(value) FROM observations WHERE case_id = ?1"
-                           " AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4",
-                           -1, &st, NULL) != SQLITE_OK)
-        return;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
+    return st;
+}
+
+/* The observations of metric for the case in the period: how many, their
+** sum, and the first rows. */
+static void gvE_observations(sqlite3 *db, const char *case_id, const char *metric,
+                             const gv_period *p, FILE *out) {
+    sqlite3_stmt *st =
+        gvE_observations_query(db,
+                               "SELECT count(*), total(value) FROM observations WHERE case_id = ?1"
+                               " AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4",
+                               case_id, metric, p);
+    if (!st) return;
     if (sqlite3_step(st) == SQLITE_ROW) {
         fprintf(out, "  observations of '%s' in %s (%s to %s): %d, sum ", metric, p->text, p->start,
                 p->end, sqlite3_column_int(st, 0));
@@ -42,18 +50,13 @@ static void gvE_observations(sqlite3 *db, const char *case_id, const char *metri
         fputc('\n', out);
     }
     sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
-                           " coalesce(source, '') FROM observations WHERE case_id = ?1"
-                           " AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4"
-                           " ORDER BY period_start, id LIMIT 8",
-                           -1, &st, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    st = gvE_observations_query(db,
+                                "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
+                                " coalesce(source, '') FROM observations WHERE case_id = ?1"
+                                " AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4"
+                                " ORDER BY period_start, id LIMIT 8",
+                                case_id, metric, p);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
         fprintf(out, "    %-10s  ", sqlite3_column_text(st, 0));
         gvE_num(out, sqlite3_column_double(st, 1));
         fprintf(out, " %s%s%s%s%s\n", sqlite3_column_text(st, 2),

@@ -258,20 +258,34 @@ static int gvP_done(sqlite3 *db, sqlite3_stmt *st, int stepped, char **err) {
     return -1;
 }
 
+/* Each gain against its plan, a row per period: the CSV table, and what
+** the text table reads (by the column numbers below). */
 /* clang-format off */
-static const char gvP_gains_text[] =
-    "SELECT r.case_id, r.gain, r.period, " GVP_SHOWN("r.actual") ","
-    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") ","
-    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
-    " " GVP_HIDDEN("r.realisation_pct") ", r.expected_pct, r.status, r.error"
-    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
-    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid";
+static const char gvP_gains_table[] =
+    "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
+    " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
+    " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
+    " json_extract(p.plan, '$.owner') AS owner,"
+    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") " AS baseline,"
+    " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
+    " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") " AS target,"
+    " json_extract(p.plan, '$.target_period') AS target_period,"
+    " " GVP_SHOWN("r.actual") " AS actual,"
+    " " GVP_HIDDEN("r.realisation_pct") " AS realisation_pct,"
+    " r.expected_pct,"
+    " " GVP_EXPECTED_SHOWN("r.expected_value") " AS expected_value,"
+    " " GVP_HIDDEN("r.deviation") " AS deviation, r.status,"
+    " r.error FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
+    " WHERE r.run = ?1"
+    " ORDER BY r.case_id, r.gain, r.rowid";
+enum { GVP_G_CASE = 1, GVP_G_GAIN, GVP_G_PERIOD, GVP_G_BASELINE = 8, GVP_G_TARGET = 10,
+       GVP_G_ACTUAL = 12, GVP_G_REALISED, GVP_G_EXPECTED, GVP_G_STATUS = 17, GVP_G_ERROR };
 /* clang-format on */
 
 static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
     sqlite3_stmt *st;
     int stepped;
-    if (!(st = gvP_rows(db, run, gvP_gains_text, err))) return -1;
+    if (!(st = gvP_rows(db, run, gvP_gains_table, err))) return -1;
     int n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0) {
@@ -286,17 +300,18 @@ static int gvP_text(sqlite3 *db, long long run, FILE *out, char **err) {
             fputs("  ", out), gvP_rcell(out, L("Expected"), 9);
             fprintf(out, "  %s\n", L("Status"));
         }
-        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 0), 28);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, GVP_G_CASE), 28);
         fputs("  ", out);
-        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 1), 18);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, GVP_G_GAIN), 18);
         fputs("  ", out);
-        gvP_text_cell(out, (const char *)sqlite3_column_text(st, 2), 7);
-        for (int c = 3; c <= 5; c++)
-            fputs("  ", out), gvP_num(out, 12, st, c, 6);
-        fputs("  ", out), gvP_num(out, 9, st, 6, 4);
-        fputs("  ", out), gvP_num(out, 9, st, 7, 4);
-        const char *error = (const char *)sqlite3_column_text(st, 9);
-        const char *status = (const char *)sqlite3_column_text(st, 8);
+        gvP_text_cell(out, (const char *)sqlite3_column_text(st, GVP_G_PERIOD), 7);
+        const int figures[] = {GVP_G_ACTUAL, GVP_G_BASELINE, GVP_G_TARGET};
+        for (int c = 0; c < 3; c++)
+            fputs("  ", out), gvP_num(out, 12, st, figures[c], 6);
+        fputs("  ", out), gvP_num(out, 9, st, GVP_G_REALISED, 4);
+        fputs("  ", out), gvP_num(out, 9, st, GVP_G_EXPECTED, 4);
+        const char *error = (const char *)sqlite3_column_text(st, GVP_G_ERROR);
+        const char *status = (const char *)sqlite3_column_text(st, GVP_G_STATUS);
         int colour = gvR_colour(out);
         fprintf(out, "  %s%s%s%s%s\n", colour ? gvR_status_colour(status) : "", L(status),
                 colour ? "\033[0m" : "", error ? ": " : "", error ? error : "");
@@ -467,23 +482,7 @@ static const char *const gvP_csv_tables[][2] = {
      " r.error, i.module, i.module_version FROM results r"
      " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
      " ORDER BY i.position, r.case_id, r.period"},
-    {"gains",
-     "SELECT r.run, r.case_id AS \"case\", r.gain, r.period,"
-     " json_extract(p.plan, '$.indicator') AS indicator, json_extract(p.plan, '$.type') AS type,"
-     " json_extract(p.plan, '$.beneficiary') AS beneficiary,"
-     " json_extract(p.plan, '$.owner') AS owner,"
-     " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.baseline')") " AS baseline,"
-     " json_extract(p.plan, '$.baseline_period') AS baseline_period,"
-     " " GVP_PLAN_SHOWN("json_extract(p.plan, '$.target')") " AS target,"
-     " json_extract(p.plan, '$.target_period') AS target_period,"
-     " " GVP_SHOWN("r.actual") " AS actual,"
-     " " GVP_HIDDEN("r.realisation_pct") " AS realisation_pct,"
-     " r.expected_pct,"
-     " " GVP_EXPECTED_SHOWN("r.expected_value") " AS expected_value,"
-     " " GVP_HIDDEN("r.deviation") " AS deviation, r.status,"
-     " r.error FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVP_GAIN_SOURCE
-     " WHERE r.run = ?1"
-     " ORDER BY r.case_id, r.gain, r.rowid"},
+    {"gains", gvP_gains_table},
     {"value",
      "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
      " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"

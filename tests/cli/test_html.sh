@@ -39,6 +39,9 @@ expect_eq "$(grep -o '<div class="legend">' $html | wc -l)" "$(grep -o '<svg cla
 first=$(sqlite3 demo/demo.db "SELECT c.id FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY m.country DESC, c.id LIMIT 1")
 row=$(sqlite3 demo/demo.db "SELECT printf('<tr><td>deadweight</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>', low, sroi_low, high, sroi_high) FROM sensitivity WHERE run = 1 AND case_id = '$first' AND assumption = 'deadweight'")
 [ -n "$row" ] || fail "no deadweight sensitivity for $first"
+# the tornado's scale starts at the lowest ratio drawn
+lowest=$(sqlite3 demo/demo.db "SELECT replace(printf('%.2f', min(m)), '.', ',') FROM (SELECT min(sroi_low, sroi_high) AS m FROM sensitivity WHERE run = 1 AND case_id = '$first' UNION ALL SELECT sroi FROM case_values WHERE run = 1 AND case_id = '$first' UNION ALL SELECT 1)")
+expect_contains "$(grep -o '<svg class="chart tornado".*' $html | head -c 4000)" "text-anchor=\"start\">$lowest</text>" "tornado scale from $lowest"
 expect_eq "$(grep -o '<tr><td>deadweight</td>[^/]*/td>[^/]*/td>[^/]*/td>[^/]*/td>' report-en.html | head -1)" "$row" "the first case's deadweight row, from the database"
 # the numbers are the run's; a file imported since is named, as the summaries read it now
 expect_eq "$(grep -c 'Importert etter denne kjøringen' $html)" "0" "nothing imported since the run"
