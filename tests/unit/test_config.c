@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gv_config.h"
+#include "host/gv_host.h"
 #include "test_util.h"
 
 static int teardown(void **state) {
@@ -33,7 +33,7 @@ static void loads_a_good_config(void **state) {
                              ");\n");
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(path, &diag);
-    gevinst_diag_print(&diag, stderr);
+    tu_print_diag(&diag);
     assert_non_null(cfg);
     assert_int_equal(diag.n, 0);
     char expected[600];
@@ -47,7 +47,7 @@ static void loads_a_good_config(void **state) {
     const gv_indicator *jobs = &cfg->indicators[0];
     assert_string_equal(jobs->id, "jobs");
     assert_string_equal(jobs->how, "module");
-    assert_int_equal(jobs->kind, GV_KIND_C);
+    assert_ptr_equal(jobs->kind, &gvM_c_plugins.kind);
     assert_non_null(jobs->path);
     assert_non_null(strstr(jobs->path, "/plugins/sum.so")); /* the bundled plugin */
     assert_string_equal(jobs->unit, "persons");
@@ -59,7 +59,7 @@ static void loads_a_good_config(void **state) {
     assert_int_equal(jobs->params[2].line, 6);
     const gv_indicator *v = &cfg->indicators[1];
     assert_string_equal(v->id, "vær.ø"); /* Nordic letters are letters */
-    assert_int_equal(v->kind, GV_KIND_LUA);
+    assert_ptr_equal(v->kind, &gvL_scripts.kind);
     snprintf(expected, sizeof expected, "%s/s/v.lua", tu_tmpdir());
     assert_string_equal(v->path, expected);
     assert_int_equal(v->line, 7);
@@ -74,7 +74,7 @@ static void expands_period_ranges(void **state) {
                               "periods = { from = \"2017-Q3\"; to = \"2019-Q1\"; step = 2; };\n"
                               "indicators = ();\n");
     gevinst_config *cfg = gevinst_config_load(path, &diag);
-    gevinst_diag_print(&diag, stderr);
+    tu_print_diag(&diag);
     assert_non_null(cfg);
     assert_int_equal(cfg->nperiods, 4);
     assert_string_equal(cfg->periods[0].text, "2017-Q3");
@@ -95,7 +95,7 @@ static void expect_problems(const char *text, const char *const *msgs) {
     while (msgs[n])
         n++;
     if (diag.n != n) {
-        gevinst_diag_print(&diag, stderr);
+        tu_print_diag(&diag);
         fail_msg("expected %d problems, got %d", n, diag.n);
     }
     for (int i = 0; i < n; i++) {
@@ -157,7 +157,8 @@ static void rejects_bad_ranges(void **state) {
             "2: periods: from '2017' and to '2018-Q1' are not the same kind of period", NULL});
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(loads_a_good_config, teardown),
         cmocka_unit_test_teardown(expands_period_ranges, teardown),

@@ -55,7 +55,8 @@ static void reads_semicolon_files_from_a_nordic_excel(void **state) {
                         "1.5 a; b, c|-12.25 -");
     /* but only one comma, and not beside a point */
     csv = tu_write("semi2.csv", "case;metric;period;value\r\nc2;m;2021;1,234,5\r\n");
-    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), 3);
+    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err),
+                     GEVINST_STATUS_BAD_DATA);
     assert_non_null(strstr(err, "semi2.csv:2:4: value '1,234,5' is not a number"));
     free(err);
 }
@@ -86,7 +87,7 @@ static void expect_rejected(const char *kind, const char *csv, const char *msg) 
     snprintf(before, sizeof before, "%s", tu_sql(db, count_sql));
     const char *path = tu_write("bad.csv", csv);
     char *err = NULL;
-    assert_int_equal(gevinst_import(db, kind, path, NULL, &err), GEVINST_EXIT_DATA);
+    assert_int_equal(gevinst_import(db, kind, path, NULL, &err), GEVINST_STATUS_BAD_DATA);
     assert_non_null(err);
     char expected[1024];
     snprintf(expected, sizeof expected, "%s:%s", path, msg);
@@ -157,7 +158,7 @@ static void a_bad_last_row_undoes_the_good_ones(void **state) {
     const char *path = tu_write("late.csv", "case,metric,period,value\n"
                                             "c2,new,2017,1\nc2,new,2018,2\nc2,new,2019,x\n");
     char *err = NULL;
-    assert_int_equal(gevinst_import(db, "observations", path, NULL, &err), GEVINST_EXIT_DATA);
+    assert_int_equal(gevinst_import(db, "observations", path, NULL, &err), GEVINST_STATUS_BAD_DATA);
     free(err);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "0");
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM metrics WHERE name = 'new'"), "0");
@@ -176,7 +177,7 @@ static void the_same_file_is_not_imported_twice(void **state) {
                                "SELECT kind || ' ' || rows || ' ' || length(sha256) FROM imports "
                                "WHERE file LIKE '%more.csv'"),
                         "observations 2 64");
-    assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), GEVINST_EXIT_DATA);
+    assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), GEVINST_STATUS_BAD_DATA);
     char expected[600];
     snprintf(expected, sizeof expected, "%s: this file was imported as observations before, on ",
              path);
@@ -191,18 +192,19 @@ static void usage_errors(void **state) {
     const char *db = tu_fixture_db();
     char *err = NULL;
     assert_int_equal(gevinst_import(db, "budgets", tu_write("x.csv", "a\n"), NULL, &err),
-                     GEVINST_EXIT_USAGE);
+                     GEVINST_STATUS_USAGE);
     assert_string_equal(err, "unknown kind 'budgets' (municipalities, cases, partners, "
                              "observations, inputs, gains, gain_shares)");
     free(err);
     err = NULL;
     assert_int_equal(gevinst_import(tu_path("none.db"), "cases", tu_path("x.csv"), NULL, &err),
-                     GEVINST_EXIT_USAGE);
+                     GEVINST_STATUS_NOT_FOUND);
     assert_non_null(strstr(err, "none.db: no such database; create it with 'gevinst init"));
     free(err);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(keeps_quoting_and_nordic_letters, teardown),
         cmocka_unit_test_teardown(stores_period_ranges_and_the_metric_catalogue, teardown),

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gv_module.h"
+#include "host/gv_host.h"
 #include "test_util.h"
 
 static int teardown(void **state) {
@@ -205,7 +205,7 @@ static void checks_params_against_the_module(void **state) {
     assert_int_equal(gvM_load(&cfg->indicators[0], cfg, GV_LOAD_PROBE, &m, &err), 0);
     gv_param_value *params;
     int n;
-    gevinst_diag diag = {0};
+    gv_diag diag = {0};
     assert_int_equal(gvM_bind_params(m, &cfg->indicators[0], &params, &n, &diag), -1);
     assert_int_equal(diag.n, 2);
     char expected[600];
@@ -215,7 +215,7 @@ static void checks_params_against_the_module(void **state) {
     snprintf(expected, sizeof expected, "%s:5: indicator 's': module 'sum' needs param 'metric'",
              tu_path("m.cfg"));
     assert_string_equal(diag.msg[1], expected);
-    gevinst_diag_free(&diag);
+    gvU_diag_free(&diag);
     gvC_free_params(params, n);
     gvM_free(m);
     gevinst_config_free(cfg);
@@ -226,13 +226,14 @@ static void checks_params_against_the_module(void **state) {
     snprintf(expected, sizeof expected, "%s:6: indicator 's': param 'metric' must be a string",
              tu_path("m.cfg"));
     assert_string_equal(diag.msg[0], expected);
-    gevinst_diag_free(&diag);
+    gvU_diag_free(&diag);
     gvC_free_params(params, n);
     gvM_free(m);
     gevinst_config_free(cfg);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(refuses_broken_plugins_each_with_its_reason, teardown),
         cmocka_unit_test_teardown(refuses_broken_scripts_each_with_its_reason, teardown),

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gv_period.h"
+#include "base/gv_base.h"
+#include "test_util.h"
 
 static void parses_every_form(void **state) {
     (void)state;
@@ -113,7 +114,8 @@ static void counts_days(void **state) {
     assert_int_equal(gvP_days(&p), 1);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_every_form),
         cmocka_unit_test(rejects_what_is_no_period),

@@ -28,7 +28,8 @@ static gevinst_config *load(const char *indicators) {
              tu_env("GEVINST_TEST_PLUGINS"), indicators);
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(tu_write("run.cfg", text), &diag);
-    gevinst_diag_print(&diag, stderr);
+    for (int i = 0; i < diag.n; i++)
+        fprintf(stderr, "%s\n", diag.msg[i]);
     assert_non_null(cfg);
     return cfg;
 }
@@ -38,11 +39,13 @@ static char *run(gevinst_config *cfg, gevinst_format fmt, int expect_rc) {
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     char *err = NULL;
-    long long id = 0;
-    int rc = gevinst_run(cfg, fmt, out, NULL, 0, &id, &err);
-    fclose(out);
-    if (rc != expect_rc) fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
+    gevinst_report_options show = {0, fmt, NULL, 0, NULL, 0};
+    gevinst_status rc = gevinst_run(cfg, NULL, NULL, &show.run, NULL, &err);
+    if (rc != (gevinst_status)expect_rc)
+        fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
     free(err);
+    if (gevinst_report(cfg, &show, out, &err) != GEVINST_STATUS_OK) fail_msg("report: %s", err);
+    fclose(out);
     return text;
 }
 
@@ -51,7 +54,7 @@ static void stores_every_result_with_provenance(void **state) {
     const char *db = tu_fixture_db();
     gevinst_config *cfg =
         load("{ id = \"total\"; module = \"sum\"; unit = \"p\"; params = { metric = \"m\"; }; }");
-    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_OK);
+    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_OK);
     assert_string_equal(text,
                         "run,indicator,case,period,value,unit,status,error,module,module_version\n"
                         "1,total,c1,2017,35,p,ok,,sum,1.0.0\n"
@@ -73,7 +76,7 @@ static void stores_every_result_with_provenance(void **state) {
     assert_string_equal(tu_sql(db, "SELECT finished >= started FROM runs WHERE id = 1"), "1");
 
     /* the same data and config give the same numbers, as a new run */
-    text = run(cfg, GEVINST_FORMAT_JSON, GEVINST_EXIT_OK);
+    text = run(cfg, GEVINST_FORMAT_JSON, GEVINST_STATUS_OK);
     assert_non_null(strstr(text, "{\"run\": {\"id\": 2, "));
     assert_non_null(strstr(text, "\"results\": [\n  {\"indicator\": \"total\", \"case\": \"c1\", "
                                  "\"period\": \"2017\", \"value\": 35, \"unit\": \"p\", "
@@ -94,7 +97,7 @@ static void a_failing_indicator_fails_alone(void **state) {
         load("{ id = \"broken\"; module = \"null_init\"; },\n"
              "{ id = \"typo\"; module = \"sum\"; params = { metric = \"nosuch\"; }; },\n"
              "{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }");
-    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_FAILED);
+    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_PARTIAL);
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE status = 'error'"), "8");
     assert_string_equal(tu_sql(db, "SELECT value FROM results WHERE indicator = 'good' AND "
@@ -115,7 +118,7 @@ static void expect_contained(const char *indicator, const char *c2_error, const 
     snprintf(text, sizeof text,
              "%s,\n{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }", indicator);
     gevinst_config *cfg = load(text);
-    free(run(cfg, GEVINST_FORMAT_CSV, GEVINST_EXIT_FAILED));
+    free(run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_PARTIAL));
     gevinst_config_free(cfg);
     /* the others are computed */
     assert_string_equal(
@@ -165,7 +168,8 @@ static void a_plugin_that_cannot_load_fails_alone(void **state) {
                      "init_hang.so: stopped while loading", "init_hang.so: stopped while loading");
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(stores_every_result_with_provenance, teardown),
         cmocka_unit_test_teardown(a_failing_indicator_fails_alone, teardown),

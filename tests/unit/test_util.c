@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "gevinst/gevinst.h"
-#include "gv_module.h"
+#include "host/gv_host.h"
 
 static char tmpdir[256];
 
@@ -104,10 +105,51 @@ void tu_exec(const char *db, const char *sql) {
     sqlite3_close(h);
 }
 
+/* The build folder: the one above the test binary's (build/tests/test_x). */
+static const char *tu_build_dir(void) {
+    static char dir[4096];
+    if (!dir[0]) {
+        ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+        if (n <= 0) fail_msg("cannot tell where this test binary is");
+        dir[n] = '\0';
+        for (int up = 0; up < 2; up++)
+            *strrchr(dir, '/') = '\0';
+    }
+    return dir;
+}
+
 const char *tu_env(const char *name) {
+    static const struct {
+        const char *name, *below_build; /* NULL: the source folder */
+    } defaults[] = {
+        {"GEVINST", "/core/gevinst"},
+        {"GEVINST_SOURCE", NULL},
+        {"GEVINST_TEST_PLUGINS", "/tests/plugins"},
+        {"GEVINST_BUILD_PLUGINS", "/plugins"},
+        {"GEVINST_BUILD", ""},
+    };
+    static char buf[8][4200];
+    static int next;
     const char *v = getenv(name);
-    if (!v) fail_msg("environment variable %s is not set; run the tests through ctest", name);
-    return v;
+    if (v) return v;
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+        if (strcmp(defaults[i].name, name) != 0) continue;
+        if (!defaults[i].below_build) return TU_SOURCE_DIR;
+        char *out = buf[next++ % 8];
+        snprintf(out, sizeof buf[0], "%s%s", tu_build_dir(), defaults[i].below_build);
+        return out;
+    }
+    fail_msg("no default for %s", name);
+    return NULL;
+}
+
+void tu_print_diag(const gevinst_diag *d) {
+    for (int i = 0; i < d->n; i++)
+        fprintf(stderr, "%s\n", d->msg[i]);
+}
+
+void tu_filter(int argc, char **argv) {
+    if (argc > 1) cmocka_set_test_filter(argv[1]);
 }
 
 /* A config with one indicator; the caller frees it. */
@@ -120,7 +162,8 @@ gevinst_config *tu_config_with(const char *indicator) {
              tu_env("GEVINST_TEST_PLUGINS"), tu_tmpdir(), indicator);
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(tu_write("m.cfg", text), &diag);
-    gevinst_diag_print(&diag, stderr);
+    for (int i = 0; i < diag.n; i++)
+        fprintf(stderr, "%s\n", diag.msg[i]);
     assert_non_null(cfg);
     gevinst_diag_free(&diag);
     return cfg;
@@ -153,9 +196,10 @@ static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *per
     if (gvM_load_here(&cfg->indicators[0], cfg, &m, err) < 0) fail_msg("load: %s", *err);
     gv_param_value *params;
     int nparams;
-    gevinst_diag diag = {0};
+    gv_diag diag = {0};
     if (gvM_bind_params(m, &cfg->indicators[0], &params, &nparams, &diag) < 0) {
-        gevinst_diag_print(&diag, stderr);
+        for (int i = 0; i < diag.n; i++)
+            fprintf(stderr, "%s\n", diag.msg[i]);
         fail_msg("params");
     }
     gv_source src;

@@ -4,6 +4,9 @@
 #ifndef TEST_UTIL_H
 #define TEST_UTIL_H
 
+#include "config/gv_config.h"
+#include "gevinst/gevinst.h"
+
 /* A fresh temporary folder for one test, removed by tu_cleanup(). */
 const char *tu_tmpdir(void);
 void tu_cleanup(void);
@@ -23,14 +26,22 @@ void tu_import(const char *db, const char *kind, const char *csv);
 const char *tu_sql(const char *db, const char *sql);
 /* Run SQL that changes db, or fail the test. */
 void tu_exec(const char *db, const char *sql);
-/* Environment variable, or fail the test. */
+/* Where the tests find gevinst: GEVINST (the command), GEVINST_SOURCE,
+** GEVINST_TEST_PLUGINS, GEVINST_BUILD_PLUGINS, GEVINST_BUILD.  From the
+** environment when set, else found from this binary's place in the build
+** tree, so a test binary runs on its own. */
 const char *tu_env(const char *name);
+/* `test_x NAME` runs only the test case NAME (cmocka's filter, * and ?
+** allowed). */
+void tu_filter(int argc, char **argv);
+/* Problems a load found, on stderr. */
+void tu_print_diag(const gevinst_diag *d);
 
-#include "gv_config.h"
+
 
 /* A config (in the temporary folder) with the one indicator given, whose
 ** module_path holds the test plugins and the temporary folder. */
-gevinst_config *tu_config_with(const char *indicator);
+gv_config *tu_config_with(const char *indicator);
 /* Load the config's only indicator, in this process and in a child;
 ** expect failure with a message containing msg both ways. */
 void tu_expect_load_error(const char *indicator, const char *msg);

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gv_value.h"
+#include "engine/gv_engine.h"
+#include "test_util.h"
 
 /* equal to 1e-12, relative */
 static void near(double a, double b, int line) {
@@ -191,7 +192,8 @@ static void money(void **state) {
     gvV_money_free(money);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(realisation), cmocka_unit_test(impact_and_present_value),
         cmocka_unit_test(sroi),        cmocka_unit_test(ratio_rounding),

@@ -1,8 +1,18 @@
 /*
-** gevinst/gevinst.h -- the gevinst engine (libgevinst), usable without the CLI.
+** gevinst/gevinst.h -- libgevinst, the gevinst engine as a C library.
 **
-** Every function that can fail returns a GEVINST_EXIT_* code and, through
-** `char **err`, a malloc'd message the caller frees (NULL on success).
+**   cc my.c $(pkg-config --cflags --libs gevinst)
+**
+** Every call that can fail returns a gevinst_status and, through `char
+** **err`, a malloc'd message the caller frees (NULL when there is none).
+** The library never prints, never exits, and reports a failed allocation
+** as GEVINST_STATUS_NO_MEMORY instead of aborting (what the failed call
+** held is then not freed).  It keeps no state between calls: two configs
+** on two databases work side by side in one process, one thread each.
+**
+** Calls that fork: gevinst_check, gevinst_list and gevinst_run start a
+** child process for each indicator that runs isolated (the default), and
+** wait for it; they flush stdio first.  Nothing else forks.
 */
 #ifndef GEVINST_H
 #define GEVINST_H
@@ -13,101 +23,179 @@
 extern "C" {
 #endif
 
-/* Exit codes shared by the library's results and the command. */
-#define GEVINST_EXIT_OK 0       /* everything computed */
-#define GEVINST_EXIT_FAILED 1   /* some indicators failed; the others are stored */
-#define GEVINST_EXIT_USAGE 2    /* bad command line, config or module */
-#define GEVINST_EXIT_DATA 3     /* bad input data; the database is unchanged */
-#define GEVINST_EXIT_INTERNAL 4 /* the database could not be read or written */
+/* What a call came to.  The gevinst command maps these to its exit codes. */
+typedef enum gevinst_status {
+    GEVINST_STATUS_OK = 0,    /* everything computed */
+    GEVINST_STATUS_PARTIAL,   /* some indicators or gains failed; the rest are stored */
+    GEVINST_STATUS_USAGE,     /* a bad argument, config or module */
+    GEVINST_STATUS_NOT_FOUND, /* no such database, run, indicator or gain */
+    GEVINST_STATUS_BAD_DATA,  /* an input file is wrong; the database is unchanged */
+    GEVINST_STATUS_DATABASE,  /* the database could not be read or written */
+    GEVINST_STATUS_IO,        /* a file could not be read or written */
+    GEVINST_STATUS_NO_MEMORY  /* an allocation failed */
+} gevinst_status;
+
+/* "ok", "partial", "usage", "not found", "bad data", "database", "io",
+** "no memory". */
+const char *gevinst_status_name(gevinst_status status);
 
 const char *gevinst_version(void);
+/* The plugin ABI this library hands to C plugins (gevinst/plugin.h). */
+void gevinst_plugin_abi(unsigned *major, unsigned *minor);
+/* The version of the database schema it writes (docs/data-model.md). */
+int gevinst_schema_version(void);
 /* Folder of the bundled sample data and config (demo.cfg, demo/). */
 const char *gevinst_data_dir(void);
+/* Folder holding gevinst/plugin.h for this gevinst. */
+const char *gevinst_include_dir(void);
 
-/* --- diagnostics: a list of messages ("file:line: message") --- */
+/* ---------------------------------------------------------- diagnostics */
+
+/* Problems found, each one line ("file:line: message"). */
 typedef struct gevinst_diag {
     char **msg;
     int n, cap;
 } gevinst_diag;
-
-void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void gevinst_diag_print(const gevinst_diag *d, FILE *f);
 void gevinst_diag_free(gevinst_diag *d);
 
-/* --- database --- */
-/* Create DB, or bring an existing one to the current schema. */
-int gevinst_db_init(const char *path, char **err);
+/* ------------------------------------------------------------- database */
 
-/* Import a CSV file of KIND (municipalities, cases, partners, observations,
-** inputs) all-or-nothing.  On GEVINST_EXIT_DATA, *err is "FILE:ROW:COL: ...". */
-int gevinst_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
-                   char **err);
-/* The kinds import accepts, NULL-terminated. */
-extern const char *const gevinst_import_kinds[];
+/* Create the database at path, or bring an existing one to the current
+** schema. */
+gevinst_status gevinst_db_init(const char *path, char **err);
 
-/* --- config --- */
+/* The kinds import accepts, NULL-terminated: municipalities, cases,
+** partners, observations, inputs, gains, gain_shares. */
+extern const char *const *const gevinst_import_kinds;
+
+/* Import a CSV file of `kind` all or nothing; the rows stored in *nrows
+** (may be NULL).  GEVINST_STATUS_BAD_DATA with *err "FILE:ROW:COL: ..." when
+** the file is wrong; the database is then as it was. */
+gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,
+                              long *nrows, char **err);
+
+/* --------------------------------------------------------------- config */
+
 typedef struct gevinst_config gevinst_config;
 
-/* Load and validate a config file; problems go to diag (file:line: message).
-** Returns NULL when the file cannot be used at all. */
+/* Load and validate a config file; problems go to diag (file:line:
+** message).  NULL when there were any. */
 gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag);
 void gevinst_config_free(gevinst_config *cfg);
-/* Database path, resolved against the config's folder. */
+/* The database path, resolved against the config's folder. */
 const char *gevinst_config_database(const gevinst_config *cfg);
-/* Replace the database path (as `gevinst demo` does). */
-int gevinst_config_set_database(gevinst_config *cfg, const char *path);
+/* Use another database (as `gevinst demo` does). */
+gevinst_status gevinst_config_set_database(gevinst_config *cfg, const char *path);
 
-/* --- modules --- */
-/* Load every module the config names and check its params; report each
-** problem to diag.  Returns the number of indicators that failed. */
-int gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
-/* Print the indicators the config provides as a table; with_params adds
-** each one's params (value, type, allowed values, help). */
-int gevinst_list(gevinst_config *cfg, FILE *out, int with_params, gevinst_diag *diag);
+/* -------------------------------------------------------------- modules */
+
+/* Load every module the config names and check its params, and the
+** config's gains against the database; each problem to diag.
+** GEVINST_STATUS_USAGE when there is any.  Forks (see above). */
+gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
+
+/* A param of an indicator, with the value a run would use. */
+typedef struct gevinst_param_info {
+    char *name;
+    int type;       /* GEVINST_PARAM_NUMBER (1) or GEVINST_PARAM_STRING (2) */
+    double number;  /* NaN: a number the config must give */
+    char *number_text; /* number as the shortest text that reads back exactly ("0.1") */
+    char *string;   /* NULL: a string the config must give */
+    char *help;     /* one line, or NULL */
+    char **choices; /* the allowed strings, NULL-terminated; NULL: any */
+} gevinst_param_info;
+
+/* An indicator the config provides. */
+typedef struct gevinst_indicator_info {
+    char *id;
+    char *kind;        /* "C", "Lua"; NULL when its module was not found */
+    char *unit;        /* NULL: none */
+    char *description; /* "" when none */
+    char *from;        /* the module's file, or the name looked for */
+    char *error;       /* why it cannot be run, or NULL */
+    gevinst_param_info *params;
+    int nparams;
+} gevinst_indicator_info;
+
+/* The indicators the config provides, in its order; problems also go to
+** diag.  GEVINST_STATUS_USAGE when any cannot be loaded.  Forks (see
+** above).  Free *list with gevinst_list_free. */
+gevinst_status gevinst_list(gevinst_config *cfg, gevinst_indicator_info **list, int *n,
+                            gevinst_diag *diag);
+void gevinst_list_free(gevinst_indicator_info *list, int n);
 
 /* Write a skeleton module NAME.c or NAME.lua (lang "c" or "lua") into dir;
 ** *path is the file written.  Never overwrites. */
-int gevinst_new_indicator(const char *name, const char *lang, const char *dir, char **path,
-                          char **err);
-/* Folder holding gevinst/plugin.h for this gevinst. */
-const char *gevinst_include_dir(void);
+gevinst_status gevinst_new_indicator(const char *name, const char *lang, const char *dir,
+                                     char **path, char **err);
 
-/* --- runs --- */
+/* ----------------------------------------------------------------- runs */
+
+/* Where a run is, for a progress display. */
+typedef struct gevinst_progress {
+    int indicator, nindicators; /* indicator 2 of 5 */
+    long done, total;           /* values computed, of total (0: not known) */
+    double elapsed;             /* seconds since the run began */
+    int finished;               /* the last call, once every value is done */
+} gevinst_progress;
+typedef void (*gevinst_progress_fn)(void *ud, const gevinst_progress *progress);
+
+/* Evaluate every indicator for every case and period, and the realisation
+** plan and its value on them; store it all as one run (all or nothing),
+** whose number goes to *run_id (may be NULL).  progress (may be NULL) is
+** called as values are made.  Problems with single indicators and gains
+** go to diag (may be NULL) and their rows: GEVINST_STATUS_PARTIAL.
+** Prints nothing: gevinst_report shows the run.  Forks (see above). */
+gevinst_status gevinst_run(gevinst_config *cfg, gevinst_progress_fn progress, void *ud,
+                           long long *run_id, gevinst_diag *diag, char **err);
+
 typedef enum {
     GEVINST_FORMAT_TEXT,
     GEVINST_FORMAT_JSON,
     GEVINST_FORMAT_CSV,
-    GEVINST_FORMAT_HTML /* report only */
+    GEVINST_FORMAT_HTML
 } gevinst_format;
+/* "text", "json", "csv", "html"; -1 for anything else. */
 int gevinst_format_parse(const char *s, gevinst_format *f);
 
-/* Evaluate every indicator for every case and period, store the results as
-** one run, print them to out; modules that cannot be loaded or whose params
-** are wrong are also reported to diag (may be NULL).  With progress, a run
-** longer than a second shows its progress on stderr when that is a terminal.  Returns
-*GEVINST_EXIT_OK, _FAILED (some
-** indicators failed), or _USAGE (no database) / _INTERNAL (the database
-** cannot be read or written) with *err set. */
-int gevinst_run(gevinst_config *cfg, gevinst_format fmt, FILE *out, gevinst_diag *diag,
-                int progress, long long *run_id, char **err);
+/* How to show a stored run. */
+typedef struct gevinst_report_options {
+    long long run;         /* 0: the latest finished run */
+    gevinst_format format;
+    const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
+    int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic ';' and ',') */
+    const char *lang;      /* "nb", "da", "en"; NULL: the config's report.lang */
+    int no_suppress;       /* show counts of persons under report.suppress_below */
+} gevinst_report_options;
 
-/* Print a stored run (run_id, or the latest when 0) as run prints it:
-** results, gains against the plan, and their value.  For CSV, table is
-** "results" (NULL), "gains" or "value", and excel writes the dialect Nordic
-** Excel opens (BOM, ';', decimal comma).  lang ("nb", "da", "en"; NULL:
-** the config's report.lang) is for HTML.  Counts of persons under the
-** config's report.suppress_below are shown as "<5" unless no_suppress. */
-int gevinst_report(gevinst_config *cfg, long long run_id, gevinst_format fmt, const char *table,
-                   int excel, const char *lang, int no_suppress, FILE *out, char **err);
+/* Write a stored run to out: its results, each gain against its plan, and
+** their value.  Counts of persons under the config's report.suppress_below
+** are shown as "<5" unless no_suppress. */
+gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options,
+                              FILE *out, char **err);
 
 /* How one stored number was made (run, or the latest when 0): `what` is an
 ** indicator's id or a gain's name, for one case and period. */
-int gevinst_explain(gevinst_config *cfg, long long run, const char *what, const char *case_id,
-                    const char *period, int no_suppress, FILE *out, char **err);
+gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
+                               const char *case_id, const char *period, int no_suppress,
+                               FILE *out, char **err);
+
+/* One stored value of a run. */
+typedef struct gevinst_result {
+    const char *indicator, *case_id, *period;
+    int has_value; /* 0: no data, or an error */
+    double value;
+    const char *unit, *status, *error; /* status: "ok", "no_data" or "error" */
+    const char *module, *module_version;
+    int small; /* a count of persons under report.suppress_below, or made from one */
+} gevinst_result;
+/* Called for each value, in the order reports list them; the strings live
+** until it returns.  Non-zero stops. */
+typedef int (*gevinst_result_fn)(void *ud, const gevinst_result *result);
+
+/* Every value of a run (0: the latest), through fn. */
+gevinst_status gevinst_results(gevinst_config *cfg, long long run, gevinst_result_fn fn, void *ud,
+                               char **err);
 
 #ifdef __cplusplus
 }

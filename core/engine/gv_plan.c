@@ -1,170 +1,16 @@
 /*
-** gv_value.c -- gains and their value (see gv_value.h and
-** docs/methodology.md): realisation against the plan, money, SROI and its
-** sensitivity, computed from a run's stored indicator results and stored
+** gv_plan.c -- the realisation plan of a run (see gv_engine.h and
+** docs/methodology.md): money across currencies and price years, each
+** gain against its plan in every period, and the value of each case's
+** gains, computed from the run's stored indicator results and stored
 ** with the run.
 */
-#include "gv_value.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gv_db.h"
-#include "gv_period.h"
-#include "gv_util.h"
-
-/* ------------------------------------------------------------ realisation */
-
-double gvV_realisation_pct(double actual, double baseline, double target) {
-    return (actual - baseline) / (target - baseline) * 100;
-}
-
-double gvV_expected_pct(const gv_period *baseline, const gv_period *target, const gv_period *at) {
-    double from = (double)gvP_day_of(baseline->end), to = (double)gvP_day_of(target->end);
-    double now = (double)gvP_day_of(at->end);
-    if (to <= from || now >= to) return 100;
-    if (now <= from) return 0;
-    return (now - from) / (to - from) * 100;
-}
-
-const char *gvV_status(double realisation, double expected, const gv_period *target,
-                       const gv_period *at) {
-    if (realisation >= 100) return "achieved";
-    if (strcmp(at->end, target->end) >= 0) return "missed";
-    return realisation >= expected ? "on_track" : "behind";
-}
-
-/* ------------------------------------------------------------------ SROI */
-
-double gvV_impact_year1(const gvV_outcome *o) {
-    /* multiplied, never added: 20 % deadweight and 10 % attribution leave 72 % */
-    return o->quantity * o->proxy * (1 - o->deadweight) * (1 - o->displacement) *
-           (1 - o->attribution);
-}
-
-double gvV_present_value(const gvV_outcome *o, double rate) {
-    double impact = gvV_impact_year1(o), pv = 0, discount = 1;
-    for (int t = 1; t <= o->duration; t++) {
-        discount *= 1 + rate;
-        pv += impact / discount;
-        impact *= 1 - o->drop_off;
-    }
-    return pv;
-}
-
-void gvV_sroi_of(const gvV_outcome *o, int n, double investment, double rate, gvV_sroi *out) {
-    memset(out, 0, sizeof *out);
-    for (int i = 0; i < n; i++) {
-        out->impact_year1 += gvV_impact_year1(&o[i]);
-        out->present_value += gvV_present_value(&o[i], rate);
-    }
-    out->investment = investment;
-    out->npv = out->present_value - investment;
-    out->sroi = investment > 0 ? out->present_value / investment : NAN;
-    out->sroi_net = investment > 0 ? out->npv / investment : NAN;
-    out->payback_months =
-        out->impact_year1 > 0 && investment > 0 ? investment / (out->impact_year1 / 12) : NAN;
-}
-
-void gvV_ratio_rounded(double ratio, char out[32]) {
-    double tenths = round(ratio * 10) / 10; /* round() takes halves away from zero */
-    if (!isfinite(ratio))
-        snprintf(out, 32, "-");
-    else if (fabs(tenths) >= 1) /* 0.95 is "1:1", not "1.0:1" */
-        snprintf(out, 32, "%.0f:1", round(ratio) == 0 ? 0.0 : round(ratio));
-    else
-        snprintf(out, 32, "%.1f:1", tenths == 0 ? 0.0 : tenths);
-}
-
-const char *const gvV_assumption_names[GVV_NASSUMPTIONS] = {
-    "deadweight", "attribution", "displacement", "drop_off", "duration", "proxy", "discount_rate"};
-
-static double gvV_clamp01(double x) {
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-/* The ratio with assumption a set by `mode`: 0 scales every gain's own
-** value by factor x; 1 sets every gain's value to x. */
-static double gvV_ratio_with(const gvV_outcome *o, int n, double investment, double rate,
-                             gvV_assumption a, int set, double x) {
-    gvV_outcome *c = gvU_malloc((size_t)(n ? n : 1) * sizeof *c);
-    memcpy(c, o, (size_t)n * sizeof *c);
-    for (int i = 0; i < n; i++) {
-        double *f = a == GVV_DEADWEIGHT     ? &c[i].deadweight
-                    : a == GVV_ATTRIBUTION  ? &c[i].attribution
-                    : a == GVV_DISPLACEMENT ? &c[i].displacement
-                    : a == GVV_DROP_OFF     ? &c[i].drop_off
-                                            : NULL;
-        if (f) *f = gvV_clamp01(set ? x : *f * x);
-        if (a == GVV_PROXY) c[i].proxy = set ? x : c[i].proxy * x;
-        if (a == GVV_DURATION) {
-            double d = set ? x : floor(c[i].duration * x + 0.5);
-            c[i].duration = d < 1 ? 1 : (int)d;
-        }
-    }
-    if (a == GVV_DISCOUNT_RATE) rate = set ? x : rate * x;
-    gvV_sroi s;
-    gvV_sroi_of(c, n, investment, rate, &s);
-    free(c);
-    return s.sroi;
-}
-
-/* Where ratio(x) crosses 1 for x in [lo, hi], the ratio falling as x
-** grows; NaN when it does not cross there. */
-static double gvV_break_even(const gvV_outcome *o, int n, double investment, double rate,
-                             gvV_assumption a, double lo, double hi) {
-    double rlo = gvV_ratio_with(o, n, investment, rate, a, 1, lo);
-    double rhi = gvV_ratio_with(o, n, investment, rate, a, 1, hi);
-    if (!(rlo >= 1) || !(rhi < 1)) return NAN;
-    for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
-        double mid = (lo + hi) / 2;
-        if (gvV_ratio_with(o, n, investment, rate, a, 1, mid) >= 1)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-
-void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double rate, double range,
-                        gvV_sensitivity out[GVV_NASSUMPTIONS]) {
-    for (int a = 0; a < GVV_NASSUMPTIONS; a++) {
-        gvV_sensitivity *s = &out[a];
-        s->low = 1 - range;
-        s->high = 1 + range;
-        if (a == GVV_DISCOUNT_RATE) s->low = rate * (1 - range), s->high = rate * (1 + range);
-        s->sroi_low = gvV_ratio_with(o, n, investment, rate, a, a == GVV_DISCOUNT_RATE,
-                                     a == GVV_DISCOUNT_RATE ? s->low : 1 - range);
-        s->sroi_high = gvV_ratio_with(o, n, investment, rate, a, a == GVV_DISCOUNT_RATE,
-                                      a == GVV_DISCOUNT_RATE ? s->high : 1 + range);
-        switch (a) {
-        case GVV_PROXY: {
-            /* the ratio is proportional to the proxies: the factor that makes it 1 */
-            double r = gvV_ratio_with(o, n, investment, rate, a, 0, 1);
-            s->break_even = r > 0 && isfinite(r) ? 1 / r : NAN;
-            break;
-        }
-        case GVV_DURATION: {
-            /* the shortest whole duration, in years, that reaches 1:1 */
-            s->break_even = NAN;
-            for (int d = 1; d <= 100; d++)
-                if (gvV_ratio_with(o, n, investment, rate, a, 1, d) >= 1) {
-                    s->break_even = d;
-                    break;
-                }
-            break;
-        }
-        case GVV_DISCOUNT_RATE:
-            s->break_even = gvV_break_even(o, n, investment, rate, a, 0, 10);
-            break;
-        default:
-            s->break_even = gvV_break_even(o, n, investment, rate, a, 0, 1);
-        }
-        /* bisection stops within 1e-12: a value that close to 0 is 0 */
-        if (fabs(s->break_even) < 1e-9) s->break_even = 0;
-    }
-}
+#include "engine/gv_engine.h"
+#include "store/gv_store.h"
 
 /* ------------------------------------------------------------------ money */
 
@@ -175,7 +21,7 @@ struct gvV_money {
     sqlite3_stmt *record;
 };
 
-gvV_money *gvV_money_new(const gevinst_config *cfg, sqlite3 *db, long long run) {
+gvV_money *gvV_money_new(const gv_config *cfg, sqlite3 *db, long long run) {
     gvV_money *m = gvU_malloc(sizeof *m);
     m->cfg = &cfg->money;
     m->db = db;
@@ -368,9 +214,9 @@ static double gvV_quantity(const gvV_gain *g, double value) {
 
 typedef struct gvV_ctx {
     sqlite3 *db;
-    const gevinst_config *cfg;
+    const gv_config *cfg;
     long long run;
-    gevinst_diag *diag;
+    gv_diag *diag;
     sqlite3_stmt *actual, *store_result, *store_gain;
     int problems;
 } gvV_ctx;
@@ -392,14 +238,14 @@ static void gvV_bind_number(sqlite3_stmt *st, int i, double v, int has) {
 
 /* One gain: its result in every period, and the quantity SROI values. */
 static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
-    const gevinst_config *cfg = x->cfg;
+    const gv_config *cfg = x->cfg;
     if (g->skipped) return 0;
     if (!g->error && g->target == g->baseline)
         g->error = gvU_mprintf("gain '%s' of case '%s': target equals baseline (%g), so "
                                "realisation cannot be measured",
                                g->gain, g->case_id, g->baseline);
     if (g->error) {
-        gevinst_diag_add(x->diag, "%s", g->error);
+        gvU_diag_add(x->diag, "%s", g->error);
         x->problems++;
     }
     const gv_period *best = NULL;
@@ -502,7 +348,7 @@ static int gvV_investment(gvV_ctx *x, gvV_money *money, const char *case_id, dou
     return 0;
 }
 
-static double gvV_discount_rate(const gevinst_config *cfg, const char *country, char **why) {
+static double gvV_discount_rate(const gv_config *cfg, const char *country, char **why) {
     const gv_money_cfg *m = &cfg->money;
     for (int i = 0; i < m->ndiscount; i++)
         if (country && strcmp(m->discount_country[i], country) == 0) return m->discount_rate[i];
@@ -579,44 +425,33 @@ static double gvV_scenario(const gvV_outcome *o, gvV_gain *const *g, int n, doub
     return s.sroi;
 }
 
-/* The value of one case's gains. */
-static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from, int to,
-                        char **err) {
-    const char *case_id = gains[from].case_id;
-    const gevinst_config *cfg = x->cfg;
-    gvV_outcome *o = gvU_malloc((size_t)(to - from) * sizeof *o);
-    gvV_gain **valued = gvU_malloc((size_t)(to - from) * sizeof *valued);
-    int n = 0, rc = 0, any_proxy = 0;
-    char *why = NULL;
-    for (int i = from; i < to; i++)
-        any_proxy |= gains[i].has_proxy && !gains[i].error && !gains[i].skipped;
-    if (!any_proxy) goto done; /* nothing here is valued in money */
-
+/* The country of a case (its municipality's), or NULL. */
+static char *gvV_case_country(gvV_ctx *x, const char *case_id) {
+    sqlite3_stmt *st;
     char *country = NULL;
-    {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(x->db,
-                               "SELECT m.country FROM cases c JOIN municipalities m"
-                               " ON m.code = c.municipality WHERE c.id = ?1",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW) country = gvV_text(st, 0);
-            sqlite3_finalize(st);
-        }
-    }
-    double rate = gvV_discount_rate(cfg, country, &why);
-    free(country);
-    double investment = 0;
-    if (!why && gvV_investment(x, money, case_id, &investment, &why, err) < 0) {
-        rc = -1;
-        goto done;
-    }
-    for (int i = from; i < to && !why; i++) {
+    if (sqlite3_prepare_v2(x->db,
+                           "SELECT m.country FROM cases c JOIN municipalities m"
+                           " ON m.code = c.municipality WHERE c.id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) country = gvV_text(st, 0);
+    sqlite3_finalize(st);
+    return country;
+}
+
+/* A case's gains valued in money: each one's proxy converted, and those
+** with a quantity into o and valued (returns how many); *why when one
+** cannot be. */
+static int gvV_case_outcomes(gvV_money *money, gvV_gain *gains, int from, int to, gvV_outcome *o,
+                             gvV_gain **valued, char **why) {
+    int n = 0;
+    for (int i = from; i < to && !*why; i++) {
         gvV_gain *g = &gains[i];
         if (!g->has_proxy || g->error || g->skipped) continue;
         char *e = NULL;
         if (gvV_convert(money, g->proxy, g->currency, g->price_year, &g->outcome.proxy, &e) < 0) {
-            why = gvU_mprintf("gain '%s': proxy_value: %s", g->gain, e);
+            *why = gvU_mprintf("gain '%s': proxy_value: %s", g->gain, e);
             free(e);
             break;
         }
@@ -624,6 +459,14 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
         o[n] = g->outcome;
         valued[n++] = g;
     }
+    return n;
+}
+
+/* One case's value, or why it has none, in case_values. */
+static int gvV_store_case_value(gvV_ctx *x, const char *case_id, const char *why,
+                                const gvV_outcome *o, gvV_gain *const *valued, int n,
+                                double investment, double rate, char **err) {
+    const gv_config *cfg = x->cfg;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(x->db,
                            "INSERT INTO case_values (run, case_id, currency, price_year,"
@@ -633,16 +476,13 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
                            " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                            -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(x->db, "cannot store value");
-        rc = -1;
-        goto done;
+        return -1;
     }
     sqlite3_bind_int64(st, 1, x->run);
     sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, cfg->money.currency ? cfg->money.currency : "", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, cfg->money.price_year);
     if (why) {
-        gevinst_diag_add(x->diag, "case '%s': value not computed: %s", case_id, why);
-        x->problems++;
         sqlite3_bind_text(st, 16, why, -1, SQLITE_STATIC);
     } else {
         gvV_sroi s;
@@ -661,45 +501,72 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
         if (investment <= 0)
             sqlite3_bind_text(st, 16, "no investment recorded: no ratio", -1, SQLITE_STATIC);
     }
-    rc = gvV_stored(x, st, err);
+    int rc = gvV_stored(x, st, err);
     sqlite3_finalize(st);
-    if (rc || why) goto done;
+    return rc;
+}
 
+/* One case's sensitivity, one assumption at a time. */
+static int gvV_store_sensitivity(gvV_ctx *x, const char *case_id, const gvV_outcome *o, int n,
+                                 double investment, double rate, char **err) {
+    gvV_sensitivity sens[GVV_NASSUMPTIONS];
+    gvV_sensitivity_of(o, n, investment, rate, x->cfg->money.sensitivity_range, sens);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(x->db,
+                           "INSERT INTO sensitivity (run, case_id, assumption, low, sroi_low,"
+                           " high, sroi_high, break_even) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(x->db, "cannot store sensitivity");
+        return -1;
+    }
+    int rc = 0;
+    for (int a = 0; a < GVV_NASSUMPTIONS && rc == 0; a++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, x->run);
+        sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, gvV_assumption_names[a], -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 4, sens[a].low);
+        gvV_bind_number(st, 5, sens[a].sroi_low, 1);
+        sqlite3_bind_double(st, 6, sens[a].high);
+        gvV_bind_number(st, 7, sens[a].sroi_high, 1);
+        gvV_bind_number(st, 8, sens[a].break_even, 1);
+        rc = gvV_stored(x, st, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The value of one case's gains. */
+static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from, int to,
+                        char **err) {
+    const char *case_id = gains[from].case_id;
+    int any_proxy = 0;
+    for (int i = from; i < to; i++)
+        any_proxy |= gains[i].has_proxy && !gains[i].error && !gains[i].skipped;
+    if (!any_proxy) return 0; /* nothing here is valued in money */
+    gvV_outcome *o = gvU_malloc((size_t)(to - from) * sizeof *o);
+    gvV_gain **valued = gvU_malloc((size_t)(to - from) * sizeof *valued);
+    char *why = NULL, *country = gvV_case_country(x, case_id);
+    double rate = gvV_discount_rate(x->cfg, country, &why), investment = 0;
+    free(country);
+    int n = 0, rc = 0;
+    if (!why) rc = gvV_investment(x, money, case_id, &investment, &why, err);
+    if (rc == 0) n = gvV_case_outcomes(money, gains, from, to, o, valued, &why);
+    if (rc == 0 && why) {
+        gvU_diag_add(x->diag, "case '%s': value not computed: %s", case_id, why);
+        x->problems++;
+    }
+    if (rc == 0) rc = gvV_store_case_value(x, case_id, why, o, valued, n, investment, rate, err);
     /* what each gain adds, and the splits */
-    for (int i = 0; i < n && rc == 0; i++) {
+    for (int i = 0; i < n && rc == 0 && !why; i++) {
         double pv = gvV_present_value(&o[i], rate);
         valued[i]->valued = 1;
         valued[i]->pv = pv;
         rc = gvV_store_split(x, case_id, "beneficiary", valued[i]->beneficiary, pv, err);
         if (rc == 0) rc = gvV_split_partners(x, valued[i], pv, err);
     }
-    if (rc == 0 && investment > 0) {
-        gvV_sensitivity sens[GVV_NASSUMPTIONS];
-        gvV_sensitivity_of(o, n, investment, rate, cfg->money.sensitivity_range, sens);
-        if (sqlite3_prepare_v2(
-                x->db,
-                "INSERT INTO sensitivity (run, case_id, assumption, low, sroi_low,"
-                " high, sroi_high, break_even) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                -1, &st, NULL) != SQLITE_OK) {
-            *err = gvD_errmsg(x->db, "cannot store sensitivity");
-            rc = -1;
-            goto done;
-        }
-        for (int a = 0; a < GVV_NASSUMPTIONS && rc == 0; a++) {
-            sqlite3_reset(st);
-            sqlite3_bind_int64(st, 1, x->run);
-            sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, gvV_assumption_names[a], -1, SQLITE_STATIC);
-            sqlite3_bind_double(st, 4, sens[a].low);
-            gvV_bind_number(st, 5, sens[a].sroi_low, 1);
-            sqlite3_bind_double(st, 6, sens[a].high);
-            gvV_bind_number(st, 7, sens[a].sroi_high, 1);
-            gvV_bind_number(st, 8, sens[a].break_even, 1);
-            rc = gvV_stored(x, st, err);
-        }
-        sqlite3_finalize(st);
-    }
-done:
+    if (rc == 0 && !why && investment > 0)
+        rc = gvV_store_sensitivity(x, case_id, o, n, investment, rate, err);
     free(why);
     free(o);
     free(valued);
@@ -725,12 +592,12 @@ static int gvV_store_gain(gvV_ctx *x, const gvV_gain *g, char **err) {
     return gvV_stored(x, st, err);
 }
 
-int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag *diag, char **err) {
+int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, char **err) {
     gvV_ctx x = {db, cfg, run, diag, NULL, NULL, NULL, 0};
     gvV_gain *gains = NULL;
     int ngains = 0, rc = -1;
     gvV_money *money = NULL;
-    int refused = gvI_config_gains(db, cfg, diag);
+    int refused = gvI_config_gains(db, cfg->file, cfg->gains, cfg->ngains, diag);
     if (refused < 0) {
         *err = gvU_mprintf("%s: cannot read the gains it holds", cfg->file);
         return -1;
@@ -757,7 +624,7 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
     /* the same gain twice: report it, keep the database's */
     for (int i = 0; i < ngains; i++)
         if (gains[i].error) {
-            gevinst_diag_add(diag, "%s", gains[i].error);
+            gvU_diag_add(diag, "%s", gains[i].error);
             x.problems++;
             gains[i].skipped = 1;
         }
@@ -775,7 +642,7 @@ int gvV_run(sqlite3 *db, const gevinst_config *cfg, long long run, gevinst_diag 
         nskipped++;
     }
     if (nskipped)
-        gevinst_diag_add(diag, "note: %d gain%s not evaluated: this config has no indicator %s",
+        gvU_diag_add(diag, "note: %d gain%s not evaluated: this config has no indicator %s",
                          nskipped, nskipped == 1 ? "" : "s", skipped.s);
     free(skipped.s);
     for (int i = 0; i < ngains; i++)

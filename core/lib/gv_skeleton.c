@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gv_base.h"
 #include "gevinst/gevinst.h"
-#include "gv_util.h"
 
 /* %1$s is the name throughout. */
 static const char gvS_lua[] =
@@ -111,19 +111,19 @@ static const char gvS_c[] =
     "    return &module;\n"
     "}\n";
 
-int gevinst_new_indicator(const char *name, const char *lang, const char *dir, char **path,
-                          char **err) {
+static gevinst_status gvS_write(const char *name, const char *lang, const char *dir, char **path,
+                                char **err) {
     *path = NULL;
     *err = NULL;
     if (!*name || strlen(name) > 64 ||
         strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name)) {
         *err = gvU_mprintf("'%s' is no module name: use a-z, 0-9 and _", name);
-        return GEVINST_EXIT_USAGE;
+        return GEVINST_STATUS_USAGE;
     }
     int c = strcmp(lang, "c") == 0;
     if (!c && strcmp(lang, "lua") != 0) {
         *err = gvU_mprintf("unknown language '%s' (c, lua)", lang);
-        return GEVINST_EXIT_USAGE;
+        return GEVINST_STATUS_USAGE;
     }
     char *file = gvU_mprintf("%s/%s.%s", dir, name, c ? "c" : "lua");
     FILE *f = fopen(file, "wx"); /* never overwrite someone's work */
@@ -131,7 +131,7 @@ int gevinst_new_indicator(const char *name, const char *lang, const char *dir, c
         *err = gvU_mprintf("%s: cannot create: %s%s", file, strerror(errno),
                            errno == ENOENT ? " (the folder must exist)" : "");
         free(file);
-        return GEVINST_EXIT_USAGE;
+        return GEVINST_STATUS_USAGE;
     }
     if (c)
         fprintf(f, gvS_c, name, gvU_bundled_include_dir());
@@ -140,12 +140,23 @@ int gevinst_new_indicator(const char *name, const char *lang, const char *dir, c
     if (fclose(f) != 0) {
         *err = gvU_mprintf("%s: cannot write: %s", file, strerror(errno));
         free(file);
-        return GEVINST_EXIT_USAGE;
+        return GEVINST_STATUS_USAGE;
     }
     *path = file;
-    return GEVINST_EXIT_OK;
+    return GEVINST_STATUS_OK;
 }
 
-const char *gevinst_include_dir(void) {
-    return gvU_bundled_include_dir();
+gevinst_status gevinst_new_indicator(const char *name, const char *lang, const char *dir,
+                                     char **path, char **err) {
+    gvU_oom_catch c;
+    *path = NULL;
+    *err = NULL;
+    if (setjmp(c.to)) {
+        *err = strdup("out of memory");
+        return GEVINST_STATUS_NO_MEMORY;
+    }
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvS_write(name, lang, dir, path, err);
+    gvU_end_catch(&c);
+    return rc;
 }

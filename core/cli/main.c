@@ -2,6 +2,7 @@
 ** main.c -- the gevinst command: a thin front end over libgevinst.
 */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include "gevinst/gevinst.h"
-#include "gevinst/plugin.h"
 
 #define EXIT_CODES                                                                                 \
     "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"                \
@@ -105,6 +105,31 @@ static const char *const usage_new =
     "Write a working, documented skeleton module NAME.c or NAME.lua into DIR\n"
     "(default: the current folder), and say how to build and use it.\n\n" EXIT_CODES;
 
+/* The one place a status becomes an exit code (see EXIT_CODES). */
+static int exit_code(gevinst_status status) {
+    static const int codes[] = {
+        [GEVINST_STATUS_OK] = 0,       [GEVINST_STATUS_PARTIAL] = 1,  [GEVINST_STATUS_USAGE] = 2,
+        [GEVINST_STATUS_NOT_FOUND] = 2, [GEVINST_STATUS_BAD_DATA] = 3, [GEVINST_STATUS_DATABASE] = 4,
+        [GEVINST_STATUS_IO] = 4,       [GEVINST_STATUS_NO_MEMORY] = 4,
+    };
+    unsigned i = (unsigned)status;
+    return i < sizeof codes / sizeof codes[0] ? codes[i] : 4;
+}
+
+enum { EXIT_USAGE = 2 };
+
+static void print_diag(const gevinst_diag *d) {
+    for (int i = 0; i < d->n; i++)
+        fprintf(stderr, "%s\n", d->msg[i]);
+}
+
+/* A failed call's message, and its exit code. */
+static int failed(gevinst_status status, char *err) {
+    if (err) fprintf(stderr, "gevinst: %s\n", err);
+    free(err);
+    return exit_code(status);
+}
+
 static int wants_help(int argc, char **argv, const char *usage) {
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -119,7 +144,7 @@ static int usage_error(const char *usage, const char *fmt, const char *arg) {
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
     fputs(usage, stderr);
-    return GEVINST_EXIT_USAGE;
+    return EXIT_USAGE;
 }
 
 /* Options shared by check, list, run and demo. */
@@ -194,7 +219,7 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
 static gevinst_config *load_config(const char *path) {
     gevinst_diag diag = {0};
     gevinst_config *cfg = gevinst_config_load(path, &diag);
-    gevinst_diag_print(&diag, stderr);
+    print_diag(&diag);
     gevinst_diag_free(&diag);
     return cfg;
 }
@@ -203,11 +228,8 @@ static int cmd_init(int argc, char **argv) {
     if (wants_help(argc, argv, usage_init)) return 0;
     if (argc != 1) return usage_error(usage_init, "init takes one DB%s", "");
     char *err = NULL;
-    if (gevinst_db_init(argv[0], &err) != 0) {
-        fprintf(stderr, "gevinst: %s\n", err);
-        free(err);
-        return GEVINST_EXIT_USAGE;
-    }
+    gevinst_status rc = gevinst_db_init(argv[0], &err);
+    if (rc != GEVINST_STATUS_OK) return failed(rc, err);
     printf("%s: ready\n", argv[0]);
     return 0;
 }
@@ -217,12 +239,8 @@ static int cmd_import(int argc, char **argv) {
     if (argc != 3) return usage_error(usage_import, "import takes DB KIND FILE.csv%s", "");
     char *err = NULL;
     long rows = 0;
-    int rc = gevinst_import(argv[0], argv[1], argv[2], &rows, &err);
-    if (rc != 0) {
-        fprintf(stderr, "gevinst: %s\n", err);
-        free(err);
-        return rc;
-    }
+    gevinst_status rc = gevinst_import(argv[0], argv[1], argv[2], &rows, &err);
+    if (rc != GEVINST_STATUS_OK) return failed(rc, err);
     printf("%s: %ld row%s imported into %s\n", argv[2], rows, rows == 1 ? "" : "s", argv[1]);
     return 0;
 }
@@ -234,15 +252,56 @@ static int cmd_check(int argc, char **argv) {
     if (rc) return rc;
     if (!o.config) return usage_error(usage_check, "check needs -c CONFIG%s", "");
     gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     gevinst_diag diag = {0};
-    gevinst_check(cfg, &diag);
-    gevinst_diag_print(&diag, stderr);
-    rc = diag.n ? GEVINST_EXIT_USAGE : 0;
+    rc = exit_code(gevinst_check(cfg, &diag));
+    print_diag(&diag);
+    if (!rc && diag.n) rc = EXIT_USAGE;
     if (!rc) printf("%s: ok\n", o.config);
     gevinst_diag_free(&diag);
     gevinst_config_free(cfg);
     return rc;
+}
+
+/* One param line for `list --params`: name = value (type): help. */
+static void print_param(const gevinst_param_info *p) {
+    printf("    %s = ", p->name);
+    if (p->type == 1 && isnan(p->number))
+        fputs("(required)", stdout);
+    else if (p->type == 1)
+        fputs(p->number_text, stdout);
+    else if (!p->string)
+        fputs("(required)", stdout);
+    else
+        printf("\"%s\"", p->string);
+    printf("  (%s", p->type == 1 ? "number" : "string");
+    for (char **c = p->choices; c && *c; c++)
+        printf("%s%s", c == p->choices ? ": " : " | ", *c);
+    printf(")%s%s\n", p->help ? "  " : "", p->help ? p->help : "");
+}
+
+static int width_of(const char *s, int least) {
+    int n = s ? (int)strlen(s) : 0;
+    return n > least ? n : least;
+}
+
+/* The indicators as a table, widths fitted to the longest cell. */
+static void print_indicators(const gevinst_indicator_info *list, int n, int with_params) {
+    int wid = 2, wunit = 4, wdesc = 11;
+    for (int i = 0; i < n; i++) {
+        wid = width_of(list[i].id, wid);
+        wunit = width_of(list[i].unit, wunit);
+        wdesc = width_of(list[i].description, wdesc);
+    }
+    printf("%-*s  %-4s  %-*s  %-*s  %s\n", wid, "id", "kind", wunit, "unit", wdesc, "description",
+           "from");
+    for (int i = 0; i < n; i++) {
+        const gevinst_indicator_info *x = &list[i];
+        printf("%-*s  %-4s  %-*s  %-*s  %s\n", wid, x->id, x->kind ? x->kind : "?", wunit,
+               x->unit ? x->unit : "-", wdesc, x->description, x->from);
+        for (int k = 0; with_params && k < x->nparams; k++)
+            print_param(&x->params[k]);
+    }
 }
 
 static int cmd_list(int argc, char **argv) {
@@ -252,38 +311,59 @@ static int cmd_list(int argc, char **argv) {
     if (rc) return rc;
     if (!o.config) return usage_error(usage_list, "list needs -c CONFIG%s", "");
     gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     gevinst_diag diag = {0};
-    rc = gevinst_list(cfg, stdout, o.params, &diag) ? GEVINST_EXIT_USAGE : 0;
-    gevinst_diag_print(&diag, stderr);
+    gevinst_indicator_info *list = NULL;
+    int n = 0;
+    rc = exit_code(gevinst_list(cfg, &list, &n, &diag));
+    print_indicators(list, n, o.params);
+    gevinst_list_free(list, n);
+    print_diag(&diag);
     gevinst_diag_free(&diag);
     gevinst_config_free(cfg);
     return rc;
 }
 
+/* "indicator 2 of 5, 40 % of the values, about 12 s left" on stderr,
+** rewritten in place, at most ten times a second, once a run has taken a
+** second; only where a person watches (a terminal). */
+static void show_progress(void *ud, const gevinst_progress *p) {
+    double *shown_at = ud;
+    if (!p->finished && (p->elapsed < 1 || p->elapsed - *shown_at < 0.1)) return;
+    *shown_at = p->elapsed;
+    double share = p->total ? (double)p->done / (double)p->total : 1;
+    double left = share > 0 ? p->elapsed * (1 - share) / share : 0;
+    fprintf(stderr, "\r\033[Kindicator %d of %d, %3.0f %% of %ld values, about %.0f s left",
+            p->indicator, p->nindicators, share * 100, p->total, left);
+    if (p->finished) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
-    gevinst_format fmt = GEVINST_FORMAT_TEXT;
-    if (format && gevinst_format_parse(format, &fmt) < 0)
+    gevinst_report_options show = {0, GEVINST_FORMAT_TEXT, NULL, 0, NULL, 0};
+    if (format && gevinst_format_parse(format, &show.format) < 0)
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
-    if (fmt == GEVINST_FORMAT_HTML)
+    if (show.format == GEVINST_FORMAT_HTML)
         return usage_error(usage, "run prints text, json or csv; for html use 'gevinst report'%s",
                            "");
     char *err = NULL;
-    long long id = 0;
     gevinst_diag diag = {0};
-    int rc = gevinst_run(cfg, fmt, stdout, &diag, !quiet, &id, &err);
-    gevinst_diag_print(&diag, stderr);
+    double shown_at = 0;
+    int watched = !quiet && isatty(fileno(stderr));
+    gevinst_status rc = gevinst_run(cfg, watched ? show_progress : NULL, &shown_at, &show.run,
+                                    &diag, &err);
+    print_diag(&diag);
     gevinst_diag_free(&diag);
-    if (err) {
-        fprintf(stderr, "gevinst: %s\n", err);
-        free(err);
-    } else if (rc == GEVINST_EXIT_FAILED) {
+    if (rc != GEVINST_STATUS_OK && rc != GEVINST_STATUS_PARTIAL) return failed(rc, err);
+    /* the run is stored: print it as `report` would */
+    gevinst_status shown = gevinst_report(cfg, &show, stdout, &err);
+    if (shown != GEVINST_STATUS_OK) return failed(shown, err);
+    if (rc == GEVINST_STATUS_PARTIAL)
         fprintf(stderr,
                 "gevinst: run %lld: some results are errors (indicators or gains); see "
                 "status 'error'\n",
-                id);
-    }
-    return rc;
+                show.run);
+    return exit_code(rc);
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -293,7 +373,7 @@ static int cmd_run(int argc, char **argv) {
     if (rc) return rc;
     if (!o.config) return usage_error(usage_run, "run needs -c CONFIG%s", "");
     gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     rc = run_config(cfg, o.format, o.quiet, usage_run);
     gevinst_config_free(cfg);
     return rc;
@@ -309,8 +389,9 @@ static int cmd_report(int argc, char **argv) {
     if (o.format && gevinst_format_parse(o.format, &fmt) < 0)
         return usage_error(usage_report, "unknown format '%s' (text, json, csv, html)", o.format);
     char *end = NULL;
-    long long id = o.run ? strtoll(o.run, &end, 10) : 0;
-    if (o.run && (*end || id <= 0))
+    gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress};
+    show.run = o.run ? strtoll(o.run, &end, 10) : 0;
+    if (o.run && (*end || show.run <= 0))
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
     if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
         return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
@@ -322,7 +403,7 @@ static int cmd_report(int argc, char **argv) {
         strcmp(o.table, "value"))
         return usage_error(usage_report, "unknown table '%s' (results, gains, value)", o.table);
     gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     char *err = NULL, *partial = NULL;
     FILE *out = stdout;
     if (o.output) {
@@ -334,12 +415,11 @@ static int cmd_report(int argc, char **argv) {
             fprintf(stderr, "gevinst: %s: cannot write: %s\n", partial, strerror(errno));
             free(partial);
             gevinst_config_free(cfg);
-            return GEVINST_EXIT_USAGE;
+            return EXIT_USAGE;
         }
     }
-    rc = gevinst_report(cfg, id, fmt, o.table, o.excel, o.lang, o.no_suppress, out, &err);
-    if (err) fprintf(stderr, "gevinst: %s\n", err);
-    free(err);
+    gevinst_status shown = gevinst_report(cfg, &show, out, &err);
+    rc = failed(shown, err);
     if (o.output) {
         int bad = fclose(out) != 0;
         if (rc == 0 && !bad && rename(partial, o.output) == 0) {
@@ -347,7 +427,7 @@ static int cmd_report(int argc, char **argv) {
         } else {
             if (rc == 0) {
                 fprintf(stderr, "gevinst: %s: cannot write: %s\n", o.output, strerror(errno));
-                rc = GEVINST_EXIT_INTERNAL;
+                rc = exit_code(GEVINST_STATUS_IO);
             }
             remove(partial);
         }
@@ -396,11 +476,11 @@ static int cmd_explain(int argc, char **argv) {
     if (o.run && (*end || id <= 0))
         return usage_error(usage_explain, "--run takes a run number, not '%s'", o.run);
     gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     char *err = NULL;
-    rc = gevinst_explain(cfg, id, words[0], words[1], words[2], o.no_suppress, stdout, &err);
-    if (err) fprintf(stderr, "gevinst: %s\n", err);
-    free(err);
+    gevinst_status told =
+        gevinst_explain(cfg, id, words[0], words[1], words[2], o.no_suppress, stdout, &err);
+    rc = failed(told, err);
     gevinst_config_free(cfg);
     return rc;
 }
@@ -426,7 +506,7 @@ static int cmd_demo(int argc, char **argv) {
     const char *dir = o.dir ? o.dir : "gevinst-demo";
     if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
         fprintf(stderr, "gevinst: %s: cannot create folder: %s\n", dir, strerror(errno));
-        return GEVINST_EXIT_USAGE;
+        return EXIT_USAGE;
     }
     const char *data = gevinst_data_dir();
     char db[4096], path[4096];
@@ -438,12 +518,18 @@ static int cmd_demo(int argc, char **argv) {
         unlink(path);
     }
     char *err = NULL;
-    if (gevinst_db_init(db, &err) != 0) goto fail;
-    for (int i = 0; gevinst_import_kinds[i]; i++) {
+    gevinst_status made = gevinst_db_init(db, &err);
+    for (int i = 0; made == GEVINST_STATUS_OK && gevinst_import_kinds[i]; i++) {
         long rows;
         snprintf(path, sizeof path, "%s/demo/%s.csv", data, gevinst_import_kinds[i]);
-        if ((rc = gevinst_import(db, gevinst_import_kinds[i], path, &rows, &err)) != 0) goto fail;
-        fprintf(stderr, "demo: imported %ld %s\n", rows, gevinst_import_kinds[i]);
+        made = gevinst_import(db, gevinst_import_kinds[i], path, &rows, &err);
+        if (made == GEVINST_STATUS_OK)
+            fprintf(stderr, "demo: imported %ld %s\n", rows, gevinst_import_kinds[i]);
+    }
+    if (made != GEVINST_STATUS_OK) {
+        fprintf(stderr, "gevinst: demo: %s\n", err ? err : gevinst_status_name(made));
+        free(err);
+        return exit_code(made);
     }
     /* the config goes beside the database, so `gevinst run -c DIR/demo.cfg`
        works afterwards and each run records the config it used */
@@ -452,18 +538,14 @@ static int cmd_demo(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/demo.cfg", dir);
     if (copy_file(from, path) < 0) {
         fprintf(stderr, "gevinst: demo: cannot copy %s to %s: %s\n", from, path, strerror(errno));
-        return GEVINST_EXIT_USAGE;
+        return EXIT_USAGE;
     }
     gevinst_config *cfg = load_config(path);
-    if (!cfg) return GEVINST_EXIT_USAGE;
+    if (!cfg) return EXIT_USAGE;
     fprintf(stderr, "demo: database %s, config %s (synthetic data)\n", db, path);
     rc = run_config(cfg, o.format, o.quiet, usage_demo);
     gevinst_config_free(cfg);
     return rc;
-fail:
-    fprintf(stderr, "gevinst: demo: %s\n", err);
-    free(err);
-    return rc ? rc : GEVINST_EXIT_USAGE;
 }
 
 static int cmd_new_indicator(int argc, char **argv) {
@@ -475,12 +557,8 @@ static int cmd_new_indicator(int argc, char **argv) {
     if (rc) return rc;
     if (!o.lang) return usage_error(usage_new, "new-indicator needs --lang c or --lang lua%s", "");
     char *path = NULL, *err = NULL;
-    rc = gevinst_new_indicator(argv[0], o.lang, o.dir ? o.dir : ".", &path, &err);
-    if (rc) {
-        fprintf(stderr, "gevinst: %s\n", err);
-        free(err);
-        return rc;
-    }
+    gevinst_status made = gevinst_new_indicator(argv[0], o.lang, o.dir ? o.dir : ".", &path, &err);
+    if (made != GEVINST_STATUS_OK) return failed(made, err);
     printf("wrote %s\n", path);
     if (strcmp(o.lang, "c") == 0)
         printf("build it with:\n  cc -shared -fPIC -O2 -I%s %s -o %.*s.so\n", gevinst_include_dir(),
@@ -501,7 +579,7 @@ int main(int argc, char **argv) {
         {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator}};
     if (argc < 2) {
         fputs(usage_main, stderr);
-        return GEVINST_EXIT_USAGE;
+        return EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
@@ -509,13 +587,14 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("gevinst %s (plugin ABI %d.%d)\n", gevinst_version(), GEVINST_ABI_MAJOR,
-               GEVINST_ABI_MINOR);
+        unsigned major, minor;
+        gevinst_plugin_abi(&major, &minor);
+        printf("gevinst %s (plugin ABI %u.%u)\n", gevinst_version(), major, minor);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 2, argv + 2);
     fprintf(stderr, "gevinst: unknown command '%s'\n", argv[1]);
     fputs(usage_main, stderr);
-    return GEVINST_EXIT_USAGE;
+    return EXIT_USAGE;
 }

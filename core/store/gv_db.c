@@ -1,13 +1,10 @@
 /*
-** gv_db.c -- the case database (see gv_db.h and docs/data-model.md).
+** gv_db.c -- the case database (see gv_store.h and docs/data-model.md).
 */
-#include "gv_db.h"
-
 #include <stdlib.h>
 #include <string.h>
 
-#include "gevinst/gevinst.h"
-#include "gv_util.h"
+#include "store/gv_store.h"
 
 /* Migrations, applied in order; migration i brings user_version to i + 1.
 ** Never edit one that has shipped: append a new one. */
@@ -276,6 +273,21 @@ static const char *const gvD_migrations[] = {
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
 
+int gvD_schema_version(void) {
+    return GVD_NMIGRATIONS;
+}
+
+long long gvD_latest_run(sqlite3 *db) {
+    sqlite3_stmt *st;
+    long long run = 0;
+    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM runs WHERE finished IS NOT NULL", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW) run = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return run;
+}
+
 char *gvD_errmsg(sqlite3 *db, const char *what) {
     return gvU_mprintf("%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -343,11 +355,46 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
         int rc = gvD_exec(db, sql, err);
         free(sql);
         if (rc < 0) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
+            /* the migration's own transaction, if it is still open */
+            if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -2;
         }
     }
     return 0;
+}
+
+/* in_period(start, end, period): does the period ("2018-Q3") hold the days
+** start..end?  The one rule of which observation counts in which period
+** (gvP_holds), for SQL: explain's, and modules' own queries. */
+static void gvD_in_period(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc;
+    const char *start = (const char *)sqlite3_value_text(argv[0]);
+    const char *end = (const char *)sqlite3_value_text(argv[1]);
+    const gv_period *cached = sqlite3_get_auxdata(c, 2); /* parsed once per statement */
+    gv_period p;
+    if (cached) {
+        p = *cached;
+    } else {
+        const char *text = (const char *)sqlite3_value_text(argv[2]);
+        if (!text || gvP_parse(text, &p) < 0) {
+            sqlite3_result_error(c, "in_period: the third argument is not a period", -1);
+            return;
+        }
+        gv_period *keep = sqlite3_malloc(sizeof *keep);
+        if (keep) *keep = p, sqlite3_set_auxdata(c, 2, keep, sqlite3_free);
+    }
+    if (!start || !end)
+        sqlite3_result_null(c);
+    else
+        sqlite3_result_int(c, gvP_holds(&p, start, end));
+}
+
+static int gvD_functions(sqlite3 *db) {
+    return sqlite3_create_function(db, "in_period", 3,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                   gvD_in_period, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
 }
 
 /* SQLite counts its memory under a global mutex unless told not to; this
@@ -357,7 +404,7 @@ static void gvD_configure(void) {
     if (!done) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), done = 1;
 }
 
-int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
+gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     gvD_configure();
     sqlite3 *db = NULL;
     /* one connection, one thread: SQLite's own locking is not needed */
@@ -365,28 +412,36 @@ int gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     *out = NULL;
     if (!create && !gvU_file_exists(path)) {
         *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", path, path);
-        return -1;
+        return GV_NOT_FOUND;
     }
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         *err = gvU_mprintf("%s: cannot open database: %s", path,
                            db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
-        return -1;
+        return GV_USAGE;
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);
     /* WAL with synchronous = NORMAL never corrupts; a power cut may lose the
        last transaction, which the user then runs again */
+    int migrated = -1;
+    if (gvD_functions(db) < 0) {
+        *err = gvD_errmsg(db, "database");
+        sqlite3_close(db);
+        return GV_DATABASE;
+    }
     if (gvD_exec(db,
                  "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
                  " PRAGMA synchronous = NORMAL;",
                  err) < 0 ||
-        gvD_migrate(db, path, err) < 0) {
+        (migrated = gvD_migrate(db, path, err)) < 0) {
         sqlite3_close(db);
-        return -1;
+        /* a file that is not ours is the caller's mistake; a failed
+           migration is the database's */
+        return migrated == -2 ? GV_DATABASE : GV_USAGE;
     }
     *out = db;
-    return 0;
+    return GV_OK;
 }
 
 /* Modules may read, nothing else. */
@@ -419,14 +474,11 @@ int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
     sqlite3_set_authorizer(db, gvD_read_only_authorizer, NULL);
+    if (gvD_functions(db) < 0) {
+        *err = gvD_errmsg(db, "database");
+        sqlite3_close(db);
+        return -1;
+    }
     *out = db;
     return 0;
-}
-
-int gevinst_db_init(const char *path, char **err) {
-    sqlite3 *db;
-    *err = NULL;
-    if (gvD_open(path, 1, &db, err) < 0) return GEVINST_EXIT_USAGE;
-    sqlite3_close(db);
-    return GEVINST_EXIT_OK;
 }

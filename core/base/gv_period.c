@@ -1,7 +1,7 @@
 /*
 ** gv_period.c -- reporting periods (see gv_period.h).
 */
-#include "gv_period.h"
+#include "gv_base.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +151,11 @@ long gvP_day_of(const char *ymd) {
     return gvP_day_number(y, m, d);
 }
 
+int gvP_holds(const gv_period *p, const char *start, const char *end) {
+    /* ISO days compare as text */
+    return strcmp(start, p->start) >= 0 && strcmp(end, p->end) <= 0;
+}
+
 int gvP_contains(const gv_period *outer, const gv_period *inner) {
-    return strcmp(inner->start, outer->start) >= 0 && strcmp(inner->end, outer->end) <= 0;
+    return gvP_holds(outer, inner->start, inner->end);
 }

@@ -3,7 +3,7 @@
 ** wording is what a municipal analyst in each country writes, not a
 ** word-for-word translation.
 */
-#include "gv_i18n.h"
+#include "gv_base.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -14,11 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gevinst/gevinst.h"
-#include "gv_db.h"
-#include "gv_period.h"
-#include "gv_util.h"
-#include "gv_value.h"
+#include "store/gv_store.h"
 
 typedef enum {
     GVI_TEXT,
@@ -174,7 +170,7 @@ static const gvI_table gvI_tables[] = {
      " HAVING sum(share) > 1.000000001"},
 };
 
-const char *const gevinst_import_kinds[] = {
+const char *const gvI_kinds[] = {
     "municipalities", "cases", "partners", "observations", "inputs", "gains", "gain_shares", NULL};
 
 #define GVI_MAXCOLS 64
@@ -197,8 +193,8 @@ typedef struct gvI_state {
     long row;     /* the record being read, as a spreadsheet numbers it */
     long nrows;   /* data rows stored */
     int have_header;
-    int internal;           /* the failure is the database's, not the file's */
-    gevinst_diag *diag;     /* when set, every problem of the row goes here */
+    int internal; /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
+    gv_diag *diag;         /* when set, every problem of the row goes here */
     int decimal_comma;      /* fields between ';': numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
@@ -228,7 +224,7 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     else
         err = gvU_mprintf("%s: %s", s->file, msg);
     free(msg);
-    if (s->diag) gevinst_diag_add(s->diag, "%s", err);
+    if (s->diag) gvU_diag_add(s->diag, "%s", err);
     if (s->err)
         free(err);
     else
@@ -358,10 +354,97 @@ static void gvI_bind_all(gvI_state *s, int pos, const char *text, double *number
         gvI_bind(s, k, pos, s->col[pos]->name, text, number);
 }
 
+/* A number field, checked for its type's range and bound; 0 when good. */
+static int gvI_number_field(gvI_state *s, int pos, const char *v) {
+    const gvI_column *c = s->col[pos];
+    double number;
+    /* Nordic Excel writes 12,5 between semicolons, where it is unambiguous */
+    char point[64];
+    const char *text = v, *comma = s->decimal_comma ? strchr(v, ',') : NULL;
+    if (comma && !strchr(comma + 1, ',') && !strchr(v, '.') && strlen(v) < sizeof point) {
+        snprintf(point, sizeof point, "%s", v);
+        point[comma - v] = '.';
+        text = point;
+    }
+    if (gvU_parse_number(text, &number) < 0) {
+        gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
+                 strchr(v, ',') && !s->decimal_comma ? " (use '.' as the decimal separator)" : "");
+        return -1;
+    }
+    if (c->type == GVI_FRACTION && (number < 0 || number > 1)) {
+        gvI_fail(s, pos, "%s '%s' must be a fraction from 0 to 1 (20 %% is 0.2)", c->name, v);
+        return -1;
+    }
+    if (c->type == GVI_YEAR && (number < 1000 || number > 9999 || number != (long)number)) {
+        gvI_fail(s, pos, "%s '%s' is not a year (YYYY)", c->name, v);
+        return -1;
+    }
+    if (c->type == GVI_COUNT && (number < 1 || number > 1000 || number != (long)number)) {
+        gvI_fail(s, pos, "%s '%s' must be a whole number from 1 to 1000", c->name, v);
+        return -1;
+    }
+    gvI_bind_all(s, pos, NULL, &number);
+    return 0;
+}
+
+/* A period or date field: *v becomes its canonical spelling (in p). */
+static int gvI_period_field(gvI_state *s, int pos, const char **v, gv_period *p) {
+    const gvI_column *c = s->col[pos];
+    if (gvP_parse(*v, p) < 0 || (c->type == GVI_DATE && p->kind != GV_DAY)) {
+        int date = c->type == GVI_DATE;
+        gvI_fail(s, pos, "%s '%s' is not a %s (%s)", c->name, *v, date ? "date" : "period",
+                 date ? "YYYY-MM-DD" : GV_PERIOD_FORMS);
+        return -1;
+    }
+    if (c->type == GVI_PERIOD) {
+        gvI_bind(s, 0, GVI_MAXCOLS, "period_start", p->start, NULL);
+        gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", p->end, NULL);
+    }
+    if (c->type != GVI_DATE) *v = p->text; /* canonical spelling */
+    return 0;
+}
+
+static int gvI_choice_field(gvI_state *s, int pos, const char *v) {
+    const gvI_column *c = s->col[pos];
+    const char *const *ch = c->choices;
+    while (*ch && strcmp(*ch, v) != 0)
+        ch++;
+    if (*ch) return 0;
+    gvU_buf b = {0};
+    for (ch = c->choices; *ch; ch++)
+        gvU_buf_printf(&b, "%s%s", ch == c->choices ? "" : ", ", *ch);
+    gvI_fail(s, pos, "%s '%s' is not one of: %s", c->name, v, b.s);
+    free(b.s);
+    return -1;
+}
+
+/* Does what the field names exist (its case, municipality, partner)? */
+static int gvI_reference(gvI_state *s, int pos, const char *v) {
+    /* rows of one case come together: a reference found is found again */
+    if (!s->ref[pos] || (s->checked[pos] && strcmp(s->checked[pos], v) == 0 &&
+                         (s->case_pos < 0 || pos == s->case_pos)))
+        return 0;
+    sqlite3_stmt *st = s->ref[pos];
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
+    if (s->case_pos >= 0 && s->field[s->case_pos])
+        sqlite3_bind_text(st, 2, s->field[s->case_pos], -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        gvI_fail(s, pos, "unknown %s '%s'", s->col[pos]->ref_what, v);
+        return -1;
+    } else if (rc != SQLITE_ROW) {
+        gvI_db_fail(s);
+        return -1;
+    }
+    free(s->checked[pos]);
+    s->checked[pos] = gvU_strdup(v);
+    return 0;
+}
+
 /* Check one field and bind it to the statements; 0 when good. */
 static int gvI_field(gvI_state *s, int pos, const char *v) {
     const gvI_column *c = s->col[pos];
-    double number;
     gv_period p;
     if (!v) {
         if (c->required) gvI_fail(s, pos, "%s is empty; it is required", c->name);
@@ -378,91 +461,18 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     case GVI_NUMBER:
     case GVI_FRACTION:
     case GVI_YEAR:
-    case GVI_COUNT: {
-        /* Nordic Excel writes 12,5 between semicolons, where it is unambiguous */
-        char point[64];
-        const char *text = v, *comma = s->decimal_comma ? strchr(v, ',') : NULL;
-        if (comma && !strchr(comma + 1, ',') && !strchr(v, '.') && strlen(v) < sizeof point) {
-            snprintf(point, sizeof point, "%s", v);
-            point[comma - v] = '.';
-            text = point;
-        }
-        if (gvU_parse_number(text, &number) < 0) {
-            gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
-                     strchr(v, ',') && !s->decimal_comma ? " (use '.' as the decimal separator)"
-                                                         : "");
-            return -1;
-        }
-        if (c->type == GVI_FRACTION && (number < 0 || number > 1)) {
-            gvI_fail(s, pos, "%s '%s' must be a fraction from 0 to 1 (20 %% is 0.2)", c->name, v);
-            return -1;
-        }
-        if (c->type == GVI_YEAR && (number < 1000 || number > 9999 || number != (long)number)) {
-            gvI_fail(s, pos, "%s '%s' is not a year (YYYY)", c->name, v);
-            return -1;
-        }
-        if (c->type == GVI_COUNT && (number < 1 || number > 1000 || number != (long)number)) {
-            gvI_fail(s, pos, "%s '%s' must be a whole number from 1 to 1000", c->name, v);
-            return -1;
-        }
-        gvI_bind_all(s, pos, NULL, &number);
-        return 0;
-    }
+    case GVI_COUNT:
+        return gvI_number_field(s, pos, v);
     case GVI_PERIOD_NAME:
-        if (gvP_parse(v, &p) < 0) {
-            gvI_fail(s, pos, "%s '%s' is not a period (%s)", c->name, v, GV_PERIOD_FORMS);
-            return -1;
-        }
-        v = p.text;
-        break;
     case GVI_PERIOD:
     case GVI_DATE:
-        if (gvP_parse(v, &p) < 0 || (c->type == GVI_DATE && p.kind != GV_DAY)) {
-            gvI_fail(s, pos, "%s '%s' is not a %s (%s)", c->name, v,
-                     c->type == GVI_DATE ? "date" : "period",
-                     c->type == GVI_DATE ? "YYYY-MM-DD" : GV_PERIOD_FORMS);
-            return -1;
-        }
-        if (c->type == GVI_PERIOD) {
-            gvI_bind(s, 0, GVI_MAXCOLS, "period_start", p.start, NULL);
-            gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", p.end, NULL);
-            v = p.text; /* canonical spelling */
-        }
+        if (gvI_period_field(s, pos, &v, &p) < 0) return -1;
         break;
-    case GVI_CHOICE: {
-        const char *const *ch = c->choices;
-        while (*ch && strcmp(*ch, v) != 0)
-            ch++;
-        if (!*ch) {
-            gvU_buf b = {0};
-            for (ch = c->choices; *ch; ch++)
-                gvU_buf_printf(&b, "%s%s", ch == c->choices ? "" : ", ", *ch);
-            gvI_fail(s, pos, "%s '%s' is not one of: %s", c->name, v, b.s);
-            free(b.s);
-            return -1;
-        }
+    case GVI_CHOICE:
+        if (gvI_choice_field(s, pos, v) < 0) return -1;
         break;
     }
-    }
-    /* rows of one case come together: a reference found is found again */
-    if (s->ref[pos] && !(s->checked[pos] && strcmp(s->checked[pos], v) == 0 &&
-                         (s->case_pos < 0 || pos == s->case_pos))) {
-        sqlite3_stmt *st = s->ref[pos];
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
-        if (s->case_pos >= 0 && s->field[s->case_pos])
-            sqlite3_bind_text(st, 2, s->field[s->case_pos], -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE) {
-            gvI_fail(s, pos, "unknown %s '%s'", c->ref_what, v);
-            return -1;
-        } else if (rc != SQLITE_ROW) {
-            gvI_db_fail(s);
-            return -1;
-        }
-        free(s->checked[pos]);
-        s->checked[pos] = gvU_strdup(v);
-    }
+    if (gvI_reference(s, pos, v) < 0) return -1;
     gvI_bind_all(s, pos, v, NULL);
     return 0;
 }
@@ -597,8 +607,114 @@ static void gvI_on_row(int c, void *ud) {
     s->row++;
 }
 
-int gevinst_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
-                   char **err) {
+/* Has this file been imported as `kind` before?  Its rows would count
+** twice: *err says when and from where. */
+static int gvI_seen_before(gvI_state *s, const char *kind, const char *hash) {
+    sqlite3_stmt *seen = NULL;
+    int again = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2",
+                           -1, &seen, NULL) != SQLITE_OK) {
+        gvI_db_fail(s);
+        return 1;
+    }
+    sqlite3_bind_text(seen, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(seen, 2, hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(seen);
+    if (rc == SQLITE_ROW) {
+        again = 1;
+        s->err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); "
+                             "importing it again would store its rows twice",
+                             s->file, kind, sqlite3_column_text(seen, 0),
+                             sqlite3_column_text(seen, 1));
+    } else if (rc != SQLITE_DONE) {
+        gvI_db_fail(s);
+        again = 1;
+    }
+    sqlite3_finalize(seen);
+    return again;
+}
+
+/* Read the file through libcsv, row by row, until the end or an error. */
+static void gvI_parse(gvI_state *s, FILE *f) {
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+    /* Excel in a Norwegian or Danish locale separates fields with ';': a
+       header line with semicolons and no commas says the file is such */
+    char line[4096];
+    if (fgets(line, sizeof line, f) && strchr(line, ';') && !strchr(line, ','))
+        csv_set_delim(&p, ';'), s->decimal_comma = 1;
+    rewind(f);
+    char buf[65536];
+    size_t n;
+    while (!s->err && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, s) != n && !s->err)
+            gvI_fail(s, -1, "malformed CSV: %s",
+                     csv_error(&p) == CSV_EPARSE
+                         ? "a quote inside a field that is not quoted as a whole (write the field "
+                           "in quotes and its quotes doubled)"
+                         : csv_strerror(csv_error(&p)));
+    if (!s->err && ferror(f)) gvI_fail(s, -1, "read error");
+    if (!s->err && csv_fini(&p, gvI_on_field, gvI_on_row, s) != 0)
+        gvI_fail(s, -1, "malformed CSV: %s",
+                 csv_error(&p) == CSV_EPARSE ? "unterminated quoted field"
+                                             : csv_strerror(csv_error(&p)));
+    if (!s->err && !s->have_header) gvI_fail(s, -2, "empty file; expected a header row");
+    gvI_clear_fields(s);
+    csv_free(&p);
+}
+
+/* Note the file in imports, so the same file is not imported twice. */
+static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
+    char now[32];
+    gvU_now_iso(now);
+    char *full = realpath(s->file, NULL);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO imports (kind, file, sha256, rows, imported, "
+                           "engine_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, full ? full : s->file, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, s->nrows);
+        sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, GEVINST_VERSION, -1, SQLITE_STATIC);
+    }
+    if (!st || sqlite3_step(st) != SQLITE_DONE) {
+        s->err = gvD_errmsg(s->db, "database");
+        s->internal = 1;
+    }
+    sqlite3_finalize(st);
+    free(full);
+}
+
+/* The statements of one file's (or one config gain's) rows. */
+static void gvI_finish(gvI_state *s) {
+    sqlite3_finalize(s->insert);
+    sqlite3_finalize(s->also);
+    sqlite3_finalize(s->check);
+    for (int i = 0; i < GVI_MAXCOLS; i++)
+        sqlite3_finalize(s->ref[i]), free(s->checked[i]);
+    free(s->also_done);
+}
+
+/* Read, check and store the file in the transaction that is open; the
+** caller commits or rolls back. */
+static void gvI_file(gvI_state *s, const char *kind, FILE *f) {
+    char hash[65];
+    if (gvU_sha256_file(s->file, hash) < 0) {
+        s->err = gvU_mprintf("%s: cannot read: %s", s->file, strerror(errno));
+        s->internal = -1;
+        return;
+    }
+    if (gvI_seen_before(s, kind, hash)) return;
+    gvI_parse(s, f);
+    /* a header alone imports nothing to count twice */
+    if (!s->err && s->nrows > 0) gvI_record_file(s, kind, hash);
+}
+
+gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
+                     char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
     memset(s.pidx, 0xff, sizeof s.pidx);
@@ -610,16 +726,17 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
         *err = gvU_mprintf("unknown kind '%s' (municipalities, cases, partners, observations, "
                            "inputs, gains, gain_shares)",
                            kind);
-        return GEVINST_EXIT_USAGE;
+        return GV_USAGE;
     }
     FILE *f = fopen(csv_path, "rb");
     if (!f) {
         *err = gvU_mprintf("%s: cannot open: %s", csv_path, strerror(errno));
-        return GEVINST_EXIT_USAGE;
+        return GV_USAGE;
     }
-    if (gvD_open(db_path, 0, &s.db, err) < 0) {
+    gv_status rc = gvD_open(db_path, 0, &s.db, err);
+    if (rc != GV_OK) {
         fclose(f);
-        return GEVINST_EXIT_USAGE;
+        return rc;
     }
     /* every reference a file can hold is checked row by row above (case,
        municipality, partner, gain, and the metric catalogue), with messages
@@ -627,107 +744,18 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
     if (gvD_exec(s.db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) < 0) {
         fclose(f);
         sqlite3_close(s.db);
-        return GEVINST_EXIT_INTERNAL;
+        return GV_DATABASE;
     }
-
-    /* the same file twice would count its rows twice */
-    char hash[65];
-    if (gvU_sha256_file(csv_path, hash) < 0) {
-        *err = gvU_mprintf("%s: cannot read: %s", csv_path, strerror(errno));
-        fclose(f);
-        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(s.db);
-        return GEVINST_EXIT_USAGE;
-    }
-    sqlite3_stmt *seen = NULL;
-    int again = 0;
-    if (sqlite3_prepare_v2(s.db,
-                           "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2", -1,
-                           &seen, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(seen, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(seen, 2, hash, -1, SQLITE_STATIC);
-        if (sqlite3_step(seen) == SQLITE_ROW) {
-            again = 1;
-            s.err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); "
-                                "importing it again would store its rows twice",
-                                csv_path, kind, sqlite3_column_text(seen, 0),
-                                sqlite3_column_text(seen, 1));
-        }
-    }
-    sqlite3_finalize(seen);
-
-    struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
-    /* Excel in a Norwegian or Danish locale separates fields with ';': a
-       header line with semicolons and no commas says the file is such */
-    {
-        char line[4096];
-        if (fgets(line, sizeof line, f) && strchr(line, ';') && !strchr(line, ','))
-            csv_set_delim(&p, ';'), s.decimal_comma = 1;
-        rewind(f);
-    }
-    char buf[65536];
-    size_t n;
-    while (!again && !s.err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, &s) != n && !s.err) {
-            gvI_fail(&s, -1, "malformed CSV: %s",
-                     csv_error(&p) == CSV_EPARSE
-                         ? "a quote inside a field that is not quoted as a whole (write the field "
-                           "in quotes and its quotes doubled)"
-                         : csv_strerror(csv_error(&p)));
-        }
-    }
-    if (!s.err && ferror(f)) gvI_fail(&s, -1, "read error");
-    if (!s.err && csv_fini(&p, gvI_on_field, gvI_on_row, &s) != 0) {
-        gvI_fail(&s, -1, "malformed CSV: %s",
-                 csv_error(&p) == CSV_EPARSE ? "unterminated quoted field"
-                                             : csv_strerror(csv_error(&p)));
-    }
-    if (!s.err && !s.have_header) gvI_fail(&s, -2, "empty file; expected a header row");
-    if (!s.err && s.nrows > 0) { /* a header alone imports nothing to count twice */
-        char now[32];
-        gvU_now_iso(now);
-        char *full = realpath(csv_path, NULL);
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(s.db,
-                               "INSERT INTO imports (kind, file, sha256, rows, imported, "
-                               "engine_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                               -1, &st, NULL) != SQLITE_OK) {
-            s.err = gvD_errmsg(s.db, "database");
-            s.internal = 1;
-        } else {
-            sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, full ? full : csv_path, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 4, s.nrows);
-            sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 6, GEVINST_VERSION, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) {
-                s.err = gvD_errmsg(s.db, "database");
-                s.internal = 1;
-            }
-        }
-        sqlite3_finalize(st);
-        free(full);
-    }
-    gvI_clear_fields(&s);
-    csv_free(&p);
+    gvI_file(&s, kind, f);
     fclose(f);
-
-    sqlite3_finalize(s.insert);
-    sqlite3_finalize(s.also);
-    sqlite3_finalize(s.check);
-    for (int i = 0; i < GVI_MAXCOLS; i++)
-        sqlite3_finalize(s.ref[i]), free(s.checked[i]);
-    free(s.also_done);
-    int rc = GEVINST_EXIT_OK;
+    gvI_finish(&s);
     if (s.err) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         *err = s.err;
-        rc = s.internal ? GEVINST_EXIT_INTERNAL : GEVINST_EXIT_DATA;
+        rc = s.internal > 0 ? GV_DATABASE : s.internal < 0 ? GV_USAGE : GV_BAD_DATA;
     } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
         sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
-        rc = GEVINST_EXIT_INTERNAL;
+        rc = GV_DATABASE;
     }
     if (nrows) *nrows = s.nrows;
     sqlite3_close(s.db);
@@ -736,14 +764,16 @@ int gevinst_import(const char *db_path, const char *kind, const char *csv_path, 
 
 /* ------------------------------------------------------ gains in a config */
 
-int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag) {
-    /* a table like gains, for this connection only: the config's plan is
-       read with the database's, never stored in it */
+/* A table like gains, for this connection only: the config's plan is read
+** with the database's, never stored in it.  0, or -1 with *err. */
+static int gvI_config_gains_table(sqlite3 *db, char **err) {
     sqlite3_stmt *st;
-    char *ddl = NULL, *err = NULL;
+    char *ddl = NULL;
     if (sqlite3_prepare_v2(db, "SELECT sql FROM main.sqlite_schema WHERE name = 'gains'", -1, &st,
-                           NULL) != SQLITE_OK)
+                           NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "database");
         return -1;
+    }
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *sql = (const char *)sqlite3_column_text(st, 0);
         const char *ref = strstr(sql, " REFERENCES cases(id)");
@@ -754,51 +784,60 @@ int gvI_config_gains(sqlite3 *db, const gevinst_config *cfg, gevinst_diag *diag)
                             (int)(ref - name - 5), name + 5, ref + strlen(" REFERENCES cases(id)"));
     }
     sqlite3_finalize(st);
-    if (!ddl || gvD_exec(db, ddl, &err) < 0 ||
-        gvD_exec(db, "DELETE FROM temp.config_gains", &err) < 0) {
-        gevinst_diag_add(diag, "%s: cannot read its gains: %s", cfg->file,
-                         err ? err : "no gains table");
-        free(ddl);
+    if (!ddl) {
+        *err = gvU_strdup("no gains table");
+        return -1;
+    }
+    int rc = gvD_exec(db, ddl, err) < 0 || gvD_exec(db, "DELETE FROM temp.config_gains", err) < 0;
+    free(ddl);
+    return rc ? -1 : 0;
+}
+
+/* One gain of a config, as one row of a gains file; 0 when it is stored. */
+static int gvI_config_gain(sqlite3 *db, const gvI_table *t, const gv_record *g, gv_diag *diag) {
+    gvI_state s;
+    memset(&s, 0, sizeof s);
+    memset(s.pidx, 0xff, sizeof s.pidx);
+    s.t = t;
+    s.file = g->file;
+    s.db = db;
+    s.no_column = 1;
+    s.row = g->line;
+    s.diag = diag;
+    s.field_lines = g->lines;
+    for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
+        s.field[k] = g->names[k];
+    s.nfield = g->n;
+    gvI_header(&s);
+    for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
+        s.field[k] = g->values[k];
+    /* a refused gain leaves nothing behind: checks run after the insert */
+    if (gvD_exec(db, "SAVEPOINT config_gain", &s.err) == 0) {
+        if (!s.err) gvI_row(&s);
+        if (s.err && sqlite3_exec(db, "ROLLBACK TO config_gain", NULL, NULL, NULL) != SQLITE_OK)
+            gvU_diag_add(diag, "%s: %s", g->file, sqlite3_errmsg(db));
+        if (sqlite3_exec(db, "RELEASE config_gain", NULL, NULL, NULL) != SQLITE_OK)
+            gvU_diag_add(diag, "%s: %s", g->file, sqlite3_errmsg(db));
+    } else {
+        gvU_diag_add(diag, "%s: %s", g->file, s.err);
+    }
+    gvI_finish(&s);
+    int bad = s.err != NULL; /* in diag already */
+    free(s.err);
+    return bad ? -1 : 0;
+}
+
+int gvI_config_gains(sqlite3 *db, const char *file, const gv_record *gains, int n, gv_diag *diag) {
+    char *err = NULL;
+    if (gvI_config_gains_table(db, &err) < 0) {
+        gvU_diag_add(diag, "%s: cannot read its gains: %s", file, err);
         free(err);
         return -1;
     }
-    free(ddl);
     gvI_table t = *gvI_find_table("gains");
     t.table = "temp.config_gains";
     int bad = 0;
-    for (int i = 0; i < cfg->ngains; i++) {
-        const gv_gain_record *g = &cfg->gains[i];
-        gvI_state s;
-        memset(&s, 0, sizeof s);
-        memset(s.pidx, 0xff, sizeof s.pidx);
-        s.t = &t;
-        s.file = g->file;
-        s.db = db;
-        s.no_column = 1;
-        s.row = g->line;
-        s.diag = diag;
-        s.field_lines = g->lines;
-        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
-            s.field[k] = g->names[k];
-        s.nfield = g->n;
-        gvI_header(&s);
-        for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
-            s.field[k] = g->values[k];
-        /* a refused gain leaves nothing behind: checks run after the insert */
-        sqlite3_exec(db, "SAVEPOINT config_gain", NULL, NULL, NULL);
-        if (!s.err) gvI_row(&s);
-        if (s.err) sqlite3_exec(db, "ROLLBACK TO config_gain", NULL, NULL, NULL);
-        sqlite3_exec(db, "RELEASE config_gain", NULL, NULL, NULL);
-        sqlite3_finalize(s.insert);
-        sqlite3_finalize(s.also);
-        sqlite3_finalize(s.check);
-        for (int k = 0; k < GVI_MAXCOLS; k++)
-            sqlite3_finalize(s.ref[k]), free(s.checked[k]);
-        free(s.also_done);
-        if (s.err) { /* in diag already */
-            free(s.err);
-            bad++;
-        }
-    }
+    for (int i = 0; i < n; i++)
+        bad += gvI_config_gain(db, &t, &gains[i], diag) < 0;
     return bad;
 }

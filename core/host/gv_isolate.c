@@ -25,14 +25,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gv_module.h"
-#include "gv_util.h"
+#include "host/gv_host.h"
 
 #define GVX_BATCH_BYTES 16384
 #define GVX_BATCH_SECONDS 0.05
 #define GVX_GRACE_MS 2000 /* the host waits this much more than the child's own watchdog */
 
-struct gv_child {
+typedef struct gv_child {
     pid_t pid;
     int fd;
     unsigned char *buf; /* read buffer */
@@ -41,7 +40,7 @@ struct gv_child {
     int reaped;
     size_t end;  /* where the message being read ends */
     int garbled; /* a read went past it */
-};
+} gv_child;
 
 /* ------------------------------------------------------------ child side */
 
@@ -182,9 +181,9 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     free(err);
     gvX_out.values++;
     /* a slow module's values go out as they come: the host waits for each */
-    if (gvX_out.len >= GVX_BATCH_BYTES || gvM_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
+    if (gvX_out.len >= GVX_BATCH_BYTES || gvU_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
         gvX_flush();
-        gvX_out.flushed_at = gvM_clock();
+        gvX_out.flushed_at = gvU_clock();
     }
     return 0;
 }
@@ -207,7 +206,7 @@ static void gvX_at_exit(void) {
 
 /* The child: load, describe, and in a run evaluate everything.  Never
 ** returns; _exit skips the host's atexit work and stdio buffers. */
-static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg,
+static void gvX_child(int fd, const gv_indicator *ind, const gv_config *cfg,
                       gv_load_mode mode) {
     static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
     /* a stack overflow leaves no stack for the handler: give it its own */
@@ -225,10 +224,11 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
     }
     signal(SIGPIPE, SIG_DFL);
     atexit(gvX_at_exit);
+    gvU_forget_catches(); /* the parent's calls are not this process's to return to */
     gvX_out.fd = fd;
     gvX_out.buf = gvX_out_buf;
     gvX_out.cap = sizeof gvX_out_buf;
-    gvX_out.flushed_at = gvM_clock();
+    gvX_out.flushed_at = gvU_clock();
 
     /* the watchdog ticks every time limit; a tick without progress ends us */
     gvX_tick.it_interval.tv_sec = ind->limits.time_ms / 1000;
@@ -258,7 +258,7 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
 
     gv_param_value *params;
     int nparams;
-    gevinst_diag diag = {0};
+    gv_diag diag = {0};
     if (gvM_bind_params(m, ind, &params, &nparams, &diag) < 0) _exit(0); /* the host says why */
     gv_source src;
     if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_fatal(err);
@@ -275,7 +275,7 @@ static void gvX_child(int fd, const gv_indicator *ind, const gevinst_config *cfg
 ** -2 on timeout. */
 static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
     if (c->len - c->pos >= n) return 0; /* the usual case: the batch is here */
-    double deadline = gvM_clock() + (double)timeout_ms / 1000;
+    double deadline = gvU_clock() + (double)timeout_ms / 1000;
     while (c->len - c->pos < n) {
         if (c->pos > 0) {
             memmove(c->buf, c->buf + c->pos, c->len - c->pos);
@@ -286,7 +286,7 @@ static int gvX_need(gv_child *c, size_t n, long timeout_ms) {
             c->cap = c->cap ? c->cap * 2 : 131072;
             c->buf = gvU_realloc(c->buf, c->cap);
         }
-        double ms = (deadline - gvM_clock()) * 1000;
+        double ms = (deadline - gvU_clock()) * 1000;
         int left = ms > 2e9 ? 2000000000 : (int)ms;
         struct pollfd pfd = {c->fd, POLLIN, 0};
         int ready = left > 0 ? poll(&pfd, 1, left) : 0;
@@ -398,8 +398,10 @@ static char gvX_message(gv_child *c, long limit_ms, const gevinst_ctx *ctx, char
     return 0;
 }
 
-int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, gv_load_mode mode,
-              char **err) {
+static void gvX_stop(gv_module *m);
+
+/* Fork the child that loads the module; learn from it what the module is. */
+static int gvX_start(gv_module *m, char **err) {
     int fds[2];
     if (pipe(fds) < 0) {
         *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
@@ -414,14 +416,14 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, 
     }
     if (pid == 0) {
         close(fds[0]);
-        gvX_child(fds[1], ind, cfg, mode);
+        gvX_child(fds[1], m->ind, m->cfg, m->mode);
     }
     close(fds[1]);
     gv_child *c = gvU_malloc(sizeof *c);
     memset(c, 0, sizeof *c);
     c->pid = pid;
     c->fd = fds[0];
-    m->child = c;
+    m->state = c;
 
     char *why = NULL;
     char type = gvX_message(c, m->limits.time_ms, NULL, &why);
@@ -461,12 +463,12 @@ int gvX_start(gv_module *m, const gv_indicator *ind, const gevinst_config *cfg, 
             p->choices[nc] = NULL;
         }
     }
-    if (mode == GV_LOAD_PROBE) gvX_stop(m);
+    if (m->mode == GV_LOAD_PROBE) gvX_stop(m);
     return 0;
 }
 
-int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
-    gv_child *c = m->child;
+static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
+    gv_child *c = m->state;
     if (!c->dead) {
         char *why = NULL;
         char type = gvX_message(c, m->limits.time_ms, ctx, &why);
@@ -498,8 +500,8 @@ int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     return GEVINST_ERROR;
 }
 
-void gvX_stop(gv_module *m) {
-    gv_child *c = m->child;
+static void gvX_stop(gv_module *m) {
+    gv_child *c = m->state;
     if (!c) return;
     close(c->fd);
     if (!c->reaped) {
@@ -511,5 +513,12 @@ void gvX_stop(gv_module *m) {
     free(c->buf);
     free(c->dead);
     free(c);
-    m->child = NULL;
+    m->state = NULL;
 }
+
+/* The runner of every isolated module: a child process running the
+** module's own loader.  Its kind stays the module's (m->loader). */
+const gv_loader gvX_isolated = {
+    {"isolated", NULL, NULL}, "isolated", "module in a child process", gvX_start, gvX_evaluate,
+    gvX_stop,
+};

@@ -1,14 +1,21 @@
 /*
-** gv_config.h -- the operator's config file (libconfig), validated.
+** gv_config.h -- the config layer: the operator's config file (libconfig),
+** read and validated, every problem reported as FILE:LINE.  Depends on
+** base; the kinds of module it may name are handed to it by the caller
+** (the host layer's loader registry), so it names none itself.
 */
 #ifndef GV_CONFIG_H
 #define GV_CONFIG_H
 
-#include "gevinst/gevinst.h"
-#include "gevinst/plugin.h"
-#include "gv_period.h"
+#include "base/gv_base.h"
+#include "gevinst/plugin.h" /* the param types a module declares */
 
-typedef enum { GV_KIND_C, GV_KIND_LUA } gv_module_kind;
+/* A kind of module, as a config names it. */
+typedef struct gv_kind {
+    const char *lang;      /* "c", "lua": `lang = ...;`, and what the database stores */
+    const char *setting;   /* "plugin", "script": the setting that names such a file */
+    const char *extension; /* ".so", ".lua": what `module = NAME` looks for */
+} gv_kind;
 
 /* A param value from the config, or a module's default. */
 typedef struct gv_param_value {
@@ -36,11 +43,11 @@ typedef struct gv_indicator {
     char *id;
     const char *file; /* where it is written */
     int line;
-    const char *how;  /* "module", "plugin" or "script" */
-    const char *lang; /* "c", "lua" or NULL: which kind `module` may find */
-    char *ref;        /* as written */
-    char *path;       /* resolved file; NULL when `module` found none */
-    gv_module_kind kind;
+    const char *how;      /* "module", or a kind's setting ("plugin", "script") */
+    const gv_kind *lang;  /* `lang = ...;`: which kind `module` may find; NULL: any */
+    char *ref;            /* as written */
+    char *path;           /* resolved file; NULL when `module` found none */
+    const gv_kind *kind;  /* what path is; NULL with it */
     char *unit;        /* override, or NULL */
     char *description; /* override, or NULL */
     gv_param_value *params;
@@ -72,16 +79,9 @@ typedef struct gv_money_cfg {
     double sensitivity_range;
 } gv_money_cfg;
 
-/* One gain written in the config: its settings as text, as a CSV row. */
-typedef struct gv_gain_record {
-    const char *file;
-    int line;
-    int n;
-    char **names;
-    char **values;
-    int *lines; /* each setting's line */
-} gv_gain_record;
-
+/* The library's gevinst_config (gevinst.h) is this struct, as lua.h's
+** lua_State is lstate.h's: opaque outside, whole inside. */
+typedef struct gevinst_config gv_config;
 struct gevinst_config {
     char *file;      /* as given */
     char *full_path; /* absolute, for provenance */
@@ -101,13 +101,20 @@ struct gevinst_config {
     char *report_lang;            /* report = { lang = "nb"; ... }: NULL for English */
     char *report_label;           /* report = { label = "Synthetic data"; }: on every page */
     double report_suppress_below; /* counts of persons under it are shown as "<N" */
-    gv_gain_record *gains;
+    gv_record *gains; /* each gain written in the config, its settings as a CSV row */
     int ngains;
+    const gv_kind *const *kinds; /* what modules it may name, NULL-terminated */
 };
+
+/* Read and validate the config at path; the modules it names are of one of
+** `kinds` (NULL-terminated).  Problems go to diag; NULL when there were
+** any. */
+gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag);
+void gvC_free(gv_config *cfg);
 
 void gvC_free_params(gv_param_value *p, int n);
 
 /* Where `module = NAME` looks, in order, as one line for messages. */
-char *gvC_module_path_text(const gevinst_config *cfg);
+char *gvC_module_path_text(const gv_config *cfg);
 
 #endif

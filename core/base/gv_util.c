@@ -1,7 +1,7 @@
 /*
-** gv_util.c -- helpers shared by every layer (see gv_util.h).
+** gv_util.c -- helpers shared by every layer (see gv_base.h).
 */
-#include "gv_util.h"
+#include "gv_base.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,9 +14,36 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The innermost place a failed allocation unwinds to, in this thread. */
+static _Thread_local gvU_oom_catch *gvU_catcher;
+
+void gvU_catch_oom(gvU_oom_catch *c) {
+    c->outer = gvU_catcher;
+    gvU_catcher = c;
+}
+
+void gvU_end_catch(gvU_oom_catch *c) {
+    gvU_catcher = c->outer;
+}
+
+void gvU_forget_catches(void) {
+    gvU_catcher = NULL;
+}
+
 static void gvU_oom(void) {
+    gvU_oom_catch *c = gvU_catcher;
+    if (c) {
+        gvU_catcher = c->outer;
+        longjmp(c->to, 1);
+    }
     fputs("gevinst: out of memory\n", stderr);
     abort();
+}
+
+double gvU_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void *gvU_malloc(size_t n) {
@@ -91,9 +118,32 @@ char *gvU_buf_take(gvU_buf *b) {
     return s;
 }
 
+void gvU_buf_json(gvU_buf *b, const char *s) {
+    if (!s) {
+        gvU_buf_puts(b, "null");
+        return;
+    }
+    gvU_buf_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8];
+        if (*p == '"' || *p == '\\')
+            snprintf(esc, sizeof esc, "\\%c", *p);
+        else if (*p == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (*p == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else if (*p < 0x20)
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+        else
+            esc[0] = (char)*p, esc[1] = '\0';
+        gvU_buf_puts(b, esc);
+    }
+    gvU_buf_puts(b, "\"");
+}
+
 /* ------------------------------------------------------------ diagnostics */
 
-void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...) {
+void gvU_diag_add(gv_diag *d, const char *fmt, ...) {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 8;
         d->msg = gvU_realloc(d->msg, (size_t)d->cap * sizeof *d->msg);
@@ -104,12 +154,7 @@ void gevinst_diag_add(gevinst_diag *d, const char *fmt, ...) {
     va_end(ap);
 }
 
-void gevinst_diag_print(const gevinst_diag *d, FILE *f) {
-    for (int i = 0; i < d->n; i++)
-        fprintf(f, "%s\n", d->msg[i]);
-}
-
-void gevinst_diag_free(gevinst_diag *d) {
+void gvU_diag_free(gv_diag *d) {
     for (int i = 0; i < d->n; i++)
         free(d->msg[i]);
     free(d->msg);
@@ -337,7 +382,3 @@ GVU_BUNDLED(gvU_bundled_data_dir, GEVINST_SOURCE_DIR "/config", GEVINST_DATA_DIR
             GEVINST_INSTALL_DATA_DIR "/config")
 GVU_BUNDLED(gvU_bundled_include_dir, GEVINST_SOURCE_DIR "/core/include", GEVINST_INCLUDE_DIR_REL,
             GEVINST_INSTALL_INCLUDE_DIR)
-
-const char *gevinst_data_dir(void) {
-    return gvU_bundled_data_dir();
-}

@@ -21,25 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gv_module.h"
-#include "gv_util.h"
+#include "host/gv_host.h"
 
 #define GVL_HOOK_EVERY 1000 /* instructions between checks of the limits */
 
-struct gv_lua_module {
+typedef struct gv_lua_module {
     lua_State *L;
     const char *path;
     size_t used, limit; /* bytes allocated, cap */
     long instructions;  /* executed in this evaluation */
     long max_instructions;
-    double deadline; /* gvM_clock() */
+    double deadline; /* gvU_clock() */
     long time_ms;
     const char *killed;          /* why the script was stopped, or NULL */
     int module_ref;              /* the table the script returned */
     int params_ref;              /* ctx.params for the current params */
     const gv_param_value *bound; /* the params params_ref was built from */
     gevinst_ctx *ctx;            /* the evaluation in progress */
-};
+} gv_lua_module;
 
 /* Allocation with a cap; Lua reports refusal as "not enough memory". */
 static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -69,7 +68,7 @@ static void gvL_count_hook(lua_State *L, lua_Debug *ar) {
     lm->instructions += GVL_HOOK_EVERY;
     if (!lm->killed && lm->instructions > lm->max_instructions)
         lm->killed = "instruction limit reached";
-    if (!lm->killed && gvM_clock() > lm->deadline) lm->killed = "time limit reached";
+    if (!lm->killed && gvU_clock() > lm->deadline) lm->killed = "time limit reached";
     if (lm->killed) {
         /* fire again at once wherever the error is caught */
         lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, 1);
@@ -389,7 +388,7 @@ static int gvL_pcall(gv_lua_module *lm, int nargs, int nres, char **err) {
     lua_insert(L, base);
     lm->instructions = 0;
     lm->killed = NULL;
-    lm->deadline = gvM_clock() + (double)lm->time_ms / 1000;
+    lm->deadline = gvU_clock() + (double)lm->time_ms / 1000;
     lua_sethook(L, gvL_count_hook, LUA_MASKCOUNT, GVL_HOOK_EVERY);
     int rc = lua_pcall(L, nargs, nres, base);
     lua_remove(L, base);
@@ -495,7 +494,57 @@ static int gvL_param(lua_State *L, gv_param_value *v, const char *path, char **e
     return 0;
 }
 
-int gvL_load(gv_module *m, char **err) {
+/* The table's `params`: each declared param with its default. */
+static int gvL_params(lua_State *L, int t, gv_module *m, char **err) {
+    lua_pushliteral(L, "params");
+    lua_rawget(L, t);
+    if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            m->defaults =
+                gvU_realloc(m->defaults, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
+            gv_param_value *v = &m->defaults[m->ndefaults++];
+            memset(v, 0, sizeof *v);
+            if (gvL_param(L, v, m->path, err) < 0) return -1;
+            lua_pop(L, 1);
+        }
+        /* table order is a hash's: sort, so messages and lists are stable */
+        qsort(m->defaults, (size_t)m->ndefaults, sizeof *m->defaults, gvL_param_order);
+    } else if (!lua_isnil(L, -1)) {
+        *err = gvU_mprintf("%s: 'params' must be a table of defaults", m->path);
+        return -1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* What the script's table says it is: name, version, unit, description,
+** evaluate and params. */
+static int gvL_describe(lua_State *L, int t, gv_module *m, char **err) {
+    m->name = gvL_field_string(L, t, "name", err, m->path);
+    m->version = gvL_field_string(L, t, "version", err, m->path);
+    m->unit = gvL_field_string(L, t, "unit", err, m->path);
+    m->description = gvL_field_string(L, t, "description", err, m->path);
+    if (*err) return -1;
+    if (!m->name) {
+        /* the file name is the module's name by default */
+        const char *base = gvU_basename(m->path);
+        size_t n = strcspn(base, ".");
+        m->name = gvU_malloc(n + 1);
+        memcpy(m->name, base, n);
+        m->name[n] = '\0';
+    }
+    lua_pushliteral(L, "evaluate");
+    lua_rawget(L, t);
+    if (!lua_isfunction(L, -1)) {
+        *err = gvU_mprintf("%s: the returned table has no function 'evaluate'", m->path);
+        return -1;
+    }
+    lua_pop(L, 1);
+    return gvL_params(L, t, m, err);
+}
+
+static int gvL_load(gv_module *m, char **err) {
     gv_lua_module *lm = gvU_malloc(sizeof *lm);
     memset(lm, 0, sizeof *lm);
     lm->path = m->path;
@@ -503,7 +552,7 @@ int gvL_load(gv_module *m, char **err) {
     lm->max_instructions = m->limits.instructions;
     lm->time_ms = m->limits.time_ms;
     lm->module_ref = lm->params_ref = LUA_NOREF;
-    m->lua = lm;
+    m->state = lm;
     lua_State *L = lm->L = lua_newstate(gvL_alloc, lm);
     if (!L) {
         *err = gvU_mprintf("%s: cannot create a Lua state", m->path);
@@ -525,46 +574,7 @@ int gvL_load(gv_module *m, char **err) {
             "%s: the script must return a table { evaluate = function(ctx) ... end }", m->path);
         return -1;
     }
-    int t = lua_gettop(L);
-    m->name = gvL_field_string(L, t, "name", err, m->path);
-    m->version = gvL_field_string(L, t, "version", err, m->path);
-    m->unit = gvL_field_string(L, t, "unit", err, m->path);
-    m->description = gvL_field_string(L, t, "description", err, m->path);
-    if (*err) return -1;
-    if (!m->name) {
-        /* the file name is the module's name by default */
-        const char *base = gvU_basename(m->path);
-        size_t n = strcspn(base, ".");
-        m->name = gvU_malloc(n + 1);
-        memcpy(m->name, base, n);
-        m->name[n] = '\0';
-    }
-    lua_pushliteral(L, "evaluate");
-    lua_rawget(L, t);
-    if (!lua_isfunction(L, -1)) {
-        *err = gvU_mprintf("%s: the returned table has no function 'evaluate'", m->path);
-        return -1;
-    }
-    lua_pop(L, 1);
-    lua_pushliteral(L, "params");
-    lua_rawget(L, t);
-    if (lua_istable(L, -1)) {
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            m->defaults =
-                gvU_realloc(m->defaults, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
-            gv_param_value *v = &m->defaults[m->ndefaults++];
-            memset(v, 0, sizeof *v);
-            if (gvL_param(L, v, m->path, err) < 0) return -1;
-            lua_pop(L, 1);
-        }
-        /* table order is a hash's: sort, so messages and lists are stable */
-        qsort(m->defaults, (size_t)m->ndefaults, sizeof *m->defaults, gvL_param_order);
-    } else if (!lua_isnil(L, -1)) {
-        *err = gvU_mprintf("%s: 'params' must be a table of defaults", m->path);
-        return -1;
-    }
-    lua_pop(L, 1);
+    if (gvL_describe(L, lua_gettop(L), m, err) < 0) return -1;
     lm->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     /* ctx's methods, shared by every evaluation */
@@ -627,8 +637,8 @@ static int gvL_call_evaluate(lua_State *L) {
     return 1;
 }
 
-int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
-    gv_lua_module *lm = m->lua;
+static int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
+    gv_lua_module *lm = m->state;
     lua_State *L = lm->L;
     int top = lua_gettop(L);
     lua_pushcfunction(L, gvL_call_evaluate); /* a light function: no allocation */
@@ -655,8 +665,13 @@ int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     return result;
 }
 
-void gvL_free(gv_module *m) {
-    if (m->lua->L) lua_close(m->lua->L);
-    free(m->lua);
-    m->lua = NULL;
+static void gvL_free(gv_module *m) {
+    gv_lua_module *lm = m->state;
+    if (lm->L) lua_close(lm->L);
+    free(lm);
+    m->state = NULL;
 }
+
+const gv_loader gvL_scripts = {
+    {"lua", "script", ".lua"}, "Lua", "Lua script", gvL_load, gvL_evaluate, gvL_free,
+};

@@ -5,7 +5,6 @@
 ** found in one pass, so an operator fixes the file in one go.  Paths are
 ** relative to the config file's folder.
 */
-#include "gv_config.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -14,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gv_util.h"
+#include "config/gv_config.h"
 
 #define GVC_MAX_PERIODS 10000
 
 /* The file a setting was written in (it differs under @include), kept for
 ** as long as the config: libconfig's copy goes with config_destroy. */
-static const char *gvC_file(const config_setting_t *s, const gevinst_config *cfg_) {
-    gevinst_config *cfg = (gevinst_config *)cfg_;
+static const char *gvC_file(const config_setting_t *s, const gv_config *cfg_) {
+    gv_config *cfg = (gv_config *)cfg_;
     const char *f = config_setting_source_file(s);
     if (!f || strcmp(f, cfg->file) == 0) return cfg->file;
     for (int i = 0; i < cfg->nincluded; i++)
@@ -30,16 +29,16 @@ static const char *gvC_file(const config_setting_t *s, const gevinst_config *cfg
     return cfg->included[cfg->nincluded++] = gvU_strdup(f);
 }
 
-/* gevinst_diag_add with an owned message, so GVC_ERR does not leak. */
-static void gvC_error(gevinst_diag *diag, const gevinst_config *cfg, const config_setting_t *s,
+/* gv_diag_add with an owned message, so GVC_ERR does not leak. */
+static void gvC_error(gv_diag *diag, const gv_config *cfg, const config_setting_t *s,
                       const char *fmt, ...) GV_PRINTF(4, 5);
-static void gvC_error(gevinst_diag *diag, const gevinst_config *cfg, const config_setting_t *s,
+static void gvC_error(gv_diag *diag, const gv_config *cfg, const config_setting_t *s,
                       const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     char *msg = gvU_vmprintf(fmt, ap);
     va_end(ap);
-    gevinst_diag_add(diag, "%s:%d: %s", gvC_file(s, cfg), config_setting_source_line(s), msg);
+    gvU_diag_add(diag, "%s:%d: %s", gvC_file(s, cfg), config_setting_source_line(s), msg);
     free(msg);
 }
 
@@ -66,8 +65,8 @@ static const char *gvC_type_name(int type) {
 }
 
 /* A string setting, or an error naming what it is instead. */
-static const char *gvC_string(const gevinst_config *cfg, const config_setting_t *s,
-                              gevinst_diag *diag) {
+static const char *gvC_string(const gv_config *cfg, const config_setting_t *s,
+                              gv_diag *diag) {
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
         gvC_error(diag, cfg, s, "'%s' must be a string, not %s", config_setting_name(s),
                   gvC_type_name(config_setting_type(s)));
@@ -89,12 +88,12 @@ static int gvC_is_number(const config_setting_t *s) {
 
 /* ---------------------------------------------------------------- periods */
 
-static void gvC_add_period(gevinst_config *cfg, const gv_period *p) {
+static void gvC_add_period(gv_config *cfg, const gv_period *p) {
     cfg->periods = gvU_realloc(cfg->periods, (size_t)(cfg->nperiods + 1) * sizeof *p);
     cfg->periods[cfg->nperiods++] = *p;
 }
 
-static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+static void gvC_periods(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     gv_period p;
     if (config_setting_is_array(s) || config_setting_is_list(s)) {
         for (int i = 0; i < config_setting_length(s); i++) {
@@ -178,8 +177,8 @@ static void gvC_periods(gevinst_config *cfg, const config_setting_t *s, gevinst_
 
 /* `limits = { memory_mb = 64; instructions = 100000000; time_ms = 5000; };`
 ** at the top (for every indicator) or in one indicator (for it alone). */
-static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits *limits,
-                       gevinst_diag *diag) {
+static void gvC_limits(gv_config *cfg, const config_setting_t *s, gv_limits *limits,
+                       gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s,
                   "limits must be a group { memory_mb = ...; instructions = ...; "
@@ -210,29 +209,55 @@ static void gvC_limits(gevinst_config *cfg, const config_setting_t *s, gv_limits
 
 /* ------------------------------------------------------------- indicators */
 
-char *gvC_module_path_text(const gevinst_config *cfg) {
+char *gvC_module_path_text(const gv_config *cfg) {
     gvU_buf b = {0};
     for (int i = 0; i < cfg->nmodule_path; i++)
         gvU_buf_printf(&b, "%s%s", i ? ", " : "", cfg->module_path[i]);
     return gvU_buf_take(&b);
 }
 
-/* `module = NAME`: NAME.so or NAME.lua in the module path, first found;
-** `lang` ("c", "lua" or NULL for either) picks one kind. */
-static char *gvC_find_module(const gevinst_config *cfg, const char *name, const char *lang,
-                             gv_module_kind *kind) {
-    static const char *const ext[] = {".so", ".lua"};
+/* `module = NAME`: NAME plus a kind's extension in the module path, the
+** first found, folder by folder and kind by kind; `lang` (NULL: any) picks
+** one kind. */
+static char *gvC_find_module(const gv_config *cfg, const char *name, const gv_kind *lang,
+                             const gv_kind **kind) {
     for (int i = 0; i < cfg->nmodule_path; i++)
-        for (int k = 0; k < 2; k++) {
-            if (lang && (k == 0) != (strcmp(lang, "c") == 0)) continue;
-            char *path = gvU_mprintf("%s/%s%s", cfg->module_path[i], name, ext[k]);
+        for (const gv_kind *const *k = cfg->kinds; *k; k++) {
+            if (lang && *k != lang) continue;
+            char *path = gvU_mprintf("%s/%s%s", cfg->module_path[i], name, (*k)->extension);
             if (gvU_file_exists(path)) {
-                *kind = k == 0 ? GV_KIND_C : GV_KIND_LUA;
+                *kind = *k;
                 return path;
             }
             free(path);
         }
     return NULL;
+}
+
+/* The kind `lang = NAME` or the setting `plugin`, `script`... names. */
+static const gv_kind *gvC_kind(const gv_config *cfg, const char *lang, const char *setting) {
+    for (const gv_kind *const *k = cfg->kinds; *k; k++)
+        if ((lang && strcmp((*k)->lang, lang) == 0) ||
+            (setting && strcmp((*k)->setting, setting) == 0))
+            return *k;
+    return NULL;
+}
+
+/* The kinds' langs or settings as a list for messages: "c" or "lua" /
+** plugin, script. */
+static char *gvC_kinds_text(const gv_config *cfg, int settings) {
+    gvU_buf b = {0};
+    int n = 0;
+    while (cfg->kinds[n])
+        n++;
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : settings ? ", " : i == n - 1 ? " or " : ", ";
+        if (settings)
+            gvU_buf_printf(&b, "%s%s", sep, cfg->kinds[i]->setting);
+        else
+            gvU_buf_printf(&b, "%s\"%s\"", sep, cfg->kinds[i]->lang);
+    }
+    return gvU_buf_take(&b);
 }
 
 /* Letters (Nordic ones too: any UTF-8), digits, _ - . */
@@ -245,8 +270,8 @@ static int gvC_valid_id(const char *id) {
     return 1;
 }
 
-static void gvC_params(gevinst_config *cfg, gv_indicator *ind, const config_setting_t *s,
-                       gevinst_diag *diag) {
+static void gvC_params(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
+                       gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "params must be a group { name = value; ... }");
         return;
@@ -277,7 +302,106 @@ static void gvC_params(gevinst_config *cfg, gv_indicator *ind, const config_sett
     }
 }
 
-static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+static void gvC_indicator_free(gv_indicator *ind) {
+    free(ind->id), free(ind->ref), free(ind->path), free(ind->unit), free(ind->description);
+    gvC_free_params(ind->params, ind->nparams);
+}
+
+/* One string setting of an indicator (id, module, lang, a kind's setting,
+** unit, description); 0, or -1 when it is wrong. */
+static int gvC_indicator_text(gv_config *cfg, gv_indicator *ind, const config_setting_t *e,
+                              gv_diag *diag) {
+    const char *name = config_setting_name(e);
+    const gv_kind *kind = gvC_kind(cfg, NULL, name);
+    if (strcmp(name, "id") && strcmp(name, "module") && strcmp(name, "unit") &&
+        strcmp(name, "description") && strcmp(name, "lang") && !kind) {
+        char *settings = gvC_kinds_text(cfg, 1);
+        gvC_error(diag, cfg, e,
+                  "unknown setting '%s' in indicator (id, module, lang, %s, unit, description, "
+                  "params, limits, isolate)",
+                  name, settings);
+        free(settings);
+        return -1;
+    }
+    const char *v = gvC_string(cfg, e, diag);
+    if (!v) return -1;
+    if (strcmp(name, "id") == 0) {
+        ind->id = gvU_strdup(v);
+        if (gvC_valid_id(v)) return 0;
+        gvC_error(diag, cfg, e,
+                  "indicator id '%s' may hold only letters, digits, _ - . (no spaces)", v);
+        return -1;
+    }
+    if (strcmp(name, "unit") == 0) return free(ind->unit), ind->unit = gvU_strdup(v), 0;
+    if (strcmp(name, "description") == 0)
+        return free(ind->description), ind->description = gvU_strdup(v), 0;
+    if (strcmp(name, "lang") == 0) {
+        if ((ind->lang = gvC_kind(cfg, v, NULL))) return 0;
+        char *langs = gvC_kinds_text(cfg, 0);
+        gvC_error(diag, cfg, e, "lang must be %s, not '%s'", langs, v);
+        free(langs);
+        return -1;
+    }
+    if (ind->how) {
+        gvC_error(diag, cfg, e, "indicator has both '%s' and '%s'; give one", ind->how, name);
+        return -1;
+    }
+    /* a literal: the setting's own name dies with libconfig's tree */
+    ind->how = kind ? kind->setting : "module";
+    ind->ref = gvU_strdup(v);
+    return 0;
+}
+
+/* Every setting of an indicator; the number of wrong ones. */
+static int gvC_indicator_settings(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
+                                  gv_diag *diag) {
+    int bad = 0;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_name(e);
+        if (strcmp(name, "params") == 0) {
+            gvC_params(cfg, ind, e, diag);
+        } else if (strcmp(name, "limits") == 0) {
+            gvC_limits(cfg, e, &ind->limits, diag);
+        } else if (strcmp(name, "isolate") == 0) {
+            if (config_setting_type(e) != CONFIG_TYPE_BOOL)
+                gvC_error(diag, cfg, e, "'isolate' must be true or false");
+            else
+                ind->isolate = config_setting_get_bool(e);
+        } else {
+            bad += gvC_indicator_text(cfg, ind, e, diag) < 0;
+        }
+    }
+    return bad;
+}
+
+/* What an indicator is as a whole: an id, one module, unique. */
+static int gvC_indicator_whole(gv_config *cfg, const gv_indicator *ind, const config_setting_t *s,
+                               gv_diag *diag) {
+    int bad = 0;
+    if (!ind->id) {
+        gvC_error(diag, cfg, s, "indicator has no 'id'");
+        bad = 1;
+    }
+    if (!ind->how && ind->id) {
+        gvC_error(diag, cfg, s, "indicator '%s' names no module, plugin or script", ind->id);
+        bad = 1;
+    }
+    for (int i = 0; ind->id && i < cfg->nindicators; i++)
+        if (strcmp(cfg->indicators[i].id, ind->id) == 0) {
+            gvC_error(diag, cfg, s, "duplicate indicator id '%s' (first at line %d)", ind->id,
+                      cfg->indicators[i].line);
+            bad = 1;
+        }
+    if (ind->lang && ind->how && strcmp(ind->how, "module") != 0) {
+        gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's",
+                  ind->how);
+        bad = 1;
+    }
+    return bad;
+}
+
+static void gvC_indicator(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "each indicator must be a group { id = ...; module = ...; }");
         return;
@@ -288,98 +412,18 @@ static void gvC_indicator(gevinst_config *cfg, const config_setting_t *s, gevins
     ind.line = config_setting_source_line(s);
     ind.limits = cfg->limits;
     ind.isolate = 1;
-    const char *lang = NULL;
-    int bad = 0, before = diag->n;
-    for (int i = 0; i < config_setting_length(s); i++) {
-        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        const char *name = config_setting_name(e);
-        const char *v;
-        if (strcmp(name, "params") == 0) {
-            gvC_params(cfg, &ind, e, diag);
-            continue;
-        }
-        if (strcmp(name, "limits") == 0) {
-            gvC_limits(cfg, e, &ind.limits, diag);
-            continue;
-        }
-        if (strcmp(name, "isolate") == 0) {
-            if (config_setting_type(e) != CONFIG_TYPE_BOOL)
-                gvC_error(diag, cfg, e, "'isolate' must be true or false");
-            else
-                ind.isolate = config_setting_get_bool(e);
-            continue;
-        }
-        if (strcmp(name, "id") && strcmp(name, "module") && strcmp(name, "plugin") &&
-            strcmp(name, "script") && strcmp(name, "unit") && strcmp(name, "description") &&
-            strcmp(name, "lang")) {
-            gvC_error(diag, cfg, e,
-                      "unknown setting '%s' in indicator (id, module, lang, plugin, script, "
-                      "unit, description, params, limits, isolate)",
-                      name);
-            bad = 1;
-            continue;
-        }
-        if (!(v = gvC_string(cfg, e, diag))) {
-            bad = 1;
-            continue;
-        }
-        if (strcmp(name, "id") == 0) {
-            if (!gvC_valid_id(v)) {
-                gvC_error(diag, cfg, e,
-                          "indicator id '%s' may hold only letters, digits, _ - . (no spaces)", v);
-                bad = 1;
-            }
-            ind.id = gvU_strdup(v);
-        } else if (strcmp(name, "unit") == 0) {
-            ind.unit = gvU_strdup(v);
-        } else if (strcmp(name, "description") == 0) {
-            ind.description = gvU_strdup(v);
-        } else if (strcmp(name, "lang") == 0) {
-            if (strcmp(v, "c") && strcmp(v, "lua")) {
-                gvC_error(diag, cfg, e, "lang must be \"c\" or \"lua\", not '%s'", v);
-                bad = 1;
-            }
-            lang = strcmp(v, "c") == 0 ? "c" : "lua";
-        } else if (ind.how) {
-            gvC_error(diag, cfg, e, "indicator has both '%s' and '%s'; give one", ind.how, name);
-            bad = 1;
-        } else {
-            /* a literal: the setting's own name dies with libconfig's tree */
-            ind.how = name[0] == 'm' ? "module" : name[0] == 'p' ? "plugin" : "script";
-            ind.ref = gvU_strdup(v);
-        }
-    }
-    if (!ind.id) {
-        gvC_error(diag, cfg, s, "indicator has no 'id'");
-        bad = 1;
-    }
-    if (!ind.how && ind.id) {
-        gvC_error(diag, cfg, s, "indicator '%s' names no module, plugin or script", ind.id);
-        bad = 1;
-    }
-    for (int i = 0; ind.id && i < cfg->nindicators; i++)
-        if (strcmp(cfg->indicators[i].id, ind.id) == 0) {
-            gvC_error(diag, cfg, s, "duplicate indicator id '%s' (first at line %d)", ind.id,
-                      cfg->indicators[i].line);
-            bad = 1;
-        }
-    if (lang && ind.how && strcmp(ind.how, "module") != 0) {
-        gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's",
-                  ind.how);
-        bad = 1;
-    }
-    if (diag->n > before) bad = 1;
-    ind.lang = lang;
+    int before = diag->n;
+    int bad = gvC_indicator_settings(cfg, &ind, s, diag);
+    bad += gvC_indicator_whole(cfg, &ind, s, diag);
     if (ind.how && strcmp(ind.how, "module") == 0) {
-        ind.path = gvC_find_module(cfg, ind.ref, lang, &ind.kind);
+        ind.path = gvC_find_module(cfg, ind.ref, ind.lang, &ind.kind);
     } else if (ind.how) {
         ind.path = gvU_path_join(cfg->dir, ind.ref);
-        ind.kind = strcmp(ind.how, "plugin") == 0 ? GV_KIND_C : GV_KIND_LUA;
+        ind.kind = gvC_kind(cfg, NULL, ind.how);
     }
-    if (bad) {
+    if (bad || diag->n > before) {
         /* keep nothing half-made: the config is rejected anyway */
-        free(ind.id), free(ind.ref), free(ind.path), free(ind.unit), free(ind.description);
-        gvC_free_params(ind.params, ind.nparams);
+        gvC_indicator_free(&ind);
         return;
     }
     cfg->indicators = gvU_realloc(cfg->indicators, (size_t)(cfg->nindicators + 1) * sizeof ind);
@@ -398,8 +442,8 @@ static void gvC_add_name_number(char ***names, double **values, int *n, const ch
 }
 
 /* A group of name = number, each checked to lie in [lo, hi]. */
-static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const char *what, double lo,
-                        double hi, char ***names, double **values, int *n, gevinst_diag *diag) {
+static void gvC_numbers(gv_config *cfg, const config_setting_t *s, const char *what, double lo,
+                        double hi, char ***names, double **values, int *n, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "money.%s must be a group { NAME = number; ... }", what);
         return;
@@ -415,7 +459,50 @@ static void gvC_numbers(gevinst_config *cfg, const config_setting_t *s, const ch
     }
 }
 
-static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+/* `cpi = { NOK = { from = 2017; index = [105.5, 108.4]; }; }` */
+static void gvC_cpi(gv_config *cfg, const config_setting_t *e, gv_diag *diag) {
+    gv_money_cfg *m = &cfg->money;
+    if (!config_setting_is_group(e)) {
+        gvC_error(diag, cfg, e,
+                  "money.cpi must be a group { NOK = { from = 2017; "
+                  "index = [105.5, 108.4]; }; }");
+        return;
+    }
+    for (int k = 0; k < config_setting_length(e); k++) {
+        const config_setting_t *c = config_setting_get_elem(e, (unsigned)k);
+        const config_setting_t *from = config_setting_get_member(c, "from");
+        const config_setting_t *index = config_setting_get_member(c, "index");
+        int ok = config_setting_is_group(c) && from && index &&
+                 config_setting_type(from) == CONFIG_TYPE_INT &&
+                 (config_setting_is_array(index) || config_setting_is_list(index)) &&
+                 config_setting_length(c) == 2;
+        for (int j = 0; ok && j < config_setting_length(index); j++) {
+            const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
+            ok = gvC_is_number(x) && gvC_number(x) > 0;
+        }
+        if (!ok) {
+            gvC_error(diag, cfg, c,
+                      "money.cpi.%s must be { from = YEAR; index = "
+                      "[numbers above 0, one a year]; }",
+                      config_setting_name(c));
+            continue;
+        }
+        int n = config_setting_length(index);
+        m->cpi_currency = gvU_realloc(m->cpi_currency, (size_t)(m->ncpi + 1) * sizeof(char *));
+        m->cpi_from = gvU_realloc(m->cpi_from, (size_t)(m->ncpi + 1) * sizeof(int));
+        m->cpi = gvU_realloc(m->cpi, (size_t)(m->ncpi + 1) * sizeof(double *));
+        m->cpi_n = gvU_realloc(m->cpi_n, (size_t)(m->ncpi + 1) * sizeof(int));
+        m->cpi_currency[m->ncpi] = gvU_strdup(config_setting_name(c));
+        m->cpi_from[m->ncpi] = config_setting_get_int(from);
+        m->cpi_n[m->ncpi] = n;
+        m->cpi[m->ncpi] = gvU_malloc((size_t)n * sizeof(double));
+        for (int j = 0; j < n; j++)
+            m->cpi[m->ncpi][j] = gvC_number(config_setting_get_elem(index, (unsigned)j));
+        m->ncpi++;
+    }
+}
+
+static void gvC_money(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     gv_money_cfg *m = &cfg->money;
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s,
@@ -456,50 +543,7 @@ static void gvC_money(gevinst_config *cfg, const config_setting_t *s, gevinst_di
             else
                 m->sensitivity_range = v;
         } else if (strcmp(name, "cpi") == 0) {
-            if (!config_setting_is_group(e)) {
-                gvC_error(diag, cfg, e,
-                          "money.cpi must be a group { NOK = { from = 2017; "
-                          "index = [105.5, 108.4]; }; }");
-                continue;
-            }
-            for (int k = 0; k < config_setting_length(e); k++) {
-                const config_setting_t *c = config_setting_get_elem(e, (unsigned)k);
-                const config_setting_t *from = config_setting_get_member(c, "from");
-                const config_setting_t *index = config_setting_get_member(c, "index");
-                int ok = config_setting_is_group(c) && from && index &&
-                         config_setting_type(from) == CONFIG_TYPE_INT &&
-                         (config_setting_is_array(index) || config_setting_is_list(index)) &&
-                         config_setting_length(c) == 2;
-                for (int j = 0; ok && j < config_setting_length(index); j++) {
-                    const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
-                    ok = gvC_is_number(x) &&
-                         config_setting_get_float(x) + (double)config_setting_get_int64(x) > 0;
-                }
-                if (!ok) {
-                    gvC_error(diag, cfg, c,
-                              "money.cpi.%s must be { from = YEAR; index = "
-                              "[numbers above 0, one a year]; }",
-                              config_setting_name(c));
-                    continue;
-                }
-                int n = config_setting_length(index);
-                m->cpi_currency =
-                    gvU_realloc(m->cpi_currency, (size_t)(m->ncpi + 1) * sizeof(char *));
-                m->cpi_from = gvU_realloc(m->cpi_from, (size_t)(m->ncpi + 1) * sizeof(int));
-                m->cpi = gvU_realloc(m->cpi, (size_t)(m->ncpi + 1) * sizeof(double *));
-                m->cpi_n = gvU_realloc(m->cpi_n, (size_t)(m->ncpi + 1) * sizeof(int));
-                m->cpi_currency[m->ncpi] = gvU_strdup(config_setting_name(c));
-                m->cpi_from[m->ncpi] = config_setting_get_int(from);
-                m->cpi_n[m->ncpi] = n;
-                m->cpi[m->ncpi] = gvU_malloc((size_t)n * sizeof(double));
-                for (int j = 0; j < n; j++) {
-                    const config_setting_t *x = config_setting_get_elem(index, (unsigned)j);
-                    m->cpi[m->ncpi][j] = config_setting_type(x) == CONFIG_TYPE_FLOAT
-                                             ? config_setting_get_float(x)
-                                             : (double)config_setting_get_int64(x);
-                }
-                m->ncpi++;
-            }
+            gvC_cpi(cfg, e, diag);
         } else {
             gvC_error(diag, cfg, e,
                       "unknown setting 'money.%s' (currency, price_year, rates, cpi, "
@@ -527,7 +571,7 @@ static void gvC_money_free(gv_money_cfg *m) {
 
 /* `gains = ( { case = ...; gain = ...; ... } )`: kept as text, checked by
 ** the same rules as an imported gains file when a run reads them. */
-static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+static void gvC_gains(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_list(s) && !config_setting_is_array(s)) {
         gvC_error(diag, cfg, s, "gains must be a list ( { case = ...; gain = ...; }, ... )");
         return;
@@ -538,7 +582,7 @@ static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_di
             gvC_error(diag, cfg, g, "each gain must be a group { case = ...; gain = ...; }");
             continue;
         }
-        gv_gain_record r = {gvC_file(g, cfg), config_setting_source_line(g), 0, NULL, NULL, NULL};
+        gv_record r = {gvC_file(g, cfg), config_setting_source_line(g), 0, NULL, NULL, NULL};
         int n = config_setting_length(g);
         r.names = gvU_malloc((size_t)(n + 1) * sizeof(char *));
         r.values = gvU_malloc((size_t)(n + 1) * sizeof(char *));
@@ -570,7 +614,7 @@ static void gvC_gains(gevinst_config *cfg, const config_setting_t *s, gevinst_di
 }
 
 /* `report = { lang = "nb"; label = "Synthetic data"; }` */
-static void gvC_report(gevinst_config *cfg, const config_setting_t *s, gevinst_diag *diag) {
+static void gvC_report(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "report must be a group { lang = \"nb\"; label = \"...\"; }");
         return;
@@ -628,75 +672,66 @@ static int gvC_include_name(const char *file, int line, char *name, size_t size)
 
 /* Note every file a setting comes from (the config and its @includes), in
 ** the order they are met, for the config's hash. */
-static void gvC_note_files(gevinst_config *cfg, const config_setting_t *s) {
+static void gvC_note_files(gv_config *cfg, const config_setting_t *s) {
     gvC_file(s, cfg);
     for (int i = 0; i < config_setting_length(s); i++)
         gvC_note_files(cfg, config_setting_get_elem(s, (unsigned)i));
 }
 
-static void gvC_add_module_dir(gevinst_config *cfg, char *dir) {
+static void gvC_add_module_dir(gv_config *cfg, char *dir) {
     cfg->module_path =
         gvU_realloc(cfg->module_path, (size_t)(cfg->nmodule_path + 1) * sizeof(char *));
     cfg->module_path[cfg->nmodule_path++] = dir;
 }
 
-gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
-    config_t lc;
-    config_init(&lc);
-    gevinst_config *cfg = gvU_malloc(sizeof *cfg);
-    memset(cfg, 0, sizeof *cfg);
-    cfg->file = gvU_strdup(path);
-    cfg->dir = gvU_dirname(path);
-    cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
-    cfg->money.volunteer_wage = NAN;
-    cfg->money.sensitivity_range = 0.5;
-    cfg->report_suppress_below = 5; /* the usual rule for published counts of persons */
-    config_set_include_dir(&lc, cfg->dir);
-    errno = 0;
-    if (!gvU_file_exists(path)) {
-        gevinst_diag_add(diag, "%s: cannot read config: %s", path,
-                         errno ? strerror(errno) : "not a file");
-        goto fail;
+/* libconfig could not read the file: say where and, where it can be
+** told, why. */
+static void gvC_syntax_error(gv_config *cfg, config_t *lc, const char *path, gv_diag *diag) {
+    const char *f = config_error_file(lc);
+    const char *text = config_error_text(lc);
+    int line = config_error_line(lc);
+    char name[256];
+    if (strcmp(text, "cannot open include file") == 0 &&
+        gvC_include_name(f ? f : path, line, name, sizeof name) == 0) {
+        char *tried = gvU_path_join(cfg->dir, name);
+        gvU_diag_add(diag, "%s:%d: cannot open include file %s", f ? f : path, line, tried);
+        free(tried);
+        return;
     }
-    if (!config_read_file(&lc, path)) {
-        const char *f = config_error_file(&lc);
-        const char *text = config_error_text(&lc);
-        int line = config_error_line(&lc);
-        char name[256];
-        if (strcmp(text, "cannot open include file") == 0 &&
-            gvC_include_name(f ? f : path, line, name, sizeof name) == 0) {
-            char *tried = gvU_path_join(cfg->dir, name);
-            gevinst_diag_add(diag, "%s:%d: cannot open include file %s", f ? f : path, line, tried);
-            free(tried);
-        } else
-            gevinst_diag_add(diag, "%s:%d: %s%s", f ? f : path, line, text,
-                             strcmp(text, "syntax error") == 0
-                                 ? " (look on this line or the one before for a missing ';' or "
-                                   "',', a '{' or '(' not closed, or text not in double quotes)"
-                                 : "");
-        goto fail;
+    gvU_diag_add(diag, "%s:%d: %s%s", f ? f : path, line, text,
+                 strcmp(text, "syntax error") == 0
+                     ? " (look on this line or the one before for a missing ';' or "
+                       "',', a '{' or '(' not closed, or text not in double quotes)"
+                     : "");
+}
+
+static void gvC_module_path(gv_config *cfg, const config_setting_t *e, gv_diag *diag) {
+    if (!config_setting_is_array(e) && !config_setting_is_list(e)) {
+        gvC_error(diag, cfg, e, "module_path must be an array of folders [\"...\"]");
+        return;
     }
-    int ndiag = diag->n;
-    config_setting_t *root = config_root_setting(&lc);
+    for (int k = 0; k < config_setting_length(e); k++) {
+        const config_setting_t *d = config_setting_get_elem(e, (unsigned)k);
+        if (config_setting_type(d) != CONFIG_TYPE_STRING)
+            gvC_error(diag, cfg, e, "module_path: element %d is not a string", k + 1);
+        else
+            gvC_add_module_dir(cfg, gvU_path_join(cfg->dir, config_setting_get_string(d)));
+    }
+}
+
+/* The top-level settings; returns the indicators list, read last (it
+** needs the module path), or NULL. */
+static const config_setting_t *gvC_top(gv_config *cfg, const config_setting_t *root,
+                                       gv_diag *diag) {
     const config_setting_t *indicators = NULL;
     for (int i = 0; i < config_setting_length(root); i++) {
         config_setting_t *e = config_setting_get_elem(root, (unsigned)i);
         const char *name = config_setting_name(e);
         if (strcmp(name, "database") == 0) {
             const char *v = gvC_string(cfg, e, diag);
-            if (v) cfg->database = gvU_path_join(cfg->dir, v);
+            if (v) free(cfg->database), cfg->database = gvU_path_join(cfg->dir, v);
         } else if (strcmp(name, "module_path") == 0) {
-            if (!config_setting_is_array(e) && !config_setting_is_list(e)) {
-                gvC_error(diag, cfg, e, "module_path must be an array of folders [\"...\"]");
-                continue;
-            }
-            for (int k = 0; k < config_setting_length(e); k++) {
-                const config_setting_t *d = config_setting_get_elem(e, (unsigned)k);
-                if (config_setting_type(d) != CONFIG_TYPE_STRING)
-                    gvC_error(diag, cfg, e, "module_path: element %d is not a string", k + 1);
-                else
-                    gvC_add_module_dir(cfg, gvU_path_join(cfg->dir, config_setting_get_string(d)));
-            }
+            gvC_module_path(cfg, e, diag);
         } else if (strcmp(name, "periods") == 0) {
             gvC_periods(cfg, e, diag);
         } else if (strcmp(name, "limits") == 0) {
@@ -707,31 +742,23 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
             gvC_gains(cfg, e, diag);
         } else if (strcmp(name, "report") == 0) {
             gvC_report(cfg, e, diag);
-        } else if (strcmp(name, "indicators") == 0) {
-            if (!config_setting_is_list(e) && !config_setting_is_array(e))
-                gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
-            else
-                indicators = e;
-        } else {
+        } else if (strcmp(name, "indicators") != 0) {
             gvC_error(diag, cfg, e,
                       "unknown setting '%s' (database, module_path, periods, limits, indicators, "
                       "money, gains, report)",
                       name);
+        } else if (!config_setting_is_list(e) && !config_setting_is_array(e)) {
+            gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
+        } else {
+            indicators = e;
         }
     }
-    /* the bundled modules come after the operator's folders */
-    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_plugin_dir()));
-    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_script_dir()));
-    if (indicators)
-        for (int i = 0; i < config_setting_length(indicators); i++)
-            gvC_indicator(cfg, config_setting_get_elem(indicators, (unsigned)i), diag);
+    return indicators;
+}
 
-    if (!cfg->database) gevinst_diag_add(diag, "%s: no 'database' setting", path);
-    if (!cfg->nperiods && !config_lookup(&lc, "periods"))
-        gevinst_diag_add(diag, "%s: no 'periods' setting", path);
-    if (!indicators) gevinst_diag_add(diag, "%s: no 'indicators' list", path);
-    if (diag->n > ndiag) goto fail;
-    /* the hash covers what the run read: the file and what it includes */
+/* The config's identity for provenance: its absolute path, and the hash
+** of what the run reads, the file and what it includes; 0, or -1. */
+static int gvC_identity(gv_config *cfg, const config_setting_t *root) {
     gvC_note_files(cfg, root);
     const char **files = gvU_malloc((size_t)(cfg->nincluded + 1) * sizeof *files);
     files[0] = cfg->file;
@@ -739,27 +766,68 @@ gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
         files[i + 1] = cfg->included[i];
     int unread = gvU_sha256_files(files, cfg->nincluded + 1, cfg->hash);
     free(files);
-    if (unread) {
-        gevinst_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
+    if (unread) return -1;
+    cfg->full_path = realpath(cfg->file, NULL);
+    return 0;
+}
+
+static gv_config *gvC_new(const char *path, const gv_kind *const *kinds) {
+    gv_config *cfg = gvU_malloc(sizeof *cfg);
+    memset(cfg, 0, sizeof *cfg);
+    cfg->kinds = kinds;
+    cfg->file = gvU_strdup(path);
+    cfg->dir = gvU_dirname(path);
+    cfg->limits = (gv_limits)GV_DEFAULT_LIMITS;
+    cfg->money.volunteer_wage = NAN;
+    cfg->money.sensitivity_range = 0.5;
+    cfg->report_suppress_below = 5; /* the usual rule for published counts of persons */
+    return cfg;
+}
+
+gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag) {
+    config_t lc;
+    config_init(&lc);
+    gv_config *cfg = gvC_new(path, kinds);
+    config_set_include_dir(&lc, cfg->dir);
+    errno = 0;
+    if (!gvU_file_exists(path)) {
+        gvU_diag_add(diag, "%s: cannot read config: %s", path,
+                     errno ? strerror(errno) : "not a file");
         goto fail;
     }
-    char *full = realpath(path, NULL);
-    if (full) cfg->full_path = full;
+    if (!config_read_file(&lc, path)) {
+        gvC_syntax_error(cfg, &lc, path, diag);
+        goto fail;
+    }
+    int ndiag = diag->n;
+    config_setting_t *root = config_root_setting(&lc);
+    const config_setting_t *indicators = gvC_top(cfg, root, diag);
+    /* the bundled modules come after the operator's folders */
+    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_plugin_dir()));
+    gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_script_dir()));
+    for (int i = 0; indicators && i < config_setting_length(indicators); i++)
+        gvC_indicator(cfg, config_setting_get_elem(indicators, (unsigned)i), diag);
+    if (!cfg->database) gvU_diag_add(diag, "%s: no 'database' setting", path);
+    if (!cfg->nperiods && !config_lookup(&lc, "periods"))
+        gvU_diag_add(diag, "%s: no 'periods' setting", path);
+    if (!indicators) gvU_diag_add(diag, "%s: no 'indicators' list", path);
+    if (diag->n > ndiag) goto fail;
+    if (gvC_identity(cfg, root) < 0) {
+        gvU_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
+        goto fail;
+    }
     config_destroy(&lc);
     return cfg;
 fail:
     config_destroy(&lc);
-    gevinst_config_free(cfg);
+    gvC_free(cfg);
     return NULL;
 }
 
-void gevinst_config_free(gevinst_config *cfg) {
+void gvC_free(gv_config *cfg) {
     if (!cfg) return;
-    for (int i = 0; i < cfg->nindicators; i++) {
-        gv_indicator *ind = &cfg->indicators[i];
-        free(ind->id), free(ind->ref), free(ind->path), free(ind->unit), free(ind->description);
-        gvC_free_params(ind->params, ind->nparams);
-    }
+    for (int i = 0; i < cfg->nindicators; i++)
+        gvC_indicator_free(&cfg->indicators[i]);
     for (int i = 0; i < cfg->nmodule_path; i++)
         free(cfg->module_path[i]);
     for (int i = 0; i < cfg->nincluded; i++)
@@ -791,14 +859,4 @@ void gvC_free_params(gv_param_value *p, int n) {
         free(p[i].choices);
     }
     free(p);
-}
-
-const char *gevinst_config_database(const gevinst_config *cfg) {
-    return cfg->database;
-}
-
-int gevinst_config_set_database(gevinst_config *cfg, const char *path) {
-    free(cfg->database);
-    cfg->database = gvU_strdup(path);
-    return 0;
 }

@@ -1,0 +1,330 @@
+/*
+** gv_run.c -- a run: every indicator for every case and period, stored as
+** one run with its provenance, then the realisation plan on its values.
+** Stores everything, prints nothing: the report layer shows a run.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/gv_engine.h"
+#include "store/gv_store.h"
+
+/* ------------------------------------------------------------- indicators */
+
+gvE_indicator *gvE_prepare(const gv_config *cfg, gv_load_mode mode, gv_diag *diag) {
+    gvE_indicator *r = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *r);
+    memset(r, 0, (size_t)(cfg->nindicators + 1) * sizeof *r);
+    for (int i = 0; i < cfg->nindicators; i++) {
+        r[i].ind = &cfg->indicators[i];
+        if (gvM_load(r[i].ind, cfg, mode, &r[i].m, &r[i].error) < 0) {
+            gvU_diag_add(diag, "%s:%d: indicator '%s': %s", r[i].ind->file, r[i].ind->line,
+                         r[i].ind->id, r[i].error);
+            continue;
+        }
+        gv_diag mine = {0};
+        if (gvM_bind_params(r[i].m, r[i].ind, &r[i].params, &r[i].nparams, &mine) < 0) {
+            gvU_buf b = {0};
+            for (int k = 0; k < mine.n; k++) {
+                gvU_diag_add(diag, "%s", mine.msg[k]);
+                gvU_buf_printf(&b, "%s%s", k ? "; " : "", mine.msg[k]);
+            }
+            r[i].error = gvU_buf_take(&b);
+        }
+        gvU_diag_free(&mine);
+    }
+    return r;
+}
+
+void gvE_release(gvE_indicator *r, int n) {
+    for (int i = 0; r && i < n; i++) {
+        gvM_free(r[i].m);
+        gvC_free_params(r[i].params, r[i].nparams);
+        free(r[i].error);
+    }
+    free(r);
+}
+
+const char *gvE_unit(const gvE_indicator *r) {
+    if (r->ind->unit) return r->ind->unit;
+    return r->m ? r->m->unit : NULL;
+}
+
+/* The config's gains against the cases they name, in a transaction that
+** is rolled back: check changes nothing.  The number of problems. */
+static int gvE_check_gains(const gv_config *cfg, gv_diag *diag) {
+    sqlite3 *db;
+    char *err = NULL;
+    if (gvD_open(cfg->database, 0, &db, &err) != GV_OK) {
+        gvU_diag_add(diag, "%s", err);
+        free(err);
+        return 1;
+    }
+    int failed = 0;
+    if (gvD_exec(db, "BEGIN", &err) == 0) {
+        int refused = gvI_config_gains(db, cfg->file, cfg->gains, cfg->ngains, diag);
+        failed = refused > 0 ? refused : refused < 0;
+        if (gvD_exec(db, "ROLLBACK", &err) < 0) failed++;
+    } else {
+        failed = 1;
+    }
+    if (err) gvU_diag_add(diag, "%s: %s", cfg->database, err);
+    free(err);
+    sqlite3_close(db);
+    return failed;
+}
+
+int gvE_check(const gv_config *cfg, gv_diag *diag) {
+    gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_PROBE, diag);
+    int failed = 0;
+    for (int i = 0; i < cfg->nindicators; i++)
+        failed += r[i].error != NULL;
+    gvE_release(r, cfg->nindicators);
+    if (!gvU_file_exists(cfg->database)) {
+        gvU_diag_add(diag, "%s: database '%s' does not exist; create it with 'gevinst init %s'",
+                     cfg->file, cfg->database, cfg->database);
+        return failed + 1;
+    }
+    if (cfg->ngains > 0) failed += gvE_check_gains(cfg, diag);
+    return failed;
+}
+
+/* ---------------------------------------------------------------- storing */
+
+typedef struct gvE_state {
+    const gv_config *cfg;
+    sqlite3 *db; /* read-write: runs and results */
+    gv_source src;
+    sqlite3_stmt *insert;
+    long long id;
+    long nerror;
+    /* progress, for whoever watches */
+    gvE_progress_fn progress;
+    void *progress_ud;
+    double started;
+    long done, total; /* values */
+    int indicator;
+} gvE_state;
+
+static void gvE_progress(gvE_state *run, int finished) {
+    if (run->progress)
+        run->progress(run->progress_ud, run->indicator, run->cfg->nindicators, run->done,
+                      run->total, gvU_clock() - run->started, finished);
+}
+
+/* The params an indicator runs with, as a JSON object, for provenance. */
+static char *gvE_params_json(const gvE_indicator *r) {
+    gvU_buf b = {0};
+    gvU_buf_puts(&b, "{");
+    for (int i = 0; i < r->nparams; i++) {
+        const gv_param_value *p = &r->params[i];
+        char number[32];
+        gvU_buf_puts(&b, i ? ", " : "");
+        gvU_buf_json(&b, p->name);
+        gvU_buf_puts(&b, ": ");
+        if (p->type == GEVINST_PARAM_NUMBER)
+            gvU_format_number(p->number, number), gvU_buf_puts(&b, number);
+        else
+            gvU_buf_json(&b, p->string);
+    }
+    gvU_buf_puts(&b, "}");
+    return gvU_buf_take(&b);
+}
+
+/* What made an indicator's values in this run. */
+static int gvE_store_indicator(gvE_state *run, const gvE_indicator *r, int position, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(run->db,
+                           "INSERT INTO run_indicators (run, indicator, position, unit, module,"
+                           " module_kind, module_path, module_version, module_hash, params,"
+                           " isolated, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                           " ?11, ?12)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(run->db, "database");
+        return -1;
+    }
+    char *params = r->params ? gvE_params_json(r) : NULL;
+    sqlite3_bind_int64(st, 1, run->id);
+    sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, position);
+    sqlite3_bind_text(st, 4, gvE_unit(r), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->m ? r->m->name : r->ind->ref, -1, SQLITE_STATIC);
+    if (r->ind->path && r->ind->kind) /* a module never found is of no kind */
+        sqlite3_bind_text(st, 6, r->ind->kind->lang, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->ind->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->m ? r->m->version : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, r->m ? r->m->hash : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, params, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, r->ind->isolate);
+    sqlite3_bind_text(st, 12, r->error, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    if (rc) *err = gvD_errmsg(run->db, "cannot store run");
+    sqlite3_finalize(st);
+    free(params);
+    return rc;
+}
+
+/* One value, or why there is none. */
+static int gvE_store(gvE_state *run, const gvE_indicator *r, const gevinst_ctx *ctx, int status,
+                     double value, const char *error, char **err) {
+    static const char *const status_text[] = {"ok", "no_data", "error"};
+    sqlite3_stmt *st = run->insert;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, run->id);
+    sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ctx->case_fields[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ctx->period->text, -1, SQLITE_STATIC);
+    if (status == GEVINST_OK)
+        sqlite3_bind_double(st, 5, value);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_text(st, 6, status_text[status], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, error, -1, SQLITE_STATIC);
+    if (ctx->fewest_persons > 0)
+        sqlite3_bind_double(st, 8, ctx->fewest_persons);
+    else
+        sqlite3_bind_null(st, 8);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        *err = gvD_errmsg(run->db, "cannot store result");
+        return -1;
+    }
+    run->nerror += status == GEVINST_ERROR;
+    return 0;
+}
+
+typedef struct gvE_each {
+    gvE_state *run;
+    const gvE_indicator *r;
+    char **err;
+} gvE_each;
+
+static int gvE_value(void *ud, gevinst_ctx *ctx) {
+    gvE_each *e = ud;
+    double value = 0;
+    char *why = NULL;
+    int status = GEVINST_ERROR;
+    if (!e->r->error) status = gvM_evaluate(e->r->m, ctx, &value, &why);
+    int bad = gvE_store(e->run, e->r, ctx, status, value, e->r->error ? e->r->error : why, e->err);
+    free(why);
+    if (++e->run->done % 64 == 0) gvE_progress(e->run, 0);
+    return bad;
+}
+
+/* Every case and period of one indicator. */
+static int gvE_indicator_run(gvE_state *run, const gvE_indicator *r, char **err) {
+    gvE_each e = {run, r, err};
+    return gvM_each(&run->src, run->cfg, r->params, r->nparams, gvE_value, &e, err) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------- a run */
+
+/* The run's own row: when, by which engine, from which config. */
+static int gvE_begin(gvE_state *run, char **err) {
+    char started[32];
+    gvU_now_iso(started);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(run->db,
+                           "INSERT INTO runs (started, engine_version, config_file, config_hash)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(run->db, "database");
+        return -1;
+    }
+    const gv_config *cfg = run->cfg;
+    sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, GEVINST_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, cfg->full_path ? cfg->full_path : cfg->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cfg->hash, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (stepped != SQLITE_DONE) {
+        *err = gvD_errmsg(run->db, "cannot store run");
+        return -1;
+    }
+    run->id = sqlite3_last_insert_rowid(run->db);
+    return 0;
+}
+
+/* How many values the run will make, for its progress. */
+static long gvE_total(gvE_state *run) {
+    sqlite3_stmt *n;
+    long total = 0;
+    if (sqlite3_prepare_v2(run->db, "SELECT count(*) FROM cases", -1, &n, NULL) == SQLITE_OK &&
+        sqlite3_step(n) == SQLITE_ROW)
+        total = (long)sqlite3_column_int64(n, 0) * run->cfg->nperiods * run->cfg->nindicators;
+    sqlite3_finalize(n);
+    return total;
+}
+
+/* Everything a run stores, in the transaction that is open; the number of
+** problems with gains, or -1 with *err. */
+static int gvE_evaluate_all(gvE_state *run, gvE_indicator *r, gv_diag *diag, char **err) {
+    const gv_config *cfg = run->cfg;
+    if (gvE_begin(run, err) < 0) return -1;
+    run->started = gvU_clock();
+    if (run->progress) run->total = gvE_total(run);
+    for (int i = 0; i < cfg->nindicators; i++) {
+        run->indicator = i + 1;
+        if (gvE_store_indicator(run, &r[i], i + 1, err) < 0 || gvE_indicator_run(run, &r[i], err) < 0)
+            return -1;
+    }
+    gvE_progress(run, 1);
+    /* the realisation plan and its value, from the values just stored */
+    int plan_problems = gvV_run(run->db, cfg, run->id, diag, err);
+    if (plan_problems < 0) return -1;
+    char finished[32];
+    gvU_now_iso(finished);
+    char *sql = gvU_mprintf("UPDATE runs SET finished = '%s' WHERE id = %lld", finished, run->id);
+    int bad = gvD_exec(run->db, sql, err);
+    free(sql);
+    return bad ? -1 : plan_problems;
+}
+
+gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long long *run_id,
+                  gv_diag *diag, char **err) {
+    gvE_state run;
+    memset(&run, 0, sizeof run);
+    run.cfg = cfg;
+    run.progress = progress;
+    run.progress_ud = ud;
+    *err = NULL;
+    if (!gvU_file_exists(cfg->database)) {
+        *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", cfg->database,
+                           cfg->database);
+        return GV_NOT_FOUND;
+    }
+    /* load problems go to diag and travel in each indicator's error; the
+       children are forked before this process opens the database, as
+       SQLite asks: no connection crosses a fork */
+    gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_RUN, diag);
+    gv_status rc = gvD_open(cfg->database, 0, &run.db, err);
+    int plan_problems = -1;
+    if (rc == GV_OK) {
+        rc = GV_DATABASE;
+        if (gvM_source_open(&run.src, cfg->database, err) == 0 &&
+            sqlite3_prepare_v2(run.db,
+                               "INSERT INTO results (run, indicator, case_id, period, value,"
+                               " status, error, fewest_persons) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                               " ?7, ?8)",
+                               -1, &run.insert, NULL) == SQLITE_OK &&
+            /* one transaction: a run is stored whole or not at all */
+            gvD_exec(run.db, "BEGIN IMMEDIATE", err) == 0) {
+            plan_problems = gvE_evaluate_all(&run, r, diag, err);
+            if (plan_problems < 0 || gvD_exec(run.db, "COMMIT", err) < 0) {
+                plan_problems = -1;
+                sqlite3_exec(run.db, "ROLLBACK", NULL, NULL, NULL);
+            }
+        } else if (!*err) {
+            *err = gvD_errmsg(run.db, "database");
+        }
+    }
+    if (plan_problems >= 0) {
+        if (run_id) *run_id = run.id;
+        rc = run.nerror || plan_problems ? GV_PARTIAL : GV_OK;
+    }
+    sqlite3_finalize(run.insert);
+    gvM_source_close(&run.src);
+    gvE_release(r, cfg->nindicators);
+    sqlite3_close(run.db);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/*
+** gv_host.h -- the host layer: indicator modules behind one contract.
+**
+** A loader registry (gv_module.c) holds one loader per kind of module: C
+** plugins (gv_cplugin.c) and Lua scripts (gv_lua.c).  Isolation in a child
+** process (gv_isolate.c) is a wrapper around any loader.  Modules read the
+** case data through the host functions and a read-only view of the
+** database (gv_source.c).  Depends on base, store and config.
+*/
+#ifndef GV_HOST_H
+#define GV_HOST_H
+
+#include <sqlite3.h>
+
+#include "config/gv_config.h"
+#include "gevinst/plugin.h"
+
+typedef struct gv_module gv_module;
+
+/* ----------------------------------------------------------- the registry */
+
+/* One kind of module: how a config names it, and how such a module is
+** loaded, evaluated and freed.  A new kind is one file that defines one of
+** these and one line in gvM_loaders (gv_module.c). */
+typedef struct gv_loader {
+    gv_kind kind;      /* lang, the config setting, the file extension */
+    const char *label; /* "C", "Lua": `gevinst list` */
+    const char *noun;  /* "C plugin", "Lua script": messages and explain */
+    /* Load m->path into this process: set m's name, version, unit,
+    ** description, defaults and state; 0, or -1 with *err. */
+    int (*load)(gv_module *m, char **err);
+    /* One value: GEVINST_OK, GEVINST_NODATA, or GEVINST_ERROR with *err. */
+    int (*evaluate)(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
+    /* Free m->state. */
+    void (*unload)(gv_module *m);
+} gv_loader;
+
+extern const gv_loader *const gvM_loaders[]; /* NULL-terminated */
+extern const gv_kind *const gvM_kinds[];     /* the same kinds, as a config sees them */
+/* The loader of a kind a config found; NULL for none. */
+const gv_loader *gvM_loader_of(const gv_kind *kind);
+/* The loader whose lang ("c", "lua") a database stored; NULL for none. */
+const gv_loader *gvM_loader_named(const char *lang);
+
+/* The loaders (each file's own). */
+extern const gv_loader gvM_c_plugins; /* gv_cplugin.c */
+extern const gv_loader gvL_scripts;   /* gv_lua.c */
+
+/* ---------------------------------------------------------------- modules */
+
+/* How far gvM_load goes with an isolated module. */
+typedef enum {
+    GV_LOAD_PROBE, /* load it in a child to learn what it is, then stop */
+    GV_LOAD_RUN    /* ... and go on to evaluate every case and period */
+} gv_load_mode;
+
+/* A loaded module. */
+struct gv_module {
+    const gv_loader *loader; /* its kind */
+    /* what evaluates it here: its loader, or isolation (a child process
+       running its loader) */
+    const gv_loader *runner;
+    const gv_indicator *ind; /* the indicator it is loaded for, and its config */
+    const gv_config *cfg;
+    gv_load_mode mode;
+    char *path;
+    char hash[65];
+    char *name, *version, *unit, *description;
+    gv_param_value *defaults; /* declared params with their defaults */
+    int ndefaults;
+    gv_limits limits;
+    void *state; /* the runner's */
+};
+
+/* Load the module an indicator names; on failure *err says why.  An
+** isolated indicator's module is loaded in a child process, which a run
+** keeps (GV_LOAD_RUN) to evaluate it. */
+int gvM_load(const gv_indicator *ind, const gv_config *cfg, gv_load_mode mode, gv_module **out,
+             char **err);
+/* Load in this process, whatever the indicator says (the child's side). */
+int gvM_load_here(const gv_indicator *ind, const gv_config *cfg, gv_module **out, char **err);
+void gvM_free(gv_module *m);
+
+/* Merge the module's defaults with the indicator's params: an unknown
+** param, a wrong type or a missing required one is reported (file:line)
+** to diag.  *merged is owned by the caller (gvC_free_params). */
+int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value **merged, int *n,
+                    gv_diag *diag);
+/* A copy of a NULL-terminated list of strings (NULL stays NULL). */
+char **gvM_copy_choices(const char *const *choices);
+
+/* One value: GEVINST_OK, GEVINST_NODATA or GEVINST_ERROR with *err. */
+int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
+
+/* Isolation: the runner of every isolated module (gv_isolate.c). */
+extern const gv_loader gvX_isolated;
+
+/* ------------------------------------------------------------ the data */
+
+/* One metric's observations read case by case, in case order, in step with
+** the evaluation: a run reads each metric once, whatever the number of
+** cases, and holds one case's observations at a time. */
+typedef struct gv_series_row {
+    char start[11], end[11];
+    double value;
+    sqlite3_int64 id;
+} gv_series_row;
+
+typedef struct gv_series {
+    char *metric;
+    sqlite3_stmt *st;
+    int pending;   /* st is on a row not yet buffered */
+    char *case_id; /* the case the buffer holds, or NULL */
+    gv_series_row *rows;
+    int n, cap;
+    int known;   /* the metric exists: -1 not yet asked */
+    int persons; /* its unit is "persons": its sums and counts count people */
+} gv_series;
+
+#define GV_SOURCE_QUERIES 16
+
+/* The read-only view of the database that modules see. */
+typedef struct gv_source {
+    sqlite3 *db;
+    sqlite3_stmt *aggregate; /* total, count, min, max of one case, metric, period */
+    sqlite3_stmt *last;      /* the latest observation */
+    sqlite3_stmt *metric_known;
+    sqlite3_stmt *cases; /* every case with its fields, by id */
+    double deadline;     /* gvU_clock() past which SQLite is interrupted */
+    gv_series *series;   /* metrics read so far */
+    int nseries;
+    /* modules' queries, prepared once: a module asks the same SQL for
+       every case */
+    sqlite3_stmt *queries[GV_SOURCE_QUERIES];
+    int next_query;
+} gv_source;
+
+int gvM_source_open(gv_source *src, const char *db_path, char **err);
+void gvM_source_close(gv_source *src);
+
+/* Fields of a case, in the order of gvM_case_field_names. */
+#define GV_CASE_NFIELDS 7
+extern const char *const gvM_case_field_names[GV_CASE_NFIELDS];
+
+/* One evaluation: a case, a period, the params. */
+struct gevinst_ctx {
+    gv_source *src;
+    const char *const *case_fields; /* GV_CASE_NFIELDS, NULL when empty */
+    const gv_period *period;
+    const gv_param_value *params;
+    int nparams;
+    double fewest_persons; /* the smallest positive count of persons the module read; 0: none */
+};
+
+/* The host functions every module kind calls. */
+extern const gevinst_host gvM_host;
+
+/* Call fn for every case (by id) and every period of the config, with a
+** context on src; stops at the first non-zero return. */
+typedef int (*gvM_each_fn)(void *ud, gevinst_ctx *ctx);
+int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params, int nparams,
+             gvM_each_fn fn, void *ud, char **err);
+
+/* A module's SQL: one read-only SELECT with nparam parameters for the
+** caller to bind, or NULL with *errmsg; then step it: 1 a row, 0 done, -1
+** an error in *errmsg (the time limit, say). */
+sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg);
+int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
+/* Done with a statement from gvM_query_prepare (it stays prepared). */
+void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st);
+
+#endif

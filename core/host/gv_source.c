@@ -1,0 +1,460 @@
+/*
+** gv_source.c -- what modules read (see gv_host.h): the read-only view of
+** the case data, each metric's observations read once per run in step with
+** the evaluation, and the host functions of every module kind.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/gv_host.h"
+#include "store/gv_store.h"
+
+const char *const gvM_case_field_names[GV_CASE_NFIELDS] = {"id",  "municipality", "title",  "start",
+                                                           "end", "description",  "country"};
+
+/* ------------------------------------------------------------ data source */
+
+/* SQLite calls this every few thousand steps: past the deadline, stop. */
+static int gvM_progress(void *ud) {
+    const gv_source *src = ud;
+    return src->deadline > 0 && gvU_clock() > src->deadline;
+}
+
+int gvM_source_open(gv_source *src, const char *db_path, char **err) {
+    memset(src, 0, sizeof *src);
+    if (gvD_open_readonly(db_path, &src->db, err) < 0) return -1;
+    /* the authorizer lets these through: they only read */
+    static const char *const sql[] = {
+        "SELECT total(value), count(value), min(value), max(value) FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4",
+        "SELECT value FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4"
+        " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1",
+        "SELECT 1 FROM metrics WHERE name = ?1",
+        "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
+        " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
+    };
+    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->cases};
+    for (int i = 0; i < 4; i++)
+        if (sqlite3_prepare_v3(src->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i], NULL) !=
+            SQLITE_OK) {
+            *err = gvD_errmsg(src->db, "database");
+            gvM_source_close(src);
+            return -1;
+        }
+    sqlite3_progress_handler(src->db, 1000, gvM_progress, src);
+    return 0;
+}
+
+void gvM_source_close(gv_source *src) {
+    for (int i = 0; i < GV_SOURCE_QUERIES; i++)
+        sqlite3_finalize(src->queries[i]);
+    for (int i = 0; i < src->nseries; i++) {
+        sqlite3_finalize(src->series[i].st);
+        free(src->series[i].metric);
+        free(src->series[i].case_id);
+        free(src->series[i].rows);
+    }
+    free(src->series);
+    sqlite3_finalize(src->aggregate);
+    sqlite3_finalize(src->last);
+    sqlite3_finalize(src->metric_known);
+    sqlite3_finalize(src->cases);
+    sqlite3_close(src->db);
+    memset(src, 0, sizeof *src);
+}
+
+int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params, int nparams,
+             gvM_each_fn fn, void *ud, char **err) {
+    sqlite3_stmt *cs = src->cases;
+    int rc, stop = 0;
+    sqlite3_reset(cs);
+    while (!stop && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
+        const char *fields[GV_CASE_NFIELDS];
+        for (int i = 0; i < GV_CASE_NFIELDS; i++)
+            fields[i] = (const char *)sqlite3_column_text(cs, i);
+        for (int p = 0; p < cfg->nperiods && !stop; p++) {
+            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0};
+            stop = fn(ud, &ctx);
+        }
+    }
+    sqlite3_reset(cs);
+    if (!stop && rc != SQLITE_DONE) {
+        *err = gvD_errmsg(src->db, "cannot read cases");
+        return -1;
+    }
+    return stop;
+}
+
+/* ---------------------------------------------------------- host functions */
+
+static const char *gvM_case_field(gevinst_ctx *ctx, const char *field) {
+    for (int i = 0; i < GV_CASE_NFIELDS; i++)
+        if (strcmp(gvM_case_field_names[i], field) == 0) return ctx->case_fields[i];
+    return NULL;
+}
+
+static const char *gvM_period(gevinst_ctx *ctx) {
+    return ctx->period->text;
+}
+
+static const char *gvM_period_start(gevinst_ctx *ctx) {
+    return ctx->period->start;
+}
+
+static const char *gvM_period_end(gevinst_ctx *ctx) {
+    return ctx->period->end;
+}
+
+static const gv_param_value *gvM_param(gevinst_ctx *ctx, const char *name) {
+    for (int i = 0; i < ctx->nparams; i++)
+        if (strcmp(ctx->params[i].name, name) == 0) return &ctx->params[i];
+    return NULL;
+}
+
+static int gvM_param_number(gevinst_ctx *ctx, const char *name, double *out) {
+    const gv_param_value *p = gvM_param(ctx, name);
+    if (!p || p->type != GEVINST_PARAM_NUMBER) return GEVINST_ERROR;
+    *out = p->number;
+    return GEVINST_OK;
+}
+
+static const char *gvM_param_string(gevinst_ctx *ctx, const char *name) {
+    const gv_param_value *p = gvM_param(ctx, name);
+    return p && p->type == GEVINST_PARAM_STRING ? p->string : NULL;
+}
+
+/* ----------------------------------------------------------------- series */
+
+static void gvM_series_drop(gv_source *src, gv_series *s) {
+    sqlite3_finalize(s->st);
+    free(s->metric), free(s->case_id), free(s->rows);
+    *s = src->series[--src->nseries];
+}
+
+static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) {
+    for (int i = 0; i < src->nseries; i++)
+        if (strcmp(src->series[i].metric, metric) == 0) return &src->series[i];
+    gv_series s;
+    memset(&s, 0, sizeof s);
+    s.known = -1;
+    if (sqlite3_prepare_v3(src->db,
+                           "SELECT case_id, period_start, period_end, value, id FROM observations"
+                           " WHERE metric = ?1 ORDER BY metric, case_id",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s.st, NULL) != SQLITE_OK) {
+        *errmsg = gvD_errmsg(src->db, "database");
+        return NULL;
+    }
+    s.metric = gvU_strdup(metric);
+    sqlite3_bind_text(s.st, 1, s.metric, -1, SQLITE_STATIC);
+    sqlite3_stmt *unit;
+    if (sqlite3_prepare_v2(src->db, "SELECT unit = 'persons' FROM metrics WHERE name = ?1", -1,
+                           &unit, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(unit, 1, metric, -1, SQLITE_STATIC);
+        s.persons = sqlite3_step(unit) == SQLITE_ROW && sqlite3_column_int(unit, 0);
+        sqlite3_finalize(unit);
+    }
+    src->series = gvU_realloc(src->series, (size_t)(src->nseries + 1) * sizeof s);
+    src->series[src->nseries] = s;
+    gv_series *p = &src->series[src->nseries++];
+    int rc = sqlite3_step(p->st);
+    p->pending = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                         : gvD_errmsg(src->db, "database");
+        gvM_series_drop(src, p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Make s hold case_id's observations; -1 when the case comes before the
+** series' position (out of order), -2 on a database error. */
+static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, char **errmsg) {
+    if (s->case_id && strcmp(s->case_id, case_id) == 0) return 0;
+    if (s->case_id && strcmp(case_id, s->case_id) < 0) return -1;
+    free(s->case_id);
+    s->case_id = gvU_strdup(case_id);
+    s->n = 0;
+    while (s->pending) {
+        const char *c = (const char *)sqlite3_column_text(s->st, 0);
+        int cmp = strcmp(c, case_id);
+        if (cmp > 0) break;
+        if (cmp == 0) {
+            if (s->n == s->cap) {
+                s->cap = s->cap ? 2 * s->cap : 64;
+                s->rows = gvU_realloc(s->rows, (size_t)s->cap * sizeof *s->rows);
+            }
+            gv_series_row *r = &s->rows[s->n++];
+            snprintf(r->start, sizeof r->start, "%s", (const char *)sqlite3_column_text(s->st, 1));
+            snprintf(r->end, sizeof r->end, "%s", (const char *)sqlite3_column_text(s->st, 2));
+            r->value = sqlite3_column_double(s->st, 3);
+            r->id = sqlite3_column_int64(s->st, 4);
+        }
+        int rc = sqlite3_step(s->st);
+        s->pending = rc == SQLITE_ROW;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                             : gvD_errmsg(src->db, "database");
+            /* the pass cannot go on from here: forget it, the next call
+               starts a new one */
+            gvM_series_drop(src, s);
+            return -2;
+        }
+    }
+    return 0;
+}
+
+/* What an aggregate finds: the sum, count, lowest, highest and latest. */
+typedef struct gvM_found {
+    double total, lo, hi, last;
+    long n;
+} gvM_found;
+
+static const char *const gvM_aggregates[] = {"sum", "count", "mean", "min", "max", "last", NULL};
+enum { GVM_SUM, GVM_COUNT, GVM_MEAN, GVM_MIN, GVM_MAX, GVM_LAST };
+
+/* The case's observations in the series' buffer that period p holds. */
+static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM_found *f) {
+    const gv_series_row *latest = NULL;
+    for (int i = 0; i < series->n; i++) {
+        const gv_series_row *r = &series->rows[i];
+        if (!gvP_holds(p, r->start, r->end)) continue;
+        f->total += r->value;
+        f->lo = f->n == 0 || r->value < f->lo ? r->value : f->lo;
+        f->hi = f->n == 0 || r->value > f->hi ? r->value : f->hi;
+        f->n++;
+        int c = latest ? strcmp(r->end, latest->end) : 1;
+        if (c == 0) c = strcmp(r->start, latest->start);
+        if (c == 0) c = r->id > latest->id ? 1 : -1;
+        if (c > 0) latest = r;
+    }
+    if (latest) f->last = latest->value;
+}
+
+/* The same, asked of SQLite for one case: for a case out of the run's
+** order.  Its WHERE is gvP_holds's rule. */
+static int gvM_found_in_sql(gevinst_ctx *ctx, int fn, const char *metric, const gv_period *p,
+                            gvM_found *f, char **errmsg) {
+    gv_source *src = ctx->src;
+    sqlite3_stmt *st = fn == GVM_LAST ? src->last : src->aggregate;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && !(rc == SQLITE_DONE && st == src->last)) {
+        *errmsg = gvD_errmsg(src->db, "database");
+        sqlite3_reset(st);
+        return -1;
+    }
+    if (st == src->last) {
+        f->n = rc == SQLITE_ROW;
+        f->last = f->n ? sqlite3_column_double(st, 0) : 0;
+    } else {
+        f->total = sqlite3_column_double(st, 0);
+        f->n = (long)sqlite3_column_int64(st, 1);
+        f->lo = sqlite3_column_double(st, 2);
+        f->hi = sqlite3_column_double(st, 3);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* No observation: no data, unless the metric exists nowhere; then it is
+** a typo.  0, or -1 with *errmsg. */
+static int gvM_metric_known(gv_source *src, gv_series *series, char **errmsg) {
+    if (series->known >= 0) return 0;
+    sqlite3_stmt *k = src->metric_known;
+    sqlite3_reset(k);
+    sqlite3_bind_text(k, 1, series->metric, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(k);
+    sqlite3_reset(k);
+    if (rc == SQLITE_ROW) {
+        series->known = 1;
+        return 0;
+    }
+    *errmsg = rc == SQLITE_DONE
+                  ? gvU_mprintf("unknown metric '%s': no observation has it", series->metric)
+                  : gvD_errmsg(src->db, "database");
+    return -1;
+}
+
+/* Which aggregate fn names, and the period it is over (NULL: the evaluated
+** one); -1 with *errmsg when either is wrong. */
+static int gvM_aggregate_args(gevinst_ctx *ctx, const char *fn, const char *metric,
+                              const char *period, gv_period *p, char **errmsg) {
+    int f = 0;
+    while (fn && gvM_aggregates[f] && strcmp(gvM_aggregates[f], fn) != 0)
+        f++;
+    if (!fn || !gvM_aggregates[f]) {
+        *errmsg = gvU_mprintf("unknown aggregate '%s' (sum, count, mean, min, max, last)",
+                              fn ? fn : "(null)");
+        return -1;
+    }
+    if (!metric) {
+        *errmsg = gvU_strdup("no metric given");
+        return -1;
+    }
+    *p = *ctx->period;
+    if (period && gvP_parse(period, p) < 0) {
+        *errmsg = gvU_mprintf("'%s' is not a period (%s)", period, GV_PERIOD_FORMS);
+        return -1;
+    }
+    return f;
+}
+
+/* Aggregate fn of the case's observations of metric within period (NULL:
+** the evaluated one). */
+static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, const char *period,
+                         double *out, char **errmsg) {
+    gv_period p;
+    int f = gvM_aggregate_args(ctx, fn, metric, period, &p, errmsg);
+    if (f < 0) return GEVINST_ERROR;
+    gvM_found found = {0, 0, 0, 0, 0};
+    gv_series *series = gvM_series(ctx->src, metric, errmsg);
+    if (!series) return GEVINST_ERROR;
+    int seek = gvM_series_seek(ctx->src, series, ctx->case_fields[0], errmsg);
+    if (seek == -2) return GEVINST_ERROR; /* series is gone */
+    if (seek == 0)
+        gvM_found_in_series(series, &p, &found); /* the case's observations are at hand */
+    else if (gvM_found_in_sql(ctx, f, metric, &p, &found, errmsg) < 0)
+        return GEVINST_ERROR;
+    const double values[] = {found.total, (double)found.n,
+                             found.n ? found.total / (double)found.n : 0,
+                             found.lo,    found.hi,         found.last};
+    *out = values[f];
+    if (found.n == 0 && gvM_metric_known(ctx->src, series, errmsg) < 0) return GEVINST_ERROR;
+    if (found.n == 0 && f != GVM_COUNT) return GEVINST_NODATA;
+    /* what the module made from a count of persons is as small as that count
+       (privacy: see docs/reports.md); a count of observations counts rows */
+    if (series->persons && f != GVM_COUNT && f != GVM_MEAN && *out > 0 &&
+        (ctx->fewest_persons == 0 || *out < ctx->fewest_persons))
+        ctx->fewest_persons = *out;
+    return GEVINST_OK;
+}
+
+static int gvM_sum(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
+    return gvM_aggregate(ctx, "sum", metric, NULL, out, errmsg);
+}
+
+static int gvM_count(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
+    return gvM_aggregate(ctx, "count", metric, NULL, out, errmsg);
+}
+
+static int gvM_mean(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
+    return gvM_aggregate(ctx, "mean", metric, NULL, out, errmsg);
+}
+
+static int gvM_period_days(gevinst_ctx *ctx) {
+    return gvP_days(ctx->period);
+}
+
+sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, char **errmsg) {
+    gv_source *src = ctx->src;
+    sqlite3 *db = src->db;
+    sqlite3_stmt *st = NULL;
+    int busy = 0;
+    for (int i = 0; i < GV_SOURCE_QUERIES; i++)
+        if (src->queries[i] && strcmp(sqlite3_sql(src->queries[i]), sql) == 0) {
+            /* in use by a query this one runs inside of: prepare another */
+            if (sqlite3_stmt_busy(src->queries[i])) {
+                busy = 1;
+                break;
+            }
+            st = src->queries[i];
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            break;
+        }
+    if (!st) {
+        const char *tail = NULL;
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail) != SQLITE_OK) {
+            *errmsg = gvU_mprintf("query refused: %s", sqlite3_errmsg(db));
+            return NULL;
+        }
+        if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
+            sqlite3_finalize(st);
+            *errmsg = gvU_strdup("query: give exactly one SELECT statement");
+            return NULL;
+        }
+        if (!sqlite3_stmt_readonly(st)) {
+            sqlite3_finalize(st);
+            *errmsg = gvU_strdup("query refused: modules may only read");
+            return NULL;
+        }
+        /* keep it for the next case, in place of the oldest that is idle */
+        for (int tries = 0; !busy && tries < 16; tries++) {
+            sqlite3_stmt **slot = &src->queries[src->next_query];
+            src->next_query = (src->next_query + 1) % 16;
+            if (*slot && sqlite3_stmt_busy(*slot)) continue;
+            sqlite3_finalize(*slot);
+            *slot = st;
+            break;
+        }
+    }
+    if (nparam != sqlite3_bind_parameter_count(st)) {
+        *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
+                              sqlite3_bind_parameter_count(st), nparam);
+        gvM_query_done(ctx, st);
+        return NULL;
+    }
+    return st;
+}
+
+void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    for (int i = 0; i < GV_SOURCE_QUERIES; i++)
+        if (ctx->src->queries[i] == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st); /* one that was not kept */
+}
+
+int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    *errmsg = rc == SQLITE_INTERRUPT
+                  ? gvU_strdup("query stopped: time limit reached")
+                  : gvU_mprintf("query failed: %s", sqlite3_errmsg(ctx->src->db));
+    return -1;
+}
+
+static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *const *params,
+                     gevinst_row_fn row, void *ud, char **errmsg) {
+    sqlite3_stmt *st = gvM_query_prepare(ctx, sql, nparam, errmsg);
+    if (!st) return GEVINST_ERROR;
+    for (int i = 0; i < nparam; i++)
+        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    int ncol = sqlite3_column_count(st), rc;
+    const char **names = gvU_malloc((size_t)ncol * sizeof *names);
+    const char **values = gvU_malloc((size_t)ncol * sizeof *values);
+    for (int i = 0; i < ncol; i++)
+        names[i] = sqlite3_column_name(st, i);
+    while ((rc = gvM_query_step(ctx, st, errmsg)) == 1) {
+        for (int i = 0; i < ncol; i++)
+            values[i] = (const char *)sqlite3_column_text(st, i);
+        if (row(ud, ncol, names, values)) {
+            rc = 0;
+            break;
+        }
+    }
+    free(names);
+    free(values);
+    gvM_query_done(ctx, st);
+    return rc < 0 ? GEVINST_ERROR : GEVINST_OK;
+}
+
+const gevinst_host gvM_host = {
+    GEVINST_ABI_MAJOR, GEVINST_ABI_MINOR, sizeof(gevinst_host),
+    gvM_case_field,    gvM_period,        gvM_period_start,
+    gvM_period_end,    gvM_param_number,  gvM_param_string,
+    gvM_sum,           gvM_count,         gvM_mean,
+    gvM_query,         gvU_mprintf,       gvM_aggregate,
+    gvM_period_days,
+};
+

@@ -1,0 +1,394 @@
+/*
+** gv_api.c -- libgevinst's public calls (gevinst/gevinst.h): each one
+** guards against a failed allocation, calls the layers below, and hands
+** back a status and the problems found.  The only file that knows every
+** layer.
+*/
+#include <math.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gevinst/gevinst.h"
+#include "report/gv_report.h"
+#include "store/gv_store.h"
+
+/* The layers' status is the library's: the same names, the same values. */
+_Static_assert((int)GV_NO_MEMORY == (int)GEVINST_STATUS_NO_MEMORY &&
+                   (int)GV_PARTIAL == (int)GEVINST_STATUS_PARTIAL &&
+                   (int)GV_BAD_DATA == (int)GEVINST_STATUS_BAD_DATA,
+               "gv_status and gevinst_status differ");
+
+const char *gevinst_status_name(gevinst_status status) {
+    static const char *const names[] = {"ok",       "partial",  "usage", "not found",
+                                        "bad data", "database", "io",    "no memory"};
+    unsigned i = (unsigned)status;
+    return i < sizeof names / sizeof names[0] ? names[i] : "unknown";
+}
+
+const char *gevinst_version(void) {
+    return GEVINST_VERSION;
+}
+
+void gevinst_plugin_abi(unsigned *major, unsigned *minor) {
+    *major = GEVINST_ABI_MAJOR;
+    *minor = GEVINST_ABI_MINOR;
+}
+
+int gevinst_schema_version(void) {
+    return gvD_schema_version();
+}
+
+const char *gevinst_data_dir(void) {
+    return gvU_bundled_data_dir();
+}
+
+const char *gevinst_include_dir(void) {
+    return gvU_bundled_include_dir();
+}
+
+/* ----------------------------------------------------------------- memory */
+
+/* Out of memory: say so if there is memory left to say it with. */
+static gevinst_status gvA_no_memory(char **err) {
+    if (err) *err = strdup("out of memory");
+    return GEVINST_STATUS_NO_MEMORY;
+}
+
+/* The layers' problems, moved to the caller's list. */
+static void gvA_diag_move(gevinst_diag *to, gv_diag *from) {
+    for (int i = 0; to && i < from->n; i++) {
+        if (to->n == to->cap) {
+            to->cap = to->cap ? 2 * to->cap : 8;
+            to->msg = gvU_realloc(to->msg, (size_t)to->cap * sizeof *to->msg);
+        }
+        to->msg[to->n++] = from->msg[i];
+        from->msg[i] = NULL;
+    }
+    gvU_diag_free(from);
+}
+
+void gevinst_diag_free(gevinst_diag *d) {
+    for (int i = 0; i < d->n; i++)
+        free(d->msg[i]);
+    free(d->msg);
+    d->msg = NULL;
+    d->n = d->cap = 0;
+}
+
+/* Each public call below runs its work in an inner function between
+** gvU_catch_oom() and gvU_end_catch(): a failed allocation anywhere in it
+** unwinds to the setjmp here and the call reports GEVINST_STATUS_NO_MEMORY.
+** Nothing the inner function changed is read after the jump. */
+
+/* --------------------------------------------------------------- database */
+
+gevinst_status gevinst_db_init(const char *path, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    sqlite3 *db;
+    gv_status rc = gvD_open(path, 1, &db, err);
+    if (rc == GV_OK) sqlite3_close(db);
+    gvU_end_catch(&c);
+    return (gevinst_status)rc;
+}
+
+const char *const *const gevinst_import_kinds = gvI_kinds;
+
+gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,
+                              long *nrows, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gv_status rc = gvI_import(db_path, kind, csv_path, nrows, err);
+    gvU_end_catch(&c);
+    return (gevinst_status)rc;
+}
+
+/* ----------------------------------------------------------------- config */
+
+static gevinst_config *gvA_config_load(const char *path, gevinst_diag *diag) {
+    gv_diag mine = {0};
+    gv_config *cfg = gvC_load(path, gvM_kinds, &mine);
+    gvA_diag_move(diag, &mine);
+    return cfg;
+}
+
+gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
+    gvU_oom_catch c;
+    if (setjmp(c.to)) return NULL;
+    gvU_catch_oom(&c);
+    gevinst_config *cfg = gvA_config_load(path, diag);
+    gvU_end_catch(&c);
+    return cfg;
+}
+
+void gevinst_config_free(gevinst_config *cfg) {
+    gvC_free(cfg);
+}
+
+const char *gevinst_config_database(const gevinst_config *cfg) {
+    return cfg->database;
+}
+
+gevinst_status gevinst_config_set_database(gevinst_config *cfg, const char *path) {
+    char *copy = strdup(path);
+    if (!copy) return GEVINST_STATUS_NO_MEMORY;
+    free(cfg->database);
+    cfg->database = copy;
+    return GEVINST_STATUS_OK;
+}
+
+/* ---------------------------------------------------------------- modules */
+
+static gevinst_status gvA_check(gevinst_config *cfg, gevinst_diag *diag) {
+    gv_diag mine = {0};
+    int problems = gvE_check(cfg, &mine);
+    gvA_diag_move(diag, &mine);
+    return problems ? GEVINST_STATUS_USAGE : GEVINST_STATUS_OK;
+}
+
+gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
+    gvU_oom_catch c;
+    if (setjmp(c.to)) return gvA_no_memory(NULL);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_check(cfg, diag);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+/* A param as `list --params` shows it. */
+static void gvA_param_info(gevinst_param_info *to, const gv_param_value *p) {
+    to->name = gvU_strdup(p->name);
+    to->type = p->type;
+    to->number = p->number;
+    char text[32];
+    gvU_format_number(p->number, text);
+    to->number_text = gvU_strdup(text);
+    to->string = gvU_strdup(p->string);
+    to->help = gvU_strdup(p->help);
+    to->choices = gvM_copy_choices((const char *const *)p->choices);
+}
+
+static void gvA_indicator_info(gevinst_indicator_info *to, const gvE_indicator *r) {
+    const gv_indicator *ind = r->ind;
+    const gv_loader *loader = ind->path ? gvM_loader_of(ind->kind) : NULL;
+    const char *desc = r->error                      ? "(cannot be loaded)"
+                       : ind->description            ? ind->description
+                       : r->m && r->m->description   ? r->m->description
+                                                     : "";
+    memset(to, 0, sizeof *to);
+    to->id = gvU_strdup(ind->id);
+    to->kind = loader ? gvU_strdup(loader->label) : NULL;
+    to->unit = gvU_strdup(gvE_unit(r));
+    to->description = gvU_strdup(desc);
+    to->from = gvU_strdup(ind->path ? ind->path : ind->ref);
+    to->error = gvU_strdup(r->error);
+    if (!r->m) return;
+    /* the values a run would use: the config's over the defaults */
+    const gv_param_value *p = r->params ? r->params : r->m->defaults;
+    to->nparams = r->params ? r->nparams : r->m->ndefaults;
+    to->params = gvU_malloc((size_t)(to->nparams + 1) * sizeof *to->params);
+    for (int k = 0; k < to->nparams; k++)
+        gvA_param_info(&to->params[k], &p[k]);
+}
+
+static gevinst_status gvA_list(gevinst_config *cfg, gevinst_indicator_info **list, int *n,
+                               gevinst_diag *diag) {
+    gv_diag mine = {0};
+    gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_PROBE, &mine);
+    int failed = 0;
+    *list = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof **list);
+    for (int i = 0; i < cfg->nindicators; i++) {
+        gvA_indicator_info(&(*list)[i], &r[i]);
+        failed += r[i].error != NULL;
+    }
+    *n = cfg->nindicators;
+    gvE_release(r, cfg->nindicators);
+    gvA_diag_move(diag, &mine);
+    return failed ? GEVINST_STATUS_USAGE : GEVINST_STATUS_OK;
+}
+
+gevinst_status gevinst_list(gevinst_config *cfg, gevinst_indicator_info **list, int *n,
+                            gevinst_diag *diag) {
+    gvU_oom_catch c;
+    *list = NULL;
+    *n = 0;
+    if (setjmp(c.to)) return gvA_no_memory(NULL);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_list(cfg, list, n, diag);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+void gevinst_list_free(gevinst_indicator_info *list, int n) {
+    for (int i = 0; list && i < n; i++) {
+        gevinst_indicator_info *x = &list[i];
+        for (int k = 0; k < x->nparams; k++) {
+            gevinst_param_info *p = &x->params[k];
+            for (char **ch = p->choices; ch && *ch; ch++)
+                free(*ch);
+            free(p->name), free(p->number_text), free(p->string), free(p->help), free(p->choices);
+        }
+        free(x->params);
+        free(x->id), free(x->kind), free(x->unit), free(x->description), free(x->from);
+        free(x->error);
+    }
+    free(list);
+}
+
+/* ------------------------------------------------------------------- runs */
+
+/* The engine's progress, as the library's callers see it. */
+typedef struct gvA_progress {
+    gevinst_progress_fn fn;
+    void *ud;
+} gvA_progress;
+
+static void gvA_on_progress(void *ud, int indicator, int nindicators, long done, long total,
+                            double elapsed, int finished) {
+    const gvA_progress *p = ud;
+    gevinst_progress shown = {indicator, nindicators, done, total, elapsed, finished};
+    p->fn(p->ud, &shown);
+}
+
+static gevinst_status gvA_run(gevinst_config *cfg, gevinst_progress_fn progress, void *ud,
+                              long long *run_id, gevinst_diag *diag, char **err) {
+    gvA_progress p = {progress, ud};
+    gv_diag mine = {0};
+    gv_status rc = gvE_run(cfg, progress ? gvA_on_progress : NULL, &p, run_id, &mine, err);
+    gvA_diag_move(diag, &mine);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_run(gevinst_config *cfg, gevinst_progress_fn progress, void *ud,
+                           long long *run_id, gevinst_diag *diag, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_run(cfg, progress, ud, run_id, diag, err);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+int gevinst_format_parse(const char *s, gevinst_format *f) {
+    static const char *const names[] = {"text", "json", "csv", "html"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *f = (gevinst_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* A report context on the config's database, with its privacy rule. */
+static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run,
+                                 const char *lang, int no_suppress, FILE *out, char **err) {
+    memset(r, 0, sizeof *r);
+    r->run = run;
+    r->lang_name = lang ? lang : cfg->report_lang;
+    r->suppress_below = no_suppress ? 0 : cfg->report_suppress_below;
+    r->label = cfg->report_label;
+    r->out = out;
+    r->config_file = cfg->file;
+    r->config_hash = cfg->hash;
+    return gvR_open(r, cfg->database, cfg->file, err);
+}
+
+static gevinst_status gvA_report(gevinst_config *cfg, const gevinst_report_options *o, FILE *out,
+                                 char **err) {
+    static const char *const formats[] = {"text", "json", "csv", "html"};
+    gv_report r;
+    gv_status rc = gvA_open_report(&r, cfg, o->run, o->lang, o->no_suppress, out, err);
+    r.table = o->table;
+    r.excel = o->excel;
+    if (rc == GV_OK) rc = gvR_write(&r, formats[o->format], err);
+    gvR_close(&r);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options,
+                              FILE *out, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if ((unsigned)options->format > GEVINST_FORMAT_HTML) {
+        *err = strdup("unknown format");
+        return GEVINST_STATUS_USAGE;
+    }
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_report(cfg, options, out, err);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char *what,
+                                  const char *case_id, const char *period, int no_suppress,
+                                  FILE *out, char **err) {
+    gv_period p;
+    if (gvP_parse(period, &p) < 0) {
+        *err = gvU_mprintf("'%s' is not a period (%s)", period, GV_PERIOD_FORMS);
+        return GEVINST_STATUS_USAGE;
+    }
+    gv_report r;
+    gv_status rc = gvA_open_report(&r, cfg, run, NULL, no_suppress, out, err);
+    r.what = what;
+    r.case_id = case_id;
+    r.period = period;
+    if (rc == GV_OK) rc = gvR_write(&r, "explain", err);
+    gvR_close(&r);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
+                               const char *case_id, const char *period, int no_suppress,
+                               FILE *out, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_explain(cfg, run, what, case_id, period, no_suppress, out, err);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+/* A stored value, as the library's callers see it. */
+typedef struct gvA_results {
+    gevinst_result_fn fn;
+    void *ud;
+} gvA_results;
+
+static int gvA_on_result(void *ud, const gv_result_row *row) {
+    const gvA_results *x = ud;
+    gevinst_result shown = {row->indicator, row->case_id, row->period,
+                            row->has_value, row->value,   row->unit,
+                            row->status,    row->error,   row->module,
+                            row->module_version, row->small};
+    return x->fn(x->ud, &shown);
+}
+
+static gevinst_status gvA_results_of(gevinst_config *cfg, long long run, gevinst_result_fn fn,
+                                     void *ud, char **err) {
+    gv_report r;
+    gvA_results x = {fn, ud};
+    gv_status rc = gvA_open_report(&r, cfg, run, NULL, 0, NULL, err);
+    r.suppress_below = cfg->report_suppress_below; /* `small` says what a report hides */
+    if (rc == GV_OK) rc = gvR_results(&r, gvA_on_result, &x, err);
+    gvR_close(&r);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_results(gevinst_config *cfg, long long run, gevinst_result_fn fn, void *ud,
+                               char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_results_of(cfg, run, fn, ud, err);
+    gvU_end_catch(&c);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/*
+** gv_csv.c -- one of a run's tables as tidy CSV, one row per value:
+** results, gains or value.  For R, pandas and DuckDB as it is; with
+** excel, the dialect Nordic (or English) Excel opens directly.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/gv_writers.h"
+
+
+/* clang-format off */
+static const char *const gvR_csv_tables[][2] = {
+    {"results",
+     "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
+     " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
+     " AS value, i.unit, r.status,"
+     " r.error, i.module, i.module_version FROM results r"
+     " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
+     " ORDER BY i.position, r.case_id, r.period"},
+    {"gains", gvR_gains_table},
+    {"value",
+     "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
+     " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
+     " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
+     " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
+     " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
+     " WHERE v.run = ?1 ORDER BY v.case_id"},
+};
+/* clang-format on */
+
+static void gvR_csv_text(FILE *out, const char *s, char sep) {
+    char special[] = {sep, '"', '\r', '\n', '\0'};
+    if (!strpbrk(s, special)) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* One value: numbers as numbers (with the decimal comma for Nordic
+** Excel), text quoted where it must be. */
+static void gvR_csv_cell(FILE *out, sqlite3_stmt *st, int i, int excel, int nordic, char sep) {
+    char number[32];
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        break;
+    case SQLITE_INTEGER:
+        fprintf(out, "%lld", (long long)sqlite3_column_int64(st, i));
+        break;
+    case SQLITE_FLOAT:
+        gvU_format_number(sqlite3_column_double(st, i), number);
+        if (nordic && strchr(number, '.')) *strchr(number, '.') = ',';
+        fputs(number, out);
+        break;
+    default: {
+        const char *text = (const char *)sqlite3_column_text(st, i);
+        /* Excel would run "=..." as a formula: a leading ' keeps it text */
+        if (excel && strchr("=+-@", text[0]) && text[0]) fputc('\'', out);
+        gvR_csv_text(out, text, sep);
+    }
+    }
+}
+
+gv_status gvR_write_csv(gv_report *r, char **err) {
+    const char *table = r->table ? r->table : "results", *sql = NULL;
+    for (size_t i = 0; i < sizeof gvR_csv_tables / sizeof gvR_csv_tables[0]; i++)
+        if (strcmp(gvR_csv_tables[i][0], table) == 0) sql = gvR_csv_tables[i][1];
+    if (!sql) {
+        *err = gvU_mprintf("unknown table '%s' (results, gains, value)", table);
+        return GV_USAGE;
+    }
+    sqlite3_stmt *st = gvR_rows(r, sql, err);
+    if (!st) return GV_DATABASE;
+    /* Excel in a Nordic locale opens this directly: a BOM says UTF-8, ';'
+       separates, ',' is the decimal mark, lines end in CR LF; English
+       Excel reads ',' and '.', and only English asks for it */
+    int nordic = r->excel && !(r->lang_name && strcmp(r->lang_name, "en") == 0);
+    char sep = nordic ? ';' : ',';
+    const char *eol = r->excel ? "\r\n" : "\n";
+    if (r->excel) fputs("\xEF\xBB\xBF", r->out);
+    int ncol = sqlite3_column_count(st), stepped;
+    for (int i = 0; i < ncol; i++) {
+        if (i) fputc(sep, r->out);
+        gvR_csv_text(r->out, sqlite3_column_name(st, i), sep);
+    }
+    fputs(eol, r->out);
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < ncol; i++) {
+            if (i) fputc(sep, r->out);
+            gvR_csv_cell(r->out, st, i, r->excel, nordic, sep);
+        }
+        fputs(eol, r->out);
+    }
+    return gvR_done(r, st, stepped, err);
+}

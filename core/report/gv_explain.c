@@ -1,0 +1,326 @@
+/*
+** gv_explain.c -- `gevinst explain`: how one stored number was made, from
+** the run that made it: the module, its version and params, the
+** observations it read, and for a gain the arithmetic step by step.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/gv_host.h"
+#include "report/gv_writers.h"
+#include "store/gv_store.h"
+
+/* The explanation being written, and the first read that failed. */
+typedef struct gvW {
+    gv_report *r;
+    gv_period period;
+    FILE *out;
+    int failed;
+} gvW;
+
+static void gvW_num(FILE *out, double v) {
+    char text[32];
+    gvU_format_number_digits(v, 10, text);
+    fputs(text, out);
+}
+
+/* The end of a loop over st: a read that failed is noted. */
+static void gvW_end(gvW *w, sqlite3_stmt *st, int stepped) {
+    sqlite3_finalize(st);
+    if (stepped != SQLITE_DONE && stepped != SQLITE_ROW) w->failed = 1;
+}
+
+/* A query on the observations of metric for the case in the period
+** (?1 case, ?2 metric, ?3 period): the one rule of which observation
+** counts in a period, as SQL (in_period). */
+static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char *metric) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(w->r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        w->failed = 1;
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, w->r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, w->period.text, -1, SQLITE_STATIC);
+    return st;
+}
+
+/* The observations of metric for the case in the period: how many, their
+** sum, and the first rows. */
+static void gvW_observations(gvW *w, const char *metric) {
+    const gv_period *p = &w->period;
+    sqlite3_stmt *st =
+        gvW_observations_query(w,
+                               "SELECT count(*), total(value) FROM observations WHERE case_id = ?1"
+                               " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
+                               metric);
+    if (!st) return;
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) {
+        fprintf(w->out, "  observations of '%s' in %s (%s to %s): %d, sum ", metric, p->text,
+                p->start, p->end, sqlite3_column_int(st, 0));
+        gvW_num(w->out, sqlite3_column_double(st, 1));
+        fputc('\n', w->out);
+    }
+    gvW_end(w, st, stepped);
+    st = gvW_observations_query(w,
+                                "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
+                                " coalesce(source, '') FROM observations WHERE case_id = ?1"
+                                " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+                                " ORDER BY period_start, id LIMIT 8",
+                                metric);
+    if (!st) return;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        fprintf(w->out, "    %-10s  ", gvR_text(st, 0));
+        gvW_num(w->out, sqlite3_column_double(st, 1));
+        const char *subject = gvR_text(st, 3), *source = gvR_text(st, 4);
+        fprintf(w->out, " %s%s%s%s%s\n", gvR_text(st, 2), *subject ? "  subject " : "", subject,
+                *source ? "  source " : "", source);
+    }
+    gvW_end(w, st, stepped);
+}
+
+/* A statement on the run (?1), what (?2), case (?3) and period (?4). */
+static sqlite3_stmt *gvW_prepare(gvW *w, const char *sql) {
+    char *err = NULL;
+    sqlite3_stmt *st = gvR_rows(w->r, sql, &err);
+    if (!st) {
+        free(err); /* the database says it again at the end */
+        w->failed = 1;
+        return NULL;
+    }
+    sqlite3_bind_text(st, 2, w->r->what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, w->r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, w->period.text, -1, SQLITE_STATIC);
+    return st;
+}
+
+/* What an indicator read: the metrics its params name. */
+static void gvW_indicator_read(gvW *w, const char *params) {
+    static const char *const metric_params[] = {"metric", "numerator", "denominator", NULL};
+    for (const char *const *name = metric_params; *name; name++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(w->r->db, "SELECT json_extract(?1, '$.' || ?2)", -1, &st, NULL) !=
+            SQLITE_OK) {
+            w->failed = 1;
+            return;
+        }
+        sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, *name, -1, SQLITE_STATIC);
+        int stepped = sqlite3_step(st);
+        if (stepped == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+            gvW_observations(w, gvR_text(st, 0));
+        gvW_end(w, st, stepped);
+    }
+}
+
+/* The kind of module a run stored, in words. */
+static const char *gvW_kind(const char *lang) {
+    const gv_loader *l = gvM_loader_named(lang);
+    return l ? l->noun : "module";
+}
+
+/* An indicator's value: what made it and what it read; 1 when the run
+** has no such value. */
+static int gvW_indicator(gvW *w) {
+    sqlite3_stmt *st =
+        gvW_prepare(w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
+                       " i.module_version, i.module_hash, i.module_path, i.params,"
+                       " i.isolated, gv_small(r.value, i.unit, r.fewest_persons), gv_below()"
+                       " FROM results r JOIN run_indicators i USING (run, indicator)"
+                       " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
+                       " AND r.period = ?4");
+    if (!st) return -1;
+    int stepped = sqlite3_step(st);
+    if (stepped != SQLITE_ROW) {
+        gvW_end(w, st, stepped);
+        return 1;
+    }
+    FILE *out = w->out;
+    fprintf(out, "%s for case %s in %s: ", w->r->what, w->r->case_id, w->period.text);
+    int small = sqlite3_column_int(st, 11); /* made from a small count of persons */
+    const char *status = gvR_text(st, 1), *error = gvR_text(st, 2);
+    if (small)
+        fprintf(out, "%s %s (a small count of persons, or made from one: --no-suppress shows it)\n",
+                gvR_text(st, 12), gvR_text(st, 3));
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+        gvW_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvR_text(st, 3));
+    else
+        fprintf(out, "%s%s%s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
+                *error ? ": " : "", error);
+    fprintf(out, "  made by module %s (%s, version %s), %s\n", gvR_text(st, 4),
+            gvW_kind(gvR_text(st, 5)), *gvR_text(st, 6) ? gvR_text(st, 6) : "not given",
+            sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
+    fprintf(out, "  file %s\n  sha256 %s\n  params %s\n", gvR_text(st, 8), gvR_text(st, 7),
+            gvR_text(st, 9));
+    char *params = gvU_strdup(gvR_text(st, 9));
+    sqlite3_finalize(st);
+    if (!small) gvW_indicator_read(w, params);
+    free(params);
+    return 0;
+}
+
+/* The columns of a gain's explanation. */
+enum {
+    GVW_ACTUAL,
+    GVW_REALISATION,
+    GVW_EXPECTED_PCT,
+    GVW_EXPECTED,
+    GVW_DEVIATION,
+    GVW_STATUS,
+    GVW_ERROR,
+    GVW_INDICATOR,
+    GVW_BASELINE,
+    GVW_BASELINE_PERIOD,
+    GVW_TARGET,
+    GVW_TARGET_PERIOD,
+    GVW_SOURCE,
+    GVW_QUANTITY,
+    GVW_QUANTITY_PERIOD,
+    GVW_PROXY,
+    GVW_IMPACT,
+    GVW_PRESENT_VALUE,
+    GVW_DEADWEIGHT,
+    GVW_DISPLACEMENT,
+    GVW_ATTRIBUTION,
+    GVW_BASIS,
+    GVW_HIDDEN
+};
+
+/* (a - b) / (c - b) x 100, with the numbers. */
+static void gvW_realisation(FILE *out, sqlite3_stmt *st) {
+    double actual = sqlite3_column_double(st, GVW_ACTUAL);
+    double baseline = sqlite3_column_double(st, GVW_BASELINE);
+    double target = sqlite3_column_double(st, GVW_TARGET);
+    fputs("  actual ", out);
+    gvW_num(out, actual);
+    fputs("\n  realisation = (actual - baseline) / (target - baseline) x 100\n              = (",
+          out);
+    const double terms[] = {actual, baseline, target, baseline};
+    const char *const between[] = {" - ", ") / (", " - ", ") x 100 = "};
+    for (int i = 0; i < 4; i++)
+        gvW_num(out, terms[i]), fputs(between[i], out);
+    gvW_num(out, sqlite3_column_double(st, GVW_REALISATION));
+    fputs(" %\n  expected by now (straight line from the end of the baseline period to the "
+          "end of the target period) = ",
+          out);
+    gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED_PCT));
+    fputs(" %, that is ", out);
+    gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED));
+    fputs("; deviation ", out);
+    gvW_num(out, sqlite3_column_double(st, GVW_DEVIATION));
+    fputc('\n', out);
+}
+
+/* quantity x proxy x (1 - deadweight) ... = year 1, and its present value. */
+static void gvW_valued(FILE *out, sqlite3_stmt *st) {
+    fprintf(out, "  valued with the quantity of %s (%s): ", gvR_text(st, GVW_QUANTITY_PERIOD),
+            gvR_text(st, GVW_BASIS));
+    const int terms[] = {GVW_QUANTITY,     GVW_PROXY,       GVW_DEADWEIGHT,
+                         GVW_DISPLACEMENT, GVW_ATTRIBUTION, GVW_IMPACT};
+    const char *const before[] = {"", " x proxy ", " x (1 - deadweight ",
+                                  ") x (1 - displacement ", ") x (1 - attribution ", ") = "};
+    for (int i = 0; i < 6; i++)
+        fputs(before[i], out), gvW_num(out, sqlite3_column_double(st, terms[i]));
+    fputs(" in year 1; present value ", out);
+    gvW_num(out, sqlite3_column_double(st, GVW_PRESENT_VALUE));
+    fputc('\n', out);
+}
+
+/* The plan, and what was measured against it. */
+static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
+    FILE *out = w->out;
+    fprintf(out, "  baseline ");
+    gvW_num(out, sqlite3_column_double(st, GVW_BASELINE));
+    fprintf(out, " in %s, target ", gvR_text(st, GVW_BASELINE_PERIOD));
+    gvW_num(out, sqlite3_column_double(st, GVW_TARGET));
+    fprintf(out, " by %s; measured by indicator %s\n", gvR_text(st, GVW_TARGET_PERIOD),
+            gvR_text(st, GVW_INDICATOR));
+    if (*gvR_text(st, GVW_ERROR)) fprintf(out, "  error: %s\n", gvR_text(st, GVW_ERROR));
+    if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL)
+        fprintf(out, "  no value of %s for this case and period: no realisation\n",
+                gvR_text(st, GVW_INDICATOR));
+    else
+        gvW_realisation(out, st);
+    if (sqlite3_column_type(st, GVW_PRESENT_VALUE) != SQLITE_NULL) gvW_valued(out, st);
+}
+
+/* A gain in a period: the plan, the actual, and the arithmetic; 1 when the
+** run has no such gain. */
+static int gvW_gain(gvW *w) {
+    /* clang-format off */
+    sqlite3_stmt *st = gvW_prepare(w,
+        "SELECT r.actual, r.realisation_pct, r.expected_pct, r.expected_value, r.deviation,"
+        " r.status, r.error, json_extract(p.plan, '$.indicator'),"
+        " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.baseline_period'),"
+        " json_extract(p.plan, '$.target'), json_extract(p.plan, '$.target_period'),"
+        " p.source, p.quantity, p.quantity_period, p.proxy, p.impact_year1, p.present_value,"
+        " json_extract(p.plan, '$.deadweight'), json_extract(p.plan, '$.displacement'),"
+        " json_extract(p.plan, '$.attribution'), json_extract(p.plan, '$.quantity_basis'),"
+        " CASE WHEN " GVR_ANY_HIDDEN " OR " GVR_PLAN_SMALL("p.quantity") " THEN 1 ELSE 0 END"
+        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+        " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4");
+    /* clang-format on */
+    if (!st) return -1;
+    int stepped = sqlite3_step(st);
+    if (stepped != SQLITE_ROW) {
+        gvW_end(w, st, stepped);
+        return 1;
+    }
+    fprintf(w->out, "gain %s of case %s in %s: %s (plan from the %s)\n", w->r->what,
+            w->r->case_id, w->period.text, gvR_text(st, GVW_STATUS), gvR_text(st, GVW_SOURCE));
+    if (sqlite3_column_int(st, GVW_HIDDEN))
+        fprintf(w->out, "  its figures are hidden: they are, or are made from, a small count of "
+                        "persons (--no-suppress shows them)\n");
+    else
+        gvW_gain_figures(w, st);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Which run, and what has changed since: the values are the run's, the
+** data and plan listed are today's. */
+static void gvW_run(gvW *w) {
+    sqlite3_stmt *st =
+        gvW_prepare(w, "SELECT started, engine_version, config_hash FROM runs WHERE id = ?1");
+    if (!st) return;
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) {
+        fprintf(w->out, "run %lld, %s, gevinst %s, config sha256 %.12s\n", w->r->run,
+                gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2));
+        if (w->r->config_hash && strcmp(gvR_text(st, 2), w->r->config_hash) != 0)
+            fprintf(w->out, "note: %s differs from the config this run used\n",
+                    w->r->config_file);
+        sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
+        int s = since ? SQLITE_DONE : SQLITE_ERROR;
+        while (since && (s = sqlite3_step(since)) == SQLITE_ROW)
+            fprintf(w->out, "note: %s imported since this run, on %s (from %s)\n",
+                    gvR_text(since, 0), gvR_text(since, 2), gvR_text(since, 1));
+        gvW_end(w, since, s);
+    }
+    gvW_end(w, st, stepped);
+}
+
+gv_status gvR_write_explain(gv_report *r, char **err) {
+    gvW w = {r, {0}, r->out, 0};
+    if (!r->period || gvP_parse(r->period, &w.period) < 0) {
+        *err = gvU_mprintf("'%s' is not a period (%s)", r->period ? r->period : "",
+                           GV_PERIOD_FORMS);
+        return GV_USAGE;
+    }
+    gvW_run(&w);
+    /* an indicator's id, a gain's name, or both when they share it */
+    int ind = gvW_indicator(&w);
+    int gain = ind < 0 ? -1 : gvW_gain(&w);
+    if (ind < 0 || gain < 0 || w.failed) {
+        *err = gvD_errmsg(r->db, "cannot read the run");
+        return GV_DATABASE;
+    }
+    if (ind == 1 && gain == 1) {
+        *err = gvU_mprintf("run %lld has no indicator or gain '%s' for case '%s' in %s", r->run,
+                           r->what, r->case_id, w.period.text);
+        return GV_NOT_FOUND;
+    }
+    return GV_OK;
+}

@@ -1,0 +1,180 @@
+/*
+** gv_json.c -- a run as one JSON document: the run, each indicator's
+** results, each gain against its plan, and the value.  The gains and the
+** value are built by SQLite's JSON functions from the stored rows, so the
+** document says exactly what the database holds; a figure hidden for
+** privacy is null, and its object says why ("suppressed": "<5").
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/gv_writers.h"
+#include "store/gv_store.h"
+
+/* SQL reads best one clause a line */
+/* clang-format off */
+static const char gvR_gains_json[] =
+    "SELECT coalesce(json_group_array(json(g)), '[]') FROM (SELECT json_patch(json_object("
+    " 'case', r.case_id, 'gain', r.gain, 'period', r.period,"
+    " 'indicator', json_extract(p.plan, '$.indicator'),"
+    " 'type', json_extract(p.plan, '$.type'),"
+    " 'beneficiary', json_extract(p.plan, '$.beneficiary'),"
+    " 'owner', json_extract(p.plan, '$.owner'),"
+    " 'baseline', " GVR_PLAN_SHOWN_AS("json_extract(p.plan, '$.baseline')", "NULL") ","
+    " 'baseline_period', json_extract(p.plan, '$.baseline_period'),"
+    " 'target', " GVR_PLAN_SHOWN_AS("json_extract(p.plan, '$.target')", "NULL") ","
+    " 'target_period', json_extract(p.plan, '$.target_period'),"
+    " 'actual', " GVR_SHOWN_AS("r.actual", "NULL") ","
+    " 'realisation_pct', " GVR_HIDDEN_AS("r.realisation_pct", "NULL") ","
+    " 'expected_pct', r.expected_pct,"
+    " 'expected_value', " GVR_EXPECTED_SHOWN_AS("r.expected_value", "NULL") ","
+    " 'deviation', " GVR_HIDDEN_AS("r.deviation", "NULL") ","
+    " 'status', r.status, 'error', r.error),"
+    /* as in results: a hidden number is null, and the object says why */
+    " CASE WHEN " GVR_ANY_HIDDEN " THEN json_object('suppressed', gv_below())"
+    " ELSE '{}' END) AS g"
+    " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+    " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
+/* clang-format on */
+
+/* Totals over cases grouped by `key` (municipality or country). */
+#define GVR_TOTALS(key, extra)                                                                     \
+    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_object(" extra             \
+    " 'cases', count(*), 'investment', sum(v.investment), 'present_value', sum(v.present_value),"  \
+    " 'npv', sum(v.present_value) - sum(v.investment),"                                            \
+    " 'sroi', sum(v.present_value) / sum(v.investment),"                                           \
+    " 'sroi_rounded', ratio_rounded(sum(v.present_value) / sum(v.investment)),"                    \
+    " 'sroi_net', (sum(v.present_value) - sum(v.investment)) / sum(v.investment)) AS t"            \
+    " FROM case_values v JOIN cases c ON c.id = v.case_id"                                         \
+    " JOIN municipalities m ON m.code = c.municipality"                                            \
+    " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
+
+/* clang-format off */
+static const char gvR_value_json[] =
+    "SELECT json_object("
+    " 'currency', (SELECT currency FROM case_values WHERE run = ?1 LIMIT 1),"
+    " 'price_year', (SELECT price_year FROM case_values WHERE run = ?1 LIMIT 1),"
+    " 'conversions', (SELECT coalesce(json_group_array(json_object('currency', currency,"
+    "   'price_year', price_year, 'rate', rate, 'cpi_from', cpi_from, 'cpi_to', cpi_to,"
+    "   'factor', factor)), '[]') FROM (SELECT * FROM run_conversions WHERE run = ?1"
+    "   ORDER BY currency, price_year)),"
+    " 'cases', (SELECT coalesce(json_group_array(json(c)), '[]') FROM (SELECT json_object("
+    "   'case', v.case_id, 'municipality', ca.municipality, 'country', m.country,"
+    "   'discount_rate', v.discount_rate, 'investment', v.investment,"
+    "   'impact_year1', v.impact_year1, 'present_value', v.present_value, 'npv', v.npv,"
+    "   'sroi', v.sroi, 'sroi_rounded', ratio_rounded(v.sroi), 'sroi_net', v.sroi_net,"
+    "   'payback_months', v.payback_months,"
+    "   'scenarios', json_object('pessimistic', v.sroi_pessimistic, 'likely', v.sroi_likely,"
+    "     'optimistic', v.sroi_optimistic),"
+    "   'by_beneficiary', (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'beneficiary'),"
+    "   'by_partner_type', (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'partner_type'),"
+    "   'gains', (SELECT coalesce(json_group_array(json_patch(json_object('gain', gain,"
+    "     'quantity', CASE WHEN small THEN NULL ELSE quantity END,"
+    "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
+    "     'present_value', present_value),"
+    "     CASE WHEN small THEN json_object('suppressed', gv_below()) ELSE '{}' END)), '[]')"
+    "     FROM (SELECT *, " GVR_COUNTS_PERSONS_OF("(SELECT unit FROM run_indicators ri"
+    "     WHERE ri.run = g.run AND ri.indicator = json_extract(g.plan, '$.indicator'))",
+    "g.run", "json_extract(g.plan, '$.indicator')")
+    /* a quantity that is a change gives a small baseline or target back */
+    "     AND (gv_small(quantity, 'persons', NULL)"
+    "     OR gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)"
+    "     OR gv_small(json_extract(g.plan, '$.target'), 'persons', NULL)) AS small"
+    "     FROM run_gains g"
+    "     WHERE g.run = v.run AND g.case_id = v.case_id AND g.present_value IS NOT NULL"
+    "     ORDER BY g.rowid)),"
+    "   'sensitivity', (SELECT coalesce(json_group_array(json_object('assumption', assumption,"
+    "     'low', low, 'sroi_low', sroi_low, 'high', high, 'sroi_high', sroi_high,"
+    "     'break_even', break_even)), '[]') FROM (SELECT * FROM sensitivity s WHERE"
+    "     s.run = v.run AND s.case_id = v.case_id ORDER BY s.rowid)),"
+    "   'error', v.error) AS c"
+    "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
+    "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
+    " 'municipalities', ("
+    GVR_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
+    " 'countries', (" GVR_TOTALS("m.country", "'country', m.country,") "))";
+/* clang-format on */
+
+/* The single value a statement of JSON functions makes. */
+static gv_status gvR_json_of(gv_report *r, const char *sql, char **err) {
+    sqlite3_stmt *st = gvR_rows(r, sql, err);
+    if (!st) return GV_DATABASE;
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) {
+        fputs(gvR_text(st, 0), r->out);
+        stepped = sqlite3_step(st);
+    }
+    return gvR_done(r, st, stepped, err);
+}
+
+/* {"run": {...}: what made it, and what privacy rule the document keeps. */
+static gv_status gvR_json_run(gv_report *r, char **err) {
+    sqlite3_stmt *run = gvR_rows(r,
+                                 "SELECT id, started, finished, engine_version, config_file,"
+                                 " config_hash FROM runs WHERE id = ?1",
+                                 err);
+    if (!run) return GV_DATABASE;
+    int stepped = sqlite3_step(run);
+    if (stepped == SQLITE_ROW) {
+        static const char *const keys[] = {"started", "finished", "engine_version", "config_file",
+                                           "config_hash"};
+        fprintf(r->out, "{\"run\": {\"id\": %lld", r->run);
+        for (int i = 0; i < 5; i++) {
+            fprintf(r->out, ", \"%s\": ", keys[i]);
+            gvR_json_string(r->out, (const char *)sqlite3_column_text(run, i + 1));
+        }
+        /* whether small counts of persons are hidden, and under what */
+        fprintf(r->out, ", \"suppressed_below\": %g", r->suppress_below);
+        fputs("},\n\"results\": [", r->out);
+        stepped = sqlite3_step(run);
+    }
+    return gvR_done(r, run, stepped, err);
+}
+
+/* "results": one object a value. */
+static gv_status gvR_json_results(gv_report *r, char **err) {
+    sqlite3_stmt *st =
+        gvR_rows(r,
+                 "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
+                 " r.error, i.module, i.module_version,"
+                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below() FROM results r"
+                 " JOIN run_indicators i USING (run, indicator)"
+                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 err);
+    if (!st) return GV_DATABASE;
+    static const char *const keys[] = {"indicator", "case",   "period",
+                                       "value",     "unit",   "status",
+                                       "error",     "module", "module_version"};
+    long n = 0;
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        int has_value = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        int small = sqlite3_column_int(st, 9); /* too small to publish */
+        char value[32];
+        if (has_value) gvU_format_number(sqlite3_column_double(st, 3), value);
+        fputs(n++ ? ",\n  {" : "\n  {", r->out);
+        for (int i = 0; i < 9; i++) {
+            fprintf(r->out, "%s\"%s\": ", i ? ", " : "", keys[i]);
+            if (i == 3)
+                fputs(has_value && !small ? value : "null", r->out);
+            else
+                gvR_json_string(r->out, (const char *)sqlite3_column_text(st, i));
+        }
+        if (small) fprintf(r->out, ", \"suppressed\": \"%s\"", gvR_text(st, 10));
+        fputc('}', r->out);
+    }
+    gv_status rc = gvR_done(r, st, stepped, err);
+    if (rc == GV_OK) fputs(n ? "\n]" : "]", r->out);
+    return rc;
+}
+
+gv_status gvR_write_json(gv_report *r, char **err) {
+    gv_status rc = gvR_json_run(r, err);
+    if (rc == GV_OK) rc = gvR_json_results(r, err);
+    if (rc == GV_OK) fputs(",\n\"gains\": ", r->out), rc = gvR_json_of(r, gvR_gains_json, err);
+    if (rc == GV_OK) fputs(",\n\"value\": ", r->out), rc = gvR_json_of(r, gvR_value_json, err);
+    if (rc == GV_OK) fputs("}\n", r->out);
+    return rc;
+}

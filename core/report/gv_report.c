@@ -1,0 +1,218 @@
+/*
+** gv_report.c -- the report context (see gv_report.h): the run a report
+** shows, its privacy rules as SQL functions, the table of writers, and
+** what the writers share.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/gv_writers.h"
+#include "store/gv_store.h"
+
+const gv_writer gvR_writers[] = {
+    {"text", gvR_write_text}, {"json", gvR_write_json},       {"csv", gvR_write_csv},
+    {"html", gvR_write_html}, {"explain", gvR_write_explain}, {NULL, NULL},
+};
+
+/* --------------------------------------------------------------- privacy */
+
+/* gv_small(value, unit, fewest_persons): is the value too small to
+** publish?  A count of persons under the threshold is, and so is anything
+** made from one (fewest_persons: the smallest count the module read). */
+static void gvR_small_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc;
+    const gv_report *r = sqlite3_user_data(c);
+    double below = r->suppress_below;
+    int small = 0;
+    if (below > 0 && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+        double v = sqlite3_value_double(argv[0]);
+        const char *unit = (const char *)sqlite3_value_text(argv[1]);
+        int fewest = sqlite3_value_type(argv[2]) != SQLITE_NULL;
+        small = (unit && strcmp(unit, "persons") == 0 && v > 0 && v < below) ||
+                (fewest && sqlite3_value_double(argv[2]) < below);
+    }
+    sqlite3_result_int(c, small);
+}
+
+/* gv_below(): what stands in a small value's place, "<5". */
+static void gvR_below_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc, (void)argv;
+    const gv_report *r = sqlite3_user_data(c);
+    char text[32];
+    snprintf(text, sizeof text, "<%g", r->suppress_below);
+    sqlite3_result_text(c, text, -1, SQLITE_TRANSIENT);
+}
+
+/* ratio_rounded(x): SROI's conventional form, the one rule in gv_value.c */
+static void gvR_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(c);
+        return;
+    }
+    char out[32];
+    gvV_ratio_rounded(sqlite3_value_double(argv[0]), out);
+    sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+}
+
+/* The functions every report's SQL may use, reading r: no state of their
+** own, so two reports on two databases do not meet. */
+static int gvR_functions(gv_report *r) {
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(r->db, "gv_small", 3, flags, r, gvR_small_sql, NULL, NULL) ||
+        sqlite3_create_function(r->db, "gv_below", 0, flags, r, gvR_below_sql, NULL, NULL) ||
+        sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql,
+                                NULL, NULL))
+        return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- context */
+
+/* Is there a run r->run (or any, when 0)?  GV_NOT_FOUND with *err if not. */
+static gv_status gvR_find_run(gv_report *r, const char *db_path, const char *config_file,
+                              char **err) {
+    if (r->run <= 0) {
+        r->run = gvD_latest_run(r->db);
+        if (r->run > 0) return GV_OK;
+        *err = gvU_mprintf("%s: no run yet; make one with 'gevinst run -c %s'", db_path,
+                           config_file ? config_file : "CONFIG");
+        return GV_NOT_FOUND;
+    }
+    sqlite3_stmt *st = gvR_rows(r, "SELECT 1 FROM runs WHERE id = ?1", err);
+    if (!st) return GV_DATABASE;
+    int stepped = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (stepped == SQLITE_ROW) return GV_OK;
+    if (stepped != SQLITE_DONE) {
+        *err = gvD_errmsg(r->db, "cannot read the run");
+        return GV_DATABASE;
+    }
+    *err = gvU_mprintf("run %lld not found in %s", r->run, db_path);
+    return GV_NOT_FOUND;
+}
+
+gv_status gvR_open(gv_report *r, const char *db_path, const char *config_file, char **err) {
+    *err = NULL;
+    r->db = NULL;
+    r->lang = GV_LANG_EN;
+    if (r->lang_name && gvT_lang(r->lang_name, &r->lang) < 0) {
+        *err = gvU_mprintf("unknown language '%s' (nb, da, en)", r->lang_name);
+        return GV_USAGE;
+    }
+    gv_status rc = gvD_open(db_path, 0, &r->db, err);
+    if (rc != GV_OK) return rc;
+    if (gvR_functions(r) < 0) {
+        *err = gvD_errmsg(r->db, "database");
+        return GV_DATABASE;
+    }
+    return gvR_find_run(r, db_path, config_file, err);
+}
+
+gv_status gvR_write(gv_report *r, const char *format, char **err) {
+    *err = NULL;
+    for (const gv_writer *w = gvR_writers; w->format; w++)
+        if (strcmp(w->format, format) == 0) return w->write(r, err);
+    *err = gvU_mprintf("unknown format '%s'", format);
+    return GV_USAGE;
+}
+
+void gvR_close(gv_report *r) {
+    sqlite3_close(r->db);
+    r->db = NULL;
+}
+
+gv_status gvR_results(gv_report *r, gvR_result_fn fn, void *ud, char **err) {
+    sqlite3_stmt *st =
+        gvR_rows(r,
+                 "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
+                 " i.module, i.module_version, gv_small(r.value, i.unit, r.fewest_persons)"
+                 " FROM results r JOIN run_indicators i USING (run, indicator)"
+                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 err);
+    if (!st) return GV_DATABASE;
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        gv_result_row row = {
+            gvR_text(st, 0),
+            gvR_text(st, 1),
+            gvR_text(st, 2),
+            sqlite3_column_type(st, 3) != SQLITE_NULL,
+            sqlite3_column_double(st, 3),
+            (const char *)sqlite3_column_text(st, 4),
+            gvR_text(st, 5),
+            (const char *)sqlite3_column_text(st, 6),
+            gvR_text(st, 7),
+            (const char *)sqlite3_column_text(st, 8),
+            sqlite3_column_int(st, 9),
+        };
+        if (fn(ud, &row)) {
+            stepped = SQLITE_DONE;
+            break;
+        }
+    }
+    return gvR_done(r, st, stepped, err);
+}
+
+/* ----------------------------------------------------------------- shared */
+
+sqlite3_stmt *gvR_rows(gv_report *r, const char *sql, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(r->db, "cannot read the run");
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, r->run);
+    return st;
+}
+
+gv_status gvR_done(gv_report *r, sqlite3_stmt *st, int stepped, char **err) {
+    sqlite3_finalize(st);
+    if (stepped == SQLITE_DONE) return GV_OK;
+    *err = gvD_errmsg(r->db, "cannot read the run");
+    return GV_DATABASE;
+}
+
+const char *gvR_text(sqlite3_stmt *st, int col) {
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    return s ? s : "";
+}
+
+int gvR_chars(const char *s) {
+    int chars = 0;
+    for (; s && *s; s++)
+        chars += (*s & 0xC0) != 0x80;
+    return chars;
+}
+
+void gvR_json_string(FILE *out, const char *s) {
+    gvU_buf b = {0};
+    gvU_buf_json(&b, s);
+    fputs(b.s, out);
+    free(b.s);
+}
+
+void gvR_ratio_rounded(const gv_report *r, double ratio, char out[32]) {
+    gvV_ratio_rounded(ratio, out);
+    if (r->lang != GV_LANG_EN && strchr(out, '.')) *strchr(out, '.') = ',';
+}
+
+/* ----------------------------------------------------------------- colour */
+
+int gvR_colour(FILE *out) {
+    /* a person at a terminal who has not asked for none (no-color.org) */
+    const char *no = getenv("NO_COLOR");
+    return isatty(fileno(out)) && !(no && *no);
+}
+
+const char *gvR_status_colour(const char *status) {
+    static const char *const colours[][2] = {{"ok", "\033[32m"},       {"achieved", "\033[32m"},
+                                             {"on_track", "\033[34m"}, {"behind", "\033[33m"},
+                                             {"missed", "\033[31m"},   {"error", "\033[31m"},
+                                             {"no_data", "\033[2m"}};
+    for (size_t i = 0; status && i < sizeof colours / sizeof colours[0]; i++)
+        if (strcmp(colours[i][0], status) == 0) return colours[i][1];
+    return "";
+}

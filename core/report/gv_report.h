@@ -1,0 +1,68 @@
+/*
+** gv_report.h -- the report layer: a stored run shown to people and
+** programs.  One context (gv_report) and one writer per format behind one
+** table (gv_report.c): text (gv_text.c), JSON (gv_json.c), CSV (gv_csv.c),
+** HTML (gv_html.c) and explain (gv_explain.c).  Writers only read the
+** database.  Privacy lives here: every writer hides counts of persons
+** under the context's threshold, and what is made from them.  A new format
+** is one file with one writer and one line in gvR_writers.  Depends on
+** base, store and engine.
+*/
+#ifndef GV_REPORT_H
+#define GV_REPORT_H
+
+#include <stdio.h>
+
+#include "engine/gv_engine.h"
+
+/* What a report shows, and how. */
+typedef struct gv_report {
+    sqlite3 *db;
+    long long run;          /* gvR_open: 0 is the latest finished run */
+    gv_lang lang;           /* words and numbers: set from lang_name by gvR_open */
+    const char *lang_name;  /* "nb", "da" or "en"; NULL: English */
+    double suppress_below;  /* counts of persons under it are hidden; 0 shows all */
+    const char *label;      /* on every page of HTML ("Synthetic data"); NULL: none */
+    const char *table;      /* CSV: "results" (NULL), "gains" or "value" */
+    int excel;              /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
+    FILE *out;
+    /* explain: one stored number, and the config the reader has now */
+    const char *what, *case_id, *period;
+    const char *config_file, *config_hash;
+} gv_report;
+
+/* One format. */
+typedef struct gv_writer {
+    const char *format; /* "text", "json", "csv", "html", "explain" */
+    gv_status (*write)(gv_report *r, char **err);
+} gv_writer;
+
+extern const gv_writer gvR_writers[]; /* ends with format NULL */
+
+/* Open the database at db_path for r, with r's privacy rules as SQL
+** functions on it, and find r->run (the latest when 0): GV_NOT_FOUND with
+** *err when there is no such run, GV_USAGE for an unknown language. */
+gv_status gvR_open(gv_report *r, const char *db_path, const char *config_file, char **err);
+/* Write r in format; GV_USAGE for a format no writer has. */
+gv_status gvR_write(gv_report *r, const char *format, char **err);
+void gvR_close(gv_report *r);
+
+/* One value of the run, for programs. */
+typedef struct gv_result_row {
+    const char *indicator, *case_id, *period;
+    int has_value;
+    double value;
+    const char *unit, *status, *error, *module, *module_version;
+    int small; /* hidden by the context's privacy rule */
+} gv_result_row;
+/* Non-zero stops. */
+typedef int (*gvR_result_fn)(void *ud, const gv_result_row *row);
+/* Every value of r->run through fn, in the order reports list them. */
+gv_status gvR_results(gv_report *r, gvR_result_fn fn, void *ud, char **err);
+
+/* Colour for a person at a terminal: out is one, and NO_COLOR is not set. */
+int gvR_colour(FILE *out);
+/* The ANSI colour of a status ("achieved", "error", ...), or "". */
+const char *gvR_status_colour(const char *status);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+** gv_writers.h -- what the report layer's writers share: the privacy rules
+** as SQL, and reading a run's rows.  Private to core/report/: other layers
+** use gv_report.h.
+*/
+#ifndef GV_WRITERS_H
+#define GV_WRITERS_H
+
+#include "report/gv_report.h"
+
+/* --------------------------------------------------------------- privacy */
+
+/* Every statement of a report may use, on r->db (gvR_open registers them):
+**   gv_small(value, unit, fewest_persons)  is the value too small to
+**       publish: a count of persons under the threshold, or made from one;
+**   gv_below()  what stands in its place, "<5";
+**   ratio_rounded(x)  SROI's conventional form, "6:1" (gvV_ratio_rounded). */
+
+/* The result a gain's actual comes from, joined for gv_small. */
+#define GVR_GAIN_SOURCE                                                                            \
+    " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"      \
+    " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
+    " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
+#define GVR_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
+/* Does an indicator count persons?  Its unit says so; without a unit, it
+** does when its values were made from counts of persons. */
+#define GVR_COUNTS_PERSONS_OF(unit, run, indicator)                                                \
+    "(" unit " = 'persons' OR (coalesce(" unit ", '') = '' AND EXISTS (SELECT 1 FROM results y"    \
+    " WHERE y.run = " run " AND y.indicator = " indicator " AND y.fewest_persons IS NOT NULL)))"
+/* A plan's number (baseline, target) that is a small count of persons. */
+#define GVR_PLAN_SMALL(col)                                                                        \
+    "(" GVR_COUNTS_PERSONS_OF("xi.unit", "xi.run", "xi.indicator") " AND gv_small(" col            \
+                                                                   ", 'persons', NULL))"
+/* Realisation, deviation and the expected value of a gain that counts
+** persons, with baseline and target, would give a small baseline or target
+** back: they are hidden with it. */
+#define GVR_PLAN_HIDDEN_WHEN                                                                       \
+    "(" GVR_PLAN_SMALL("json_extract(p.plan, '$.baseline')") " OR " GVR_PLAN_SMALL(                \
+        "json_extract(p.plan, '$.target')") ")"
+#define GVR_HIDDEN_WHEN "(" GVR_GAIN_SMALL " OR " GVR_PLAN_HIDDEN_WHEN ")"
+/* A figure, or `standin` in its place when it is hidden: gv_below() ("<5")
+** in tables, NULL in JSON, where a number's place holds a number or null. */
+#define GVR_PLAN_SHOWN_AS(col, standin)                                                            \
+    "CASE WHEN " GVR_PLAN_SMALL(col) " THEN " standin " ELSE " col " END"
+#define GVR_EXPECTED_SHOWN_AS(col, standin)                                                        \
+    "CASE WHEN " GVR_PLAN_SMALL(col) " OR " GVR_PLAN_HIDDEN_WHEN " THEN " standin " ELSE " col     \
+                                     " END"
+#define GVR_SHOWN_AS(col, standin) "CASE WHEN " GVR_GAIN_SMALL " THEN " standin " ELSE " col " END"
+#define GVR_HIDDEN_AS(col, standin)                                                                \
+    "CASE WHEN " GVR_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
+/* Is any of a gain's figures hidden? */
+#define GVR_ANY_HIDDEN "(" GVR_HIDDEN_WHEN " OR " GVR_PLAN_SMALL("r.expected_value") ")"
+#define GVR_PLAN_SHOWN(col) GVR_PLAN_SHOWN_AS(col, "gv_below()")
+#define GVR_EXPECTED_SHOWN(col) GVR_EXPECTED_SHOWN_AS(col, "gv_below()")
+#define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_below()")
+#define GVR_HIDDEN(col) GVR_HIDDEN_AS(col, "gv_below()")
+
+/* ------------------------------------------------------------------ rows */
+
+/* A statement of one run's rows (?1 is r->run), ready to step; NULL with
+** *err. */
+sqlite3_stmt *gvR_rows(gv_report *r, const char *sql, char **err);
+/* After a loop over st: a read that ended early is an error, not a short
+** report.  Finalizes st. */
+gv_status gvR_done(gv_report *r, sqlite3_stmt *st, int stepped, char **err);
+/* A column as text; "" for NULL. */
+const char *gvR_text(sqlite3_stmt *st, int col);
+/* Width of s in characters (ø and å are one each). */
+int gvR_chars(const char *s);
+/* s as a JSON string; NULL as null. */
+void gvR_json_string(FILE *out, const char *s);
+/* A ratio rounded as SROI reports print it, with the language's decimal
+** mark ("0,5:1" in nb and da). */
+void gvR_ratio_rounded(const gv_report *r, double ratio, char out[32]);
+
+/* Each gain against its plan, a row per period: the CSV table, and what
+** the text table reads (by the column numbers below). */
+extern const char gvR_gains_table[];
+enum {
+    GVR_G_CASE = 1,
+    GVR_G_GAIN,
+    GVR_G_PERIOD,
+    GVR_G_BASELINE = 8,
+    GVR_G_TARGET = 10,
+    GVR_G_ACTUAL = 12,
+    GVR_G_REALISED,
+    GVR_G_EXPECTED,
+    GVR_G_STATUS = 17,
+    GVR_G_ERROR
+};
+
+/* The writers (each file's own). */
+gv_status gvR_write_text(gv_report *r, char **err);    /* gv_text.c */
+gv_status gvR_write_json(gv_report *r, char **err);    /* gv_json.c */
+gv_status gvR_write_csv(gv_report *r, char **err);     /* gv_csv.c */
+gv_status gvR_write_html(gv_report *r, char **err);    /* gv_html.c */
+gv_status gvR_write_explain(gv_report *r, char **err); /* gv_explain.c */
+
+#endif

@@ -1,0 +1,55 @@
+/*
+** gv_store.h -- the store layer: the case database (gv_db.c: opening,
+** schema migrations) and what goes into it from files (gv_import.c:
+** all-or-nothing CSV import, and a config's gains checked the same way).
+** Depends on base.  docs/data-model.md describes the schema.
+*/
+#ifndef GV_STORE_H
+#define GV_STORE_H
+
+#include <sqlite3.h>
+
+#include "base/gv_base.h"
+
+/* The schema version this engine writes (PRAGMA user_version). */
+int gvD_schema_version(void);
+
+/* Open an existing database read-write and bring it to the current schema
+** (create != 0 also creates a missing file).  Foreign keys on, WAL.  A
+** missing file is GV_NOT_FOUND, one that is no gevinst database or cannot
+** be opened GV_USAGE, a failed migration GV_DATABASE. */
+gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
+
+/* Open a read-only connection for modules: an authorizer allows reading
+** only, so a module cannot write, ATTACH or change pragmas. */
+int gvD_open_readonly(const char *path, sqlite3 **db, char **err);
+
+/* Run SQL with no result rows; 0 on success, else *err is set. */
+int gvD_exec(sqlite3 *db, const char *sql, char **err);
+
+/* The message for a failed call on db, as a malloc'd string. */
+char *gvD_errmsg(sqlite3 *db, const char *what);
+
+/* The latest finished run, or 0 when there is none (or on an error). */
+long long gvD_latest_run(sqlite3 *db);
+
+/* The files imported after run started (kind, file, imported), oldest
+** first: what a report lists from the tables may not be what the run read.
+** NULL if the database cannot be read. */
+sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run);
+
+/* The kinds of file import reads, NULL-terminated: municipalities, cases,
+** partners, observations, inputs, gains, gain_shares. */
+extern const char *const gvI_kinds[];
+
+/* Import a CSV file of `kind` all-or-nothing.  GV_BAD_DATA with *err
+** "FILE:ROW:COL: ..." when the file is wrong; the database is as it was. */
+gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
+                     char **err);
+
+/* The gains written in a config (`file`), checked as an imported gains
+** file is, into the connection's temp.config_gains; returns the number
+** refused (each reported to diag as FILE:LINE: message), or -1. */
+int gvI_config_gains(sqlite3 *db, const char *file, const gv_record *gains, int n, gv_diag *diag);
+
+#endif
