@@ -48,8 +48,7 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
 }
 
 static const gevinst_module module = {
-    .abi_major = GEVINST_ABI_MAJOR,
-    .abi_minor = GEVINST_ABI_MINOR,
+    GEVINST_MODULE_ABI,
     .name = "change",
     .version = "1.0.0",
     .description = "change of a metric against a baseline period",

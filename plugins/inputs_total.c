@@ -66,17 +66,16 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
     double wage;
     const char *want = host->param_string(ctx, "currency");
     host->param_number(ctx, "wage", &wage);
-    const char *args[] = {host->case_field(ctx, "id"), host->period_start(ctx),
-                          host->period_end(ctx)};
+    const char *args[] = {host->case_field(ctx, "id"), host->period(ctx)};
     tally t;
     memset(&t, 0, sizeof t);
     strncpy(t.currency, want, sizeof t.currency - 1);
     t.wanted = want[0] != '\0';
     int rc = host->query(ctx,
                          "SELECT kind, currency, total(amount) FROM inputs WHERE case_id = ?1"
-                         " AND period_start >= ?2 AND period_end <= ?3"
+                         " AND in_period(period_start, period_end, ?2)"
                          " GROUP BY kind, currency ORDER BY kind, currency",
-                         3, args, row, &t, errmsg);
+                         2, args, row, &t, errmsg);
     if (rc != GEVINST_OK) return rc;
     if (t.error) {
         *errmsg = t.error;
@@ -88,8 +87,7 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
 }
 
 static const gevinst_module module = {
-    .abi_major = GEVINST_ABI_MAJOR,
-    .abi_minor = GEVINST_ABI_MINOR,
+    GEVINST_MODULE_ABI,
     .name = "inputs_total",
     .version = "1.0.0",
     .description = "partners' inputs in money: cash + in-kind + volunteer hours x wage",

@@ -45,15 +45,14 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
     host->param_number(ctx, "factor", &factor);
     /* the threshold travels as text; %.17g keeps every bit */
     snprintf(buf, sizeof buf, "%.17g", threshold);
-    const char *args[] = {host->case_field(ctx, "id"), metric, host->period_start(ctx),
-                          host->period_end(ctx), buf};
+    const char *args[] = {host->case_field(ctx, "id"), metric, host->period(ctx), buf};
     counts c = {0, 0};
     rc = host->query(ctx,
                      "SELECT sum(reached), count(*) FROM ("
-                     " SELECT max(value) >= CAST(?5 AS REAL) AS reached FROM observations"
-                     " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3"
-                     " AND period_end <= ?4 AND subject IS NOT NULL GROUP BY subject)",
-                     5, args, row, &c, errmsg);
+                     " SELECT max(value) >= CAST(?4 AS REAL) AS reached FROM observations"
+                     " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+                     " AND subject IS NOT NULL GROUP BY subject)",
+                     4, args, row, &c, errmsg);
     if (rc != GEVINST_OK) return rc;
     if (c.subjects == 0) return GEVINST_NODATA;
     *value = c.reached / c.subjects * factor;
@@ -61,8 +60,7 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
 }
 
 static const gevinst_module module = {
-    .abi_major = GEVINST_ABI_MAJOR,
-    .abi_minor = GEVINST_ABI_MINOR,
+    GEVINST_MODULE_ABI,
     .name = "share_reaching",
     .version = "1.0.0",
     .unit = "%",

@@ -19,10 +19,9 @@ return {
     local function share(period)
       local n = ctx:aggregate("count", p.metric, period)
       if n == 0 then return nil end
-      local first, last = ctx:period_range(period)
       local rows = ctx:query("SELECT count(*) AS n FROM observations WHERE case_id = ? AND metric = ?"
-                             .. " AND period_start >= ? AND period_end <= ? AND value >= ?",
-                             ctx.case.id, p.metric, first, last, p.positive)
+                             .. " AND in_period(period_start, period_end, ?) AND value >= ?",
+                             ctx.case.id, p.metric, period or ctx.period, p.positive)
       return 100 * rows[1].n / n
     end
     local now = share(nil)

@@ -23,8 +23,8 @@ return {
     else
       rows = ctx:query("SELECT " .. what .. " AS n FROM partners p JOIN inputs i"
                        .. " ON i.case_id = p.case_id AND i.partner = p.name"
-                       .. " WHERE p.case_id = ? AND i.period_start >= ? AND i.period_end <= ?",
-                       ctx.case.id, ctx.period_start, ctx.period_end)
+                       .. " WHERE p.case_id = ? AND in_period(i.period_start, i.period_end, ?)",
+                       ctx.case.id, ctx.period)
     end
     return rows[1].n
   end,

@@ -1,7 +1,10 @@
 /*
 ** gv_util.c -- helpers shared by every layer (see gv_base.h).
 */
+#define _GNU_SOURCE /* dladdr */
 #include "gv_base.h"
+
+#include <dlfcn.h>
 
 #include <errno.h>
 #include <math.h>
@@ -326,27 +329,36 @@ void gvU_now_iso(char out[32]) {
 
 /* ---------------------------------------------------- bundled directories */
 
-/* Where the running program is: the build tree, an install prefix (the
-** folder above its bin/), or unknown (another program embedding us). */
+/* Where this code is: the build tree, an install prefix (the folder above
+** the bin/ of the gevinst command or the lib/ of libgevinst.so that holds
+** it), or unknown.  Asked of the code, not the program, so a program that
+** links the installed library finds the library's own bundled files. */
+/* dir without its trailing `tail` folder(s) ("/opt/x/lib" less "lib" is
+** "/opt/x"), into out; 0, or -1 when dir does not end so. */
+static int gvU_strip(const char *dir, const char *tail, char *out, size_t n) {
+    size_t d = strlen(dir), t = strlen(tail);
+    if (d <= t || strcmp(dir + d - t, tail) != 0 || dir[d - t - 1] != '/') return -1;
+    snprintf(out, n, "%.*s", (int)(d - t - 1), dir);
+    return 0;
+}
+
 static const char *gvU_prefix(int *in_build_tree) {
     static int known, build;
     static char prefix[4096];
     if (!known) {
-        char exe[4096];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        Dl_info info;
+        char here[4096];
         known = 1;
-        if (n > 0) {
-            exe[n] = '\0';
-            size_t bl = strlen(GEVINST_BUILD_DIR);
-            build = strncmp(exe, GEVINST_BUILD_DIR, bl) == 0 && exe[bl] == '/';
-            char *slash = strrchr(exe, '/');
-            if (slash) *slash = '\0';
-            slash = strrchr(exe, '/');
-            if (slash && strcmp(slash, "/bin") == 0) {
-                *slash = '\0';
-                snprintf(prefix, sizeof prefix, "%s", exe);
-            }
-        }
+        int found = dladdr((void *)gvU_prefix, &info) && info.dli_fname &&
+                    info.dli_fname[0] == '/' && realpath(info.dli_fname, here);
+        if (!found && !realpath("/proc/self/exe", here)) here[0] = '\0';
+        size_t bl = strlen(GEVINST_BUILD_DIR);
+        build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
+        char *slash = strrchr(here, '/');
+        if (slash) *slash = '\0';
+        if (gvU_strip(here, "bin", prefix, sizeof prefix) < 0 &&
+            gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, sizeof prefix) < 0)
+            prefix[0] = '\0';
     }
     *in_build_tree = build;
     return prefix[0] ? prefix : NULL;

@@ -28,6 +28,15 @@ static char *gvM_dlopen_hint(const char *path) {
                       "dependencies with ldd");
 }
 
+/* Param i of a descriptor, stepping by the plugin's own param_size (a
+** later minor's params are longer); NULL at the end of the list. */
+static const gevinst_param *gvM_param_at(const gevinst_module *d, int i) {
+    if (!d->params) return NULL;
+    const gevinst_param *p =
+        (const gevinst_param *)((const char *)d->params + (size_t)i * d->param_size);
+    return p->name ? p : NULL;
+}
+
 /* The plugin's descriptor, checked; NULL with *err. */
 static const gevinst_module *gvM_descriptor(const char *path, void *dl, char **err) {
     gevinst_module_init_fn init;
@@ -46,17 +55,28 @@ static const gevinst_module *gvM_descriptor(const char *path, void *dl, char **e
                            d->abi_major, d->abi_minor, GEVINST_ABI_MAJOR, GEVINST_ABI_MINOR);
         return NULL;
     }
+    /* every field of ABI 2.0 must be there; later minors' only when size says */
+    if (d->size < offsetof(gevinst_module, evaluate) + sizeof d->evaluate ||
+        (d->params && d->param_size < offsetof(gevinst_param, choices) + sizeof(void *))) {
+        *err = gvU_mprintf("%s: malformed descriptor: size %zu and param_size %zu are smaller than "
+                           "ABI %d.0's (%zu and %zu): set them with GEVINST_MODULE_ABI",
+                           path, d->size, d->param_size, GEVINST_ABI_MAJOR,
+                           sizeof(gevinst_module), sizeof(gevinst_param));
+        return NULL;
+    }
     if (!d->name || !d->evaluate) {
         *err = gvU_mprintf("%s: malformed descriptor: %s is missing", path,
                            d->name ? "evaluate" : "name");
         return NULL;
     }
-    for (const gevinst_param *p = d->params; p && p->name; p++)
+    for (int i = 0; gvM_param_at(d, i); i++) {
+        const gevinst_param *p = gvM_param_at(d, i);
         if (p->type != GEVINST_PARAM_NUMBER && p->type != GEVINST_PARAM_STRING) {
             *err = gvU_mprintf("%s: malformed descriptor: param '%s' has type %d", path, p->name,
                                p->type);
             return NULL;
         }
+    }
     return d;
 }
 
@@ -66,7 +86,8 @@ static void gvM_describe(gv_module *m, const gevinst_module *d) {
     m->version = gvU_strdup(d->version);
     m->unit = gvU_strdup(d->unit);
     m->description = gvU_strdup(d->description);
-    for (const gevinst_param *p = d->params; p && p->name; p++) {
+    const gevinst_param *p;
+    for (int i = 0; (p = gvM_param_at(d, i)); i++) {
         m->defaults = gvU_realloc(m->defaults, (size_t)(m->ndefaults + 1) * sizeof *m->defaults);
         gv_param_value *v = &m->defaults[m->ndefaults++];
         memset(v, 0, sizeof *v);

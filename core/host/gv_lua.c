@@ -240,6 +240,18 @@ static int gvL_period_range(lua_State *L) {
     return 3;
 }
 
+/* ctx:in_period(start, end [, period]): does the period (default: the
+** evaluated one) hold the days start..end?  The rule observations count by. */
+static int gvL_in_period(lua_State *L) {
+    gv_lua_module *lm = gvL_self(L);
+    const char *start = luaL_checkstring(L, 2), *end = luaL_checkstring(L, 3);
+    const char *text = luaL_optstring(L, 4, NULL);
+    int in = gvM_host.in_period(lm->ctx, text, start, end);
+    if (in < 0) return luaL_error(L, "'%s' is not a period (%s)", text, GV_PERIOD_FORMS);
+    lua_pushboolean(L, in);
+    return 1;
+}
+
 /* ctx:period_days([period]) */
 static int gvL_period_days(lua_State *L) {
     gvL_period_range(L);
@@ -253,6 +265,7 @@ static const luaL_Reg gvL_ctx_methods[] = {{"sum", gvL_sum},
                                            {"aggregate", gvL_aggregate},
                                            {"period_days", gvL_period_days},
                                            {"period_range", gvL_period_range},
+                                           {"in_period", gvL_in_period},
                                            {NULL, NULL}};
 
 /* ---------------------------------------------------------------- sandbox */

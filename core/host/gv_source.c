@@ -449,12 +449,36 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
     return rc < 0 ? GEVINST_ERROR : GEVINST_OK;
 }
 
-const gevinst_host gvM_host = {
-    GEVINST_ABI_MAJOR, GEVINST_ABI_MINOR, sizeof(gevinst_host),
-    gvM_case_field,    gvM_period,        gvM_period_start,
-    gvM_period_end,    gvM_param_number,  gvM_param_string,
-    gvM_sum,           gvM_count,         gvM_mean,
-    gvM_query,         gvU_mprintf,       gvM_aggregate,
-    gvM_period_days,
-};
+/* The host's in_period: the base layer's rule (gvP_holds) for modules. */
+static int gvM_in_period(gevinst_ctx *ctx, const char *period, const char *start,
+                         const char *end) {
+    gv_period p = *ctx->period;
+    if ((period && gvP_parse(period, &p) < 0) || !start || !end) return -1;
+    return gvP_holds(&p, start, end);
+}
 
+static void gvM_free_text(void *p) {
+    free(p);
+}
+
+const gevinst_host gvM_host = {
+    .abi_major = GEVINST_ABI_MAJOR,
+    .abi_minor = GEVINST_ABI_MINOR,
+    .size = sizeof(gevinst_host),
+    .schema_version = GV_SCHEMA_VERSION,
+    .case_field = gvM_case_field,
+    .period = gvM_period,
+    .period_start = gvM_period_start,
+    .period_end = gvM_period_end,
+    .period_days = gvM_period_days,
+    .in_period = gvM_in_period,
+    .param_number = gvM_param_number,
+    .param_string = gvM_param_string,
+    .sum = gvM_sum,
+    .count = gvM_count,
+    .mean = gvM_mean,
+    .aggregate = gvM_aggregate,
+    .query = gvM_query,
+    .mprintf = gvU_mprintf,
+    .free = gvM_free_text,
+};

@@ -273,6 +273,8 @@ static const char *const gvD_migrations[] = {
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
 
+_Static_assert(GVD_NMIGRATIONS == GV_SCHEMA_VERSION, "GV_SCHEMA_VERSION is not the last migration");
+
 int gvD_schema_version(void) {
     return GVD_NMIGRATIONS;
 }

@@ -11,7 +11,9 @@
 
 #include "base/gv_base.h"
 
-/* The schema version this engine writes (PRAGMA user_version). */
+/* The schema version this engine writes (PRAGMA user_version): the number
+** of migrations in gv_db.c, which checks that the two agree. */
+#define GV_SCHEMA_VERSION 6
 int gvD_schema_version(void);
 
 /* Open an existing database read-write and bring it to the current schema

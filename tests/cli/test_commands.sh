@@ -15,7 +15,7 @@ done
 
 run --version
 expect_rc 0 "--version"
-expect_contains "$out" "gevinst 0.1.0 (plugin ABI 1.0)" "--version"
+expect_contains "$out" "gevinst 0.1.0 (plugin ABI 2.0)" "--version"
 
 run
 expect_rc 2 "no command"

@@ -33,6 +33,7 @@ rc=$?; err=$(cat again.out)
 expect_rc 2 "new-indicator does not overwrite"
 expect_contains "$err" "per_case.c: cannot create: File exists" "no overwrite message"
 export PKG_CONFIG_PATH="$T/prefix/share/pkgconfig"
+: "${GEVINST_SOURCE:?run through ctest}"
 expect_eq "$(pkg-config --modversion gevinst-plugin)" "0.1.0" "pkg-config version"
 cc -shared -fPIC -Wall -Wextra -Werror $(pkg-config --cflags gevinst-plugin) per_case.c -o per_case.so 2>cc.err
 rc=$?; err=$(cat cc.err)
@@ -50,6 +51,33 @@ cmake -S cm -B cm/build -DCMAKE_PREFIX_PATH="$T/prefix" >cm.log 2>&1 && cmake --
 rc=$?; err=$(tail -5 cm.log)
 expect_rc 0 "build with find_package(gevinst-plugin)"
 [ -f cm/build/cm_plugin.so ] || fail "no cm_plugin.so"
+
+# a program of the library's public API, built with pkg-config alone
+mkdir api && cd api || exit 1
+# a sanitizer build's library wants its runtime first: so does its client
+sanitize=""
+readelf -d "$T/prefix/lib/libgevinst.so" | grep -q libasan && sanitize="-fsanitize=address,undefined"
+cc -Wall -Wextra -Werror -std=c11 $sanitize "$GEVINST_SOURCE/tests/library/api_client.c" \
+    $(pkg-config --cflags --libs gevinst) -o api_client 2>cc.err
+rc=$?; err=$(cat cc.err)
+expect_rc 0 "cc against the installed libgevinst"
+expect_eq "$(pkg-config --modversion gevinst)" "0.1.0" "pkg-config gevinst version"
+expect_contains "$(readelf -d "$T/prefix/lib/libgevinst.so" 2>&1)" "SONAME" "a soname"
+expect_contains "$(readelf -d "$T/prefix/lib/libgevinst.so" 2>&1)" "libgevinst.so.0" "soname libgevinst.so.0"
+# only the public API is exported
+internal=$(nm -D --defined-only "$T/prefix/lib/libgevinst.so" | awk '$2 ~ /[TDBR]/ && $3 !~ /^gevinst_/' | head -3)
+expect_eq "$internal" "" "libgevinst.so exports gevinst_* alone"
+./api_client . >api.out 2>api.err
+rc=$?; err=$(cat api.err)
+expect_rc 0 "api_client"
+# each value printed is the stored one, exactly, in its own database
+while read -r db ind case period value; do
+    same=$(sqlite3 "api-$db.db" "SELECT count(*) FROM results WHERE indicator = '$ind' AND case_id = '$case' AND period = '$period' AND value = $value")
+    expect_eq "$same" "1" "$ind from database $db through the API"
+done <api.out
+expect_eq "$(cut -d' ' -f2 api.out | sort -u | tr '\n' ' ')" "into_work social_assistance volunteer_value " "the three indicators"
+expect_eq "$(wc -l <api.out)" "6" "three values from each database"
+cd "$T" || exit 1
 
 cat > my.cfg <<'CFG'
 database = "demo/demo.db";

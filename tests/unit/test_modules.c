@@ -33,9 +33,14 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"null_init\"; }",
                          "null_init.so: gevinst_module_init() returned NULL");
     tu_expect_load_error("{ id = \"x\"; module = \"wrong_abi\"; }",
-                         "wrong_abi.so: plugin built for ABI 2.0; this gevinst has ABI 1.0");
+                         "wrong_abi.so: plugin built for ABI 3.0; this gevinst has ABI 2.0");
     tu_expect_load_error("{ id = \"x\"; module = \"newer_minor\"; }",
-                         "newer_minor.so: plugin built for ABI 1.1; this gevinst has ABI 1.0");
+                         "newer_minor.so: plugin built for ABI 2.1; this gevinst has ABI 2.0");
+    tu_expect_load_error("{ id = \"x\"; module = \"old_abi\"; }",
+                         "old_abi.so: plugin built for ABI 1.0; this gevinst has ABI 2.0");
+    tu_expect_load_error("{ id = \"x\"; module = \"small_descriptor\"; }",
+                         "small_descriptor.so: malformed descriptor: size 16 and param_size 0 "
+                         "are smaller than ABI 2.0's");
     tu_expect_load_error("{ id = \"x\"; module = \"malformed\"; }",
                          "malformed.so: malformed descriptor: evaluate is missing");
     /* a file that is no shared object: dlopen's own words, and a hint */
@@ -106,7 +111,7 @@ static void c_plugins_compute_through_the_host(void **state) {
                    "2017", GEVINST_OK, 3, NULL);
     tu_check_value("{ id = \"s\"; module = \"sum\"; params = { metric = \"nosuch\"; }; }", "c1",
                    "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch': no observation has it");
-    /* every host function of ABI 1.0 */
+    /* every host function of ABI 2.0 */
     tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; }; }", "c1",
                    "2017", GEVINST_OK, 70, NULL);
     tu_check_value("{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; factor = "
@@ -118,6 +123,10 @@ static void c_plugins_compute_through_the_host(void **state) {
     tu_check_value(
         "{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"case\"; }; }",
         "c1", "2017", GEVINST_OK, 1, NULL);
+    /* ABI 2.0's additions: in_period (in C and in SQL), free, schema_version */
+    tu_check_value(
+        "{ id = \"g\"; module = \"good_plugin\"; params = { metric = \"m\"; mode = \"abi2\"; }; }",
+        "c1", "2017", GEVINST_OK, 3, NULL);
     /* a query inside another's rows, with the same SQL: 4 x 4 rows */
     tu_check_value("{ id = \"n\"; module = \"nested\"; }", "c1", "2017", GEVINST_OK, 16, NULL);
 }
@@ -149,6 +158,16 @@ static void lua_scripts_compute_through_the_host(void **state) {
              "= ? AND metric = ? ORDER BY value', ctx.case.id, 'score')\n"
              "      return rows[1].value * 10 + #rows + (rows[2].subject == 'a' and 100 or 0)\n"
              "    end\n"
+             "    if ctx.params.metric == 'in' then\n"
+             "      local n = 0\n"
+             "      for _, r in ipairs(ctx:query('SELECT period_start AS s, period_end AS e FROM "
+             "observations WHERE case_id = ? AND metric = ?', ctx.case.id, 'm')) do\n"
+             "        if ctx:in_period(r.s, r.e) then n = n + 1 end\n"
+             "        if ctx:in_period(r.s, r.e, '2017-Q3') then n = n + 10 end\n"
+             "      end\n"
+             "      local ok, why = pcall(ctx.in_period, ctx, '2017-01-01', '2017-01-01', '2017-Q5')\n"
+             "      return (not ok and why:find('is not a period')) and n or -1\n"
+             "    end\n"
              "    if ctx.params.metric == 'ctx' then\n"
              "      return (ctx.case.title == 'Første sak' and ctx.period == '2017-Q1' and "
              "ctx.case.country == 'NO') and 1 or 0\n"
@@ -165,6 +184,9 @@ static void lua_scripts_compute_through_the_host(void **state) {
                    "2017", GEVINST_OK, 122, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"ctx\"; }; }", "c1",
                    "2017-Q1", GEVINST_OK, 1, NULL);
+    /* m in c1: 2017-Q1, 2017-Q2, 2017-09-15 lie in 2017; only 09-15 in 2017-Q3 */
+    tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"in\"; }; }", "c1",
+                   "2017", GEVINST_OK, 13, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { metric = \"nosuch\"; }; }", "c1",
                    "2017", GEVINST_ERROR, 0, "unknown metric 'nosuch'");
 
