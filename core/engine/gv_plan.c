@@ -89,6 +89,10 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
         factor = rate * cpi_to / cpi_from;
     }
     *out = amount * factor;
+    if (m->db && !m->record) { /* it could not be prepared: the run would not say */
+        *err = gvD_errmsg(m->db, "cannot store the conversion");
+        return -1;
+    }
     if (m->record) {
         sqlite3_reset(m->record);
         sqlite3_bind_int64(m->record, 1, m->run);
@@ -271,7 +275,12 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         sqlite3_bind_text(a, 2, g->indicator, -1, SQLITE_STATIC);
         sqlite3_bind_text(a, 3, g->case_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(a, 4, at->text, -1, SQLITE_STATIC);
-        int has = sqlite3_step(a) == SQLITE_ROW && sqlite3_column_type(a, 0) != SQLITE_NULL;
+        int stepped = sqlite3_step(a);
+        if (stepped != SQLITE_ROW && stepped != SQLITE_DONE) {
+            *err = gvD_errmsg(x->db, "cannot read results");
+            return -1;
+        }
+        int has = stepped == SQLITE_ROW && sqlite3_column_type(a, 0) != SQLITE_NULL;
         double actual = has ? sqlite3_column_double(a, 0) : 0;
         double expected = gvV_expected_pct(&g->baseline_period, &g->target_period, at);
         double expected_value = g->baseline + expected / 100 * (g->target - g->baseline);
@@ -395,12 +404,16 @@ static int gvV_split_partners(gvV_ctx *x, const gvV_gain *g, double pv, char **e
     }
     sqlite3_bind_text(st, 1, g->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, g->gain, -1, SQLITE_STATIC);
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    int rc = 0, stepped = SQLITE_DONE;
+    while (rc == 0 && (stepped = sqlite3_step(st)) == SQLITE_ROW) {
         double share = sqlite3_column_double(st, 1);
         claimed += share;
         rc = gvV_store_split(x, g->case_id, "partner_type",
                              (const char *)sqlite3_column_text(st, 0), pv * share, err);
+    }
+    if (rc == 0 && stepped != SQLITE_DONE) {
+        *err = gvD_errmsg(x->db, "cannot read gain shares");
+        rc = -1;
     }
     sqlite3_finalize(st);
     if (rc == 0 && claimed < 1 - 1e-12)
@@ -425,19 +438,25 @@ static double gvV_scenario(const gvV_outcome *o, gvV_gain *const *g, int n, doub
     return s.sroi;
 }
 
-/* The country of a case (its municipality's), or NULL. */
-static char *gvV_case_country(gvV_ctx *x, const char *case_id) {
+/* The country of a case (its municipality's) in *country, NULL when it
+** has none; 0, or -1 with *err when the database fails. */
+static int gvV_case_country(gvV_ctx *x, const char *case_id, char **country, char **err) {
     sqlite3_stmt *st;
-    char *country = NULL;
+    *country = NULL;
     if (sqlite3_prepare_v2(x->db,
                            "SELECT m.country FROM cases c JOIN municipalities m"
                            " ON m.code = c.municipality WHERE c.id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return NULL;
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(x->db, "cannot read cases");
+        return -1;
+    }
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) country = gvV_text(st, 0);
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) *country = gvV_text(st, 0);
     sqlite3_finalize(st);
-    return country;
+    if (stepped == SQLITE_ROW || stepped == SQLITE_DONE) return 0;
+    *err = gvD_errmsg(x->db, "cannot read cases");
+    return -1;
 }
 
 /* A case's gains valued in money: each one's proxy converted, and those
@@ -546,11 +565,11 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
     if (!any_proxy) return 0; /* nothing here is valued in money */
     gvV_outcome *o = gvU_malloc((size_t)(to - from) * sizeof *o);
     gvV_gain **valued = gvU_malloc((size_t)(to - from) * sizeof *valued);
-    char *why = NULL, *country = gvV_case_country(x, case_id);
-    double rate = gvV_discount_rate(x->cfg, country, &why), investment = 0;
+    char *why = NULL, *country = NULL;
+    int n = 0, rc = gvV_case_country(x, case_id, &country, err);
+    double rate = rc ? NAN : gvV_discount_rate(x->cfg, country, &why), investment = 0;
     free(country);
-    int n = 0, rc = 0;
-    if (!why) rc = gvV_investment(x, money, case_id, &investment, &why, err);
+    if (rc == 0 && !why) rc = gvV_investment(x, money, case_id, &investment, &why, err);
     if (rc == 0) n = gvV_case_outcomes(money, gains, from, to, o, valued, &why);
     if (rc == 0 && why) {
         gvU_diag_add(x->diag, "case '%s': value not computed: %s", case_id, why);

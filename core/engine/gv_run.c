@@ -312,7 +312,7 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
             plan_problems = gvE_evaluate_all(&run, r, diag, err);
             if (plan_problems < 0 || gvD_exec(run.db, "COMMIT", err) < 0) {
                 plan_problems = -1;
-                sqlite3_exec(run.db, "ROLLBACK", NULL, NULL, NULL);
+                gvD_rollback(run.db, err);
             }
         } else if (!*err) {
             *err = gvD_errmsg(run.db, "database");

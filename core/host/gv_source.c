@@ -28,9 +28,9 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
     /* the authorizer lets these through: they only read */
     static const char *const sql[] = {
         "SELECT total(value), count(value), min(value), max(value) FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4",
+        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)",
         "SELECT value FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND period_start >= ?3 AND period_end <= ?4"
+        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
         " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1",
         "SELECT 1 FROM metrics WHERE name = ?1",
         "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
@@ -149,12 +149,23 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     }
     s.metric = gvU_strdup(metric);
     sqlite3_bind_text(s.st, 1, s.metric, -1, SQLITE_STATIC);
-    sqlite3_stmt *unit;
-    if (sqlite3_prepare_v2(src->db, "SELECT unit = 'persons' FROM metrics WHERE name = ?1", -1,
-                           &unit, NULL) == SQLITE_OK) {
+    /* whether it counts persons decides what reports hide: not knowing
+       is an error, never "no" */
+    sqlite3_stmt *unit = NULL;
+    int known = sqlite3_prepare_v2(src->db, "SELECT unit = 'persons' FROM metrics WHERE name = ?1",
+                                   -1, &unit, NULL);
+    if (known == SQLITE_OK) {
         sqlite3_bind_text(unit, 1, metric, -1, SQLITE_STATIC);
-        s.persons = sqlite3_step(unit) == SQLITE_ROW && sqlite3_column_int(unit, 0);
-        sqlite3_finalize(unit);
+        known = sqlite3_step(unit);
+        s.persons = known == SQLITE_ROW && sqlite3_column_int(unit, 0);
+    }
+    sqlite3_finalize(unit);
+    if (known != SQLITE_ROW && known != SQLITE_DONE) {
+        *errmsg = known == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                            : gvD_errmsg(src->db, "database");
+        sqlite3_finalize(s.st);
+        free(s.metric);
+        return NULL;
     }
     src->series = gvU_realloc(src->series, (size_t)(src->nseries + 1) * sizeof s);
     src->series[src->nseries] = s;
@@ -235,7 +246,7 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
 }
 
 /* The same, asked of SQLite for one case: for a case out of the run's
-** order.  Its WHERE is gvP_holds's rule. */
+** order.  in_period() is gvP_holds for SQL. */
 static int gvM_found_in_sql(gevinst_ctx *ctx, int fn, const char *metric, const gv_period *p,
                             gvM_found *f, char **errmsg) {
     gv_source *src = ctx->src;
@@ -243,8 +254,7 @@ static int gvM_found_in_sql(gevinst_ctx *ctx, int fn, const char *metric, const 
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->end, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->text, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW && !(rc == SQLITE_DONE && st == src->last)) {
         *errmsg = gvD_errmsg(src->db, "database");

@@ -77,6 +77,10 @@ static gv_status gvR_find_run(gv_report *r, const char *db_path, const char *con
     if (r->run <= 0) {
         r->run = gvD_latest_run(r->db);
         if (r->run > 0) return GV_OK;
+        if (r->run < 0) {
+            *err = gvD_errmsg(r->db, "cannot read the runs");
+            return GV_DATABASE;
+        }
         *err = gvU_mprintf("%s: no run yet; make one with 'gevinst run -c %s'", db_path,
                            config_file ? config_file : "CONFIG");
         return GV_NOT_FOUND;

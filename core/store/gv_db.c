@@ -281,13 +281,24 @@ int gvD_schema_version(void) {
 
 long long gvD_latest_run(sqlite3 *db) {
     sqlite3_stmt *st;
-    long long run = 0;
     if (sqlite3_prepare_v2(db, "SELECT max(id) FROM runs WHERE finished IS NOT NULL", -1, &st,
                            NULL) != SQLITE_OK)
-        return 0;
-    if (sqlite3_step(st) == SQLITE_ROW) run = sqlite3_column_int64(st, 0);
+        return -1;
+    int stepped = sqlite3_step(st);
+    long long run = stepped == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);
     return run;
+}
+
+int gvD_rollback(sqlite3 *db, char **err) {
+    /* after some failures SQLite has rolled back already */
+    if (sqlite3_get_autocommit(db) || sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    char *why = gvU_mprintf("%s%scannot roll back: %s", *err ? *err : "", *err ? "; " : "",
+                            sqlite3_errmsg(db));
+    free(*err);
+    *err = why;
+    return -1;
 }
 
 char *gvD_errmsg(sqlite3 *db, const char *what) {
@@ -338,13 +349,13 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
     }
     if (version == 0) {
         /* an unversioned file that has tables is someone else's database */
-        sqlite3_stmt *st;
-        int foreign = 0;
+        sqlite3_stmt *st = NULL;
+        int foreign = 1; /* until its schema is seen to be empty */
         if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
-            SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW) foreign = sqlite3_column_int(st, 0) > 0;
-            sqlite3_finalize(st);
-        }
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            foreign = sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
         if (foreign) {
             *err = gvU_mprintf("%s: not a gevinst database (it has tables but no schema version)",
                                path);
@@ -358,7 +369,7 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
         free(sql);
         if (rc < 0) {
             /* the migration's own transaction, if it is still open */
-            if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            gvD_rollback(db, err);
             return -2;
         }
     }

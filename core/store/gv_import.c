@@ -250,12 +250,17 @@ static char *gvI_column_default(gvI_state *s, const char *column) {
     char *dflt = NULL;
     const char *table = strchr(s->t->table, '.') ? strchr(s->t->table, '.') + 1 : s->t->table;
     if (sqlite3_prepare_v2(s->db, "SELECT dflt_value FROM pragma_table_info(?1) WHERE name = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
+                           -1, &st, NULL) != SQLITE_OK) {
+        gvI_db_fail(s);
         return NULL;
+    }
     sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW && sqlite3_column_text(st, 0))
         dflt = gvU_strdup((const char *)sqlite3_column_text(st, 0));
+    else if (stepped != SQLITE_ROW && stepped != SQLITE_DONE)
+        gvI_db_fail(s);
     sqlite3_finalize(st);
     return dflt;
 }
@@ -505,8 +510,10 @@ static void gvI_row(gvI_state *s) {
             gvI_bind_all(s, i, s->field[i], NULL);
         }
     if (s->err) { /* every problem wanted: the checks of the whole row too */
-        while (s->check && sqlite3_step(s->check) == SQLITE_ROW)
+        int stepped = SQLITE_DONE;
+        while (s->check && (stepped = sqlite3_step(s->check)) == SQLITE_ROW)
             gvI_fail(s, -1, "%s", (const char *)sqlite3_column_text(s->check, 0));
+        if (stepped != SQLITE_DONE) gvI_db_fail(s);
         return;
     }
     if (s->t->first) {
@@ -750,11 +757,11 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
     fclose(f);
     gvI_finish(&s);
     if (s.err) {
-        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
         *err = s.err;
         rc = s.internal > 0 ? GV_DATABASE : s.internal < 0 ? GV_USAGE : GV_BAD_DATA;
+        if (gvD_rollback(s.db, err) < 0) rc = GV_DATABASE;
     } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
-        sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+        gvD_rollback(s.db, err);
         rc = GV_DATABASE;
     }
     if (nrows) *nrows = s.nrows;
@@ -785,7 +792,7 @@ static int gvI_config_gains_table(sqlite3 *db, char **err) {
     }
     sqlite3_finalize(st);
     if (!ddl) {
-        *err = gvU_strdup("no gains table");
+        *err = gvD_errmsg(db, "no gains table");
         return -1;
     }
     int rc = gvD_exec(db, ddl, err) < 0 || gvD_exec(db, "DELETE FROM temp.config_gains", err) < 0;

@@ -32,8 +32,13 @@ int gvD_exec(sqlite3 *db, const char *sql, char **err);
 /* The message for a failed call on db, as a malloc'd string. */
 char *gvD_errmsg(sqlite3 *db, const char *what);
 
-/* The latest finished run, or 0 when there is none (or on an error). */
+/* The latest finished run, 0 when there is none, -1 when the database
+** cannot be read. */
 long long gvD_latest_run(sqlite3 *db);
+
+/* Roll back the transaction that is open, if one is; 0, or -1 with the
+** failure added to *err (which may hold why it was rolled back). */
+int gvD_rollback(sqlite3 *db, char **err);
 
 /* The files imported after run started (kind, file, imported), oldest
 ** first: what a report lists from the tables may not be what the run read.
