@@ -138,20 +138,23 @@ int gvT_lang(const char *name, gv_lang *out) {
     return 0;
 }
 
+/* The keys that are written with spaces in English. */
+static const char *const gvT_spaced[][2] = {
+    {"on_track", "on track"},           {"no_data", "no data"},
+    {"drop_off", "drop off"},           {"discount_rate", "discount rate"},
+    {"civil_society", "civil society"}, {"social_enterprise", "social enterprise"},
+    {"other_actors", "other actors"},
+};
+
 const char *gvT(gv_lang lang, const char *key) {
     if (!key) return key;
     for (size_t i = 0; i < sizeof gvT_words / sizeof gvT_words[0]; i++) {
         if (strcmp(gvT_words[i][0], key) != 0) continue;
         if (lang != GV_LANG_EN) return gvT_words[i][lang];
-        if (!strchr(key, '_')) return key;
-        /* English words are their keys, with spaces: "on track" */
-        static char spaced[8][64];
-        static int next;
-        char *out = spaced[next++ % 8];
-        snprintf(out, 64, "%s", key);
-        for (char *p = out; *p; p++)
-            if (*p == '_') *p = ' ';
-        return out;
+        /* English words are their keys, but with spaces: "on track" */
+        for (size_t k = 0; k < sizeof gvT_spaced / sizeof gvT_spaced[0]; k++)
+            if (strcmp(gvT_spaced[k][0], key) == 0) return gvT_spaced[k][1];
+        return key;
     }
     return key;
 }

@@ -5,6 +5,7 @@
 #include "gv_base.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 
 #include <errno.h>
 #include <math.h>
@@ -342,55 +343,79 @@ static int gvU_strip(const char *dir, const char *tail, char *out, size_t n) {
     return 0;
 }
 
-static const char *gvU_prefix(int *in_build_tree) {
-    static int known, build;
-    static char prefix[4096];
-    if (!known) {
-        Dl_info info;
-        char here[4096];
-        known = 1;
-        int found = dladdr((void *)gvU_prefix, &info) && info.dli_fname &&
-                    info.dli_fname[0] == '/' && realpath(info.dli_fname, here);
-        if (!found && !realpath("/proc/self/exe", here)) here[0] = '\0';
-        size_t bl = strlen(GEVINST_BUILD_DIR);
-        build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
-        char *slash = strrchr(here, '/');
-        if (slash) *slash = '\0';
-        if (gvU_strip(here, "bin", prefix, sizeof prefix) < 0 &&
-            gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, sizeof prefix) < 0)
-            prefix[0] = '\0';
-    }
-    *in_build_tree = build;
-    return prefix[0] ? prefix : NULL;
+/* The bundled folders, found once: where the code is does not change. */
+static struct {
+    char plugin[4200], script[4200], data[4200], include[4200];
+} gvU_dirs;
+static pthread_once_t gvU_dirs_once = PTHREAD_ONCE_INIT;
+
+/* Where this code is: the build tree, an install prefix (the folder above
+** the bin/ of the gevinst command or the lib/ of libgevinst.so that holds
+** it), or unknown.  Asked of the code, not the program, so a program that
+** links the installed library finds the library's own bundled files. */
+static int gvU_prefix(char *prefix, size_t n) {
+    Dl_info info;
+    char here[4096];
+    int found = dladdr((void *)gvU_prefix, &info) && info.dli_fname && info.dli_fname[0] == '/' &&
+                realpath(info.dli_fname, here);
+    if (!found && !realpath("/proc/self/exe", here)) here[0] = '\0';
+    size_t bl = strlen(GEVINST_BUILD_DIR);
+    int build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
+    char *slash = strrchr(here, '/');
+    if (slash) *slash = '\0';
+    if (gvU_strip(here, "bin", prefix, n) < 0 && gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
+        prefix[0] = '\0';
+    return build;
 }
 
-/* An installed folder: under the running program's prefix when it is
-** there (so an install can move), else where it was installed. */
-static const char *gvU_installed(char *buf, size_t n, const char *relative, const char *absolute) {
-    int build;
-    const char *prefix = gvU_prefix(&build);
-    if (prefix) {
-        snprintf(buf, n, "%s/%s", prefix, relative);
-        struct stat st;
-        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) return buf;
+/* An installed folder: under this code's prefix when it is there (so an
+** install can move), else where it was installed. */
+static void gvU_installed(char *out, size_t n, const char *prefix, const char *relative,
+                          const char *absolute) {
+    struct stat st;
+    if (prefix[0]) {
+        snprintf(out, n, "%s/%s", prefix, relative);
+        if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) return;
     }
-    return absolute;
+    snprintf(out, n, "%s", absolute);
 }
 
-/* A bundled folder: in the build tree, or installed. */
-#define GVU_BUNDLED(name, in_build, relative, absolute)                                            \
-    const char *name(void) {                                                                       \
-        static char buf[4200];                                                                     \
-        int build;                                                                                 \
-        gvU_prefix(&build);                                                                        \
-        return build ? in_build : gvU_installed(buf, sizeof buf, relative, absolute);              \
+static void gvU_find_dirs(void) {
+    char prefix[4096];
+    if (gvU_prefix(prefix, sizeof prefix)) {
+        snprintf(gvU_dirs.plugin, sizeof gvU_dirs.plugin, "%s", GEVINST_BUILD_DIR "/plugins");
+        snprintf(gvU_dirs.script, sizeof gvU_dirs.script, "%s", GEVINST_SOURCE_DIR "/scripts");
+        snprintf(gvU_dirs.data, sizeof gvU_dirs.data, "%s", GEVINST_SOURCE_DIR "/config");
+        snprintf(gvU_dirs.include, sizeof gvU_dirs.include, "%s",
+                 GEVINST_SOURCE_DIR "/core/include");
+        return;
     }
+    gvU_installed(gvU_dirs.plugin, sizeof gvU_dirs.plugin, prefix, GEVINST_PLUGIN_DIR_REL,
+                  GEVINST_INSTALL_PLUGIN_DIR);
+    gvU_installed(gvU_dirs.script, sizeof gvU_dirs.script, prefix, GEVINST_DATA_DIR_REL "/scripts",
+                  GEVINST_INSTALL_DATA_DIR "/scripts");
+    gvU_installed(gvU_dirs.data, sizeof gvU_dirs.data, prefix, GEVINST_DATA_DIR_REL "/config",
+                  GEVINST_INSTALL_DATA_DIR "/config");
+    gvU_installed(gvU_dirs.include, sizeof gvU_dirs.include, prefix, GEVINST_INCLUDE_DIR_REL,
+                  GEVINST_INSTALL_INCLUDE_DIR);
+}
 
-GVU_BUNDLED(gvU_bundled_plugin_dir, GEVINST_BUILD_DIR "/plugins", GEVINST_PLUGIN_DIR_REL,
-            GEVINST_INSTALL_PLUGIN_DIR)
-GVU_BUNDLED(gvU_bundled_script_dir, GEVINST_SOURCE_DIR "/scripts", GEVINST_DATA_DIR_REL "/scripts",
-            GEVINST_INSTALL_DATA_DIR "/scripts")
-GVU_BUNDLED(gvU_bundled_data_dir, GEVINST_SOURCE_DIR "/config", GEVINST_DATA_DIR_REL "/config",
-            GEVINST_INSTALL_DATA_DIR "/config")
-GVU_BUNDLED(gvU_bundled_include_dir, GEVINST_SOURCE_DIR "/core/include", GEVINST_INCLUDE_DIR_REL,
-            GEVINST_INSTALL_INCLUDE_DIR)
+const char *gvU_bundled_plugin_dir(void) {
+    pthread_once(&gvU_dirs_once, gvU_find_dirs);
+    return gvU_dirs.plugin;
+}
+
+const char *gvU_bundled_script_dir(void) {
+    pthread_once(&gvU_dirs_once, gvU_find_dirs);
+    return gvU_dirs.script;
+}
+
+const char *gvU_bundled_data_dir(void) {
+    pthread_once(&gvU_dirs_once, gvU_find_dirs);
+    return gvU_dirs.data;
+}
+
+const char *gvU_bundled_include_dir(void) {
+    pthread_once(&gvU_dirs_once, gvU_find_dirs);
+    return gvU_dirs.include;
+}

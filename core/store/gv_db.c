@@ -1,6 +1,7 @@
 /*
 ** gv_db.c -- the case database (see gv_store.h and docs/data-model.md).
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -411,10 +412,15 @@ static int gvD_functions(sqlite3 *db) {
 }
 
 /* SQLite counts its memory under a global mutex unless told not to; this
-** must come before SQLite starts, and later calls are harmless no-ops. */
+** must come before SQLite starts (SQLite's setting is the process's, so it
+** is made once), and later calls are harmless no-ops. */
+static void gvD_configure_once(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static void gvD_configure(void) {
-    static int done;
-    if (!done) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), done = 1;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, gvD_configure_once);
 }
 
 gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
