@@ -270,6 +270,36 @@ static const char *const gvD_migrations[] = {
     /* 6: the smallest count of persons each value was made from (privacy:
        a report hides what comes from a count under its threshold) */
     "ALTER TABLE results ADD COLUMN fewest_persons REAL;",
+    /* 7: a run's module may be of any kind the host's loader registry
+       knows: module_kind without the CHECK that named C and Lua alone (a
+       table rebuilt as SQLite's ALTER TABLE documentation shows) */
+    "CREATE TABLE run_indicators_of_any_kind ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  indicator TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  unit TEXT,"
+    "  module TEXT NOT NULL,"
+    "  module_kind TEXT,"
+    "  module_path TEXT,"
+    "  module_version TEXT,"
+    "  module_hash TEXT,"
+    "  params TEXT,"
+    "  isolated INTEGER NOT NULL,"
+    "  error TEXT,"
+    "  PRIMARY KEY (run, indicator)"
+    ") STRICT;"
+    "INSERT INTO run_indicators_of_any_kind SELECT run, indicator, position, unit, module,"
+    "  module_kind, module_path, module_version, module_hash, params, isolated, error"
+    "  FROM run_indicators;"
+    "DROP VIEW results_with_provenance;"
+    "DROP TABLE run_indicators;"
+    "ALTER TABLE run_indicators_of_any_kind RENAME TO run_indicators;"
+    "CREATE VIEW results_with_provenance AS"
+    "  SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
+    "         i.module, i.module_kind, i.module_version, i.module_hash, i.params,"
+    "         u.started, u.engine_version, u.config_file, u.config_hash"
+    "  FROM results r JOIN run_indicators i USING (run, indicator)"
+    "  JOIN runs u ON u.id = r.run;",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
@@ -336,6 +366,33 @@ static int gvD_user_version(sqlite3 *db, int *version) {
     return rc;
 }
 
+/* Migration v, in its own transaction, committed only when every foreign
+** key still finds its row; 0, or -1 with *err and nothing changed. */
+static int gvD_apply(sqlite3 *db, int v, char **err) {
+    char *sql = gvU_mprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d;", gvD_migrations[v],
+                            v + 1);
+    int rc = gvD_exec(db, sql, err);
+    free(sql);
+    sqlite3_stmt *check = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &check, NULL) != SQLITE_OK)
+        rc = -1, *err = gvD_errmsg(db, "database");
+    if (rc == 0) {
+        int stepped = sqlite3_step(check);
+        if (stepped != SQLITE_DONE) {
+            rc = -1;
+            *err = stepped == SQLITE_ROW
+                       ? gvU_mprintf("migration %d would leave a row of %s without its %s", v + 1,
+                                     (const char *)sqlite3_column_text(check, 0),
+                                     (const char *)sqlite3_column_text(check, 2))
+                       : gvD_errmsg(db, "database");
+        }
+    }
+    sqlite3_finalize(check);
+    if (rc == 0) rc = gvD_exec(db, "COMMIT", err);
+    if (rc < 0) gvD_rollback(db, err); /* the migration's own transaction, if still open */
+    return rc;
+}
+
 /* Apply the migrations db lacks, each in its own transaction. */
 static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
     int version;
@@ -363,18 +420,13 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
             return -1;
         }
     }
-    for (int v = version; v < GVD_NMIGRATIONS; v++) {
-        char *sql = gvU_mprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
-                                gvD_migrations[v], v + 1);
-        int rc = gvD_exec(db, sql, err);
-        free(sql);
-        if (rc < 0) {
-            /* the migration's own transaction, if it is still open */
-            gvD_rollback(db, err);
-            return -2;
-        }
-    }
-    return 0;
+    if (version == GVD_NMIGRATIONS) return 0;
+    /* a migration that rebuilds a table others refer to drops it first:
+       foreign keys are checked once, before each migration commits */
+    if (gvD_exec(db, "PRAGMA foreign_keys = OFF", err) < 0) return -2;
+    for (int v = version; v < GVD_NMIGRATIONS; v++)
+        if (gvD_apply(db, v, err) < 0) return -2;
+    return gvD_exec(db, "PRAGMA foreign_keys = ON", err) < 0 ? -2 : 0;
 }
 
 /* in_period(start, end, period): does the period ("2018-Q3") hold the days

@@ -5,7 +5,7 @@ demo="$GEVINST_SOURCE/config/demo"
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "6" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "7" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'")" \
     "18" "every table is STRICT"
@@ -21,12 +21,41 @@ sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP T
   PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "6" "migrated to schema 6"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "7" "migrated to schema 7"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (6); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (7); upgrade gevinst" "newer schema"
+
+# migration 7 keeps every run's provenance, and a module may be of any kind
+run init six.db
+sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.cfg', 'h');
+  INSERT INTO run_indicators VALUES (1, 'x', 1, 'persons', 'sum', 'c', 'sum.so', '1.0.0', 'h', '{}', 1, NULL);
+  INSERT INTO municipalities VALUES ('0301', 'Oslo', 'NO');
+  INSERT INTO cases (id, municipality, title) VALUES ('k', '0301', 'K');
+  INSERT INTO results VALUES (1, 'x', 'k', '2018', 3, 'ok', NULL, 3);
+  DROP VIEW results_with_provenance;
+  PRAGMA legacy_alter_table = ON;
+  ALTER TABLE run_indicators RENAME TO ri;
+  CREATE TABLE run_indicators (run INTEGER NOT NULL REFERENCES runs(id), indicator TEXT NOT NULL,
+    position INTEGER NOT NULL, unit TEXT, module TEXT NOT NULL,
+    module_kind TEXT CHECK (module_kind IN ('c', 'lua')), module_path TEXT, module_version TEXT,
+    module_hash TEXT, params TEXT, isolated INTEGER NOT NULL, error TEXT,
+    PRIMARY KEY (run, indicator)) STRICT;
+  INSERT INTO run_indicators SELECT * FROM ri; DROP TABLE ri;
+  CREATE VIEW results_with_provenance AS SELECT r.run, r.indicator, i.module_kind
+    FROM results r JOIN run_indicators i USING (run, indicator);
+  PRAGMA user_version = 6"
+expect_contains "$(sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)" 2>&1)" \
+    "CHECK constraint failed" "schema 6 names the kinds"
+run import six.db partners "$demo/partners.csv"
+expect_eq "$(sql six.db 'PRAGMA user_version')" "7" "schema 6 migrated to 7"
+expect_eq "$(sql six.db "SELECT module || ' ' || module_kind || ' ' || value FROM results_with_provenance")" \
+    "sum c 3.0" "a run's provenance kept, its view made again"
+sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)"
+expect_eq "$(sql six.db "SELECT module_kind FROM run_indicators WHERE indicator = 'y'")" "formula" "any kind"
+expect_eq "$(sql six.db 'PRAGMA foreign_key_check')" "" "every foreign key finds its row"
 
 for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"
