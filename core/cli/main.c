@@ -340,10 +340,10 @@ static void show_progress(void *ud, const gevinst_progress *p) {
 }
 
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
-    gevinst_report_options show = {0, GEVINST_FORMAT_TEXT, NULL, 0, NULL, 0};
-    if (format && gevinst_format_parse(format, &show.format) < 0)
+    gevinst_report_options show = {0, format, NULL, 0, NULL, 0};
+    if (format && !gevinst_report_has_format(format))
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
-    if (show.format == GEVINST_FORMAT_HTML)
+    if (format && strcmp(format, "html") == 0)
         return usage_error(usage, "run prints text, json or csv; for html use 'gevinst report'%s",
                            "");
     char *err = NULL;
@@ -385,8 +385,8 @@ static int cmd_report(int argc, char **argv) {
     int rc = parse_options(argc, argv, usage_report, &o);
     if (rc) return rc;
     if (!o.config) return usage_error(usage_report, "report needs -c CONFIG%s", "");
-    gevinst_format fmt = GEVINST_FORMAT_TEXT;
-    if (o.format && gevinst_format_parse(o.format, &fmt) < 0)
+    const char *fmt = o.format ? o.format : "text";
+    if (!gevinst_report_has_format(fmt))
         return usage_error(usage_report, "unknown format '%s' (text, json, csv, html)", o.format);
     char *end = NULL;
     gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress};
@@ -395,9 +395,9 @@ static int cmd_report(int argc, char **argv) {
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
     if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
         return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
-    if (o.no_suppress && fmt != GEVINST_FORMAT_JSON)
+    if (o.no_suppress && strcmp(fmt, "json") != 0)
         return usage_error(usage_report, "--no-suppress goes with --format json only%s", "");
-    if ((o.table || o.excel) && fmt != GEVINST_FORMAT_CSV)
+    if ((o.table || o.excel) && strcmp(fmt, "csv") != 0)
         return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
     if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&
         strcmp(o.table, "value"))

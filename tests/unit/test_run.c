@@ -34,7 +34,7 @@ static gevinst_config *load(const char *indicators) {
     return cfg;
 }
 
-static char *run(gevinst_config *cfg, gevinst_format fmt, int expect_rc) {
+static char *run(gevinst_config *cfg, const char *fmt, int expect_rc) {
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -54,7 +54,7 @@ static void stores_every_result_with_provenance(void **state) {
     const char *db = tu_fixture_db();
     gevinst_config *cfg =
         load("{ id = \"total\"; module = \"sum\"; unit = \"p\"; params = { metric = \"m\"; }; }");
-    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_OK);
+    char *text = run(cfg, "csv", GEVINST_STATUS_OK);
     assert_string_equal(text,
                         "run,indicator,case,period,value,unit,status,error,module,module_version\n"
                         "1,total,c1,2017,35,p,ok,,sum,1.0.0\n"
@@ -76,7 +76,7 @@ static void stores_every_result_with_provenance(void **state) {
     assert_string_equal(tu_sql(db, "SELECT finished >= started FROM runs WHERE id = 1"), "1");
 
     /* the same data and config give the same numbers, as a new run */
-    text = run(cfg, GEVINST_FORMAT_JSON, GEVINST_STATUS_OK);
+    text = run(cfg, "json", GEVINST_STATUS_OK);
     assert_non_null(strstr(text, "{\"run\": {\"id\": 2, "));
     assert_non_null(strstr(text, "\"results\": [\n  {\"indicator\": \"total\", \"case\": \"c1\", "
                                  "\"period\": \"2017\", \"value\": 35, \"unit\": \"p\", "
@@ -97,7 +97,7 @@ static void a_failing_indicator_fails_alone(void **state) {
         load("{ id = \"broken\"; module = \"null_init\"; },\n"
              "{ id = \"typo\"; module = \"sum\"; params = { metric = \"nosuch\"; }; },\n"
              "{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }");
-    char *text = run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_PARTIAL);
+    char *text = run(cfg, "csv", GEVINST_STATUS_PARTIAL);
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE status = 'error'"), "8");
     assert_string_equal(tu_sql(db, "SELECT value FROM results WHERE indicator = 'good' AND "
@@ -118,7 +118,7 @@ static void expect_contained(const char *indicator, const char *c2_error, const 
     snprintf(text, sizeof text,
              "%s,\n{ id = \"good\"; module = \"sum\"; params = { metric = \"m\"; }; }", indicator);
     gevinst_config *cfg = load(text);
-    free(run(cfg, GEVINST_FORMAT_CSV, GEVINST_STATUS_PARTIAL));
+    free(run(cfg, "csv", GEVINST_STATUS_PARTIAL));
     gevinst_config_free(cfg);
     /* the others are computed */
     assert_string_equal(

@@ -149,19 +149,13 @@ typedef void (*gevinst_progress_fn)(void *ud, const gevinst_progress *progress);
 gevinst_status gevinst_run(gevinst_config *cfg, gevinst_progress_fn progress, void *ud,
                            long long *run_id, gevinst_diag *diag, char **err);
 
-typedef enum {
-    GEVINST_FORMAT_TEXT,
-    GEVINST_FORMAT_JSON,
-    GEVINST_FORMAT_CSV,
-    GEVINST_FORMAT_HTML
-} gevinst_format;
-/* "text", "json", "csv", "html"; -1 for anything else. */
-int gevinst_format_parse(const char *s, gevinst_format *f);
+/* Can gevinst_report write this format: "text", "json", "csv", "html"? */
+int gevinst_report_has_format(const char *format);
 
 /* How to show a stored run. */
 typedef struct gevinst_report_options {
     long long run;         /* 0: the latest finished run */
-    gevinst_format format;
+    const char *format;    /* "text" (NULL), "json", "csv" or "html" */
     const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
     int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic ';' and ',') */
     const char *lang;      /* "nb", "da", "en"; NULL: the config's report.lang */
