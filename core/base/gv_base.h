@@ -44,9 +44,14 @@ char *gvU_strdup(const char *s);
 char *gvU_mprintf(const char *fmt, ...) GV_PRINTF(1, 2);
 char *gvU_vmprintf(const char *fmt, va_list ap);
 
+#define GVU_UNDO 16
 typedef struct gvU_oom_catch {
     jmp_buf to;
     struct gvU_oom_catch *outer;
+    /* what the unwinding undoes first: open databases, child processes */
+    void (*undo[GVU_UNDO])(void *);
+    void *undo_arg[GVU_UNDO];
+    int nundo;
 } gvU_oom_catch;
 /* Make c the place a failed allocation unwinds to: use as
 ** `if (setjmp(c.to)) ...out of memory...; gvU_catch_oom(&c); ...;
@@ -55,6 +60,14 @@ void gvU_catch_oom(gvU_oom_catch *c);
 void gvU_end_catch(gvU_oom_catch *c);
 /* A forked child unwinds nowhere: its parent's calls are not its own. */
 void gvU_forget_catches(void);
+/* If a failed allocation unwinds the call in progress, fn(arg) first
+** (close a database, so no transaction or lock outlives the call; stop a
+** child process); gvU_undone(arg) when arg is released the usual way. */
+void gvU_undo_on_unwind(void (*fn)(void *), void *arg);
+void gvU_undone(void *arg);
+/* For tests, as SQLite's fault injection: in this thread, the allocation
+** after the next n through gvU_ fails, and every one after it; -1 never. */
+void gvU_fail_allocations_after(long n);
 
 /* Problems found, each one line ("file:line: message"), for a person. */
 typedef struct gv_diag {

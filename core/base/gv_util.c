@@ -18,12 +18,33 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Allocations left before the injected failure; -1: none is injected. */
+static _Thread_local long gvU_allocations_left = -1;
+
 /* The innermost place a failed allocation unwinds to, in this thread. */
 static _Thread_local gvU_oom_catch *gvU_catcher;
 
 void gvU_catch_oom(gvU_oom_catch *c) {
     c->outer = gvU_catcher;
+    c->nundo = 0;
     gvU_catcher = c;
+}
+
+void gvU_undo_on_unwind(void (*fn)(void *), void *arg) {
+    gvU_oom_catch *c = gvU_catcher;
+    if (!c || c->nundo == GVU_UNDO) return; /* no call to unwind, or too much to undo */
+    c->undo[c->nundo] = fn;
+    c->undo_arg[c->nundo++] = arg;
+}
+
+void gvU_undone(void *arg) {
+    for (gvU_oom_catch *c = gvU_catcher; c; c = c->outer)
+        for (int i = 0; i < c->nundo; i++)
+            if (c->undo_arg[i] == arg) {
+                c->undo[i] = c->undo[--c->nundo];
+                c->undo_arg[i] = c->undo_arg[c->nundo];
+                return;
+            }
 }
 
 void gvU_end_catch(gvU_oom_catch *c) {
@@ -32,12 +53,17 @@ void gvU_end_catch(gvU_oom_catch *c) {
 
 void gvU_forget_catches(void) {
     gvU_catcher = NULL;
+    gvU_allocations_left = -1; /* nor is a failure injected into them */
 }
 
 static void gvU_oom(void) {
     gvU_oom_catch *c = gvU_catcher;
     if (c) {
         gvU_catcher = c->outer;
+        while (c->nundo > 0) { /* newest first */
+            c->nundo--;
+            c->undo[c->nundo](c->undo_arg[c->nundo]);
+        }
         longjmp(c->to, 1);
     }
     fputs("gevinst: out of memory\n", stderr);
@@ -50,16 +76,28 @@ double gvU_clock(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void gvU_fail_allocations_after(long n) {
+    gvU_allocations_left = n;
+}
+
+/* Is this allocation the one a test wants to fail? */
+static int gvU_injected_failure(void) {
+    if (gvU_allocations_left < 0) return 0;
+    if (gvU_allocations_left == 0) return 1;
+    gvU_allocations_left--;
+    return 0;
+}
+
 void *gvU_malloc(size_t n) {
-    void *p = malloc(n ? n : 1);
+    void *p = gvU_injected_failure() ? NULL : malloc(n ? n : 1);
     if (!p) gvU_oom();
     return p;
 }
 
 void *gvU_realloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
-    if (!p) gvU_oom();
-    return p;
+    void *q = gvU_injected_failure() ? NULL : realloc(p, n ? n : 1);
+    if (!q) gvU_oom();
+    return q;
 }
 
 char *gvU_strdup(const char *s) {

@@ -70,7 +70,7 @@ static int gvE_check_gains(const gv_config *cfg, gv_diag *diag) {
     }
     if (err) gvU_diag_add(diag, "%s: %s", cfg->database, err);
     free(err);
-    sqlite3_close(db);
+    gvD_close(db);
     return failed;
 }
 
@@ -325,6 +325,6 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
     sqlite3_finalize(run.insert);
     gvM_source_close(&run.src);
     gvE_release(r, cfg->nindicators);
-    sqlite3_close(run.db);
+    gvD_close(run.db);
     return rc;
 }

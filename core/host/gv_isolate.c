@@ -400,9 +400,24 @@ static char gvX_message(gv_child *c, long limit_ms, const gevinst_ctx *ctx, char
 
 static void gvX_stop(gv_module *m);
 
+/* A child that a failed allocation in the host unwound past: no one will
+** read from it again. */
+static void gvX_abandon(void *child) {
+    gv_child *c = child;
+    close(c->fd);
+    kill(c->pid, SIGKILL);
+    while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+}
+
 /* Fork the child that loads the module; learn from it what the module is. */
 static int gvX_start(gv_module *m, char **err) {
     int fds[2];
+    gv_child *c = gvU_malloc(sizeof *c); /* before the fork: no child is left behind */
+    memset(c, 0, sizeof *c);
+    m->state = c;
+    c->fd = -1;
+    c->reaped = 1; /* no child yet */
     if (pipe(fds) < 0) {
         *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
         return -1;
@@ -419,11 +434,10 @@ static int gvX_start(gv_module *m, char **err) {
         gvX_child(fds[1], m->ind, m->cfg, m->mode);
     }
     close(fds[1]);
-    gv_child *c = gvU_malloc(sizeof *c);
-    memset(c, 0, sizeof *c);
     c->pid = pid;
     c->fd = fds[0];
-    m->state = c;
+    c->reaped = 0;
+    gvU_undo_on_unwind(gvX_abandon, c);
 
     char *why = NULL;
     char type = gvX_message(c, m->limits.time_ms, NULL, &why);
@@ -503,7 +517,8 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
 static void gvX_stop(gv_module *m) {
     gv_child *c = m->state;
     if (!c) return;
-    close(c->fd);
+    gvU_undone(c);
+    if (c->fd >= 0) close(c->fd);
     if (!c->reaped) {
         /* a child still at work has nobody to talk to */
         kill(c->pid, SIGKILL);

@@ -62,7 +62,7 @@ void gvM_source_close(gv_source *src) {
     sqlite3_finalize(src->last);
     sqlite3_finalize(src->metric_known);
     sqlite3_finalize(src->cases);
-    sqlite3_close(src->db);
+    gvD_close(src->db);
     memset(src, 0, sizeof *src);
 }
 

@@ -90,7 +90,7 @@ gevinst_status gevinst_db_init(const char *path, char **err) {
     gvU_catch_oom(&c);
     sqlite3 *db;
     gv_status rc = gvD_open(path, 1, &db, err);
-    if (rc == GV_OK) sqlite3_close(db);
+    if (rc == GV_OK) gvD_close(db);
     gvU_end_catch(&c);
     return (gevinst_status)rc;
 }

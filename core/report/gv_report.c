@@ -124,7 +124,7 @@ gv_status gvR_write(gv_report *r, const char *format, char **err) {
 }
 
 void gvR_close(gv_report *r) {
-    sqlite3_close(r->db);
+    gvD_close(r->db);
     r->db = NULL;
 }
 

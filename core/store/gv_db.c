@@ -475,6 +475,23 @@ static void gvD_configure(void) {
     pthread_once(&once, gvD_configure_once);
 }
 
+/* A connection a failed allocation unwound past: close it, so its
+** transaction is rolled back and its lock let go.  The statements the
+** unwound code held are finalized first (no one will step them again): a
+** connection with statements left would stay open, and locked. */
+static void gvD_close_unwound(void *db) {
+    sqlite3_stmt *st;
+    while ((st = sqlite3_next_stmt(db, NULL)))
+        sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+void gvD_close(sqlite3 *db) {
+    if (!db) return;
+    gvU_undone(db);
+    sqlite3_close(db);
+}
+
 gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     gvD_configure();
     sqlite3 *db = NULL;
@@ -511,6 +528,7 @@ gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
            migration is the database's */
         return migrated == -2 ? GV_DATABASE : GV_USAGE;
     }
+    gvU_undo_on_unwind(gvD_close_unwound, db);
     *out = db;
     return GV_OK;
 }
@@ -550,6 +568,7 @@ int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
         sqlite3_close(db);
         return -1;
     }
+    gvU_undo_on_unwind(gvD_close_unwound, db);
     *out = db;
     return 0;
 }

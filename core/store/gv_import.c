@@ -750,7 +750,7 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
        that name the row: SQLite's own second check would only cost time */
     if (gvD_exec(s.db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) < 0) {
         fclose(f);
-        sqlite3_close(s.db);
+        gvD_close(s.db);
         return GV_DATABASE;
     }
     gvI_file(&s, kind, f);
@@ -765,7 +765,7 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
         rc = GV_DATABASE;
     }
     if (nrows) *nrows = s.nrows;
-    sqlite3_close(s.db);
+    gvD_close(s.db);
     return rc;
 }
 

@@ -26,6 +26,11 @@ gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 ** only, so a module cannot write, ATTACH or change pragmas. */
 int gvD_open_readonly(const char *path, sqlite3 **db, char **err);
 
+/* Close a connection from gvD_open or gvD_open_readonly (an open
+** transaction is rolled back).  Those that a failed allocation unwinds past
+** are closed the same way. */
+void gvD_close(sqlite3 *db);
+
 /* Run SQL with no result rows; 0 on success, else *err is set. */
 int gvD_exec(sqlite3 *db, const char *sql, char **err);
 
