@@ -5,10 +5,13 @@
 **
 ** Every call that can fail returns a gevinst_status and, through `char
 ** **err`, a malloc'd message the caller frees (NULL when there is none).
-** The library never prints, never exits, and reports a failed allocation
-** as GEVINST_STATUS_NO_MEMORY instead of aborting (what the failed call
-** held is then not freed).  It keeps no state between calls: two configs
-** on two databases work side by side in one process, one thread each.
+** The library never prints (only a Lua indicator script's own print()
+** goes to stderr, named by the script), never exits, and reports a failed
+** allocation as GEVINST_STATUS_NO_MEMORY instead of aborting: the call's
+** databases are closed and its child processes stopped, but the rest of
+** what it held is not freed.  It keeps no state between calls: two
+** configs on two databases work side by side in one process, one thread
+** each.
 **
 ** Calls that fork: gevinst_check, gevinst_list and gevinst_run start a
 ** child process for each indicator that runs isolated (the default), and
