@@ -44,18 +44,20 @@ char *gvU_strdup(const char *s);
 char *gvU_mprintf(const char *fmt, ...) GV_PRINTF(1, 2);
 char *gvU_vmprintf(const char *fmt, va_list ap);
 
-#define GVU_UNDO 16
+typedef struct gvU_undo {
+    void (*fn)(void *);
+    void *arg;
+} gvU_undo;
 typedef struct gvU_oom_catch {
     jmp_buf to;
     struct gvU_oom_catch *outer;
     /* what the unwinding undoes first: open databases, child processes */
-    void (*undo[GVU_UNDO])(void *);
-    void *undo_arg[GVU_UNDO];
-    int nundo;
+    gvU_undo *undo;
+    int nundo, cap;
 } gvU_oom_catch;
 /* Make c the place a failed allocation unwinds to: use as
 ** `if (setjmp(c.to)) ...out of memory...; gvU_catch_oom(&c); ...;
-** gvU_end_catch(&c);` */
+** gvU_end_catch(&c);`.  After the jump, c has been ended. */
 void gvU_catch_oom(gvU_oom_catch *c);
 void gvU_end_catch(gvU_oom_catch *c);
 /* A forked child unwinds nowhere: its parent's calls are not its own. */

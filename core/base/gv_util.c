@@ -24,31 +24,44 @@ static _Thread_local long gvU_allocations_left = -1;
 /* The innermost place a failed allocation unwinds to, in this thread. */
 static _Thread_local gvU_oom_catch *gvU_catcher;
 
+static void gvU_oom(void);
+
 void gvU_catch_oom(gvU_oom_catch *c) {
     c->outer = gvU_catcher;
-    c->nundo = 0;
+    c->undo = NULL;
+    c->nundo = c->cap = 0;
     gvU_catcher = c;
 }
 
 void gvU_undo_on_unwind(void (*fn)(void *), void *arg) {
     gvU_oom_catch *c = gvU_catcher;
-    if (!c || c->nundo == GVU_UNDO) return; /* no call to unwind, or too much to undo */
-    c->undo[c->nundo] = fn;
-    c->undo_arg[c->nundo++] = arg;
+    if (!c) return; /* no call to unwind */
+    if (c->nundo == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        gvU_undo *more = realloc(c->undo, (size_t)cap * sizeof *more);
+        if (!more) { /* no memory even to note it: undo it now, and unwind */
+            fn(arg);
+            gvU_oom();
+        }
+        c->undo = more;
+        c->cap = cap;
+    }
+    c->undo[c->nundo++] = (gvU_undo){fn, arg};
 }
 
 void gvU_undone(void *arg) {
     for (gvU_oom_catch *c = gvU_catcher; c; c = c->outer)
         for (int i = 0; i < c->nundo; i++)
-            if (c->undo_arg[i] == arg) {
+            if (c->undo[i].arg == arg) {
                 c->undo[i] = c->undo[--c->nundo];
-                c->undo_arg[i] = c->undo_arg[c->nundo];
                 return;
             }
 }
 
 void gvU_end_catch(gvU_oom_catch *c) {
     gvU_catcher = c->outer;
+    free(c->undo);
+    c->undo = NULL;
 }
 
 void gvU_forget_catches(void) {
@@ -62,8 +75,10 @@ static void gvU_oom(void) {
         gvU_catcher = c->outer;
         while (c->nundo > 0) { /* newest first */
             c->nundo--;
-            c->undo[c->nundo](c->undo_arg[c->nundo]);
+            c->undo[c->nundo].fn(c->undo[c->nundo].arg);
         }
+        free(c->undo);
+        c->undo = NULL;
         longjmp(c->to, 1);
     }
     fputs("gevinst: out of memory\n", stderr);

@@ -266,15 +266,15 @@ static int cmd_check(int argc, char **argv) {
 /* One param line for `list --params`: name = value (type): help. */
 static void print_param(const gevinst_param_info *p) {
     printf("    %s = ", p->name);
-    if (p->type == 1 && isnan(p->number))
+    if (p->type == GEVINST_TYPE_NUMBER && isnan(p->number))
         fputs("(required)", stdout);
-    else if (p->type == 1)
+    else if (p->type == GEVINST_TYPE_NUMBER)
         fputs(p->number_text, stdout);
     else if (!p->string)
         fputs("(required)", stdout);
     else
         printf("\"%s\"", p->string);
-    printf("  (%s", p->type == 1 ? "number" : "string");
+    printf("  (%s", p->type == GEVINST_TYPE_NUMBER ? "number" : "string");
     for (char **c = p->choices; c && *c; c++)
         printf("%s%s", c == p->choices ? ": " : " | ", *c);
     printf(")%s%s\n", p->help ? "  " : "", p->help ? p->help : "");

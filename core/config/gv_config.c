@@ -336,6 +336,7 @@ static int gvC_indicator_text(gv_config *cfg, gv_indicator *ind, const config_se
     if (strcmp(name, "description") == 0)
         return free(ind->description), ind->description = gvU_strdup(v), 0;
     if (strcmp(name, "lang") == 0) {
+        ind->lang_given = 1;
         if ((ind->lang = gvC_kind(cfg, v, NULL))) return 0;
         char *langs = gvC_kinds_text(cfg, 0);
         gvC_error(diag, cfg, e, "lang must be %s, not '%s'", langs, v);
@@ -393,7 +394,7 @@ static int gvC_indicator_whole(gv_config *cfg, const gv_indicator *ind, const co
                       cfg->indicators[i].line);
             bad = 1;
         }
-    if (ind->lang && ind->how && strcmp(ind->how, "module") != 0) {
+    if (ind->lang_given && ind->how && strcmp(ind->how, "module") != 0) {
         gvC_error(diag, cfg, s, "'lang' goes with 'module'; a %s's language is its file's",
                   ind->how);
         bad = 1;

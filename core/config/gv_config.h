@@ -45,6 +45,7 @@ typedef struct gv_indicator {
     int line;
     const char *how;      /* "module", or a kind's setting ("plugin", "script") */
     const gv_kind *lang;  /* `lang = ...;`: which kind `module` may find; NULL: any */
+    int lang_given;       /* `lang` was written, known or not */
     char *ref;            /* as written */
     char *path;           /* resolved file; NULL when `module` found none */
     const gv_kind *kind;  /* what path is; NULL with it */

@@ -78,7 +78,7 @@ void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double r
 /* Convert amount in currency at price_year to the config's currency and
 ** price year: amount x cpi(currency, to) / cpi(currency, from) x rate.
 ** Records the conversion in the run (run_conversions); -1 with *err naming
-** the missing rate or index. */
+** the missing rate or index, -2 with *err when it cannot be recorded. */
 typedef struct gvV_money gvV_money;
 gvV_money *gvV_money_new(const gv_config *cfg, sqlite3 *db, long long run);
 void gvV_money_free(gvV_money *m);

@@ -91,7 +91,7 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
     *out = amount * factor;
     if (m->db && !m->record) { /* it could not be prepared: the run would not say */
         *err = gvD_errmsg(m->db, "cannot store the conversion");
-        return -1;
+        return -2;
     }
     if (m->record) {
         sqlite3_reset(m->record);
@@ -106,7 +106,7 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
         sqlite3_bind_double(m->record, 7, factor);
         if (sqlite3_step(m->record) != SQLITE_DONE) {
             *err = gvD_errmsg(m->db, "cannot store the conversion");
-            return -1;
+            return -2;
         }
     }
     return 0;
@@ -340,7 +340,14 @@ static int gvV_investment(gvV_ctx *x, gvV_money *money, const char *case_id, dou
             continue;
         }
         char *e = NULL;
-        if (gvV_convert(money, amount, currency, sqlite3_column_int(st, 2), &money_value, &e) < 0) {
+        int converted = gvV_convert(money, amount, currency, sqlite3_column_int(st, 2),
+                                    &money_value, &e);
+        if (converted == -2) { /* the database's failure, not the plan's */
+            *err = e;
+            sqlite3_finalize(st);
+            return -1;
+        }
+        if (converted < 0) {
             *why = gvU_mprintf("%s inputs: %s", kind, e);
             free(e);
             continue;
@@ -461,15 +468,21 @@ static int gvV_case_country(gvV_ctx *x, const char *case_id, char **country, cha
 
 /* A case's gains valued in money: each one's proxy converted, and those
 ** with a quantity into o and valued (returns how many); *why when one
-** cannot be. */
+** cannot be; -1 with *err when the database fails. */
 static int gvV_case_outcomes(gvV_money *money, gvV_gain *gains, int from, int to, gvV_outcome *o,
-                             gvV_gain **valued, char **why) {
+                             gvV_gain **valued, char **why, char **err) {
     int n = 0;
     for (int i = from; i < to && !*why; i++) {
         gvV_gain *g = &gains[i];
         if (!g->has_proxy || g->error || g->skipped) continue;
         char *e = NULL;
-        if (gvV_convert(money, g->proxy, g->currency, g->price_year, &g->outcome.proxy, &e) < 0) {
+        int converted =
+            gvV_convert(money, g->proxy, g->currency, g->price_year, &g->outcome.proxy, &e);
+        if (converted == -2) {
+            *err = e;
+            return -1;
+        }
+        if (converted < 0) {
             *why = gvU_mprintf("gain '%s': proxy_value: %s", g->gain, e);
             free(e);
             break;
@@ -570,7 +583,8 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
     double rate = rc ? NAN : gvV_discount_rate(x->cfg, country, &why), investment = 0;
     free(country);
     if (rc == 0 && !why) rc = gvV_investment(x, money, case_id, &investment, &why, err);
-    if (rc == 0) n = gvV_case_outcomes(money, gains, from, to, o, valued, &why);
+    if (rc == 0 && (n = gvV_case_outcomes(money, gains, from, to, o, valued, &why, err)) < 0)
+        rc = -1, n = 0;
     if (rc == 0 && why) {
         gvU_diag_add(x->diag, "case '%s': value not computed: %s", case_id, why);
         x->problems++;

@@ -55,6 +55,22 @@ static gevinst_status gvA_no_memory(char **err) {
     return GEVINST_STATUS_NO_MEMORY;
 }
 
+/* Out of memory where the caller gets a list of problems: say it there,
+** with the C library's allocator (gevinst's has just failed). */
+static gevinst_status gvA_no_memory_in(gevinst_diag *d) {
+    if (!d) return GEVINST_STATUS_NO_MEMORY;
+    if (d->n == d->cap) {
+        int cap = d->cap ? 2 * d->cap : 8;
+        char **more = realloc(d->msg, (size_t)cap * sizeof *more);
+        if (!more) return GEVINST_STATUS_NO_MEMORY;
+        d->msg = more;
+        d->cap = cap;
+    }
+    char *msg = strdup("out of memory");
+    if (msg) d->msg[d->n++] = msg;
+    return GEVINST_STATUS_NO_MEMORY;
+}
+
 /* The layers' problems, moved to the caller's list. */
 static void gvA_diag_move(gevinst_diag *to, gv_diag *from) {
     for (int i = 0; to && i < from->n; i++) {
@@ -119,7 +135,10 @@ static gevinst_config *gvA_config_load(const char *path, gevinst_diag *diag) {
 
 gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag) {
     gvU_oom_catch c;
-    if (setjmp(c.to)) return NULL;
+    if (setjmp(c.to)) {
+        gvA_no_memory_in(diag);
+        return NULL;
+    }
     gvU_catch_oom(&c);
     gevinst_config *cfg = gvA_config_load(path, diag);
     gvU_end_catch(&c);
@@ -153,7 +172,7 @@ static gevinst_status gvA_check(gevinst_config *cfg, gevinst_diag *diag) {
 
 gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     gvU_oom_catch c;
-    if (setjmp(c.to)) return gvA_no_memory(NULL);
+    if (setjmp(c.to)) return gvA_no_memory_in(diag);
     gvU_catch_oom(&c);
     gevinst_status rc = gvA_check(cfg, diag);
     gvU_end_catch(&c);
@@ -217,7 +236,7 @@ gevinst_status gevinst_list(gevinst_config *cfg, gevinst_indicator_info **list, 
     gvU_oom_catch c;
     *list = NULL;
     *n = 0;
-    if (setjmp(c.to)) return gvA_no_memory(NULL);
+    if (setjmp(c.to)) return gvA_no_memory_in(diag);
     gvU_catch_oom(&c);
     gevinst_status rc = gvA_list(cfg, list, n, diag);
     gvU_end_catch(&c);

@@ -11,13 +11,18 @@
 #include "report/gv_writers.h"
 #include "store/gv_store.h"
 
-/* The explanation being written, and the first read that failed. */
+/* The explanation being written, and why the first read that failed did. */
 typedef struct gvW {
     gv_report *r;
     gv_period period;
     FILE *out;
-    int failed;
+    char *failed;
 } gvW;
+
+/* A read failed: keep SQLite's word for it while it is the last one. */
+static void gvW_failed(gvW *w) {
+    if (!w->failed) w->failed = gvD_errmsg(w->r->db, "cannot read the run");
+}
 
 static void gvW_num(FILE *out, double v) {
     char text[32];
@@ -27,8 +32,8 @@ static void gvW_num(FILE *out, double v) {
 
 /* The end of a loop over st: a read that failed is noted. */
 static void gvW_end(gvW *w, sqlite3_stmt *st, int stepped) {
+    if (stepped != SQLITE_DONE && stepped != SQLITE_ROW) gvW_failed(w);
     sqlite3_finalize(st);
-    if (stepped != SQLITE_DONE && stepped != SQLITE_ROW) w->failed = 1;
 }
 
 /* A query on the observations of metric for the case in the period
@@ -37,7 +42,7 @@ static void gvW_end(gvW *w, sqlite3_stmt *st, int stepped) {
 static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char *metric) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(w->r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        w->failed = 1;
+        gvW_failed(w);
         return NULL;
     }
     sqlite3_bind_text(st, 1, w->r->case_id, -1, SQLITE_STATIC);
@@ -86,8 +91,8 @@ static sqlite3_stmt *gvW_prepare(gvW *w, const char *sql) {
     char *err = NULL;
     sqlite3_stmt *st = gvR_rows(w->r, sql, &err);
     if (!st) {
-        free(err); /* the database says it again at the end */
-        w->failed = 1;
+        if (!w->failed) w->failed = err;
+        else free(err);
         return NULL;
     }
     sqlite3_bind_text(st, 2, w->r->what, -1, SQLITE_STATIC);
@@ -99,11 +104,12 @@ static sqlite3_stmt *gvW_prepare(gvW *w, const char *sql) {
 /* What an indicator read: the metrics its params name. */
 static void gvW_indicator_read(gvW *w, const char *params) {
     static const char *const metric_params[] = {"metric", "numerator", "denominator", NULL};
+    if (!*params) return; /* a module that never loaded read nothing */
     for (const char *const *name = metric_params; *name; name++) {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(w->r->db, "SELECT json_extract(?1, '$.' || ?2)", -1, &st, NULL) !=
             SQLITE_OK) {
-            w->failed = 1;
+            gvW_failed(w);
             return;
         }
         sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
@@ -303,7 +309,7 @@ static void gvW_run(gvW *w) {
 }
 
 gv_status gvR_write_explain(gv_report *r, char **err) {
-    gvW w = {r, {0}, r->out, 0};
+    gvW w = {r, {0}, r->out, NULL};
     if (!r->period || gvP_parse(r->period, &w.period) < 0) {
         *err = gvU_mprintf("'%s' is not a period (%s)", r->period ? r->period : "",
                            GV_PERIOD_FORMS);
@@ -314,7 +320,7 @@ gv_status gvR_write_explain(gv_report *r, char **err) {
     int ind = gvW_indicator(&w);
     int gain = ind < 0 ? -1 : gvW_gain(&w);
     if (ind < 0 || gain < 0 || w.failed) {
-        *err = gvD_errmsg(r->db, "cannot read the run");
+        *err = w.failed ? w.failed : gvD_errmsg(r->db, "cannot read the run");
         return GV_DATABASE;
     }
     if (ind == 1 && gain == 1) {

@@ -781,7 +781,8 @@ static int gvI_config_gains_table(sqlite3 *db, char **err) {
         *err = gvD_errmsg(db, "database");
         return -1;
     }
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) {
         const char *sql = (const char *)sqlite3_column_text(st, 0);
         const char *ref = strstr(sql, " REFERENCES cases(id)");
         const char *name = strstr(sql, "gains");
@@ -790,11 +791,13 @@ static int gvI_config_gains_table(sqlite3 *db, char **err) {
                 gvU_mprintf("CREATE TEMP TABLE IF NOT EXISTS config_gains%.*s%s",
                             (int)(ref - name - 5), name + 5, ref + strlen(" REFERENCES cases(id)"));
     }
-    sqlite3_finalize(st);
     if (!ddl) {
-        *err = gvD_errmsg(db, "no gains table");
+        *err = stepped == SQLITE_ROW || stepped == SQLITE_DONE ? gvU_strdup("no gains table")
+                                                               : gvD_errmsg(db, "database");
+        sqlite3_finalize(st);
         return -1;
     }
+    sqlite3_finalize(st);
     int rc = gvD_exec(db, ddl, err) < 0 || gvD_exec(db, "DELETE FROM temp.config_gains", err) < 0;
     free(ddl);
     return rc ? -1 : 0;
@@ -819,7 +822,9 @@ static int gvI_config_gain(sqlite3 *db, const gvI_table *t, const gv_record *g, 
     for (int k = 0; k < g->n && k < GVI_MAXCOLS; k++)
         s.field[k] = g->values[k];
     /* a refused gain leaves nothing behind: checks run after the insert */
-    if (gvD_exec(db, "SAVEPOINT config_gain", &s.err) == 0) {
+    if (s.err) {
+        /* its header is wrong: in diag already, nothing was written */
+    } else if (gvD_exec(db, "SAVEPOINT config_gain", &s.err) == 0) {
         if (!s.err) gvI_row(&s);
         if (s.err && sqlite3_exec(db, "ROLLBACK TO config_gain", NULL, NULL, NULL) != SQLITE_OK)
             gvU_diag_add(diag, "%s: %s", g->file, sqlite3_errmsg(db));

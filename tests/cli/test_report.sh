@@ -128,4 +128,16 @@ expect_eq "$(sqlite3 :memory: ".import --csv nounit.csv g" "SELECT group_concat(
 run report -c demo/nounit.cfg --format html --lang en
 expect_contains "$out" "Realised &lt;5 %" "HTML shows a hidden realisation as hidden"
 expect_eq "$(printf '%s\n' "$out" | grep -c 'Baseline &lt;5[^<]*Realised [0-9]')" "0" "never a number for it"
+
+# a module that was never found is explained by what the run stored of it
+cat > demo/gone.cfg <<'CFG'
+database = "demo.db";
+periods = ["2018"];
+indicators = ( { id = "gone"; module = "nowhere"; } );
+CFG
+"$GEVINST" run -c demo/gone.cfg -q > /dev/null 2>&1
+run explain -c demo/gone.cfg gone no-drammen-jobbkafe 2018
+expect_rc 0 "explain a module that was not found"
+expect_contains "$out" "gone for case no-drammen-jobbkafe in 2018: error: module 'nowhere' not found" "its error"
+expect_contains "$out" "made by module nowhere (module, version not given)" "what the run knew of it"
 finish

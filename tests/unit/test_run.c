@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "gevinst/gevinst.h"
@@ -208,6 +209,39 @@ static void a_failed_allocation_is_reported_and_undone(void **state) {
     gevinst_config_free(cfg);
 }
 
+/* With more isolated indicators than any fixed list would hold, a failed
+** allocation still stops every child and closes the database. */
+static void many_children_are_stopped_when_memory_fails(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    char text[8192] = "";
+    for (int i = 0; i < 24; i++) {
+        char ind[128];
+        snprintf(ind, sizeof ind, "%s{ id = \"n%d\"; module = \"count\"; params = { metric = \"m\"; }; }",
+                 i ? ",\n" : "", i);
+        strcat(text, ind);
+    }
+    gevinst_config *cfg = load(text);
+    gevinst_status rc = GEVINST_STATUS_NO_MEMORY;
+    long n, failed = 0;
+    for (n = 0; rc != GEVINST_STATUS_OK && n < 100000; n += 29) {
+        char *err = NULL;
+        gvU_fail_allocations_after(n);
+        rc = gevinst_run(cfg, NULL, NULL, NULL, NULL, &err);
+        gvU_fail_allocations_after(-1);
+        free(err);
+        if (rc == GEVINST_STATUS_OK) break;
+        assert_int_equal(rc, GEVINST_STATUS_NO_MEMORY);
+        failed++;
+        /* no child left, no lock held */
+        assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+        tu_exec(db, "BEGIN IMMEDIATE; ROLLBACK");
+    }
+    assert_true(failed > 3);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM runs"), "1");
+    gevinst_config_free(cfg);
+}
+
 /* The same for import (all or nothing) and for a report. */
 static void failed_allocations_in_import_and_report(void **state) {
     (void)state;
@@ -268,6 +302,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(a_plugin_that_cannot_load_fails_alone, teardown),
         cmocka_unit_test_teardown(a_failed_allocation_is_reported_and_undone, teardown),
         cmocka_unit_test_teardown(failed_allocations_in_import_and_report, teardown),
+        cmocka_unit_test_teardown(many_children_are_stopped_when_memory_fails, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,12 +82,12 @@ gevinst_status gevinst_import(const char *db_path, const char *kind, const char 
 typedef struct gevinst_config gevinst_config;
 
 /* Load and validate a config file; problems go to diag (file:line:
-** message).  NULL when there were any. */
+** message), and so does running out of memory.  NULL when there were any. */
 gevinst_config *gevinst_config_load(const char *path, gevinst_diag *diag);
 void gevinst_config_free(gevinst_config *cfg);
 /* The database path, resolved against the config's folder. */
 const char *gevinst_config_database(const gevinst_config *cfg);
-/* Use another database (as `gevinst demo` does). */
+/* Use another database than the config names (the config keeps it). */
 gevinst_status gevinst_config_set_database(gevinst_config *cfg, const char *path);
 
 /* -------------------------------------------------------------- modules */
@@ -97,10 +97,13 @@ gevinst_status gevinst_config_set_database(gevinst_config *cfg, const char *path
 ** GEVINST_STATUS_USAGE when there is any.  Forks (see above). */
 gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
 
-/* A param of an indicator, with the value a run would use. */
+/* A param of an indicator, with the value a run would use.  Its types
+** are those of plugin.h's GEVINST_PARAM_NUMBER and GEVINST_PARAM_STRING. */
+#define GEVINST_TYPE_NUMBER 1
+#define GEVINST_TYPE_STRING 2
 typedef struct gevinst_param_info {
     char *name;
-    int type;       /* GEVINST_PARAM_NUMBER (1) or GEVINST_PARAM_STRING (2) */
+    int type;       /* GEVINST_TYPE_NUMBER or GEVINST_TYPE_STRING */
     double number;  /* NaN: a number the config must give */
     char *number_text; /* number as the shortest text that reads back exactly ("0.1") */
     char *string;   /* NULL: a string the config must give */

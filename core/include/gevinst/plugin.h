@@ -26,6 +26,12 @@
 **   - a row's names and values in a query() callback live until the
 **     callback returns.
 **
+** Out of memory, a host function does not return: in a child process (the
+** default) the module's process ends and the host reports it; in the host's
+** own process (isolate = false) the call unwinds past the plugin to the
+** library call that ran it.  A plugin keeps nothing it must release across
+** a host call.
+**
 ** What query() reads is the database as docs/data-model.md describes it,
 ** in the schema version gevinst_host.schema_version: SQL in a plugin names
 ** tables and columns of that version.
@@ -76,7 +82,7 @@ typedef struct gevinst_host {
     int (*period_days)(gevinst_ctx *ctx);
     /* Does `period` ("2017", "2018-Q3"; NULL: the evaluated one) hold the
     ** days start..end ("YYYY-MM-DD")?  1 yes, 0 no, -1 when period is no
-    ** period.  The one rule of which observation counts in which period:
+    ** period or start or end is NULL.  The one rule of which observation counts in which period:
     ** an observation counts when its own days lie inside the period.  SQL
     ** in query() has it as in_period(period_start, period_end, period). */
     int (*in_period)(gevinst_ctx *ctx, const char *period, const char *start, const char *end);
