@@ -66,9 +66,9 @@ void gvV_ratio_rounded(double ratio, char out[32]) {
     double tenths = round(ratio * 10) / 10; /* round() takes halves away from zero */
     if (!isfinite(ratio))
         snprintf(out, 32, "-");
-    else if (fabs(tenths) >= 1) /* 0.95 is "1:1", not "1.0:1" */
+    else if (tenths >= 1) /* 0.95 is "1:1", not "1.0:1" */
         snprintf(out, 32, "%.0f:1", round(ratio) == 0 ? 0.0 : round(ratio));
-    else
+    else /* below 1, negative ratios too: one decimal */
         snprintf(out, 32, "%.1f:1", tenths == 0 ? 0.0 : tenths);
 }
 
@@ -94,7 +94,10 @@ static double gvV_ratio_with(const gvV_outcome *o, int n, double investment, dou
         if (f) *f = gvV_clamp01(set ? x : *f * x);
         if (a == GVV_PROXY) c[i].proxy = set ? x : c[i].proxy * x;
         if (a == GVV_DURATION) {
-            double d = set ? x : floor(c[i].duration * x + 0.5);
+            /* half up, as the decimal product: 45 x 0.7 is 31.5 (32), though in
+               binary it comes out a hair below */
+            double scaled = c[i].duration * x;
+            double d = set ? x : floor(scaled + 0.5 + 1e-9 * fabs(scaled));
             c[i].duration = d < 1 ? 1 : (int)d;
         }
     }

@@ -50,8 +50,10 @@ static const char gvR_gains_json[] =
     " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
 
 /* clang-format off */
+/* null when no case was valued, as the docs say: never an empty shell */
 static const char gvR_value_json[] =
-    "SELECT json_object("
+    "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM case_values WHERE run = ?1) THEN 'null' ELSE"
+    " json_object("
     " 'currency', (SELECT currency FROM case_values WHERE run = ?1 LIMIT 1),"
     " 'price_year', (SELECT price_year FROM case_values WHERE run = ?1 LIMIT 1),"
     " 'conversions', (SELECT coalesce(json_group_array(json_object('currency', currency,"
@@ -94,7 +96,7 @@ static const char gvR_value_json[] =
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
     " 'municipalities', ("
     GVR_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
-    " 'countries', (" GVR_TOTALS("m.country", "'country', m.country,") "))";
+    " 'countries', (" GVR_TOTALS("m.country", "'country', m.country,") ")) END";
 /* clang-format on */
 
 /* The single value a statement of JSON functions makes. */

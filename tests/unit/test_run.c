@@ -85,6 +85,8 @@ static void stores_every_result_with_provenance(void **state) {
                                  "\"status\": \"ok\", \"error\": null, \"module\": \"sum\", "
                                  "\"module_version\": \"1.0.0\"}"));
     assert_non_null(strstr(text, "\"value\": null, \"unit\": \"p\", \"status\": \"no_data\""));
+    /* no gain, no valued case: the document's value is null, as documented */
+    assert_non_null(strstr(text, ",\n\"gains\": [],\n\"value\": null}\n"));
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM (SELECT value FROM results WHERE run = 1"
                                    " EXCEPT SELECT value FROM results WHERE run = 2)"),

@@ -96,7 +96,9 @@ static void ratio_rounding(void **state) {
         const char *text;
     } v[] = {{5.62, "6:1"},   {2.5, "3:1"},     {3.5, "4:1"},    {2.4999, "2:1"},
              {1, "1:1"},      {0.95, "1:1"},    {0.45, "0.5:1"}, {0.25, "0.3:1"},
-             {0.04, "0.0:1"}, {0.049, "0.0:1"}, {0.05, "0.1:1"}, {12.5, "13:1"}};
+             {0.04, "0.0:1"}, {0.049, "0.0:1"}, {0.05, "0.1:1"}, {12.5, "13:1"},
+             /* below 1, negative ratios too: one decimal */
+             {-1.2, "-1.2:1"}, {-0.04, "0.0:1"}, {-0.05, "-0.1:1"}, {-12.46, "-12.5:1"}};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         gvV_ratio_rounded(v[i].ratio, out);
         if (strcmp(out, v[i].text) != 0)
@@ -106,6 +108,14 @@ static void ratio_rounding(void **state) {
 
 static void sensitivity(void **state) {
     (void)state;
+    /* duration x 0.7 and x 1.3, rounded half up as decimals: 45 x 0.7 is
+       31.5 -> 32 (in binary a hair below), 45 x 1.3 is 58.5 -> 59; with
+       100 a year, undiscounted, against 100 invested, SROI is the years */
+    gvV_outcome years = {1, 100, 0, 0, 0, 0, 45};
+    gvV_sensitivity d[GVV_NASSUMPTIONS];
+    gvV_sensitivity_of(&years, 1, 100, 0, 0.3, d);
+    NEAR(d[GVV_DURATION].sroi_low, 32);
+    NEAR(d[GVV_DURATION].sroi_high, 59);
     /* one outcome: 10 x 1000 x (1 - 0.2) = 8000 in one year, undiscounted,
        against 4000 invested: 2:1 */
     gvV_outcome o = {10, 1000, 0.2, 0, 0, 0, 1};
