@@ -29,6 +29,7 @@ static const char *const usage_main =
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
     "  report -c CONFIG [--run ID] [--format F] [--table T] [--excel] [-o FILE]\n"
     "                              print a stored run (the latest by default)\n"
+    "  runs DB                     the runs stored in DB, and the config of each\n"
     "  explain -c CONFIG WHAT CASE PERIOD\n"
     "                              how one stored number was made, step by step\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
@@ -92,6 +93,13 @@ static const char *const usage_report =
     "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
     "              (default 5) as they are; other formats always show them as <5\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
+
+static const char *const usage_runs =
+    "Usage: gevinst runs DB [--format text|csv]\n"
+    "List the runs stored in DB, oldest first: number, when it started, how many\n"
+    "values are ok, without data and errors, how many gain rows (and errors),\n"
+    "and the config that made it.  `report` and `explain` show a config's own\n"
+    "latest run unless given --run ID.\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
     "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
@@ -340,7 +348,7 @@ static void show_progress(void *ud, const gevinst_progress *p) {
 }
 
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
-    gevinst_report_options show = {0, format, NULL, 0, NULL, 0};
+    gevinst_report_options show = {0, format, NULL, 0, NULL, 0, NULL};
     if (format && !gevinst_report_has_format(format))
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
     if (format && strcmp(format, "html") == 0)
@@ -389,7 +397,8 @@ static int cmd_report(int argc, char **argv) {
     if (!gevinst_report_has_format(fmt))
         return usage_error(usage_report, "unknown format '%s' (text, json, csv, html)", o.format);
     char *end = NULL;
-    gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress};
+    gevinst_diag notes = {0};
+    gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress, &notes};
     show.run = o.run ? strtoll(o.run, &end, 10) : 0;
     if (o.run && (*end || show.run <= 0))
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
@@ -419,6 +428,9 @@ static int cmd_report(int argc, char **argv) {
         }
     }
     gevinst_status shown = gevinst_report(cfg, &show, out, &err);
+    for (int i = 0; i < notes.n; i++)
+        fprintf(stderr, "gevinst: note: %s\n", notes.msg[i]);
+    gevinst_diag_free(&notes);
     rc = failed(shown, err);
     if (o.output) {
         int bad = fclose(out) != 0;
@@ -483,6 +495,40 @@ static int cmd_explain(int argc, char **argv) {
     rc = failed(told, err);
     gevinst_config_free(cfg);
     return rc;
+}
+
+/* One run a line; csv: one row a run, for programs. */
+static int print_run(void *ud, const gevinst_run_info *r) {
+    const int *csv = ud;
+    if (*csv)
+        printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,\"%s\",%s\n", r->id, r->started,
+               r->finished ? r->finished : "", r->values, r->no_data, r->errors, r->gains,
+               r->gain_errors, r->config_file, r->config_hash);
+    else
+        printf("%4lld  %-24s  %6ld  %7ld  %6ld  %5ld  %11ld  %s (sha256 %.12s)\n", r->id,
+               r->started, r->values, r->no_data, r->errors, r->gains, r->gain_errors,
+               r->config_file, r->config_hash);
+    return 0;
+}
+
+static int cmd_runs(int argc, char **argv) {
+    options o = {0};
+    if (wants_help(argc, argv, usage_runs)) return 0;
+    if (argc < 1 || argv[0][0] == '-') return usage_error(usage_runs, "runs needs a DB%s", "");
+    int rc = parse_options(argc - 1, argv + 1, usage_runs, &o);
+    if (rc) return rc;
+    int csv = o.format && strcmp(o.format, "csv") == 0;
+    if (o.format && !csv && strcmp(o.format, "text") != 0)
+        return usage_error(usage_runs, "unknown format '%s' (text, csv)", o.format);
+    if (csv)
+        puts("run,started,finished,values,no_data,errors,gains,gain_errors,config_file,"
+             "config_hash");
+    else
+        printf("%4s  %-24s  %6s  %7s  %6s  %5s  %11s  %s\n", "run", "started", "values",
+               "no data", "errors", "gains", "gain errors", "config");
+    char *err = NULL;
+    gevinst_status listed = gevinst_runs(argv[0], print_run, &csv, &err);
+    return listed == GEVINST_STATUS_OK ? 0 : failed(listed, err);
 }
 
 static int copy_file(const char *from, const char *to) {
@@ -576,7 +622,8 @@ int main(int argc, char **argv) {
     } commands[] = {
         {"init", cmd_init},     {"import", cmd_import},   {"check", cmd_check},
         {"list", cmd_list},     {"run", cmd_run},         {"demo", cmd_demo},
-        {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator}};
+        {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
+        {"runs", cmd_runs}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -303,22 +303,27 @@ int gevinst_report_has_format(const char *format) {
 
 /* A report context on the config's database, with its privacy rule. */
 static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run,
-                                 const char *lang, int no_suppress, FILE *out, char **err) {
+                                 const char *lang, int no_suppress, FILE *out, gv_diag *notes,
+                                 char **err) {
     memset(r, 0, sizeof *r);
+    r->notes = notes;
     r->run = run;
     r->lang_name = lang ? lang : cfg->report_lang;
     r->suppress_below = no_suppress ? 0 : cfg->report_suppress_below;
     r->label = cfg->report_label;
     r->out = out;
     r->config_file = cfg->file;
+    r->config_path = cfg->full_path ? cfg->full_path : cfg->file;
     r->config_hash = cfg->hash;
-    return gvR_open(r, cfg->database, cfg->file, err);
+    return gvR_open(r, cfg->database, err);
 }
 
 static gevinst_status gvA_report(gevinst_config *cfg, const gevinst_report_options *o, FILE *out,
                                  char **err) {
     gv_report r;
-    gv_status rc = gvA_open_report(&r, cfg, o->run, o->lang, o->no_suppress, out, err);
+    gv_diag notes = {0};
+    gv_status rc = gvA_open_report(&r, cfg, o->run, o->lang, o->no_suppress, out, &notes, err);
+    gvA_diag_move(o->notes, &notes);
     r.table = o->table;
     r.excel = o->excel;
     if (rc == GV_OK) rc = gvR_write(&r, o->format ? o->format : "text", err);
@@ -350,7 +355,8 @@ static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char
         return GEVINST_STATUS_USAGE;
     }
     gv_report r;
-    gv_status rc = gvA_open_report(&r, cfg, run, NULL, no_suppress, out, err);
+    /* explain says itself what differs in the run it explains */
+    gv_status rc = gvA_open_report(&r, cfg, run, NULL, no_suppress, out, NULL, err);
     r.what = what;
     r.case_id = case_id;
     r.period = period;
@@ -390,7 +396,7 @@ static gevinst_status gvA_results_of(gevinst_config *cfg, long long run, gevinst
                                      void *ud, char **err) {
     gv_report r;
     gvA_results x = {fn, ud};
-    gv_status rc = gvA_open_report(&r, cfg, run, NULL, 0, NULL, err);
+    gv_status rc = gvA_open_report(&r, cfg, run, NULL, 0, NULL, NULL, err);
     r.suppress_below = cfg->report_suppress_below; /* `small` says what a report hides */
     if (rc == GV_OK) rc = gvR_results(&r, gvA_on_result, &x, err);
     gvR_close(&r);
@@ -404,6 +410,41 @@ gevinst_status gevinst_results(gevinst_config *cfg, long long run, gevinst_resul
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
     gevinst_status rc = gvA_results_of(cfg, run, fn, ud, err);
+    gvU_end_catch(&c);
+    return rc;
+}
+
+/* A stored run, as the library's callers see it. */
+typedef struct gvA_runs {
+    gevinst_run_info_fn fn;
+    void *ud;
+} gvA_runs;
+
+static int gvA_on_run(void *ud, const gv_run_row *row) {
+    const gvA_runs *x = ud;
+    gevinst_run_info shown = {row->id,          row->started,     row->finished,
+                              row->engine_version, row->config_file, row->config_hash,
+                              row->values,      row->no_data,     row->errors,
+                              row->gains,       row->gain_errors};
+    return x->fn(x->ud, &shown);
+}
+
+static gevinst_status gvA_runs_of(const char *db_path, gevinst_run_info_fn fn, void *ud,
+                                  char **err) {
+    sqlite3 *db;
+    gvA_runs x = {fn, ud};
+    gv_status rc = gvD_open(db_path, 0, &db, err);
+    if (rc == GV_OK) rc = gvR_runs(db, gvA_on_run, &x, err);
+    if (db) gvD_close(db);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_runs(const char *db_path, gevinst_run_info_fn fn, void *ud, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_runs_of(db_path, fn, ud, err);
     gvU_end_catch(&c);
     return rc;
 }

@@ -71,23 +71,66 @@ static int gvR_functions(gv_report *r) {
 
 /* ---------------------------------------------------------------- context */
 
-/* Is there a run r->run (or any, when 0)?  GV_NOT_FOUND with *err if not. */
-static gv_status gvR_find_run(gv_report *r, const char *db_path, const char *config_file,
-                              char **err) {
-    if (r->run <= 0) {
-        r->run = gvD_latest_run(r->db);
-        if (r->run > 0) return GV_OK;
-        if (r->run < 0) {
-            *err = gvD_errmsg(r->db, "cannot read the runs");
-            return GV_DATABASE;
-        }
-        *err = gvU_mprintf("%s: no run yet; make one with 'gevinst run -c %s'", db_path,
-                           config_file ? config_file : "CONFIG");
-        return GV_NOT_FOUND;
+/* The latest finished run of r's config, or of any config when it has
+** none (in *other); 0 when there is no run; -1 when the database fails. */
+static long long gvR_latest_of(gv_report *r, long long *other) {
+    sqlite3_stmt *st;
+    *other = 0;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT max(CASE WHEN config_file = ?1 THEN id END), max(id) FROM runs"
+                           " WHERE finished IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, r->config_path, -1, SQLITE_STATIC);
+    long long mine = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        mine = sqlite3_column_int64(st, 0);
+        *other = sqlite3_column_int64(st, 1);
     }
-    sqlite3_stmt *st = gvR_rows(r, "SELECT 1 FROM runs WHERE id = ?1", err);
+    sqlite3_finalize(st);
+    return mine;
+}
+
+/* A run chosen by its number: what the reader should know of it. */
+static void gvR_note_run(gv_report *r, const char *config_file, const char *config_hash) {
+    if (!r->notes || !r->config_path) return;
+    if (strcmp(config_file, r->config_path) != 0)
+        gvU_diag_add(r->notes, "run %lld was made with another config, %s", r->run, config_file);
+    else if (r->config_hash && strcmp(config_hash, r->config_hash) != 0)
+        gvU_diag_add(r->notes, "%s has changed since run %lld", r->config_file, r->run);
+}
+
+/* The latest run of r's config, when r->run is 0. */
+static gv_status gvR_default_run(gv_report *r, const char *db_path, char **err) {
+    long long other;
+    r->run = gvR_latest_of(r, &other);
+    if (r->run > 0) return GV_OK;
+    if (r->run < 0) {
+        *err = gvD_errmsg(r->db, "cannot read the runs");
+        return GV_DATABASE;
+    }
+    const char *file = r->config_file ? r->config_file : "CONFIG";
+    if (other > 0)
+        *err = gvU_mprintf("%s: no run of %s yet (run %lld was made with another config); make "
+                           "one with 'gevinst run -c %s', or name a run with --run",
+                           db_path, file, other, file);
+    else
+        *err = gvU_mprintf("%s: no run yet; make one with 'gevinst run -c %s'", db_path, file);
+    return GV_NOT_FOUND;
+}
+
+/* Is there a run r->run (the latest of r's config when 0)?  GV_NOT_FOUND
+** with *err if not. */
+static gv_status gvR_find_run(gv_report *r, const char *db_path, char **err) {
+    if (r->run <= 0) {
+        gv_status rc = gvR_default_run(r, db_path, err);
+        if (rc != GV_OK) return rc;
+    }
+    sqlite3_stmt *st =
+        gvR_rows(r, "SELECT config_file, config_hash FROM runs WHERE id = ?1", err);
     if (!st) return GV_DATABASE;
     int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW) gvR_note_run(r, gvR_text(st, 0), gvR_text(st, 1));
     sqlite3_finalize(st);
     if (stepped == SQLITE_ROW) return GV_OK;
     if (stepped != SQLITE_DONE) {
@@ -98,7 +141,7 @@ static gv_status gvR_find_run(gv_report *r, const char *db_path, const char *con
     return GV_NOT_FOUND;
 }
 
-gv_status gvR_open(gv_report *r, const char *db_path, const char *config_file, char **err) {
+gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
     *err = NULL;
     r->db = NULL;
     r->lang = GV_LANG_EN;
@@ -112,7 +155,43 @@ gv_status gvR_open(gv_report *r, const char *db_path, const char *config_file, c
         *err = gvD_errmsg(r->db, "database");
         return GV_DATABASE;
     }
-    return gvR_find_run(r, db_path, config_file, err);
+    return gvR_find_run(r, db_path, err);
+}
+
+gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT u.id, u.started, u.finished, u.engine_version, u.config_file, u.config_hash,"
+            " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.status = 'ok'),"
+            " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.status = 'no_data'),"
+            " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.status = 'error'),"
+            " (SELECT count(*) FROM gain_results g WHERE g.run = u.id),"
+            " (SELECT count(*) FROM gain_results g WHERE g.run = u.id AND g.status = 'error')"
+            " FROM runs u ORDER BY u.id",
+            -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "cannot read the runs");
+        return GV_DATABASE;
+    }
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        gv_run_row row = {
+            sqlite3_column_int64(st, 0),       gvR_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), gvR_text(st, 3),
+            gvR_text(st, 4),                   gvR_text(st, 5),
+            (long)sqlite3_column_int64(st, 6), (long)sqlite3_column_int64(st, 7),
+            (long)sqlite3_column_int64(st, 8), (long)sqlite3_column_int64(st, 9),
+            (long)sqlite3_column_int64(st, 10),
+        };
+        if (fn(ud, &row)) {
+            stepped = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (stepped == SQLITE_DONE) return GV_OK;
+    *err = gvD_errmsg(db, "cannot read the runs");
+    return GV_DATABASE;
 }
 
 gv_status gvR_write(gv_report *r, const char *format, char **err) {

@@ -26,9 +26,12 @@ typedef struct gv_report {
     const char *table;      /* CSV: "results" (NULL), "gains" or "value" */
     int excel;              /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
     FILE *out;
-    /* explain: one stored number, and the config the reader has now */
+    /* explain: one stored number */
     const char *what, *case_id, *period;
-    const char *config_file, *config_hash;
+    /* the config the reader has now: the file as given, the path a run
+       stores (absolute), its hash; a run is its config's */
+    const char *config_file, *config_path, *config_hash;
+    gv_diag *notes; /* what the reader should know of the run shown; may be NULL */
 } gv_report;
 
 /* One format. */
@@ -40,9 +43,22 @@ typedef struct gv_writer {
 extern const gv_writer gvR_writers[]; /* ends with format NULL */
 
 /* Open the database at db_path for r, with r's privacy rules as SQL
-** functions on it, and find r->run (the latest when 0): GV_NOT_FOUND with
-** *err when there is no such run, GV_USAGE for an unknown language. */
-gv_status gvR_open(gv_report *r, const char *db_path, const char *config_file, char **err);
+** functions on it, and find r->run: when 0, the latest run of r's config
+** (by its path); GV_NOT_FOUND with *err when there is none, or no such
+** run; GV_USAGE for an unknown language.  A run of another config, or of
+** this config before it changed, is noted in r->notes. */
+gv_status gvR_open(gv_report *r, const char *db_path, char **err);
+
+/* One run, as `gevinst runs` lists it. */
+typedef struct gv_run_row {
+    long long id;
+    const char *started, *finished, *engine_version, *config_file, *config_hash;
+    long values, no_data, errors; /* its results */
+    long gains, gain_errors;      /* its gains' rows */
+} gv_run_row;
+typedef int (*gvR_run_fn)(void *ud, const gv_run_row *row);
+/* Every run of the database, oldest first, through fn (non-zero stops). */
+gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err);
 /* Write r in format; GV_USAGE for a format no writer has. */
 gv_status gvR_write(gv_report *r, const char *format, char **err);
 void gvR_close(gv_report *r);

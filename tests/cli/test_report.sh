@@ -106,7 +106,12 @@ expect_eq "$(printf '%s\n' "$out" | grep -c '^note:')" "0" "no note while nothin
 printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2020,1\n' > later.csv
 "$GEVINST" import "$db" observations later.csv > /dev/null
 sed 's/^# .*//' demo/demo.cfg > demo/edited.cfg
+# a run belongs to its config: another config names it by number
 run explain -c demo/edited.cfg work_share no-drammen-jobbkafe 2018
+expect_rc 2 "another config's run is not taken for this one's"
+expect_contains "$err" "no run of demo/edited.cfg yet (run 1 was made with another config)" "says whose it is"
+run explain -c demo/edited.cfg --run 1 work_share no-drammen-jobbkafe 2018
+expect_rc 0 "another config's run by number"
 expect_contains "$out" "note: observations imported since this run, on $(sql "$db" "SELECT imported FROM imports WHERE file LIKE '%later.csv'") (from $T/later.csv)" "an import after the run"
 expect_contains "$out" "note: demo/edited.cfg differs from the config this run used" "another config"
 run explain -c demo/demo.cfg nothing no-drammen-jobbkafe 2018

@@ -160,22 +160,27 @@ int gevinst_report_has_format(const char *format);
 
 /* How to show a stored run. */
 typedef struct gevinst_report_options {
-    long long run;         /* 0: the latest finished run */
+    long long run;         /* 0: the latest finished run made with this config */
     const char *format;    /* "text" (NULL), "json", "csv" or "html" */
     const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
     int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic ';' and ',') */
     const char *lang;      /* "nb", "da", "en"; NULL: the config's report.lang */
     int no_suppress;       /* show counts of persons under report.suppress_below */
+    /* where to say what the reader should know of the run shown (made with
+       another config, or with this one before it changed); may be NULL */
+    gevinst_diag *notes;
 } gevinst_report_options;
 
 /* Write a stored run to out: its results, each gain against its plan, and
-** their value.  Counts of persons under the config's report.suppress_below
+** their value.  A run belongs to its config: without options->run, the
+** latest run made with this config file (GEVINST_STATUS_NOT_FOUND when it
+** has none, even if other configs have).  Counts of persons under the config's report.suppress_below
 ** are shown as "<5" unless no_suppress. */
 gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options,
                               FILE *out, char **err);
 
-/* How one stored number was made (run, or the latest when 0): `what` is an
-** indicator's id or a gain's name, for one case and period. */
+/* How one stored number was made (run, or the config's latest when 0):
+** `what` is an indicator's id or a gain's name, for one case and period. */
 gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
                                const char *case_id, const char *period, int no_suppress,
                                FILE *out, char **err);
@@ -193,9 +198,24 @@ typedef struct gevinst_result {
 ** until it returns.  Non-zero stops. */
 typedef int (*gevinst_result_fn)(void *ud, const gevinst_result *result);
 
-/* Every value of a run (0: the latest), through fn. */
+/* Every value of a run (0: the config's latest), through fn. */
 gevinst_status gevinst_results(gevinst_config *cfg, long long run, gevinst_result_fn fn, void *ud,
                                char **err);
+
+/* One run stored in a database. */
+typedef struct gevinst_run_info {
+    long long id;
+    const char *started, *finished; /* UTC, ISO 8601 */
+    const char *engine_version;
+    const char *config_file, *config_hash; /* the config that made it */
+    long values, no_data, errors;          /* its results, by status */
+    long gains, gain_errors;               /* its gains' rows, and those in error */
+} gevinst_run_info;
+typedef int (*gevinst_run_info_fn)(void *ud, const gevinst_run_info *run);
+
+/* Every run in the database at db_path, oldest first, through fn (the
+** strings live until it returns; non-zero stops). */
+gevinst_status gevinst_runs(const char *db_path, gevinst_run_info_fn fn, void *ud, char **err);
 
 #ifdef __cplusplus
 }
