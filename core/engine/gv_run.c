@@ -258,9 +258,20 @@ static long gvE_total(gvE_state *run) {
 
 /* Everything a run stores, in the transaction that is open; the number of
 ** problems with gains, or -1 with *err. */
+/* The run's snapshot: the write lock is taken (BEGIN IMMEDIATE), so no
+** other writer commits until this run does, and from now on every module,
+** in this process or a child, opens its reading; all of them read the data
+** as it was at `started`.  0, or -1 with *err. */
+static int gvE_snapshot(gvE_state *run, gvE_indicator *r, char **err) {
+    if (gvE_begin(run, err) < 0) return -1;
+    for (int i = 0; i < run->cfg->nindicators; i++)
+        gvM_begin(r[i].m);
+    return gvM_source_open(&run->src, run->cfg->database, err);
+}
+
 static int gvE_evaluate_all(gvE_state *run, gvE_indicator *r, gv_diag *diag, char **err) {
     const gv_config *cfg = run->cfg;
-    if (gvE_begin(run, err) < 0) return -1;
+    if (gvE_snapshot(run, r, err) < 0) return -1;
     run->started = gvU_clock();
     if (run->progress) run->total = gvE_total(run);
     for (int i = 0; i < cfg->nindicators; i++) {
@@ -295,14 +306,14 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
     }
     /* load problems go to diag and travel in each indicator's error; the
        children are forked before this process opens the database, as
-       SQLite asks: no connection crosses a fork */
+       SQLite asks: no connection crosses a fork.  They load, then wait to
+       read until the run has its snapshot (gvE_snapshot) */
     gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_RUN, diag);
     gv_status rc = gvD_open(cfg->database, 0, &run.db, err);
     int plan_problems = -1;
     if (rc == GV_OK) {
         rc = GV_DATABASE;
-        if (gvM_source_open(&run.src, cfg->database, err) == 0 &&
-            sqlite3_prepare_v2(run.db,
+        if (sqlite3_prepare_v2(run.db,
                                "INSERT INTO results (run, indicator, case_id, period, value,"
                                " status, error, fewest_persons) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
                                " ?7, ?8)",

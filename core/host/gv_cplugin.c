@@ -135,5 +135,6 @@ static void gvM_plugin_unload(gv_module *m) {
 }
 
 const gv_loader gvM_c_plugins = {
-    {"c", "plugin", ".so"}, "C", "C plugin", gvM_plugin_load, gvM_plugin_evaluate, gvM_plugin_unload,
+    {"c", "plugin", ".so"}, "C",  "C plugin", gvM_plugin_load, gvM_plugin_evaluate, gvM_plugin_unload,
+    NULL,
 };

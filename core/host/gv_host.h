@@ -33,6 +33,9 @@ typedef struct gv_loader {
     int (*evaluate)(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
     /* Free m->state. */
     void (*unload)(gv_module *m);
+    /* The run's snapshot is taken: the module may read the data from now
+    ** on (isolation's children wait for it).  NULL: nothing to do. */
+    void (*begin)(gv_module *m);
 } gv_loader;
 
 extern const gv_loader *const gvM_loaders[]; /* NULL-terminated */
@@ -88,6 +91,10 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
                     gv_diag *diag);
 /* A copy of a NULL-terminated list of strings (NULL stays NULL). */
 char **gvM_copy_choices(const char *const *choices);
+
+/* Let a loaded module read: call once the run has taken its snapshot (the
+** write lock), so every module reads the same data. */
+void gvM_begin(gv_module *m);
 
 /* One value: GEVINST_OK, GEVINST_NODATA or GEVINST_ERROR with *err. */
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);

@@ -17,6 +17,7 @@
 */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ typedef struct gv_child {
     int reaped;
     size_t end;  /* where the message being read ends */
     int garbled; /* a read went past it */
+    int go;      /* the pipe on which the host lets the child read, or -1 */
 } gv_child;
 
 /* ------------------------------------------------------------ child side */
@@ -206,7 +208,22 @@ static void gvX_at_exit(void) {
 
 /* The child: load, describe, and in a run evaluate everything.  Never
 ** returns; _exit skips the host's atexit work and stdio buffers. */
-static void gvX_child(int fd, const gv_indicator *ind, const gv_config *cfg,
+/* Wait for the host's word that the run has taken its snapshot: reading
+** before it could see an import the run does not.  Waiting is no fault of
+** the module: the watchdog pauses meanwhile. */
+static void gvX_wait_for_go(int go) {
+    static const struct itimerval off;
+    char word;
+    setitimer(ITIMER_REAL, &off, NULL);
+    ssize_t r;
+    while ((r = read(go, &word, 1)) < 0 && errno == EINTR) {
+    }
+    if (r != 1) _exit(0); /* the host went on without us */
+    close(go);
+    setitimer(ITIMER_REAL, &gvX_tick, NULL);
+}
+
+static void gvX_child(int fd, int go, const gv_indicator *ind, const gv_config *cfg,
                       gv_load_mode mode) {
     static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
     /* a stack overflow leaves no stack for the handler: give it its own */
@@ -260,6 +277,7 @@ static void gvX_child(int fd, const gv_indicator *ind, const gv_config *cfg,
     int nparams;
     gv_diag diag = {0};
     if (gvM_bind_params(m, ind, &params, &nparams, &diag) < 0) _exit(0); /* the host says why */
+    gvX_wait_for_go(go);
     gv_source src;
     if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_fatal(err);
     if (gvM_each(&src, cfg, params, nparams, gvX_child_value, m, &err) < 0) gvX_fatal(err);
@@ -404,6 +422,7 @@ static void gvX_stop(gv_module *m);
 ** read from it again. */
 static void gvX_abandon(void *child) {
     gv_child *c = child;
+    if (c->go >= 0) close(c->go);
     close(c->fd);
     kill(c->pid, SIGKILL);
     while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR) {
@@ -416,9 +435,15 @@ static int gvX_start(gv_module *m, char **err) {
     gv_child *c = gvU_malloc(sizeof *c); /* before the fork: no child is left behind */
     memset(c, 0, sizeof *c);
     m->state = c;
-    c->fd = -1;
+    c->fd = c->go = -1;
     c->reaped = 1; /* no child yet */
+    int gos[2];
+    if (pipe(gos) < 0) {
+        *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
+        return -1;
+    }
     if (pipe(fds) < 0) {
+        close(gos[0]), close(gos[1]);
         *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
         return -1;
     }
@@ -426,16 +451,17 @@ static int gvX_start(gv_module *m, char **err) {
     pid_t pid = fork();
     if (pid < 0) {
         *err = gvU_mprintf("%s: cannot start a child process: %s", m->path, strerror(errno));
-        close(fds[0]), close(fds[1]);
+        close(fds[0]), close(fds[1]), close(gos[0]), close(gos[1]);
         return -1;
     }
     if (pid == 0) {
-        close(fds[0]);
-        gvX_child(fds[1], m->ind, m->cfg, m->mode);
+        close(fds[0]), close(gos[1]);
+        gvX_child(fds[1], gos[0], m->ind, m->cfg, m->mode);
     }
-    close(fds[1]);
+    close(fds[1]), close(gos[0]);
     c->pid = pid;
     c->fd = fds[0];
+    c->go = gos[1];
     c->reaped = 0;
     gvU_undo_on_unwind(gvX_abandon, c);
 
@@ -514,10 +540,34 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
     return GEVINST_ERROR;
 }
 
+/* The run has its snapshot: the child may read. */
+static void gvX_go(gv_module *m) {
+    gv_child *c = m->state;
+    if (!c || c->go < 0) return;
+    /* a child that died already is found out at its first value; writing
+       to it must not raise SIGPIPE in a process that is not ours to
+       signal: blocked for the write, and one it raised is taken back */
+    sigset_t pipe_only, before;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
+    ssize_t w;
+    while ((w = write(c->go, "g", 1)) < 0 && errno == EINTR) {
+    }
+    if (w < 0 && errno == EPIPE) {
+        static const struct timespec now = {0, 0};
+        sigtimedwait(&pipe_only, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    close(c->go);
+    c->go = -1;
+}
+
 static void gvX_stop(gv_module *m) {
     gv_child *c = m->state;
     if (!c) return;
     gvU_undone(c);
+    if (c->go >= 0) close(c->go);
     if (c->fd >= 0) close(c->fd);
     if (!c->reaped) {
         /* a child still at work has nobody to talk to */
@@ -535,5 +585,5 @@ static void gvX_stop(gv_module *m) {
 ** module's own loader.  Its kind stays the module's (m->loader). */
 const gv_loader gvX_isolated = {
     {"isolated", NULL, NULL}, "isolated", "module in a child process", gvX_start, gvX_evaluate,
-    gvX_stop,
+    gvX_stop, gvX_go,
 };

@@ -180,6 +180,10 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
 
 /* ------------------------------------------------------------- evaluation */
 
+void gvM_begin(gv_module *m) {
+    if (m && m->runner->begin) m->runner->begin(m);
+}
+
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     *err = NULL;
     /* SQLite stops a query past the deadline; a child keeps its own */

@@ -562,12 +562,17 @@ int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    sqlite3_set_authorizer(db, gvD_read_only_authorizer, NULL);
-    if (gvD_functions(db) < 0) {
+    /* one snapshot for as long as the connection lives: a read transaction
+       begun now (WAL fixes it at the first read), before the authorizer
+       that would refuse BEGIN */
+    if (gvD_functions(db) < 0 ||
+        sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+            SQLITE_OK) {
         *err = gvD_errmsg(db, "database");
         sqlite3_close(db);
         return -1;
     }
+    sqlite3_set_authorizer(db, gvD_read_only_authorizer, NULL);
     gvU_undo_on_unwind(gvD_close_unwound, db);
     *out = db;
     return 0;

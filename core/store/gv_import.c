@@ -174,6 +174,7 @@ const char *const gvI_kinds[] = {
     "municipalities", "cases", "partners", "observations", "inputs", "gains", "gain_shares", NULL};
 
 #define GVI_MAXCOLS 64
+#define GVI_WAIT_MS 60000 /* how long an import waits for a run to finish */
 
 typedef struct gvI_state {
     const gvI_table *t;
@@ -747,8 +748,17 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
     }
     /* every reference a file can hold is checked row by row above (case,
        municipality, partner, gain, and the metric catalogue), with messages
-       that name the row: SQLite's own second check would only cost time */
+       that name the row: SQLite's own second check would only cost time.
+       A run holds the write lock until it has stored everything: wait for
+       it, up to a minute, rather than fail at once */
+    sqlite3_busy_timeout(s.db, GVI_WAIT_MS);
     if (gvD_exec(s.db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) < 0) {
+        if ((sqlite3_extended_errcode(s.db) & 0xff) == SQLITE_BUSY) {
+            free(*err);
+            *err = gvU_mprintf("%s: another gevinst has been writing to it for %d s (a run or an "
+                               "import); try again when it has finished",
+                               db_path, GVI_WAIT_MS / 1000);
+        }
         fclose(f);
         gvD_close(s.db);
         return GV_DATABASE;

@@ -22,8 +22,10 @@ int gvD_schema_version(void);
 ** be opened GV_USAGE, a failed migration GV_DATABASE. */
 gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 
-/* Open a read-only connection for modules: an authorizer allows reading
-** only, so a module cannot write, ATTACH or change pragmas. */
+/* Open a read-only connection for modules: it reads one snapshot of the
+** data, the one committed when it was opened, for as long as it is open;
+** an authorizer allows reading only, so a module cannot write, ATTACH,
+** change pragmas or end that snapshot. */
 int gvD_open_readonly(const char *path, sqlite3 **db, char **err);
 
 /* Close a connection from gvD_open or gvD_open_readonly (an open
