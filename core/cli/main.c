@@ -23,7 +23,9 @@ static const char *const usage_main =
     "Commands:\n"
     "  init DB                     create a case database (or bring it up to date)\n"
     "  import DB KIND FILE.csv     import municipalities, cases, partners, observations,\n"
-    "                              inputs, gains or gain_shares, all or nothing\n"
+    "                              inputs, gains or gain_shares, all or nothing; a file\n"
+    "                              imported again replaces its own rows\n"
+    "  sources DB                  the sources (imported files) DB holds\n"
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
     "  run -c CONFIG [--format F]  evaluate every indicator, store and print the results\n"
@@ -45,7 +47,8 @@ static const char *const usage_init =
     "existing one to it.\n\n" EXIT_CODES;
 
 static const char *const usage_import =
-    "Usage: gevinst import DB KIND FILE.csv\n"
+    "Usage: gevinst import DB KIND FILE.csv [--source NAME]\n"
+    "       gevinst import DB --remove SOURCE\n"
     "Import a UTF-8 CSV file with a header row into DB.  KIND is one of:\n"
     "  municipalities  code, name, country\n"
     "  cases           id, municipality, title [, start, end, description]\n"
@@ -57,7 +60,16 @@ static const char *const usage_import =
     "                  columns: see docs/data-model.md]\n"
     "  gain_shares     case, gain, partner, share\n"
     "Columns may come in any order.  One bad field rejects the whole file with\n"
-    "FILE:ROW:COLUMN: message, and the database is left as it was.\n\n" EXIT_CODES;
+    "FILE:ROW:COLUMN: message, and the database is left as it was.\n"
+    "Each file is a source, named by its file name (or --source NAME).  Import a\n"
+    "source again and its rows are replaced by the file's, and what changed is\n"
+    "said; the same content again changes nothing.  --remove takes a source's\n"
+    "rows out.  `gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
+
+static const char *const usage_sources =
+    "Usage: gevinst sources DB\n"
+    "List the sources DB holds: name, kind, rows, when each was imported last,\n"
+    "from which file, and that file's SHA-256.\n\n" EXIT_CODES;
 
 static const char *const usage_check =
     "Usage: gevinst check -c CONFIG\n"
@@ -242,15 +254,59 @@ static int cmd_init(int argc, char **argv) {
     return 0;
 }
 
+/* `import DB --remove SOURCE` */
+static int remove_source(const char *db, const char *source) {
+    char *err = NULL;
+    gevinst_import_result res;
+    gevinst_status rc = gevinst_remove_source(db, source, &res, &err);
+    if (rc == GEVINST_STATUS_OK)
+        printf("source %s: %ld row%s removed\n", source, res.removed, res.removed == 1 ? "" : "s");
+    gevinst_import_result_free(&res);
+    return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
+}
+
+/* What an import did to its source, in one line. */
+static void print_import(const char *file, const char *kind, const gevinst_import_result *r) {
+    const char *s = r->rows == 1 ? "" : "s";
+    if (r->same)
+        printf("%s: unchanged since %s (source %s, %ld row%s); nothing imported\n", file, r->since,
+               r->source, r->rows, s);
+    else if (r->replaced)
+        printf("%s: %ld row%s: %ld added, %ld changed, %ld removed, %ld unchanged (source %s)\n",
+               file, r->rows, s, r->added, r->changed, r->removed, r->unchanged, r->source);
+    else
+        printf("%s: %ld row%s imported into %s\n", file, r->rows, s, kind);
+}
+
 static int cmd_import(int argc, char **argv) {
     if (wants_help(argc, argv, usage_import)) return 0;
-    if (argc != 3) return usage_error(usage_import, "import takes DB KIND FILE.csv%s", "");
+    if (argc == 3 && strcmp(argv[1], "--remove") == 0) return remove_source(argv[0], argv[2]);
+    const char *source = NULL;
+    if (argc == 5 && strcmp(argv[3], "--source") == 0) source = argv[4];
+    if (argc != 3 && !source)
+        return usage_error(usage_import, "import takes DB KIND FILE.csv [--source NAME]%s", "");
     char *err = NULL;
-    long rows = 0;
-    gevinst_status rc = gevinst_import(argv[0], argv[1], argv[2], &rows, &err);
-    if (rc != GEVINST_STATUS_OK) return failed(rc, err);
-    printf("%s: %ld row%s imported into %s\n", argv[2], rows, rows == 1 ? "" : "s", argv[1]);
+    gevinst_import_result res;
+    gevinst_status rc = gevinst_import_source(argv[0], argv[1], argv[2], source, &res, &err);
+    if (rc == GEVINST_STATUS_OK) print_import(argv[2], argv[1], &res);
+    gevinst_import_result_free(&res);
+    return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
+}
+
+static int print_source(void *ud, const gevinst_source_info *s) {
+    (void)ud;
+    printf("%-24s  %-14s  %8ld  %-24s  %s (sha256 %.12s)\n", s->source, s->kind, s->rows,
+           s->imported, s->file, s->sha256);
     return 0;
+}
+
+static int cmd_sources(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_sources)) return 0;
+    if (argc != 1) return usage_error(usage_sources, "sources takes one DB%s", "");
+    printf("%-24s  %-14s  %8s  %-24s  %s\n", "source", "kind", "rows", "imported", "file");
+    char *err = NULL;
+    gevinst_status rc = gevinst_sources(argv[0], print_source, NULL, &err);
+    return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
 }
 
 static int cmd_check(int argc, char **argv) {
@@ -623,7 +679,7 @@ int main(int argc, char **argv) {
         {"init", cmd_init},     {"import", cmd_import},   {"check", cmd_check},
         {"list", cmd_list},     {"run", cmd_run},         {"demo", cmd_demo},
         {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
-        {"runs", cmd_runs}};
+        {"runs", cmd_runs},     {"sources", cmd_sources}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -113,13 +113,81 @@ gevinst_status gevinst_db_init(const char *path, char **err) {
 
 const char *const *const gevinst_import_kinds = gvI_kinds;
 
+void gevinst_import_result_free(gevinst_import_result *res) {
+    free(res->source), free(res->since);
+    memset(res, 0, sizeof *res);
+}
+
+/* The store's account of an import, as the library's callers see it. */
+static void gvA_import_result(gevinst_import_result *to, gv_import_result *from) {
+    to->source = from->source;
+    to->since = from->since;
+    to->rows = from->rows;
+    to->replaced = from->replaced;
+    to->same = from->same;
+    to->added = from->added;
+    to->changed = from->changed;
+    to->removed = from->removed;
+    to->unchanged = from->unchanged;
+}
+
+gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
+                                     const char *source, gevinst_import_result *res, char **err) {
+    gvU_oom_catch c;
+    gv_import_result mine;
+    *err = NULL;
+    memset(res, 0, sizeof *res);
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gv_status rc = gvI_import(db_path, kind, csv_path, source, &mine, err);
+    gvU_end_catch(&c);
+    gvA_import_result(res, &mine);
+    return (gevinst_status)rc;
+}
+
 gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,
                               long *nrows, char **err) {
+    gevinst_import_result res;
+    gevinst_status rc = gevinst_import_source(db_path, kind, csv_path, NULL, &res, err);
+    if (nrows) *nrows = res.rows;
+    gevinst_import_result_free(&res);
+    return rc;
+}
+
+gevinst_status gevinst_remove_source(const char *db_path, const char *source,
+                                     gevinst_import_result *res, char **err) {
     gvU_oom_catch c;
+    gv_import_result mine;
+    *err = NULL;
+    memset(res, 0, sizeof *res);
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gv_status rc = gvI_remove(db_path, source, &mine, err);
+    gvU_end_catch(&c);
+    gvA_import_result(res, &mine);
+    return (gevinst_status)rc;
+}
+
+/* A source, as the library's callers see it. */
+typedef struct gvA_sources {
+    gevinst_source_fn fn;
+    void *ud;
+} gvA_sources;
+
+static int gvA_on_source(void *ud, const gv_source_row *row) {
+    const gvA_sources *x = ud;
+    gevinst_source_info shown = {row->source, row->kind,     row->file,
+                                 row->sha256, row->imported, row->rows};
+    return x->fn(x->ud, &shown);
+}
+
+gevinst_status gevinst_sources(const char *db_path, gevinst_source_fn fn, void *ud, char **err) {
+    gvU_oom_catch c;
+    gvA_sources x = {fn, ud};
     *err = NULL;
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
-    gv_status rc = gvI_import(db_path, kind, csv_path, nrows, err);
+    gv_status rc = gvI_sources(db_path, gvA_on_source, &x, err);
     gvU_end_catch(&c);
     return (gevinst_status)rc;
 }

@@ -300,6 +300,56 @@ static const char *const gvD_migrations[] = {
     "         u.started, u.engine_version, u.config_file, u.config_hash"
     "  FROM results r JOIN run_indicators i USING (run, indicator)"
     "  JOIN runs u ON u.id = r.run;",
+    /* 8: every imported row knows its source (the file it came from, by
+       name) and its row there, so a source imported again replaces its own
+       rows and a duplicate names both places; imports become the history
+       of each source.  Rows from before are the source 'earlier-imports' */
+    "ALTER TABLE municipalities ADD COLUMN import_source TEXT;"
+    "ALTER TABLE municipalities ADD COLUMN import_row INTEGER;"
+    "UPDATE municipalities SET import_source = 'earlier-imports';"
+    "CREATE INDEX municipalities_by_source ON municipalities (import_source);"
+    "ALTER TABLE cases ADD COLUMN import_source TEXT;"
+    "ALTER TABLE cases ADD COLUMN import_row INTEGER;"
+    "UPDATE cases SET import_source = 'earlier-imports';"
+    "CREATE INDEX cases_by_source ON cases (import_source);"
+    "ALTER TABLE partners ADD COLUMN import_source TEXT;"
+    "ALTER TABLE partners ADD COLUMN import_row INTEGER;"
+    "UPDATE partners SET import_source = 'earlier-imports';"
+    "CREATE INDEX partners_by_source ON partners (import_source);"
+    "ALTER TABLE observations ADD COLUMN import_source TEXT;"
+    "ALTER TABLE observations ADD COLUMN import_row INTEGER;"
+    "UPDATE observations SET import_source = 'earlier-imports';"
+    "CREATE INDEX observations_by_source ON observations (import_source);"
+    "ALTER TABLE inputs ADD COLUMN import_source TEXT;"
+    "ALTER TABLE inputs ADD COLUMN import_row INTEGER;"
+    "UPDATE inputs SET import_source = 'earlier-imports';"
+    "CREATE INDEX inputs_by_source ON inputs (import_source);"
+    "ALTER TABLE gains ADD COLUMN import_source TEXT;"
+    "ALTER TABLE gains ADD COLUMN import_row INTEGER;"
+    "UPDATE gains SET import_source = 'earlier-imports';"
+    "CREATE INDEX gains_by_source ON gains (import_source);"
+    "ALTER TABLE gain_shares ADD COLUMN import_source TEXT;"
+    "ALTER TABLE gain_shares ADD COLUMN import_row INTEGER;"
+    "UPDATE gain_shares SET import_source = 'earlier-imports';"
+    "CREATE INDEX gain_shares_by_source ON gain_shares (import_source);"
+    /* an observation is one value of (case, metric, period, subject) */
+    "CREATE INDEX observations_identity ON observations (case_id, metric, period, subject);"
+    "CREATE TABLE imports_of_sources ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL,"
+    "  imported TEXT NOT NULL,"
+    "  engine_version TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('current', 'replaced', 'removed'))"
+    ") STRICT;"
+    "INSERT INTO imports_of_sources SELECT id, kind, 'earlier-imports', file, sha256, rows,"
+    "  imported, engine_version, 'current' FROM imports;"
+    "DROP TABLE imports;"
+    "ALTER TABLE imports_of_sources RENAME TO imports;"
+    "CREATE INDEX imports_by_source ON imports (source, state);",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))

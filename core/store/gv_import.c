@@ -173,20 +173,45 @@ static const gvI_table gvI_tables[] = {
 const char *const gvI_kinds[] = {
     "municipalities", "cases", "partners", "observations", "inputs", "gains", "gain_shares", NULL};
 
+/* What makes two rows the same thing (identity), and what a row says of
+** it (content): a source imported again is compared by these. */
+static const struct gvI_identity {
+    const char *kind, *identity, *content;
+} gvI_identities[] = {
+    {"municipalities", "code", "name,country"},
+    {"cases", "id", "municipality,title,start_date,end_date,description"},
+    {"partners", "case_id,name", "type,role"},
+    {"observations", "case_id,metric,period,subject", "value,unit,source,note"},
+    {"inputs", "case_id,partner,period,kind,amount,currency", ""},
+    {"gains", "case_id,gain",
+     "indicator,description,type,beneficiary,owner,baseline,baseline_period,target,"
+     "target_period,target_low,target_high,quantity_basis,proxy_value,currency,price_year,"
+     "deadweight,attribution,displacement,drop_off,duration_years,assumptions"},
+    {"gain_shares", "case_id,gain,partner", "share"},
+};
+
+/* An observation is one value of (case, metric, period, subject): where
+** else one with this row's identity is, if anywhere. */
+static const char gvI_same_observation[] =
+    "SELECT import_source, import_row FROM observations WHERE case_id = :case"
+    " AND metric = :metric AND period = :period AND subject IS :subject LIMIT 1";
+
 #define GVI_MAXCOLS 64
 #define GVI_WAIT_MS 60000 /* how long an import waits for a run to finish */
+#define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
 
 typedef struct gvI_state {
     const gvI_table *t;
     const char *file; /* for messages */
     sqlite3 *db;
-    sqlite3_stmt *insert, *also, *check;
+    sqlite3_stmt *insert, *also, *check, *same;
+    const char *source; /* the source the rows belong to; NULL: none (a config's gains) */
     sqlite3_stmt *ref[GVI_MAXCOLS];     /* by table column */
     int ncols;                          /* columns in the header */
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
     int case_pos;                       /* header position of `case`, or -1 */
     char *field[GVI_MAXCOLS];
-    int pidx[3][GVI_MAXCOLS + 2]; /* parameter numbers by statement and column; -1 unknown */
+    int pidx[4][GVI_MAXCOLS + 4]; /* parameter numbers by statement and column; -1 unknown */
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
     char *also_done;              /* the metric the catalogue has from the last row */
     int nfield;
@@ -315,6 +340,10 @@ static void gvI_header(gvI_state *s) {
             gvU_buf_puts(&vals, ", :period_start, :period_end");
         }
     }
+    if (s->source) { /* where each row came from */
+        gvU_buf_puts(&cols, ", import_source, import_row");
+        gvU_buf_puts(&vals, ", :gvi_source, :gvi_row");
+    }
     char *sql = gvU_mprintf("INSERT INTO %s (%s) VALUES (%s)", t->table, cols.s, vals.s);
     free(cols.s);
     free(vals.s);
@@ -326,17 +355,21 @@ static void gvI_header(gvI_state *s) {
     if (!s->err && t->also_sql &&
         sqlite3_prepare_v2(s->db, t->also_sql, -1, &s->also, NULL) != SQLITE_OK)
         gvI_db_fail(s);
+    if (!s->err && s->source && strcmp(t->kind, "observations") == 0 &&
+        sqlite3_prepare_v2(s->db, gvI_same_observation, -1, &s->same, NULL) != SQLITE_OK)
+        gvI_db_fail(s);
     for (int i = 0; i < s->ncols && !s->err; i++)
         if (s->col[i]->ref_sql &&
             sqlite3_prepare_v2(s->db, s->col[i]->ref_sql, -1, &s->ref[i], NULL) != SQLITE_OK)
             gvI_db_fail(s);
 }
 
-/* Bind :name in statement k (0 insert, 1 also, 2 check); the parameter's
-** number is looked up once per file, in slot. */
+/* Bind :name in statement k (0 insert, 1 also, 2 check, 3 same); the
+** parameter's number is looked up once per file, in slot. */
 static void gvI_bind(gvI_state *s, int k, int slot, const char *name, const char *text,
                      double *number) {
-    sqlite3_stmt *st = k == 0 ? s->insert : k == 1 ? s->also : s->check;
+    sqlite3_stmt *const st_of[] = {s->insert, s->also, s->check, s->same};
+    sqlite3_stmt *st = st_of[k];
     if (!st) return;
     int *cached = &s->pidx[k][slot];
     if (*cached < 0) {
@@ -356,7 +389,7 @@ static void gvI_bind(gvI_state *s, int k, int slot, const char *name, const char
 
 /* Bind the field at pos in every statement of the row. */
 static void gvI_bind_all(gvI_state *s, int pos, const char *text, double *number) {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         gvI_bind(s, k, pos, s->col[pos]->name, text, number);
 }
 
@@ -491,6 +524,43 @@ static const char *gvI_value(const gvI_state *s, const char *name, int *pos) {
     return NULL;
 }
 
+/* The row's source and place, and for observations: is its identity free,
+** in this file and in every other source?  0, or -1 with the failure. */
+static int gvI_identity_free(gvI_state *s) {
+    if (!s->source) return 0;
+    double row = (double)s->row;
+    gvI_bind(s, 0, GVI_MAXCOLS + 2, "gvi_source", s->source, NULL);
+    gvI_bind(s, 0, GVI_MAXCOLS + 3, "gvi_row", NULL, &row);
+    if (!s->same) return 0;
+    int rc = sqlite3_step(s->same);
+    if (rc == SQLITE_DONE) return 0;
+    if (rc != SQLITE_ROW) {
+        gvI_db_fail(s);
+        return -1;
+    }
+    const char *other = (const char *)sqlite3_column_text(s->same, 0);
+    long other_row = (long)sqlite3_column_int64(s->same, 1);
+    int pos;
+    const char *subject = gvI_value(s, "subject", &pos);
+    char *what = gvU_mprintf("observation of case '%s', metric '%s', period %s, %s%s%s",
+                             gvI_value(s, "case", &pos), gvI_value(s, "metric", &pos),
+                             gvI_value(s, "period", &pos), subject ? "subject '" : "no subject",
+                             subject ? subject : "", subject ? "'" : "");
+    if (other && strcmp(other, s->source) == 0)
+        gvI_fail(s, -1, "the %s is also on row %ld of this file; an observation is one value",
+                 what, other_row);
+    else if (other && strcmp(other, GVI_EARLIER) == 0)
+        gvI_fail(s, -1,
+                 "the %s was imported before sources were kept (source '%s'); take those rows "
+                 "out with 'gevinst import DB --remove %s' before importing them again",
+                 what, GVI_EARLIER, GVI_EARLIER);
+    else
+        gvI_fail(s, -1, "the %s is also in %s:%ld; an observation is one value", what,
+                 other ? other : "another source", other_row);
+    free(what);
+    return -1;
+}
+
 static void gvI_row(gvI_state *s) {
     if (s->nfield != s->ncols || s->overflow) {
         int n = s->overflow ? s->nfield + 1 : s->nfield;
@@ -504,6 +574,7 @@ static void gvI_row(gvI_state *s) {
     sqlite3_reset(s->insert);
     if (s->also) sqlite3_reset(s->also);
     if (s->check) sqlite3_reset(s->check);
+    if (s->same) sqlite3_reset(s->same);
     for (int i = 0; i < s->ncols; i++)
         if (gvI_field(s, i, s->field[i]) < 0) {
             if (!s->diag) return;
@@ -539,6 +610,7 @@ static void gvI_row(gvI_state *s) {
         free(s->also_done);
         s->also_done = gvU_strdup(metric);
     }
+    if (gvI_identity_free(s) < 0) return;
     int rc = sqlite3_step(s->insert);
     if (rc == SQLITE_DONE) s->nrows++;
     if (rc != SQLITE_DONE) {
@@ -615,33 +687,6 @@ static void gvI_on_row(int c, void *ud) {
     s->row++;
 }
 
-/* Has this file been imported as `kind` before?  Its rows would count
-** twice: *err says when and from where. */
-static int gvI_seen_before(gvI_state *s, const char *kind, const char *hash) {
-    sqlite3_stmt *seen = NULL;
-    int again = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT imported, file FROM imports WHERE kind = ?1 AND sha256 = ?2",
-                           -1, &seen, NULL) != SQLITE_OK) {
-        gvI_db_fail(s);
-        return 1;
-    }
-    sqlite3_bind_text(seen, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(seen, 2, hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(seen);
-    if (rc == SQLITE_ROW) {
-        again = 1;
-        s->err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); "
-                             "importing it again would store its rows twice",
-                             s->file, kind, sqlite3_column_text(seen, 0),
-                             sqlite3_column_text(seen, 1));
-    } else if (rc != SQLITE_DONE) {
-        gvI_db_fail(s);
-        again = 1;
-    }
-    sqlite3_finalize(seen);
-    return again;
-}
-
 /* Read the file through libcsv, row by row, until the end or an error. */
 static void gvI_parse(gvI_state *s, FILE *f) {
     struct csv_parser p;
@@ -671,28 +716,48 @@ static void gvI_parse(gvI_state *s, FILE *f) {
     csv_free(&p);
 }
 
-/* Note the file in imports, so the same file is not imported twice. */
-static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
+/* Note an import of the source in imports, the source's history: what it
+** held before is 'replaced'; what it holds now is this file's rows, or
+** nothing ('removed').  0, or -1 with *err. */
+static int gvI_note_import(sqlite3 *db, const char *kind, const char *source, const char *file,
+                           const char *hash, long rows, const char *state, char **err) {
     char now[32];
     gvU_now_iso(now);
-    char *full = realpath(s->file, NULL);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO imports (kind, file, sha256, rows, imported, "
-                           "engine_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, full ? full : s->file, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, s->nrows);
-        sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, GEVINST_VERSION, -1, SQLITE_STATIC);
+    sqlite3_stmt *up = NULL, *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "UPDATE imports SET state = 'replaced' WHERE source = ?1 AND"
+                                " kind = ?2 AND state = 'current'",
+                                -1, &up, NULL) == SQLITE_OK &&
+                     sqlite3_prepare_v2(db,
+                                        "INSERT INTO imports (kind, source, file, sha256, rows,"
+                                        " imported, engine_version, state) VALUES (?1, ?2, ?3,"
+                                        " ?4, ?5, ?6, ?7, ?8)",
+                                        -1, &st, NULL) == SQLITE_OK
+                 ? 0
+                 : -1;
+    if (rc == 0) {
+        sqlite3_bind_text(up, 1, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 2, kind, -1, SQLITE_STATIC);
+        const char *const texts[] = {kind, source, file, hash};
+        for (int i = 0; i < 4; i++)
+            sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, rows);
+        sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, GEVINST_VERSION, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, state, -1, SQLITE_STATIC);
+        rc = sqlite3_step(up) == SQLITE_DONE && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     }
-    if (!st || sqlite3_step(st) != SQLITE_DONE) {
-        s->err = gvD_errmsg(s->db, "database");
-        s->internal = 1;
-    }
+    if (rc < 0) *err = gvD_errmsg(db, "database");
+    sqlite3_finalize(up);
     sqlite3_finalize(st);
+    return rc;
+}
+
+static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
+    char *full = realpath(s->file, NULL);
+    if (gvI_note_import(s->db, kind, s->source, full ? full : s->file, hash, s->nrows, "current",
+                        &s->err) < 0)
+        s->internal = 1;
     free(full);
 }
 
@@ -701,31 +766,234 @@ static void gvI_finish(gvI_state *s) {
     sqlite3_finalize(s->insert);
     sqlite3_finalize(s->also);
     sqlite3_finalize(s->check);
+    sqlite3_finalize(s->same);
     for (int i = 0; i < GVI_MAXCOLS; i++)
         sqlite3_finalize(s->ref[i]), free(s->checked[i]);
     free(s->also_done);
 }
 
+/* ---------------------------------------------------------------- sources */
+
+static const struct gvI_identity *gvI_identity_of(const char *kind) {
+    for (size_t i = 0; i < sizeof gvI_identities / sizeof gvI_identities[0]; i++)
+        if (strcmp(gvI_identities[i].kind, kind) == 0) return &gvI_identities[i];
+    return NULL;
+}
+
+/* A text column of the one row sql gives (?1 bound to a), or NULL: 0
+** found, 1 no row, -1 the database failed. */
+static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b, int ncol,
+                      char **out) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    for (int i = 0; i < ncol; i++)
+        out[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* What the source holds now, against this file: the same content (nothing
+** to do: res->same), another kind's source, another source's content, or
+** rows to replace (res->replaced).  0 to go on, 1 when done, -1 refused. */
+static int gvI_check_source(gvI_state *s, const char *kind, const char *hash,
+                            gv_import_result *res) {
+    char *cur[4]; /* kind, sha256, imported, rows */
+    int found = gvI_lookup(s->db,
+                           "SELECT kind, sha256, imported, rows FROM imports WHERE source = ?1"
+                           " AND state = 'current' ORDER BY id DESC LIMIT 1",
+                           s->source, NULL, 4, cur);
+    int rc = 0;
+    if (found < 0) {
+        gvI_db_fail(s);
+        rc = -1;
+    } else if (found == 0 && strcmp(cur[0], kind) != 0 && strcmp(s->source, GVI_EARLIER) != 0) {
+        s->err = gvU_mprintf("%s: source '%s' holds %s; name this file's source with --source",
+                             s->file, s->source, cur[0]);
+        s->internal = -1;
+        rc = -1;
+    } else if (found == 0 && strcmp(cur[1], hash) == 0) {
+        res->same = 1;
+        res->since = gvU_strdup(cur[2]);
+        res->rows = atol(cur[3]);
+        rc = 1;
+    } else {
+        res->replaced = found == 0;
+    }
+    for (int i = 0; i < 4; i++)
+        free(cur[i]);
+    if (rc != 0) return rc;
+    /* the same content under another name would count its rows twice */
+    char *other[3];
+    found = gvI_lookup(s->db,
+                       "SELECT imported, file, source FROM imports WHERE kind = ?1 AND sha256 = ?2"
+                       " AND state = 'current' LIMIT 1",
+                       kind, hash, 3, other);
+    if (found == 0)
+        s->err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); importing "
+                             "it again would store its rows twice (it is source '%s': import it "
+                             "under that name to update it)",
+                             s->file, kind, other[0], other[1], other[2]);
+    else if (found < 0)
+        gvI_db_fail(s);
+    for (int i = 0; i < 3; i++)
+        free(other[i]);
+    return found == 1 ? 0 : -1;
+}
+
+/* Replacing: what the source held goes aside (temp.gvi_old), to compare
+** the new rows with, and out of the table. */
+static void gvI_set_aside(gvI_state *s) {
+    const struct gvI_identity *id = gvI_identity_of(s->t->kind);
+    char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.gvi_old;"
+                                " CREATE TEMP TABLE gvi_old AS SELECT * FROM main.%s"
+                                " WHERE import_source = %Q;"
+                                " CREATE INDEX temp.gvi_old_identity ON gvi_old (%s);"
+                                " DELETE FROM main.%s WHERE import_source = %Q;",
+                                s->t->table, s->source, id->identity, s->t->table, s->source);
+    char *err = NULL;
+    if (!sql || gvD_exec(s->db, sql, &err) < 0) {
+        gvI_db_fail(s);
+        free(err);
+    }
+    sqlite3_free(sql);
+}
+
+/* "n.a IS o.a AND n.b IS o.b": two rows agree on the columns in list. */
+static void gvI_agree(gvU_buf *b, const char *list) {
+    char *copy = gvU_strdup(list), *save = NULL;
+    for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
+        gvU_buf_printf(b, " AND n.%s IS o.%s", c, c);
+    free(copy);
+}
+
+/* What changed against the rows set aside: added, changed, removed,
+** unchanged, by the kind's identity and content. */
+static void gvI_compare(gvI_state *s, gv_import_result *res) {
+    const struct gvI_identity *id = gvI_identity_of(s->t->kind);
+    gvU_buf same = {0}, alike = {0};
+    gvU_buf_puts(&same, "1");
+    gvI_agree(&same, id->identity);
+    gvU_buf_puts(&alike, same.s);
+    gvI_agree(&alike, id->content);
+    char *sql = gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old),"
+                            " (SELECT count(*) FROM main.%s n JOIN temp.gvi_old o ON %s"
+                            "   WHERE n.import_source = ?1),"
+                            " (SELECT count(*) FROM main.%s n JOIN temp.gvi_old o ON %s"
+                            "   WHERE n.import_source = ?1)",
+                            s->t->table, same.s, s->t->table, alike.s);
+    free(same.s), free(alike.s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        gvI_db_fail(s);
+    } else {
+        sqlite3_bind_text(st, 1, s->source, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) gvI_db_fail(s);
+        long old = (long)sqlite3_column_int64(st, 0), matched = (long)sqlite3_column_int64(st, 1);
+        res->unchanged = (long)sqlite3_column_int64(st, 2);
+        res->changed = matched - res->unchanged;
+        res->added = s->nrows - matched;
+        res->removed = old - matched;
+        sqlite3_finalize(st);
+    }
+    free(sql);
+}
+
+/* Rows that refer to what the import took away (a case, a partner, a
+** gain): refused by name.  0; -1 refused, -2 the database failed; *err. */
+static int gvI_references_kept(sqlite3 *db, const char *label, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "database");
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(st, 0);
+        const char *parent = (const char *)sqlite3_column_text(st, 2);
+        char *sql = sqlite3_mprintf("SELECT import_source, import_row FROM main.%s"
+                                    " WHERE rowid = %lld",
+                                    table, (long long)sqlite3_column_int64(st, 1));
+        char *where[2] = {NULL, NULL};
+        if (sql) gvI_lookup(db, sql, "", NULL, 2, where);
+        sqlite3_free(sql);
+        *err = gvU_mprintf("%s: %s still refer to %s it would take away (%s%s%s); change or "
+                           "remove those first",
+                           label, table, parent, where[0] ? where[0] : "a row", where[1] ? ":" : "",
+                           where[1] ? where[1] : "");
+        free(where[0]), free(where[1]);
+    } else if (rc != SQLITE_DONE) {
+        *err = gvD_errmsg(db, "database");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -1 : -2;
+}
+
 /* Read, check and store the file in the transaction that is open; the
 ** caller commits or rolls back. */
-static void gvI_file(gvI_state *s, const char *kind, FILE *f) {
+static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *res) {
     char hash[65];
     if (gvU_sha256_file(s->file, hash) < 0) {
         s->err = gvU_mprintf("%s: cannot read: %s", s->file, strerror(errno));
         s->internal = -1;
         return;
     }
-    if (gvI_seen_before(s, kind, hash)) return;
-    gvI_parse(s, f);
+    if (gvI_check_source(s, kind, hash, res) != 0) return;
+    if (res->replaced) gvI_set_aside(s);
+    if (!s->err) gvI_parse(s, f);
+    if (s->err) return;
+    if (res->replaced) {
+        gvI_compare(s, res);
+        int kept = s->err ? 0 : gvI_references_kept(s->db, s->file, &s->err);
+        if (kept == -2) s->internal = 1;
+        if (kept < 0) return;
+    }
     /* a header alone imports nothing to count twice */
-    if (!s->err && s->nrows > 0) gvI_record_file(s, kind, hash);
+    if (!s->err && (s->nrows > 0 || res->replaced)) gvI_record_file(s, kind, hash);
+    res->rows = s->nrows;
 }
 
-gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
-                     char **err) {
+/* The source of a file: --source, else its name. */
+static char *gvI_source_name(const char *csv_path, const char *source) {
+    return gvU_strdup(source && *source ? source : gvU_basename(csv_path));
+}
+
+/* The write lock, waiting for a run or import in progress; GV_OK, or
+** GV_DATABASE with *err. */
+static gv_status gvI_begin(sqlite3 *db, const char *db_path, char **err) {
+    /* every reference a file can hold is checked row by row (case,
+       municipality, partner, gain, the metric catalogue), with messages
+       that name the row: SQLite's own second check would only cost time.
+       A run holds the write lock until it has stored everything: wait for
+       it, up to a minute, rather than fail at once */
+    sqlite3_busy_timeout(db, GVI_WAIT_MS);
+    if (gvD_exec(db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) == 0) return GV_OK;
+    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_BUSY) {
+        free(*err);
+        *err = gvU_mprintf("%s: another gevinst has been writing to it for %d s (a run or an "
+                           "import); try again when it has finished",
+                           db_path, GVI_WAIT_MS / 1000);
+    }
+    return GV_DATABASE;
+}
+
+/* Commit what the import did, or roll it all back. */
+static gv_status gvI_end(sqlite3 *db, gv_status rc, char **err) {
+    if (rc != GV_OK) return gvD_rollback(db, err) < 0 ? GV_DATABASE : rc;
+    if (gvD_exec(db, "COMMIT", err) == 0) return GV_OK;
+    gvD_rollback(db, err);
+    return GV_DATABASE;
+}
+
+gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
+                     const char *source, gv_import_result *res, char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
     memset(s.pidx, 0xff, sizeof s.pidx);
+    memset(res, 0, sizeof *res);
     *err = NULL;
     s.row = 1;
     s.t = gvI_find_table(kind);
@@ -742,41 +1010,107 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
         return GV_USAGE;
     }
     gv_status rc = gvD_open(db_path, 0, &s.db, err);
+    if (rc == GV_OK) rc = gvI_begin(s.db, db_path, err);
     if (rc != GV_OK) {
         fclose(f);
+        gvD_close(s.db);
         return rc;
     }
-    /* every reference a file can hold is checked row by row above (case,
-       municipality, partner, gain, and the metric catalogue), with messages
-       that name the row: SQLite's own second check would only cost time.
-       A run holds the write lock until it has stored everything: wait for
-       it, up to a minute, rather than fail at once */
-    sqlite3_busy_timeout(s.db, GVI_WAIT_MS);
-    if (gvD_exec(s.db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) < 0) {
-        if ((sqlite3_extended_errcode(s.db) & 0xff) == SQLITE_BUSY) {
-            free(*err);
-            *err = gvU_mprintf("%s: another gevinst has been writing to it for %d s (a run or an "
-                               "import); try again when it has finished",
-                               db_path, GVI_WAIT_MS / 1000);
-        }
-        fclose(f);
-        gvD_close(s.db);
-        return GV_DATABASE;
-    }
-    gvI_file(&s, kind, f);
+    s.source = res->source = gvI_source_name(csv_path, source);
+    gvI_file(&s, kind, f, res);
     fclose(f);
     gvI_finish(&s);
     if (s.err) {
         *err = s.err;
         rc = s.internal > 0 ? GV_DATABASE : s.internal < 0 ? GV_USAGE : GV_BAD_DATA;
-        if (gvD_rollback(s.db, err) < 0) rc = GV_DATABASE;
-    } else if (gvD_exec(s.db, "COMMIT", err) < 0) {
-        gvD_rollback(s.db, err);
-        rc = GV_DATABASE;
     }
-    if (nrows) *nrows = s.nrows;
+    /* the same content again changes nothing: nothing to commit either */
+    rc = gvI_end(s.db, res->same ? GV_BAD_DATA : rc, err);
+    if (res->same && rc == GV_BAD_DATA) rc = GV_OK;
     gvD_close(s.db);
     return rc;
+}
+
+/* The tables a source's rows can be in, children before their parents. */
+static const char *const gvI_child_first[] = {"gain_shares", "gains",  "inputs",         "observations",
+                                              "partners",    "cases", "municipalities", NULL};
+
+/* Take a source's rows out of every table, and note it. */
+static gv_status gvI_take_out(sqlite3 *db, const char *source, gv_import_result *res, char **err) {
+    char *cur[2]; /* kind, file */
+    int found = gvI_lookup(db,
+                           "SELECT kind, file FROM imports WHERE source = ?1 AND state = 'current'"
+                           " ORDER BY id DESC LIMIT 1",
+                           source, NULL, 2, cur);
+    if (found != 0) {
+        *err = found < 0 ? gvD_errmsg(db, "database")
+                         : gvU_mprintf("no source '%s' ('gevinst sources DB' lists them)", source);
+        return found < 0 ? GV_DATABASE : GV_NOT_FOUND;
+    }
+    for (const char *const *t = gvI_child_first; *t && !*err; t++) {
+        char *sql = sqlite3_mprintf("DELETE FROM main.%s WHERE import_source = %Q", *t, source);
+        if (!sql || gvD_exec(db, sql, err) < 0) *err = *err ? *err : gvU_strdup("out of memory");
+        sqlite3_free(sql);
+        res->removed += sqlite3_changes(db);
+    }
+    gv_status rc = GV_DATABASE;
+    if (!*err) {
+        char *label = gvU_mprintf("removing source '%s'", source);
+        int kept = gvI_references_kept(db, label, err);
+        free(label);
+        rc = kept == 0 ? GV_OK : kept == -1 ? GV_BAD_DATA : GV_DATABASE;
+    }
+    if (rc == GV_OK && gvI_note_import(db, cur[0], source, cur[1], "", 0, "removed", err) < 0)
+        rc = GV_DATABASE;
+    free(cur[0]), free(cur[1]);
+    return rc;
+}
+
+gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *res, char **err) {
+    sqlite3 *db;
+    memset(res, 0, sizeof *res);
+    *err = NULL;
+    gv_status rc = gvD_open(db_path, 0, &db, err);
+    if (rc == GV_OK) rc = gvI_begin(db, db_path, err);
+    if (rc == GV_OK) {
+        res->source = gvU_strdup(source);
+        rc = gvI_end(db, gvI_take_out(db, source, res, err), err);
+    }
+    gvD_close(db);
+    return rc;
+}
+
+gv_status gvI_sources(const char *db_path, gvI_source_fn fn, void *ud, char **err) {
+    sqlite3 *db;
+    *err = NULL;
+    gv_status rc = gvD_open(db_path, 0, &db, err);
+    if (rc != GV_OK) return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT source, kind, file, sha256, rows, imported FROM imports"
+                           " WHERE state = 'current' ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "database");
+        gvD_close(db);
+        return GV_DATABASE;
+    }
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        gv_source_row row;
+        const char **texts[] = {&row.source, &row.kind, &row.file, &row.sha256};
+        for (int i = 0; i < 4; i++)
+            *texts[i] = (const char *)sqlite3_column_text(st, i);
+        row.rows = (long)sqlite3_column_int64(st, 4);
+        row.imported = (const char *)sqlite3_column_text(st, 5);
+        if (fn(ud, &row)) {
+            stepped = SQLITE_DONE;
+            break;
+        }
+    }
+    if (stepped != SQLITE_DONE) *err = gvD_errmsg(db, "database");
+    sqlite3_finalize(st);
+    gvD_close(db);
+    return stepped == SQLITE_DONE ? GV_OK : GV_DATABASE;
 }
 
 /* ------------------------------------------------------ gains in a config */

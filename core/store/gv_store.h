@@ -13,7 +13,7 @@
 
 /* The schema version this engine writes (PRAGMA user_version): the number
 ** of migrations in gv_db.c, which checks that the two agree. */
-#define GV_SCHEMA_VERSION 7
+#define GV_SCHEMA_VERSION 8
 int gvD_schema_version(void);
 
 /* Open an existing database read-write and bring it to the current schema
@@ -56,10 +56,33 @@ sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run);
 ** partners, observations, inputs, gains, gain_shares. */
 extern const char *const gvI_kinds[];
 
-/* Import a CSV file of `kind` all-or-nothing.  GV_BAD_DATA with *err
+/* What an import did. */
+typedef struct gv_import_result {
+    char *source;  /* the source's name (the file's, or the one given); the caller frees */
+    long rows;     /* rows the source holds now */
+    int replaced;  /* the source was there, and its rows were replaced */
+    int same;      /* the source held this content already: nothing was done */
+    char *since;   /* then: since when; the caller frees */
+    long added, changed, removed, unchanged; /* against what it held */
+} gv_import_result;
+
+/* Import a CSV file of `kind` all-or-nothing as a source (NULL: the file's
+** name): its rows replace what the source held.  GV_BAD_DATA with *err
 ** "FILE:ROW:COL: ..." when the file is wrong; the database is as it was. */
-gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path, long *nrows,
-                     char **err);
+gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
+                     const char *source, gv_import_result *res, char **err);
+/* Take a source's rows out (res->removed counts them); refused, and
+** nothing changed, when other rows still refer to them. */
+gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *res, char **err);
+
+/* A source as the database holds it now. */
+typedef struct gv_source_row {
+    const char *source, *kind, *file, *sha256, *imported;
+    long rows;
+} gv_source_row;
+typedef int (*gvI_source_fn)(void *ud, const gv_source_row *row);
+/* Every source a database holds, in the order they were first imported. */
+gv_status gvI_sources(const char *db_path, gvI_source_fn fn, void *ud, char **err);
 
 /* The gains written in a config (`file`), checked as an imported gains
 ** file is, into the connection's temp.config_gains; returns the number

@@ -3,9 +3,22 @@
 . "$(dirname "$0")/lib.sh"
 demo="$GEVINST_SOURCE/config/demo"
 
+# back to schema 7: a database made before sources, to migrate again
+to_schema7() {
+    sql "$1" "DROP INDEX observations_identity;
+      $(for t in municipalities cases partners observations inputs gains gain_shares; do
+          printf 'DROP INDEX %s_by_source; ALTER TABLE %s DROP COLUMN import_source; ALTER TABLE %s DROP COLUMN import_row;\n' "$t" "$t" "$t"
+        done)
+      DROP INDEX imports_by_source; DROP TABLE imports;
+      CREATE TABLE imports (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL,
+        sha256 TEXT NOT NULL, rows INTEGER NOT NULL, imported TEXT NOT NULL,
+        engine_version TEXT NOT NULL, UNIQUE (kind, sha256)) STRICT;
+      PRAGMA user_version = 7"
+}
+
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "7" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "8" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'")" \
     "18" "every table is STRICT"
@@ -14,6 +27,7 @@ expect_rc 0 "init again is harmless"
 
 # a database of schema 1 is brought to the current schema when opened
 run init old.db
+to_schema7 old.db
 sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP TABLE gain_results;
   DROP TABLE run_gains; DROP TABLE case_values; DROP TABLE value_splits; DROP TABLE sensitivity;
   DROP TABLE run_conversions; DROP INDEX observations_by_metric;
@@ -21,15 +35,16 @@ sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP T
   PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "7" "migrated to schema 7"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "8" "migrated to schema 8"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (7); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (8); upgrade gevinst" "newer schema"
 
 # migration 7 keeps every run's provenance, and a module may be of any kind
 run init six.db
+to_schema7 six.db
 sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.cfg', 'h');
   INSERT INTO run_indicators VALUES (1, 'x', 1, 'persons', 'sum', 'c', 'sum.so', '1.0.0', 'h', '{}', 1, NULL);
   INSERT INTO municipalities VALUES ('0301', 'Oslo', 'NO');
@@ -50,7 +65,7 @@ sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.
 expect_contains "$(sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)" 2>&1)" \
     "CHECK constraint failed" "schema 6 names the kinds"
 run import six.db partners "$demo/partners.csv"
-expect_eq "$(sql six.db 'PRAGMA user_version')" "7" "schema 6 migrated to 7"
+expect_eq "$(sql six.db 'PRAGMA user_version')" "8" "schema 6 migrated to 8"
 expect_eq "$(sql six.db "SELECT module || ' ' || module_kind || ' ' || value FROM results_with_provenance")" \
     "sum c 3.0" "a run's provenance kept, its view made again"
 sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)"
@@ -70,8 +85,15 @@ expect_eq "$(sql cases.db "SELECT count(*) FROM inputs")" "126" "inputs"
 
 expect_eq "$(sql cases.db 'SELECT count(*) FROM imports')" "7" "imports recorded"
 run import cases.db observations "$demo/observations.csv"
-expect_rc 3 "the same file twice"
-expect_contains "$err" "this file was imported as observations before" "the same file twice"
+expect_rc 0 "the same file twice: nothing to do"
+expect_contains "$out" "$demo/observations.csv: unchanged since " "says so"
+expect_contains "$out" "(source observations.csv, 536 rows); nothing imported" "and which source"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "536" "nothing added twice"
+cp "$demo/observations.csv" copy.csv
+run import cases.db observations copy.csv
+expect_rc 3 "the same rows under another name"
+expect_contains "$err" "this file was imported as observations before" "says so"
+expect_contains "$err" "(it is source 'observations.csv': import it under that name to update it)" "and how to update it"
 expect_eq "$(sql cases.db "SELECT count(*) FROM observations")" "536" "nothing added twice"
 
 before=$(db_digest cases.db)

@@ -177,7 +177,18 @@ static void the_same_file_is_not_imported_twice(void **state) {
                                "SELECT kind || ' ' || rows || ' ' || length(sha256) FROM imports "
                                "WHERE file LIKE '%more.csv'"),
                         "observations 2 64");
-    assert_int_equal(gevinst_import(db, "observations", path, &rows, &err), GEVINST_STATUS_BAD_DATA);
+    /* the same file again: the same source, the same content, nothing done */
+    gevinst_import_result res;
+    assert_int_equal(gevinst_import_source(db, "observations", path, NULL, &res, &err),
+                     GEVINST_STATUS_OK);
+    assert_true(res.same);
+    assert_string_equal(res.source, "more.csv");
+    assert_int_equal(res.rows, 2);
+    gevinst_import_result_free(&res);
+    /* the same rows under another name would count twice */
+    assert_int_equal(gevinst_import_source(db, "observations", path, "another", &res, &err),
+                     GEVINST_STATUS_BAD_DATA);
+    gevinst_import_result_free(&res);
     char expected[600];
     snprintf(expected, sizeof expected, "%s: this file was imported as observations before, on ",
              path);

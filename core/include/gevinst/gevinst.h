@@ -71,11 +71,45 @@ gevinst_status gevinst_db_init(const char *path, char **err);
 ** partners, observations, inputs, gains, gain_shares. */
 extern const char *const *const gevinst_import_kinds;
 
-/* Import a CSV file of `kind` all or nothing; the rows stored in *nrows
-** (may be NULL).  GEVINST_STATUS_BAD_DATA with *err "FILE:ROW:COL: ..." when
-** the file is wrong; the database is then as it was. */
+/* Import a CSV file of `kind` all or nothing, as the source named by the
+** file's name; the rows stored in *nrows (may be NULL).  See
+** gevinst_import_source. */
 gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,
                               long *nrows, char **err);
+
+/* What an import did to its source. */
+typedef struct gevinst_import_result {
+    char *source;  /* the source's name */
+    long rows;     /* rows the source holds now */
+    int replaced;  /* the source was there: its rows were replaced by the file's */
+    int same;      /* it held this very content: nothing was done */
+    char *since;   /* then: when that content was imported */
+    long added, changed, removed, unchanged; /* against what it held, by identity */
+} gevinst_import_result;
+void gevinst_import_result_free(gevinst_import_result *res);
+
+/* Import a CSV file of `kind` all or nothing as a source: `source` (NULL:
+** the file's name).  A source imported again with new content has its
+** rows replaced in one transaction; with the same content nothing
+** happens.  An observation is one value of (case, metric, period,
+** subject): two, in this file or across sources, are refused with both
+** places named.  GEVINST_STATUS_BAD_DATA with *err "FILE:ROW:COL: ..."
+** when the file is wrong; the database is then as it was. */
+gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
+                                     const char *source, gevinst_import_result *res, char **err);
+/* Take a source's rows out of the database (res->removed counts them);
+** refused, with nothing changed, while other rows refer to them. */
+gevinst_status gevinst_remove_source(const char *db_path, const char *source,
+                                     gevinst_import_result *res, char **err);
+
+/* A source the database holds: its kind, the file it came from last, that
+** file's SHA-256, its rows and when. */
+typedef struct gevinst_source_info {
+    const char *source, *kind, *file, *sha256, *imported;
+    long rows;
+} gevinst_source_info;
+typedef int (*gevinst_source_fn)(void *ud, const gevinst_source_info *source);
+gevinst_status gevinst_sources(const char *db_path, gevinst_source_fn fn, void *ud, char **err);
 
 /* --------------------------------------------------------------- config */
 

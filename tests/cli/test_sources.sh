@@ -1,0 +1,82 @@
+# test_sources.sh -- an analyst's growing spreadsheet: each imported file is
+# a source; importing it again replaces its rows and says what changed, the
+# same content again changes nothing, and a value is never counted twice.
+. "$(dirname "$0")/lib.sh"
+demo="$GEVINST_SOURCE/config/demo"
+
+"$GEVINST" demo --dir demo -q >/dev/null 2>&1 || fail "demo"
+db=demo/demo.db
+total() { sql "$db" "SELECT count(*) || ' ' || total(value) FROM observations WHERE metric = 'in_work'"; }
+before=$(total)
+
+# the same spreadsheet, one row longer
+mkdir v2 && cp "$demo/observations.csv" v2/observations.csv
+echo "no-drammen-jobbkafe,in_work,2020-Q1,3,persons,,NAV," >> v2/observations.csv
+run import "$db" observations v2/observations.csv
+expect_rc 0 "import the longer spreadsheet"
+expect_eq "$out" "v2/observations.csv: 537 rows: 1 added, 0 changed, 0 removed, 536 unchanged (source observations.csv)" "what changed"
+expect_eq "$(sql "$db" "SELECT count(*) FROM observations")" "537" "not doubled"
+expect_eq "$(total)" "$(echo "$before" | awk '{ printf "%d %.1f", $1 + 1, $2 + 3 }')" "one more value of 3, nothing counted twice"
+expect_eq "$(sql "$db" "SELECT count(*) FROM imports WHERE source = 'observations.csv' AND state = 'current'")" "1" "one current import of the source"
+
+# a value corrected, and a row taken out
+sed -i 's/^no-drammen-jobbkafe,in_work,2020-Q1,3,/no-drammen-jobbkafe,in_work,2020-Q1,4,/' v2/observations.csv
+run import "$db" observations v2/observations.csv
+expect_eq "$out" "v2/observations.csv: 537 rows: 0 added, 1 changed, 0 removed, 536 unchanged (source observations.csv)" "a changed value"
+expect_eq "$(sql "$db" "SELECT value FROM observations WHERE case_id = 'no-drammen-jobbkafe' AND metric = 'in_work' AND period = '2020-Q1'")" "4.0" "the new value"
+sed -i '/^no-drammen-jobbkafe,in_work,2020-Q1,4,/d' v2/observations.csv
+run import "$db" observations v2/observations.csv
+expect_eq "$out" "v2/observations.csv: 536 rows: 0 added, 0 changed, 1 removed, 536 unchanged (source observations.csv)" "a removed row"
+expect_eq "$(total)" "$before" "back to the figures before"
+run import "$db" observations v2/observations.csv
+expect_rc 0 "the same content again"
+expect_contains "$out" "v2/observations.csv: unchanged since " "nothing to do"
+
+# the run made before keeps its figures, and says the data changed since
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 1")" "$(sql "$db" "SELECT count(*) FROM results")" "run 1 kept"
+run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
+expect_contains "$out" "note: observations imported since this run" "explain says the data changed since"
+
+# an observation is one value: a second one is refused with both places
+printf 'case,metric,period,value,subject\nno-drammen-jobbkafe,in_work,2017-Q1,5,\nno-drammen-jobbkafe,wellbeing,2019-11-15,4,r002\n' > extra.csv
+line=$(grep -n '^no-drammen-jobbkafe,in_work,2017-Q1,' v2/observations.csv | cut -d: -f1)
+expect_eq "$line" "3" "the spreadsheet's row of it"
+digest=$(db_digest "$db")
+run import "$db" observations extra.csv
+expect_rc 3 "a second value of one observation"
+expect_contains "$err" "extra.csv:2: the observation of case 'no-drammen-jobbkafe', metric 'in_work', period 2017-Q1, no subject is also in observations.csv:3" "both places named"
+expect_eq "$(db_digest "$db")" "$digest" "nothing changed"
+# a subject's answer is its own observation: the same with a subject
+sed -i 2d extra.csv
+run import "$db" observations extra.csv
+expect_rc 3 "a second answer of one subject"
+expect_contains "$err" "extra.csv:2: the observation of case 'no-drammen-jobbkafe', metric 'wellbeing', period 2019-11-15, subject 'r002' is also in observations.csv:81" "with its subject"
+printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2031,1\nno-drammen-jobbkafe,in_work,2031,2\n' > twice.csv
+run import "$db" observations twice.csv
+expect_rc 3 "twice in one file"
+expect_contains "$err" "twice.csv:3: the observation of case 'no-drammen-jobbkafe', metric 'in_work', period 2031, no subject is also on row 2 of this file" "names the other row"
+
+# a source of its own, listed and taken out
+printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2031,1\n' > later.csv
+run import "$db" observations later.csv --source 2031-tall
+expect_eq "$out" "later.csv: 1 row imported into observations" "a named source"
+run sources "$db"
+expect_rc 0 "sources"
+expect_contains "$out" "2031-tall" "listed"
+expect_contains "$out" "observations.csv          observations         536" "the spreadsheet's rows"
+run import "$db" --remove 2031-tall
+expect_eq "$out" "source 2031-tall: 1 row removed" "taken out"
+expect_eq "$(sql "$db" "SELECT count(*) FROM observations WHERE period = '2031'")" "0" "its rows are gone"
+run import "$db" --remove 2031-tall
+expect_rc 2 "no such source"
+expect_contains "$err" "no source '2031-tall'" "says so"
+
+# a case that rows still refer to cannot be taken away by a new cases file
+grep -v '^no-drammen-jobbkafe,' "$demo/cases.csv" > cases.csv
+digest=$(db_digest "$db")
+run import "$db" cases cases.csv
+expect_rc 3 "a case still in use"
+expect_contains "$err" "cases.csv: " "names the file"
+expect_contains "$err" "still refer to cases it would take away" "and why"
+expect_eq "$(db_digest "$db")" "$digest" "nothing changed"
+finish
