@@ -177,17 +177,20 @@ const char *const gvI_kinds[] = {
 ** it (content): a source imported again is compared by these. */
 static const struct gvI_identity {
     const char *kind, *identity, *content;
+    const char *children; /* the tables whose rows refer to this one's */
 } gvI_identities[] = {
-    {"municipalities", "code", "name,country"},
-    {"cases", "id", "municipality,title,start_date,end_date,description"},
-    {"partners", "case_id,name", "type,role"},
-    {"observations", "case_id,metric,period,subject", "value,unit,source,note"},
-    {"inputs", "case_id,partner,period,kind,amount,currency", ""},
+    {"municipalities", "code", "name,country", "cases"},
+    {"cases", "id", "municipality,title,start_date,end_date,description",
+     "partners,observations,inputs,gains"},
+    {"partners", "case_id,name", "type,role", "inputs,gain_shares"},
+    {"observations", "case_id,metric,period,subject", "value,unit,source,note", ""},
+    {"inputs", "case_id,partner,period,kind,amount,currency", "", ""},
     {"gains", "case_id,gain",
      "indicator,description,type,beneficiary,owner,baseline,baseline_period,target,"
      "target_period,target_low,target_high,quantity_basis,proxy_value,currency,price_year,"
-     "deadweight,attribution,displacement,drop_off,duration_years,assumptions"},
-    {"gain_shares", "case_id,gain,partner", "share"},
+     "deadweight,attribution,displacement,drop_off,duration_years,assumptions",
+     "gain_shares"},
+    {"gain_shares", "case_id,gain,partner", "share", ""},
 };
 
 /* An observation is one value of (case, metric, period, subject): where
@@ -846,13 +849,13 @@ static int gvI_check_source(gvI_state *s, const char *kind, const char *hash,
 /* Replacing: what the source held goes aside (temp.gvi_old), to compare
 ** the new rows with, and out of the table. */
 static void gvI_set_aside(gvI_state *s) {
-    const struct gvI_identity *id = gvI_identity_of(s->t->kind);
+    /* no index of its own: the comparison looks each old row up in the
+       table, by the table's own index of the identity */
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.gvi_old;"
                                 " CREATE TEMP TABLE gvi_old AS SELECT * FROM main.%s"
                                 " WHERE import_source = %Q;"
-                                " CREATE INDEX temp.gvi_old_identity ON gvi_old (%s);"
                                 " DELETE FROM main.%s WHERE import_source = %Q;",
-                                s->t->table, s->source, id->identity, s->t->table, s->source);
+                                s->t->table, s->source, s->t->table, s->source);
     char *err = NULL;
     if (!sql || gvD_exec(s->db, sql, &err) < 0) {
         gvI_db_fail(s);
@@ -861,7 +864,7 @@ static void gvI_set_aside(gvI_state *s) {
     sqlite3_free(sql);
 }
 
-/* "n.a IS o.a AND n.b IS o.b": two rows agree on the columns in list. */
+/* " AND n.a IS o.a AND n.b IS o.b": two rows agree on the columns in list. */
 static void gvI_agree(gvU_buf *b, const char *list) {
     char *copy = gvU_strdup(list), *save = NULL;
     for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
@@ -874,16 +877,15 @@ static void gvI_agree(gvU_buf *b, const char *list) {
 static void gvI_compare(gvI_state *s, gv_import_result *res) {
     const struct gvI_identity *id = gvI_identity_of(s->t->kind);
     gvU_buf same = {0}, alike = {0};
-    gvU_buf_puts(&same, "1");
+    gvU_buf_puts(&same, "n.import_source IS ?1");
     gvI_agree(&same, id->identity);
-    gvU_buf_puts(&alike, same.s);
+    gvU_buf_puts(&alike, "1");
     gvI_agree(&alike, id->content);
-    char *sql = gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old),"
-                            " (SELECT count(*) FROM main.%s n JOIN temp.gvi_old o ON %s"
-                            "   WHERE n.import_source = ?1),"
-                            " (SELECT count(*) FROM main.%s n JOIN temp.gvi_old o ON %s"
-                            "   WHERE n.import_source = ?1)",
-                            s->t->table, same.s, s->t->table, alike.s);
+    /* one pass over the old rows, each found among the new by its identity
+       (CROSS JOIN: old first, so the table's index does the finding) */
+    char *sql = gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old), count(n.rowid),"
+                            " total(%s) FROM temp.gvi_old o CROSS JOIN main.%s n ON %s",
+                            alike.s, s->t->table, same.s);
     free(same.s), free(alike.s);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -901,15 +903,17 @@ static void gvI_compare(gvI_state *s, gv_import_result *res) {
     free(sql);
 }
 
-/* Rows that refer to what the import took away (a case, a partner, a
-** gain): refused by name.  0; -1 refused, -2 the database failed; *err. */
-static int gvI_references_kept(sqlite3 *db, const char *label, char **err) {
+/* Rows of `table` (NULL: of every table) that refer to what the import
+** took away (a case, a partner, a gain): refused by name.  0; -1 refused,
+** -2 the database failed; *err. */
+static int gvI_references_kept_in(sqlite3 *db, const char *table, const char *label, char **err) {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+    if (sqlite3_prepare_v2(db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1)",
                            -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "database");
-        return -1;
+        return -2;
     }
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const char *table = (const char *)sqlite3_column_text(st, 0);
@@ -932,6 +936,17 @@ static int gvI_references_kept(sqlite3 *db, const char *label, char **err) {
     return rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -1 : -2;
 }
 
+/* The same for the tables that refer to `kind` (NULL: every table). */
+static int gvI_references_kept(sqlite3 *db, const char *kind, const char *label, char **err) {
+    if (!kind) return gvI_references_kept_in(db, NULL, label, err);
+    char *children = gvU_strdup(gvI_identity_of(kind)->children), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(children, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
+        rc = gvI_references_kept_in(db, t, label, err);
+    free(children);
+    return rc;
+}
+
 /* Read, check and store the file in the transaction that is open; the
 ** caller commits or rolls back. */
 static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *res) {
@@ -947,7 +962,7 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
     if (s->err) return;
     if (res->replaced) {
         gvI_compare(s, res);
-        int kept = s->err ? 0 : gvI_references_kept(s->db, s->file, &s->err);
+        int kept = s->err ? 0 : gvI_references_kept(s->db, kind, s->file, &s->err);
         if (kept == -2) s->internal = 1;
         if (kept < 0) return;
     }
@@ -1056,7 +1071,7 @@ static gv_status gvI_take_out(sqlite3 *db, const char *source, gv_import_result 
     gv_status rc = GV_DATABASE;
     if (!*err) {
         char *label = gvU_mprintf("removing source '%s'", source);
-        int kept = gvI_references_kept(db, label, err);
+        int kept = gvI_references_kept(db, NULL, label, err);
         free(label);
         rc = kept == 0 ? GV_OK : kept == -1 ? GV_BAD_DATA : GV_DATABASE;
     }
