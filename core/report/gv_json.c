@@ -77,9 +77,7 @@ static const char gvR_value_json[] =
     "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
     "     'present_value', present_value),"
     "     CASE WHEN small THEN json_object('suppressed', gv_below()) ELSE '{}' END)), '[]')"
-    "     FROM (SELECT *, " GVR_COUNTS_PERSONS_OF("(SELECT unit FROM run_indicators ri"
-    "     WHERE ri.run = g.run AND ri.indicator = json_extract(g.plan, '$.indicator'))",
-    "g.run", "json_extract(g.plan, '$.indicator')")
+    "     FROM (SELECT *, " GVR_COUNTS_PERSONS("json_extract(g.plan, '$.indicator')")
     /* a quantity that is a change gives a small baseline or target back */
     "     AND (gv_small(quantity, 'persons', NULL)"
     "     OR gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)"

@@ -141,6 +141,25 @@ static gv_status gvR_find_run(gv_report *r, const char *db_path, char **err) {
     return GV_NOT_FOUND;
 }
 
+/* The run's indicators that count persons, once, for every statement of
+** the report (GVR_COUNTS_PERSONS). */
+static gv_status gvR_persons(gv_report *r, char **err) {
+    if (gvD_exec(r->db,
+                 "CREATE TEMP TABLE IF NOT EXISTS gvr_persons (indicator TEXT PRIMARY KEY);"
+                 " DELETE FROM temp.gvr_persons",
+                 err) < 0)
+        return GV_DATABASE;
+    sqlite3_stmt *st = gvR_rows(r,
+                                "INSERT INTO temp.gvr_persons SELECT i.indicator FROM"
+                                " run_indicators i WHERE i.run = ?1 AND (i.unit = 'persons' OR"
+                                " (coalesce(i.unit, '') = '' AND EXISTS (SELECT 1 FROM results y"
+                                " WHERE y.run = i.run AND y.indicator = i.indicator"
+                                " AND y.fewest_persons IS NOT NULL)))",
+                                err);
+    if (!st) return GV_DATABASE;
+    return gvR_done(r, st, sqlite3_step(st), err);
+}
+
 gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
     *err = NULL;
     r->db = NULL;
@@ -155,7 +174,8 @@ gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
         *err = gvD_errmsg(r->db, "database");
         return GV_DATABASE;
     }
-    return gvR_find_run(r, db_path, err);
+    rc = gvR_find_run(r, db_path, err);
+    return rc == GV_OK ? gvR_persons(r, err) : rc;
 }
 
 gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {

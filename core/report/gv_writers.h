@@ -22,15 +22,14 @@
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
 #define GVR_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
-/* Does an indicator count persons?  Its unit says so; without a unit, it
-** does when its values were made from counts of persons. */
-#define GVR_COUNTS_PERSONS_OF(unit, run, indicator)                                                \
-    "(" unit " = 'persons' OR (coalesce(" unit ", '') = '' AND EXISTS (SELECT 1 FROM results y"    \
-    " WHERE y.run = " run " AND y.indicator = " indicator " AND y.fewest_persons IS NOT NULL)))"
+/* Does an indicator of the run count persons?  Its unit says so; without a
+** unit, it does when its values were made from counts of persons.  Decided
+** once per report (gvR_open fills temp.gvr_persons), not once per row: a
+** report stays linear in its cases. */
+#define GVR_COUNTS_PERSONS(indicator) "(" indicator " IN (SELECT indicator FROM temp.gvr_persons))"
 /* A plan's number (baseline, target) that is a small count of persons. */
 #define GVR_PLAN_SMALL(col)                                                                        \
-    "(" GVR_COUNTS_PERSONS_OF("xi.unit", "xi.run", "xi.indicator") " AND gv_small(" col            \
-                                                                   ", 'persons', NULL))"
+    "(" GVR_COUNTS_PERSONS("xi.indicator") " AND gv_small(" col ", 'persons', NULL))"
 /* Realisation, deviation and the expected value of a gain that counts
 ** persons, with baseline and target, would give a small baseline or target
 ** back: they are hidden with it. */
