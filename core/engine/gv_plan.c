@@ -240,6 +240,34 @@ static void gvV_bind_number(sqlite3_stmt *st, int i, double v, int has) {
         sqlite3_bind_null(st, i);
 }
 
+/* "a year", "a quarter": the length of a kind of period, for messages. */
+static const char *gvV_length(gv_period_kind kind) {
+    static const char *const names[] = {"a year", "a quarter", "a month", "a day"};
+    return names[kind];
+}
+
+/* A gain compares like with like: a period of another length than its
+** baseline's is refused, as a row in error, and said once (diag).  1 when
+** `at` is refused. */
+static int gvV_unlike(gvV_ctx *x, const gvV_gain *g, const gv_period *at, int *said,
+                      char **why) {
+    if (at->kind == g->baseline_period.kind) return 0;
+    *why = gvU_mprintf("period %s is %s and the baseline %s %s: a gain compares like with like",
+                       at->text, gvV_length(at->kind), g->baseline_period.text,
+                       gvV_length(g->baseline_period.kind));
+    if (!*said) {
+        gvU_diag_add(x->diag,
+                     "gain '%s' of case '%s': its baseline %s is %s, so it is evaluated in "
+                     "periods of %s only; %s and any other period of another length are errors",
+                     g->gain, g->case_id, g->baseline_period.text,
+                     gvV_length(g->baseline_period.kind), gvV_length(g->baseline_period.kind),
+                     at->text);
+        x->problems++;
+        *said = 1;
+    }
+    return 1;
+}
+
 /* One gain: its result in every period, and the quantity SROI values. */
 static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
     const gv_config *cfg = x->cfg;
@@ -254,6 +282,7 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
     }
     const gv_period *best = NULL;
     double best_value = 0;
+    int unlike_said = 0;
     for (int p = 0; p < cfg->nperiods; p++) {
         const gv_period *at = &cfg->periods[p];
         sqlite3_stmt *st = x->store_result;
@@ -263,9 +292,11 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         sqlite3_bind_text(st, 2, g->case_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, g->gain, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, at->text, -1, SQLITE_STATIC);
-        if (g->error) {
+        char *unlike = NULL;
+        if (g->error || (!g->error && gvV_unlike(x, g, at, &unlike_said, &unlike))) {
             sqlite3_bind_text(st, 10, "error", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 11, g->error, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 11, g->error ? g->error : unlike, -1, SQLITE_TRANSIENT);
+            free(unlike);
             if (gvV_stored(x, st, err) < 0) return -1;
             continue;
         }

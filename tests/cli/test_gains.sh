@@ -238,4 +238,25 @@ CFG
 run check -c bad_year.cfg
 expect_rc 2 "a bad price_year"
 expect_eq "$err" "bad_year.cfg:7: price_year 'twenty' is not a number" "one message"
+# like with like: a yearly baseline is not compared with a quarter's figure
+cat > quarters.cfg <<'CFG'
+database = "g.db";
+periods = ["2018", "2018-Q1", "2018-Q2"];
+indicators = ( { id = "jobs"; module = "sum"; params = { metric = "jobs"; }; } );
+gains = (
+  { case = "a"; gain = "yearly"; indicator = "jobs"; type = "economic"; beneficiary = "state";
+    baseline = 1; baseline_period = "2017"; target = 9; target_period = "2019"; }
+);
+CFG
+run run -c quarters.cfg --format csv
+expect_rc 1 "quarters against a yearly baseline are refused"
+expect_contains "$err" "gain 'yearly' of case 'a': its baseline 2017 is a year, so it is evaluated in periods of a year only; 2018-Q1 and any other period of another length are errors" "said once, naming the gain and both periods"
+expect_eq "$(printf '%s\n' "$err" | grep -c "gain 'yearly'")" "1" "once"
+run report -c quarters.cfg --format csv --table gains
+expect_contains "$out" "2018-Q1,jobs,economic,state,,1,2017,9,2019,,,,,,error,period 2018-Q1 is a quarter and the baseline 2017 a year: a gain compares like with like" "the quarter's row"
+year=$(sqlite3 g.db "SELECT status FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'yearly' AND period = '2018'")
+checks=$((checks + 1))
+case "$year" in achieved | on_track | behind | missed | no_data) ;; *) fail "the year is evaluated: status [$year]" ;; esac
+expect_eq "$(printf '%s\n' "$out" | grep ',yearly,2018,' | cut -d, -f18)" "$year" "the year's row says so"
+expect_eq "$(sqlite3 g.db "SELECT count(*) FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'yearly' AND status IN ('achieved', 'on_track', 'behind', 'missed') AND period LIKE '%Q%'")" "0" "no quarter is achieved, on track, behind or missed"
 finish
