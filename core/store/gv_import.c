@@ -209,6 +209,7 @@ typedef struct gvI_state {
     sqlite3 *db;
     sqlite3_stmt *insert, *also, *check, *same;
     const char *source; /* the source the rows belong to; NULL: none (a config's gains) */
+    int source_named;   /* it was named with --source, not taken from the file's name */
     sqlite3_stmt *ref[GVI_MAXCOLS];     /* by table column */
     int ncols;                          /* columns in the header */
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
@@ -554,9 +555,9 @@ static int gvI_identity_free(gvI_state *s) {
                  what, other_row);
     else if (other && strcmp(other, GVI_EARLIER) == 0)
         gvI_fail(s, -1,
-                 "the %s was imported before sources were kept (source '%s'); take those rows "
-                 "out with 'gevinst import DB --remove %s' before importing them again",
-                 what, GVI_EARLIER, GVI_EARLIER);
+                 "the %s was imported before sources were kept (source '%s'); to replace those "
+                 "%s with this file's, import it with --source %s",
+                 what, GVI_EARLIER, s->t->table, GVI_EARLIER);
     else
         gvI_fail(s, -1, "the %s is also in %s:%ld; an observation is one value", what,
                  other ? other : "another source", other_row);
@@ -798,42 +799,46 @@ static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-/* What the source holds now, against this file: the same content (nothing
-** to do: res->same), another kind's source, another source's content, or
-** rows to replace (res->replaced).  0 to go on, 1 when done, -1 refused. */
-static int gvI_check_source(gvI_state *s, const char *kind, const char *hash,
-                            gv_import_result *res) {
-    char *cur[4]; /* kind, sha256, imported, rows */
+/* A source holds one kind of rows (the rows from before sources excepted):
+** 0, or -1 refused. */
+static int gvI_one_kind(gvI_state *s, const char *kind) {
+    if (strcmp(s->source, GVI_EARLIER) == 0) return 0;
+    char *other;
     int found = gvI_lookup(s->db,
-                           "SELECT kind, sha256, imported, rows FROM imports WHERE source = ?1"
-                           " AND state = 'current' ORDER BY id DESC LIMIT 1",
-                           s->source, NULL, 4, cur);
-    int rc = 0;
-    if (found < 0) {
-        gvI_db_fail(s);
-        rc = -1;
-    } else if (found == 0 && strcmp(cur[0], kind) != 0 && strcmp(s->source, GVI_EARLIER) != 0) {
+                           "SELECT kind FROM imports WHERE source = ?1 AND kind <> ?2"
+                           " AND state = 'current' LIMIT 1",
+                           s->source, kind, 1, &other);
+    if (found == 0) {
         s->err = gvU_mprintf("%s: source '%s' holds %s; name this file's source with --source",
-                             s->file, s->source, cur[0]);
+                             s->file, s->source, other);
         s->internal = -1;
-        rc = -1;
-    } else if (found == 0 && strcmp(cur[1], hash) == 0) {
-        res->same = 1;
-        res->since = gvU_strdup(cur[2]);
-        res->rows = atol(cur[3]);
-        rc = 1;
-    } else {
-        res->replaced = found == 0;
+    } else if (found < 0) {
+        gvI_db_fail(s);
     }
-    for (int i = 0; i < 4; i++)
-        free(cur[i]);
-    if (rc != 0) return rc;
-    /* the same content under another name would count its rows twice */
+    free(other);
+    return found == 1 ? 0 : -1;
+}
+
+/* The same content under another source's name would count its rows
+** twice: 0, or -1 refused. */
+static int gvI_not_elsewhere(gvI_state *s, const char *kind, const char *hash) {
     char *other[3];
-    found = gvI_lookup(s->db,
-                       "SELECT imported, file, source FROM imports WHERE kind = ?1 AND sha256 = ?2"
-                       " AND state = 'current' LIMIT 1",
-                       kind, hash, 3, other);
+    sqlite3_stmt *st;
+    int found = -1;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT imported, file, source FROM imports WHERE kind = ?1"
+                           " AND sha256 = ?2 AND source <> ?3 AND state = 'current' LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        const char *const args[] = {kind, hash, s->source};
+        for (int i = 0; i < 3; i++)
+            sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        for (int i = 0; i < 3; i++)
+            other[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i))
+                                        : NULL;
+        found = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        sqlite3_finalize(st);
+    }
     if (found == 0)
         s->err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); importing "
                              "it again would store its rows twice (it is source '%s': import it "
@@ -841,9 +846,58 @@ static int gvI_check_source(gvI_state *s, const char *kind, const char *hash,
                              s->file, kind, other[0], other[1], other[2]);
     else if (found < 0)
         gvI_db_fail(s);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; found >= 0 && i < 3; i++)
         free(other[i]);
     return found == 1 ? 0 : -1;
+}
+
+/* What the source holds now, against this file (at path): the same content
+** (nothing to do: res->same), rows to replace (res->replaced), or a source
+** of another file that only --source may replace.  0 to go on, 1 when
+** done, -1 refused. */
+static int gvI_check_source(gvI_state *s, const char *kind, const char *hash, const char *path,
+                            gv_import_result *res) {
+    if (gvI_one_kind(s, kind) < 0) return -1;
+    char *cur[4]; /* sha256, imported, rows, file: the same content first, else the latest */
+    sqlite3_stmt *st;
+    int found = -1;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT sha256, imported, rows, file FROM imports WHERE source = ?1"
+                           " AND kind = ?2 AND state = 'current' ORDER BY sha256 = ?3 DESC, id DESC"
+                           " LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        const char *const args[] = {s->source, kind, hash};
+        for (int i = 0; i < 3; i++)
+            sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        for (int i = 0; i < 4; i++)
+            cur[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
+        found = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        sqlite3_finalize(st);
+    }
+    int rc = 0;
+    if (found < 0) {
+        gvI_db_fail(s);
+        return -1;
+    } else if (found == 0 && strcmp(cur[0], hash) == 0) {
+        res->same = 1;
+        res->since = gvU_strdup(cur[1]);
+        res->rows = atol(cur[2]);
+        rc = 1;
+    } else if (found == 0 && !s->source_named && strcmp(cur[3], path) != 0) {
+        /* the same name in another folder is not yet the same spreadsheet */
+        s->err = gvU_mprintf("%s: source '%s' was imported from %s; give --source %s to replace "
+                             "its rows with this file's, or another --source name to keep both",
+                             s->file, s->source, cur[3], s->source);
+        s->internal = -1;
+        rc = -1;
+    } else {
+        res->replaced = found == 0;
+    }
+    for (int i = 0; found == 0 && i < 4; i++)
+        free(cur[i]);
+    if (rc != 0) return rc;
+    return gvI_not_elsewhere(s, kind, hash);
 }
 
 /* Replacing: what the source held goes aside (temp.gvi_old), to compare
@@ -872,21 +926,9 @@ static void gvI_agree(gvU_buf *b, const char *list) {
     free(copy);
 }
 
-/* What changed against the rows set aside: added, changed, removed,
-** unchanged, by the kind's identity and content. */
-static void gvI_compare(gvI_state *s, gv_import_result *res) {
-    const struct gvI_identity *id = gvI_identity_of(s->t->kind);
-    gvU_buf same = {0}, alike = {0};
-    gvU_buf_puts(&same, "n.import_source IS ?1");
-    gvI_agree(&same, id->identity);
-    gvU_buf_puts(&alike, "1");
-    gvI_agree(&alike, id->content);
-    /* one pass over the old rows, each found among the new by its identity
-       (CROSS JOIN: old first, so the table's index does the finding) */
-    char *sql = gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old), count(n.rowid),"
-                            " total(%s) FROM temp.gvi_old o CROSS JOIN main.%s n ON %s",
-                            alike.s, s->t->table, same.s);
-    free(same.s), free(alike.s);
+/* Run a comparison (?1 the source) that gives the rows set aside, those of
+** them the new rows match by identity, and by content too; frees sql. */
+static void gvI_compare_sql(gvI_state *s, char *sql, gv_import_result *res) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         gvI_db_fail(s);
@@ -901,6 +943,40 @@ static void gvI_compare(gvI_state *s, gv_import_result *res) {
         sqlite3_finalize(st);
     }
     free(sql);
+}
+
+/* The comparison of rows whose identity is all they say (inputs: two like
+** payments are two inputs): per distinct row, as many match as both sides
+** have, found by sorting both sides together, never one row against
+** every other. */
+static char *gvI_compare_counted(const gvI_table *t, const struct gvI_identity *id) {
+    return gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old), total(min(o, n)),"
+                       " total(min(o, n)) FROM (SELECT sum(side = 0) AS o, sum(side = 1) AS n"
+                       " FROM (SELECT %s, 0 AS side FROM temp.gvi_old UNION ALL"
+                       " SELECT %s, 1 FROM main.%s WHERE import_source = ?1) GROUP BY %s)",
+                       id->identity, id->identity, t->table, id->identity);
+}
+
+/* What changed against the rows set aside: added, changed, removed,
+** unchanged, by the kind's identity and content. */
+static void gvI_compare(gvI_state *s, gv_import_result *res) {
+    const struct gvI_identity *id = gvI_identity_of(s->t->kind);
+    if (!*id->content) {
+        gvI_compare_sql(s, gvI_compare_counted(s->t, id), res);
+        return;
+    }
+    gvU_buf same = {0}, alike = {0};
+    gvU_buf_puts(&same, "n.import_source IS ?1");
+    gvI_agree(&same, id->identity);
+    gvU_buf_puts(&alike, "1");
+    gvI_agree(&alike, id->content);
+    /* one pass over the old rows, each found among the new by its identity
+       (CROSS JOIN: old first, so the table's index does the finding) */
+    char *sql = gvU_mprintf("SELECT (SELECT count(*) FROM temp.gvi_old), count(n.rowid),"
+                            " total(%s) FROM temp.gvi_old o CROSS JOIN main.%s n ON %s",
+                            alike.s, s->t->table, same.s);
+    free(same.s), free(alike.s);
+    gvI_compare_sql(s, sql, res);
 }
 
 /* Rows of `table` (NULL: of every table) that refer to what the import
@@ -956,7 +1032,10 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
         s->internal = -1;
         return;
     }
-    if (gvI_check_source(s, kind, hash, res) != 0) return;
+    char *full = realpath(s->file, NULL);
+    int checked = gvI_check_source(s, kind, hash, full ? full : s->file, res);
+    free(full);
+    if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
     if (!s->err) gvI_parse(s, f);
     if (s->err) return;
@@ -1019,6 +1098,10 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
                            kind);
         return GV_USAGE;
     }
+    if (source && !*source) {
+        *err = gvU_strdup("--source needs a name");
+        return GV_USAGE;
+    }
     FILE *f = fopen(csv_path, "rb");
     if (!f) {
         *err = gvU_mprintf("%s: cannot open: %s", csv_path, strerror(errno));
@@ -1032,6 +1115,7 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
         return rc;
     }
     s.source = res->source = gvI_source_name(csv_path, source);
+    s.source_named = source != NULL;
     gvI_file(&s, kind, f, res);
     fclose(f);
     gvI_finish(&s);
@@ -1050,13 +1134,44 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
 static const char *const gvI_child_first[] = {"gain_shares", "gains",  "inputs",         "observations",
                                               "partners",    "cases", "municipalities", NULL};
 
+/* Note the removal of each kind of rows the source held (the rows from
+** before sources are of every kind).  0, or -1 with *err. */
+static int gvI_note_removal(sqlite3 *db, const char *source, char **err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT kind, file, max(id) FROM imports WHERE source = ?1"
+                           " AND state = 'current' GROUP BY kind",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = gvD_errmsg(db, "database");
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    /* read them all first: noting the removal changes what the query reads */
+    gvU_buf kinds = {0}, files = {0};
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        gvU_buf_add(&kinds, (const char *)sqlite3_column_text(st, 0),
+                    (size_t)sqlite3_column_bytes(st, 0) + 1);
+        gvU_buf_add(&files, (const char *)sqlite3_column_text(st, 1),
+                    (size_t)sqlite3_column_bytes(st, 1) + 1);
+        n++;
+    }
+    sqlite3_finalize(st);
+    int bad = rc != SQLITE_DONE;
+    if (bad) *err = gvD_errmsg(db, "database");
+    const char *k = kinds.s, *f = files.s;
+    for (int i = 0; i < n && !bad; i++, k += strlen(k) + 1, f += strlen(f) + 1)
+        bad = gvI_note_import(db, k, source, f, "", 0, "removed", err) < 0;
+    free(kinds.s), free(files.s);
+    return bad ? -1 : 0;
+}
+
 /* Take a source's rows out of every table, and note it. */
 static gv_status gvI_take_out(sqlite3 *db, const char *source, gv_import_result *res, char **err) {
-    char *cur[2]; /* kind, file */
-    int found = gvI_lookup(db,
-                           "SELECT kind, file FROM imports WHERE source = ?1 AND state = 'current'"
-                           " ORDER BY id DESC LIMIT 1",
-                           source, NULL, 2, cur);
+    char *kind;
+    int found = gvI_lookup(db, "SELECT kind FROM imports WHERE source = ?1 AND state = 'current'",
+                           source, NULL, 1, &kind);
+    free(found == 0 ? kind : NULL);
     if (found != 0) {
         *err = found < 0 ? gvD_errmsg(db, "database")
                          : gvU_mprintf("no source '%s' ('gevinst sources DB' lists them)", source);
@@ -1075,9 +1190,7 @@ static gv_status gvI_take_out(sqlite3 *db, const char *source, gv_import_result 
         free(label);
         rc = kept == 0 ? GV_OK : kept == -1 ? GV_BAD_DATA : GV_DATABASE;
     }
-    if (rc == GV_OK && gvI_note_import(db, cur[0], source, cur[1], "", 0, "removed", err) < 0)
-        rc = GV_DATABASE;
-    free(cur[0]), free(cur[1]);
+    if (rc == GV_OK && gvI_note_removal(db, source, err) < 0) rc = GV_DATABASE;
     return rc;
 }
 

@@ -12,7 +12,14 @@ before=$(total)
 # the same spreadsheet, one row longer
 mkdir v2 && cp "$demo/observations.csv" v2/observations.csv
 echo "no-drammen-jobbkafe,in_work,2020-Q1,3,persons,,NAV," >> v2/observations.csv
+# a file of the same name from another folder replaces nothing unless told
 run import "$db" observations v2/observations.csv
+expect_rc 2 "another file of the same name"
+expect_contains "$err" "v2/observations.csv: source 'observations.csv' was imported from $demo/observations.csv; give --source observations.csv to replace its rows" "says where the source came from"
+run import "$db" observations v2/observations.csv --source ''
+expect_rc 2 "an empty source name"
+expect_contains "$err" "--source needs a name" "is refused"
+run import "$db" observations v2/observations.csv --source observations.csv
 expect_rc 0 "import the longer spreadsheet"
 expect_eq "$out" "v2/observations.csv: 537 rows: 1 added, 0 changed, 0 removed, 536 unchanged (source observations.csv)" "what changed"
 expect_eq "$(sql "$db" "SELECT count(*) FROM observations")" "537" "not doubled"
@@ -71,10 +78,20 @@ run import "$db" --remove 2031-tall
 expect_rc 2 "no such source"
 expect_contains "$err" "no source '2031-tall'" "says so"
 
+# inputs have no identity: two equal rows are two contributions, and taking
+# one of them out of the file removes one
+printf 'case,partner,period,kind,amount,currency\nno-drammen-jobbkafe,Drammen kommune,2031,cash,100,NOK\nno-drammen-jobbkafe,Drammen kommune,2031,cash,100,NOK\n' > gifts.csv
+run import "$db" inputs gifts.csv
+expect_eq "$out" "gifts.csv: 2 rows imported into inputs" "two equal contributions"
+sed -i 3d gifts.csv
+run import "$db" inputs gifts.csv
+expect_eq "$out" "gifts.csv: 1 row: 0 added, 0 changed, 1 removed, 1 unchanged (source gifts.csv)" "one of them taken out"
+expect_eq "$(sql "$db" "SELECT count(*) FROM inputs WHERE period = '2031'")" "1" "one left"
+
 # a case that rows still refer to cannot be taken away by a new cases file
 grep -v '^no-drammen-jobbkafe,' "$demo/cases.csv" > cases.csv
 digest=$(db_digest "$db")
-run import "$db" cases cases.csv
+run import "$db" cases cases.csv --source cases.csv
 expect_rc 3 "a case still in use"
 expect_contains "$err" "cases.csv: " "names the file"
 expect_contains "$err" "still refer to cases it would take away" "and why"
