@@ -28,6 +28,9 @@ static const char *const gvT_words[][3] = {
     {"Investment", "Investering", "Investering"},
     {"Gains against the plan", "Gevinster mot planen", "Gevinster i forhold til planen"},
     {"Gain", "Gevinst", "Gevinst"},
+    {"Change", "Endring", "Ændring"},
+    {"imported", "importert", "importeret"},
+    {"removed", "fjernet", "fjernet"},
     {"Imported since this run", "Importert etter denne kjøringen", "Importeret efter denne kørsel"},
     {"The case summaries show the tables as they are now. These files were imported after the "
      "run, so a summary may differ from what the run read:",

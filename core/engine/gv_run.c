@@ -319,7 +319,7 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
                                " ?7, ?8)",
                                -1, &run.insert, NULL) == SQLITE_OK &&
             /* one transaction: a run is stored whole or not at all */
-            gvD_exec(run.db, "BEGIN IMMEDIATE", err) == 0) {
+            gvD_begin_write(run.db, cfg->database, err) == 0) {
             plan_problems = gvE_evaluate_all(&run, r, diag, err);
             if (plan_problems < 0 || gvD_exec(run.db, "COMMIT", err) < 0) {
                 plan_problems = -1;

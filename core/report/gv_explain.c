@@ -301,8 +301,12 @@ static void gvW_run(gvW *w) {
         sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
         int s = since ? SQLITE_DONE : SQLITE_ERROR;
         while (since && (s = sqlite3_step(since)) == SQLITE_ROW)
-            fprintf(w->out, "note: %s imported since this run, on %s (from %s)\n",
-                    gvR_text(since, 0), gvR_text(since, 2), gvR_text(since, 1));
+            if (sqlite3_column_int(since, 3))
+                fprintf(w->out, "note: %s of source %s removed since this run, on %s\n",
+                        gvR_text(since, 0), gvR_text(since, 4), gvR_text(since, 2));
+            else
+                fprintf(w->out, "note: %s imported since this run, on %s (from %s)\n",
+                        gvR_text(since, 0), gvR_text(since, 2), gvR_text(since, 1));
         gvW_end(w, since, s);
     }
     gvW_end(w, st, stepped);

@@ -673,17 +673,20 @@ static void gvH_imports_since(gvH *h) {
     for (; gvH_step(h, since); n++) {
         if (n == 0)
             fprintf(h->out,
-                    "<h3>%s</h3><p>%s</p><table><tr><th>%s</th><th>%s</th><th>%s</th></tr>",
+                    "<h3>%s</h3><p>%s</p><table><tr><th>%s</th><th>%s</th><th>%s</th>"
+                    "<th>%s</th></tr>",
                     gvT(h->lang, "Imported since this run"),
                     gvT(h->lang, "The case summaries show the tables as they are now. These files "
                                  "were imported after the run, so a summary may differ from what "
                                  "the run read:"),
-                    gvT(h->lang, "Data"), gvT(h->lang, "File"), gvT(h->lang, "Imported"));
+                    gvT(h->lang, "Data"), gvT(h->lang, "File"), gvT(h->lang, "Imported"),
+                    gvT(h->lang, "Change"));
         for (int k = 0; k < 3; k++) {
             fputs(k == 0 ? "<tr><td>" : "</td><td>", h->out);
             gvH_text(h->out, gvH_col(since, k));
         }
-        fputs("</td></tr>", h->out);
+        fprintf(h->out, "</td><td>%s</td></tr>",
+                gvT(h->lang, sqlite3_column_int(since, 3) ? "removed" : "imported"));
     }
     sqlite3_finalize(since);
     if (n) fputs("</table>", h->out);

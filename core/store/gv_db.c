@@ -382,6 +382,20 @@ int gvD_rollback(sqlite3 *db, char **err) {
     return -1;
 }
 
+int gvD_begin_write(sqlite3 *db, const char *db_path, char **err) {
+    /* a run holds the write lock until it has stored everything: wait for
+       it rather than fail at once */
+    sqlite3_busy_timeout(db, GVD_WAIT_MS);
+    if (gvD_exec(db, "BEGIN IMMEDIATE", err) == 0) return 0;
+    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_BUSY) {
+        free(*err);
+        *err = gvU_mprintf("%s: another gevinst has been writing to it for %d s (a run or an "
+                           "import); try again when it has finished",
+                           db_path, GVD_WAIT_MS / 1000);
+    }
+    return -1;
+}
+
 char *gvD_errmsg(sqlite3 *db, const char *what) {
     return gvU_mprintf("%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -389,7 +403,7 @@ char *gvD_errmsg(sqlite3 *db, const char *what) {
 sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-                           "SELECT kind, file, imported FROM imports"
+                           "SELECT kind, file, imported, state = 'removed', source FROM imports"
                            " WHERE imported > (SELECT started FROM runs WHERE id = ?1) ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
         return NULL;

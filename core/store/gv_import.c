@@ -200,7 +200,6 @@ static const char gvI_same_observation[] =
     " AND metric = :metric AND period = :period AND subject IS :subject LIMIT 1";
 
 #define GVI_MAXCOLS 64
-#define GVI_WAIT_MS 60000 /* how long an import waits for a run to finish */
 #define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
 
 typedef struct gvI_state {
@@ -1060,17 +1059,10 @@ static char *gvI_source_name(const char *csv_path, const char *source) {
 static gv_status gvI_begin(sqlite3 *db, const char *db_path, char **err) {
     /* every reference a file can hold is checked row by row (case,
        municipality, partner, gain, the metric catalogue), with messages
-       that name the row: SQLite's own second check would only cost time.
-       A run holds the write lock until it has stored everything: wait for
-       it, up to a minute, rather than fail at once */
-    sqlite3_busy_timeout(db, GVI_WAIT_MS);
-    if (gvD_exec(db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err) == 0) return GV_OK;
-    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_BUSY) {
-        free(*err);
-        *err = gvU_mprintf("%s: another gevinst has been writing to it for %d s (a run or an "
-                           "import); try again when it has finished",
-                           db_path, GVI_WAIT_MS / 1000);
-    }
+       that name the row: SQLite's own second check would only cost time */
+    if (gvD_exec(db, "PRAGMA foreign_keys = OFF", err) == 0 &&
+        gvD_begin_write(db, db_path, err) == 0)
+        return GV_OK;
     return GV_DATABASE;
 }
 

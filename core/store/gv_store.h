@@ -43,13 +43,21 @@ char *gvD_errmsg(sqlite3 *db, const char *what);
 ** cannot be read. */
 long long gvD_latest_run(sqlite3 *db);
 
+/* How long a writer waits for another run or import to finish. */
+#define GVD_WAIT_MS 60000
+
+/* Begin the write transaction (BEGIN IMMEDIATE), waiting up to GVD_WAIT_MS
+** for a run or import in progress; 0, or -1 with *err naming db_path. */
+int gvD_begin_write(sqlite3 *db, const char *db_path, char **err);
+
 /* Roll back the transaction that is open, if one is; 0, or -1 with the
 ** failure added to *err (which may hold why it was rolled back). */
 int gvD_rollback(sqlite3 *db, char **err);
 
-/* The files imported after run started (kind, file, imported), oldest
-** first: what a report lists from the tables may not be what the run read.
-** NULL if the database cannot be read. */
+/* The files imported and the sources removed after run started (kind,
+** file, imported, 1 for a removal, source), oldest first: what a report
+** lists from the tables may not be what the run read.  NULL if the
+** database cannot be read. */
 sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run);
 
 /* The kinds of file import reads, NULL-terminated: municipalities, cases,

@@ -58,4 +58,14 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 3 AND value IS 
 expect_eq "$(sql "$db" "SELECT imported > (SELECT finished FROM runs WHERE id = 3) FROM imports WHERE file LIKE '%later.csv'")" "1" "it committed after the run"
 run explain -c demo/slow.cfg lua_sum no-drammen-jobbkafe 2031
 expect_contains "$out" "note: observations imported since this run" "explain says the data changed since"
+
+# a run started while another writer holds the database waits for it (a
+# writer of 6 s: longer than SQLite's usual wait) rather than fail at once
+( echo "BEGIN IMMEDIATE;"; sleep 6; echo "COMMIT;" ) | sqlite3 "$db" &
+holder=$!
+sleep 0.5
+run run -c demo/demo.cfg -q
+wait $holder
+expect_rc 0 "the run waited for the other writer"
+expect_eq "$(sql "$db" "SELECT count(*) FROM runs WHERE id = 4 AND finished IS NOT NULL")" "1" "and was stored"
 finish

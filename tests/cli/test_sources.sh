@@ -74,6 +74,11 @@ expect_contains "$out" "observations.csv          observations         536" "the
 run import "$db" --remove 2031-tall
 expect_eq "$out" "source 2031-tall: 1 row removed" "taken out"
 expect_eq "$(sql "$db" "SELECT count(*) FROM observations WHERE period = '2031'")" "0" "its rows are gone"
+run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
+expect_contains "$out" "note: observations of source 2031-tall removed since this run, on " "explain says it was removed"
+run report -c demo/demo.cfg --format html --lang nb
+expect_contains "$out" "/later.csv</td><td>" "the report lists it"
+expect_contains "$out" "</td><td>fjernet</td></tr>" "as removed"
 run import "$db" --remove 2031-tall
 expect_rc 2 "no such source"
 expect_contains "$err" "no source '2031-tall'" "says so"
