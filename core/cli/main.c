@@ -556,11 +556,13 @@ static int cmd_explain(int argc, char **argv) {
 /* One run a line; csv: one row a run, for programs. */
 static int print_run(void *ud, const gevinst_run_info *r) {
     const int *csv = ud;
-    if (*csv)
-        printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,\"%s\",%s\n", r->id, r->started,
+    if (*csv) {
+        printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,", r->id, r->started,
                r->finished ? r->finished : "", r->values, r->no_data, r->errors, r->gains,
-               r->gain_errors, r->config_file, r->config_hash);
-    else
+               r->gain_errors);
+        gevinst_csv_text(stdout, r->config_file, ',');
+        printf(",%s\n", r->config_hash);
+    } else
         printf("%4lld  %-24s  %6ld  %7ld  %6ld  %5ld  %11ld  %s (sha256 %.12s)\n", r->id,
                r->started, r->values, r->no_data, r->errors, r->gains, r->gain_errors,
                r->config_file, r->config_hash);

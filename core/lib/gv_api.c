@@ -516,3 +516,7 @@ gevinst_status gevinst_runs(const char *db_path, gevinst_run_info_fn fn, void *u
     gvU_end_catch(&c);
     return rc;
 }
+
+void gevinst_csv_text(FILE *out, const char *text, char sep) {
+    gvR_csv_text(out, text, sep);
+}

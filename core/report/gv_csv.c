@@ -29,7 +29,7 @@ static const char *const gvR_csv_tables[][2] = {
 };
 /* clang-format on */
 
-static void gvR_csv_text(FILE *out, const char *s, char sep) {
+void gvR_csv_text(FILE *out, const char *s, char sep) {
     char special[] = {sep, '"', '\r', '\n', '\0'};
     if (!strpbrk(s, special)) {
         fputs(s, out);

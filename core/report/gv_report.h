@@ -63,6 +63,9 @@ gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err);
 gv_status gvR_write(gv_report *r, const char *format, char **err);
 void gvR_close(gv_report *r);
 
+/* text as one CSV field, quoted where it must be (RFC 4180) */
+void gvR_csv_text(FILE *out, const char *s, char sep);
+
 /* One value of the run, for programs. */
 typedef struct gv_result_row {
     const char *indicator, *case_id, *period;

@@ -43,6 +43,14 @@ for id in 1 2; do
     want=$(sql "$db" "SELECT $id || ',' || (SELECT started FROM runs WHERE id = $id) || ',' || (SELECT finished FROM runs WHERE id = $id) || ',' || sum(status = 'ok') || ',' || sum(status = 'no_data') || ',' || sum(status = 'error') || ',' || (SELECT count(*) FROM gain_results WHERE run = $id) || ',' || (SELECT count(*) FROM gain_results WHERE run = $id AND status = 'error') FROM results WHERE run = $id")
     expect_contains "$out" "$want," "run $id's counts"
 done
+# a config whose path holds a comma and a quote is one field
+mkdir 'x,"y'
+sed 's|^database = .*|database = "../demo/demo.db";|' demo/demo.cfg > 'x,"y/c.cfg'
+grep -q '^database = "../demo/demo.db";' 'x,"y/c.cfg' || fail "the config's database line"
+run run -c 'x,"y/c.cfg' -q
+expect_rc 0 "a run from the odd folder"
+run runs "$db" --format csv
+expect_contains "$out" ",\"$T/x,\"\"y/c.cfg\"," "the path quoted, its quote doubled"
 run runs nosuch.db
 expect_rc 2 "no such database"
 expect_contains "$err" "nosuch.db: no such database" "says so"

@@ -251,6 +251,10 @@ typedef int (*gevinst_run_info_fn)(void *ud, const gevinst_run_info *run);
 ** strings live until it returns; non-zero stops). */
 gevinst_status gevinst_runs(const char *db_path, gevinst_run_info_fn fn, void *ud, char **err);
 
+/* Write text as one CSV field (RFC 4180): as it is, or quoted with its
+** quotes doubled when it holds sep, a quote or a line break. */
+void gevinst_csv_text(FILE *out, const char *text, char sep);
+
 #ifdef __cplusplus
 }
 #endif
