@@ -71,17 +71,21 @@ static int gvR_functions(gv_report *r) {
 
 /* ---------------------------------------------------------------- context */
 
-/* The latest finished run of r's config, or of any config when it has
-** none (in *other); 0 when there is no run; -1 when the database fails. */
+/* The latest finished run of r's config: by its path, or else by its
+** content (a project moved to another folder keeps its runs); of any
+** config when it has none (in *other).  0 when there is no run; -1 when
+** the database fails. */
 static long long gvR_latest_of(gv_report *r, long long *other) {
     sqlite3_stmt *st;
     *other = 0;
     if (sqlite3_prepare_v2(r->db,
-                           "SELECT max(CASE WHEN config_file = ?1 THEN id END), max(id) FROM runs"
+                           "SELECT coalesce(max(CASE WHEN config_file = ?1 THEN id END),"
+                           " max(CASE WHEN config_hash = ?2 THEN id END)), max(id) FROM runs"
                            " WHERE finished IS NOT NULL",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, r->config_path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->config_hash, -1, SQLITE_STATIC);
     long long mine = -1;
     if (sqlite3_step(st) == SQLITE_ROW) {
         mine = sqlite3_column_int64(st, 0);
@@ -94,9 +98,12 @@ static long long gvR_latest_of(gv_report *r, long long *other) {
 /* A run chosen by its number: what the reader should know of it. */
 static void gvR_note_run(gv_report *r, const char *config_file, const char *config_hash) {
     if (!r->notes || !r->config_path) return;
+    int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
     if (strcmp(config_file, r->config_path) != 0)
-        gvU_diag_add(r->notes, "run %lld was made with another config, %s", r->run, config_file);
-    else if (r->config_hash && strcmp(config_hash, r->config_hash) != 0)
+        gvU_diag_add(r->notes, same ? "run %lld was made with a config of the same content, %s"
+                                    : "run %lld was made with another config, %s",
+                     r->run, config_file);
+    else if (r->config_hash && !same)
         gvU_diag_add(r->notes, "%s has changed since run %lld", r->config_file, r->run);
 }
 

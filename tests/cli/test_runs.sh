@@ -27,10 +27,17 @@ expect_rc 0 "a changed config's run"
 expect_contains "$out" '"id": 1,' "still run 1"
 expect_contains "$err" "gevinst: note: demo/demo.cfg has changed since run 1" "says it changed"
 # a config with no run of its own is told so, not shown another's
-cp demo/b.cfg demo/c.cfg
+sed 's/^periods = .*/periods = ["2019"];/' demo/b.cfg > demo/c.cfg
 run report -c demo/c.cfg
 expect_rc 2 "no run of this config"
 expect_contains "$err" "no run of demo/c.cfg yet (run 2 was made with another config)" "names the other"
+# a project moved to another folder keeps its runs: the config is known by
+# its content, with a note
+cp -r demo moved
+run report -c moved/b.cfg --format csv
+expect_rc 0 "the moved project's report"
+expect_eq "$(printf '%s\n' "$out" | sed 1d | cut -d, -f1 | sort -u)" "2" "its run is run 2"
+expect_contains "$err" "gevinst: note: run 2 was made with a config of the same content, $T/demo/b.cfg" "says where it was"
 
 # the list of runs, each with its config and counts the database confirms
 run runs "$db"
