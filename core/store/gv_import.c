@@ -527,6 +527,21 @@ static const char *gvI_value(const gvI_state *s, const char *name, int *pos) {
     return NULL;
 }
 
+static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b, int ncol,
+                      char **out);
+
+/* How many rows of the table came before sources were kept. */
+static long long gvI_earlier_rows(gvI_state *s) {
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM main.%s WHERE import_source = %Q",
+                                s->t->table, GVI_EARLIER);
+    char *n = NULL;
+    if (sql) gvI_lookup(s->db, sql, "", NULL, 1, &n);
+    sqlite3_free(sql);
+    long long rows = n ? atoll(n) : 0;
+    free(n);
+    return rows;
+}
+
 /* The row's source and place, and for observations: is its identity free,
 ** in this file and in every other source?  0, or -1 with the failure. */
 static int gvI_identity_free(gvI_state *s) {
@@ -552,12 +567,14 @@ static int gvI_identity_free(gvI_state *s) {
     if (other && strcmp(other, s->source) == 0)
         gvI_fail(s, -1, "the %s is also on row %ld of this file; an observation is one value",
                  what, other_row);
-    else if (other && strcmp(other, GVI_EARLIER) == 0)
+    else if (other && strcmp(other, GVI_EARLIER) == 0) {
+        long long earlier = gvI_earlier_rows(s);
         gvI_fail(s, -1,
-                 "the %s was imported before sources were kept (source '%s'); to replace those "
-                 "%s with this file's, import it with --source %s",
-                 what, GVI_EARLIER, s->t->table, GVI_EARLIER);
-    else
+                 "the %s was imported before sources were kept (source '%s', %lld rows of %s); "
+                 "--source %s would replace all %lld of them with this file's rows, so do that "
+                 "only if this file holds them all",
+                 what, GVI_EARLIER, earlier, s->t->table, GVI_EARLIER, earlier);
+    } else
         gvI_fail(s, -1, "the %s is also in %s:%ld; an observation is one value", what,
                  other ? other : "another source", other_row);
     free(what);
@@ -802,7 +819,7 @@ static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b
 ** 0, or -1 refused. */
 static int gvI_one_kind(gvI_state *s, const char *kind) {
     if (strcmp(s->source, GVI_EARLIER) == 0) return 0;
-    char *other;
+    char *other = NULL;
     int found = gvI_lookup(s->db,
                            "SELECT kind FROM imports WHERE source = ?1 AND kind <> ?2"
                            " AND state = 'current' LIMIT 1",
@@ -906,9 +923,28 @@ static void gvI_set_aside(gvI_state *s) {
        table, by the table's own index of the identity */
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.gvi_old;"
                                 " CREATE TEMP TABLE gvi_old AS SELECT * FROM main.%s"
-                                " WHERE import_source = %Q;"
-                                " DELETE FROM main.%s WHERE import_source = %Q;",
-                                s->t->table, s->source, s->t->table, s->source);
+                                " WHERE import_source = %Q;",
+                                s->t->table, s->source);
+    /* a source that is the whole table (one spreadsheet, the usual case)
+       empties it at once, rather than row by row through every index */
+    char *whole = sqlite3_mprintf("SELECT min(import_source) = %Q AND max(import_source) = %Q"
+                                  " AND NOT EXISTS (SELECT 1 FROM main.%s WHERE import_source"
+                                  " IS NULL) FROM main.%s",
+                                  s->source, s->source, s->t->table, s->t->table);
+    char *flag = NULL;
+    int all = whole && gvI_lookup(s->db, whole, "", NULL, 1, &flag) == 0 && flag &&
+              strcmp(flag, "1") == 0;
+    free(flag);
+    sqlite3_free(whole);
+    char *drop = all ? sqlite3_mprintf("DELETE FROM main.%s", s->t->table)
+                     : sqlite3_mprintf("DELETE FROM main.%s WHERE import_source = %Q",
+                                       s->t->table, s->source);
+    if (sql && drop) {
+        sql = sqlite3_mprintf("%z %z;", sql, drop);
+    } else {
+        sqlite3_free(sql), sqlite3_free(drop);
+        sql = NULL;
+    }
     char *err = NULL;
     if (!sql || gvD_exec(s->db, sql, &err) < 0) {
         gvI_db_fail(s);

@@ -93,6 +93,25 @@ run import "$db" inputs gifts.csv
 expect_eq "$out" "gifts.csv: 1 row: 0 added, 0 changed, 1 removed, 1 unchanged (source gifts.csv)" "one of them taken out"
 expect_eq "$(sql "$db" "SELECT count(*) FROM inputs WHERE period = '2031'")" "1" "one left"
 
+# rows from before sources were kept: the clash says what --source
+# earlier-imports would replace, all of them
+"$GEVINST" demo --dir old -q >/dev/null 2>&1 || fail "second demo"
+echo "no-drammen-jobbkafe,in_work,2020-Q1,3,persons,,NAV," >> v2/observations.csv
+sql old/demo.db "UPDATE observations SET import_source = 'earlier-imports'; UPDATE imports SET source = 'earlier-imports' WHERE kind = 'observations'"
+digest=$(db_digest old/demo.db)
+run import old/demo.db observations v2/observations.csv
+expect_rc 3 "a clash with rows from before sources"
+expect_contains "$err" "(source 'earlier-imports', 536 rows of observations); --source earlier-imports would replace all 536 of them with this file's rows, so do that only if this file holds them all" "says what it would replace"
+expect_eq "$(db_digest old/demo.db)" "$digest" "nothing changed"
+
+# the whole-table source replaced while another source shares the table:
+# the other's rows stay
+printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2032,5\n' > y2032.csv
+run import "$db" observations y2032.csv
+run import "$db" observations v2/observations.csv
+expect_eq "$out" "v2/observations.csv: 537 rows: 1 added, 0 changed, 0 removed, 536 unchanged (source observations.csv)" "replaced beside another source"
+expect_eq "$(sql "$db" "SELECT value FROM observations WHERE period = '2032'")" "5.0" "the other source's row stays"
+
 # a case that rows still refer to cannot be taken away by a new cases file
 grep -v '^no-drammen-jobbkafe,' "$demo/cases.csv" > cases.csv
 digest=$(db_digest "$db")
