@@ -31,13 +31,15 @@ static const char *const gvT_words[][3] = {
     {"Change", "Endring", "Ændring"},
     {"imported", "importert", "importeret"},
     {"removed", "fjernet", "fjernet"},
-    {"Imported since this run", "Importert etter denne kjøringen", "Importeret efter denne kørsel"},
-    {"The case summaries show the tables as they are now. These files were imported after the "
-     "run, so a summary may differ from what the run read:",
-     "Sammendragene av sakene viser tabellene slik de er nå. Disse filene ble importert etter "
-     "kjøringen, så et sammendrag kan avvike fra det kjøringen leste:",
-     "Sagsoversigterne viser tabellerne, som de er nu. Disse filer blev importeret efter "
-     "kørslen, så en oversigt kan afvige fra det, kørslen læste:"},
+    {"Changed since this run", "Endret etter denne kjøringen", "Ændret efter denne kørsel"},
+    {"The case summaries show the tables as they are now. These sources were imported or removed "
+     "after the run, so a summary may differ from what the run read:",
+     "Sammendragene av sakene viser tabellene slik de er nå. Disse kildene ble importert eller "
+     "fjernet etter kjøringen, så et sammendrag kan avvike fra det kjøringen leste:",
+     "Sagsoversigterne viser tabellerne, som de er nu. Disse kilder blev importeret eller "
+     "fjernet efter kørslen, så en oversigt kan afvige fra det, kørslen læste:"},
+    {"Source", "Kilde", "Kilde"},
+    {"When", "Når", "Hvornår"},
     {"Data", "Data", "Data"},
     {"File", "Fil", "Fil"},
     {"Imported", "Importert", "Importeret"},

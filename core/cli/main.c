@@ -63,8 +63,9 @@ static const char *const usage_import =
     "FILE:ROW:COLUMN: message, and the database is left as it was.\n"
     "Each file is a source, named by its file name (or --source NAME).  Import a\n"
     "source again and its rows are replaced by the file's, and what changed is\n"
-    "said; the same content again changes nothing.  --remove takes a source's\n"
-    "rows out.  `gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
+    "said; the same content again changes nothing.  A file of the source's name\n"
+    "from another folder is refused unless --source names the source.  --remove\n"
+    "takes a source's rows out.  `gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
 
 static const char *const usage_sources =
     "Usage: gevinst sources DB\n"
@@ -285,6 +286,7 @@ static int cmd_import(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[3], "--source") == 0) source = argv[4];
     if (argc != 3 && !source)
         return usage_error(usage_import, "import takes DB KIND FILE.csv [--source NAME]%s", "");
+    if (source && !*source) return usage_error(usage_import, "--source needs a name%s", "");
     char *err = NULL;
     gevinst_import_result res;
     gevinst_status rc = gevinst_import_source(argv[0], argv[1], argv[2], source, &res, &err);

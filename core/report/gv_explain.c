@@ -289,15 +289,20 @@ static int gvW_gain(gvW *w) {
 ** data and plan listed are today's. */
 static void gvW_run(gvW *w) {
     sqlite3_stmt *st =
-        gvW_prepare(w, "SELECT started, engine_version, config_hash FROM runs WHERE id = ?1");
+        gvW_prepare(w, "SELECT started, engine_version, config_hash, config_file FROM runs"
+                       " WHERE id = ?1");
     if (!st) return;
     int stepped = sqlite3_step(st);
     if (stepped == SQLITE_ROW) {
         fprintf(w->out, "run %lld, %s, gevinst %s, config sha256 %.12s\n", w->r->run,
                 gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2));
-        if (w->r->config_hash && strcmp(gvR_text(st, 2), w->r->config_hash) != 0)
+        int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
+        if (!same)
             fprintf(w->out, "note: %s differs from the config this run used\n",
                     w->r->config_file);
+        if (w->r->config_path && strcmp(gvR_text(st, 3), w->r->config_path) != 0)
+            fprintf(w->out, "note: run %lld was made with %s, %s\n", w->r->run,
+                    same ? "a config of the same content" : "another config", gvR_text(st, 3));
         sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
         int s = since ? SQLITE_DONE : SQLITE_ERROR;
         while (since && (s = sqlite3_step(since)) == SQLITE_ROW)

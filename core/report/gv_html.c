@@ -664,7 +664,7 @@ static void gvH_comparison(gvH *h) {
     fputs("</section>", h->out);
 }
 
-/* The files imported after the run: the numbers are the run's, but titles
+/* The sources imported or removed after the run: the numbers are the run's, but titles
 ** and partners are read now. */
 static void gvH_imports_since(gvH *h) {
     sqlite3_stmt *since = gvD_imports_since(h->db, h->run);
@@ -674,16 +674,18 @@ static void gvH_imports_since(gvH *h) {
         if (n == 0)
             fprintf(h->out,
                     "<h3>%s</h3><p>%s</p><table><tr><th>%s</th><th>%s</th><th>%s</th>"
-                    "<th>%s</th></tr>",
-                    gvT(h->lang, "Imported since this run"),
-                    gvT(h->lang, "The case summaries show the tables as they are now. These files "
-                                 "were imported after the run, so a summary may differ from what "
-                                 "the run read:"),
-                    gvT(h->lang, "Data"), gvT(h->lang, "File"), gvT(h->lang, "Imported"),
-                    gvT(h->lang, "Change"));
-        for (int k = 0; k < 3; k++) {
+                    "<th>%s</th><th>%s</th></tr>",
+                    gvT(h->lang, "Changed since this run"),
+                    gvT(h->lang, "The case summaries show the tables as they are now. These "
+                                 "sources were imported or removed after the run, so a summary "
+                                 "may differ from what the run read:"),
+                    gvT(h->lang, "Data"), gvT(h->lang, "Source"), gvT(h->lang, "File"),
+                    gvT(h->lang, "When"), gvT(h->lang, "Change"));
+        /* kind, source, file, when */
+        static const int column[] = {0, 4, 1, 2};
+        for (int k = 0; k < 4; k++) {
             fputs(k == 0 ? "<tr><td>" : "</td><td>", h->out);
-            gvH_text(h->out, gvH_col(since, k));
+            gvH_text(h->out, gvH_col(since, column[k]));
         }
         fprintf(h->out, "</td><td>%s</td></tr>",
                 gvT(h->lang, sqlite3_column_int(since, 3) ? "removed" : "imported"));

@@ -1127,7 +1127,7 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
         return GV_USAGE;
     }
     if (source && !*source) {
-        *err = gvU_strdup("--source needs a name");
+        *err = gvU_strdup("a source needs a name: the source given is empty");
         return GV_USAGE;
     }
     FILE *f = fopen(csv_path, "rb");

@@ -44,12 +44,12 @@ lowest=$(sqlite3 demo/demo.db "SELECT replace(printf('%.2f', min(m)), '.', ',') 
 expect_contains "$(grep -o '<svg class="chart tornado".*' $html | head -c 4000)" "text-anchor=\"start\">$lowest</text>" "tornado scale from $lowest"
 expect_eq "$(grep -o '<tr><td>deadweight</td>[^/]*/td>[^/]*/td>[^/]*/td>[^/]*/td>' report-en.html | head -1)" "$row" "the first case's deadweight row, from the database"
 # the numbers are the run's; a file imported since is named, as the summaries read it now
-expect_eq "$(grep -c 'Importert etter denne kjøringen' $html)" "0" "nothing imported since the run"
+expect_eq "$(grep -c 'Endret etter denne kjøringen' $html)" "0" "nothing imported since the run"
 printf 'case,name,type\nno-bodo-nabolagshelse,Nytt lag,civil_society\n' > later.csv
 "$GEVINST" import demo/demo.db partners later.csv > /dev/null
 run report -c demo/demo.cfg --format html --lang nb
-expect_contains "$out" "<h3>Importert etter denne kjøringen</h3>" "an import since the run is named"
-expect_contains "$out" "<tr><td>partners</td><td>$T/later.csv</td>" "with its file"
+expect_contains "$out" "<h3>Endret etter denne kjøringen</h3>" "an import since the run is named"
+expect_contains "$out" "<tr><td>partners</td><td>later.csv</td><td>$T/later.csv</td><td>" "with its source and file"
 # text from the data never becomes markup: a country that holds a script
 sqlite3 demo/demo.db "UPDATE municipalities SET country = 'NO<img src=x onerror=alert(1)>' WHERE code = '1804'"
 "$GEVINST" report -c demo/demo.cfg --format html -o hostile.html 2>/dev/null

@@ -91,7 +91,10 @@ void gevinst_import_result_free(gevinst_import_result *res);
 /* Import a CSV file of `kind` all or nothing as a source: `source` (NULL:
 ** the file's name).  A source imported again with new content has its
 ** rows replaced in one transaction; with the same content nothing
-** happens.  An observation is one value of (case, metric, period,
+** happens.  A file of the source's name from another folder than the
+** source's file, with `source` NULL, is refused (GEVINST_STATUS_USAGE:
+** name the source to replace it); so is an empty `source`.  An
+** observation is one value of (case, metric, period,
 ** subject): two, in this file or across sources, are refused with both
 ** places named.  GEVINST_STATUS_BAD_DATA with *err "FILE:ROW:COL: ..."
 ** when the file is wrong; the database is then as it was. */
@@ -251,8 +254,8 @@ typedef int (*gevinst_run_info_fn)(void *ud, const gevinst_run_info *run);
 ** strings live until it returns; non-zero stops). */
 gevinst_status gevinst_runs(const char *db_path, gevinst_run_info_fn fn, void *ud, char **err);
 
-/* Write text as one CSV field (RFC 4180): as it is, or quoted with its
-** quotes doubled when it holds sep, a quote or a line break. */
+/* Write text (not NULL) as one CSV field (RFC 4180): as it is, or quoted
+** with its quotes doubled when it holds sep, a quote or a line break. */
 void gevinst_csv_text(FILE *out, const char *text, char sep);
 
 #ifdef __cplusplus
