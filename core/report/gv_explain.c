@@ -52,21 +52,30 @@ static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char 
 }
 
 /* The observations of metric for the case in the period: how many, their
-** sum, and the first rows. */
+** sum, and the first rows.  A small sum of persons is hidden; when any
+** row is a small count of persons, every row's value is, alike: the sum
+** less the rows shown, or the rows' markers, would give it back. */
 static void gvW_observations(gvW *w, const char *metric) {
     const gv_period *p = &w->period;
-    sqlite3_stmt *st =
-        gvW_observations_query(w,
-                               "SELECT count(*), total(value) FROM observations WHERE case_id = ?1"
-                               " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
-                               metric);
+    sqlite3_stmt *st = gvW_observations_query(
+        w,
+        "SELECT count(*), total(value), gv_small(total(value), max(unit), NULL), gv_below(),"
+        " max(gv_small(value, unit, NULL)) FROM observations WHERE case_id = ?1"
+        " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
+        metric);
     if (!st) return;
-    int stepped = sqlite3_step(st);
+    int stepped = sqlite3_step(st), rows_hidden = 0;
     if (stepped == SQLITE_ROW) {
         fprintf(w->out, "  observations of '%s' in %s (%s to %s): %d, sum ", metric, p->text,
                 p->start, p->end, sqlite3_column_int(st, 0));
-        gvW_num(w->out, sqlite3_column_double(st, 1));
-        fputc('\n', w->out);
+        if (sqlite3_column_int(st, 2))
+            fputs(gvR_text(st, 3), w->out);
+        else
+            gvW_num(w->out, sqlite3_column_double(st, 1));
+        rows_hidden = sqlite3_column_int(st, 4);
+        fputs(rows_hidden ? " (the rows' values are hidden: some are small counts of persons)\n"
+                          : "\n",
+              w->out);
     }
     gvW_end(w, st, stepped);
     st = gvW_observations_query(w,
@@ -78,7 +87,10 @@ static void gvW_observations(gvW *w, const char *metric) {
     if (!st) return;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         fprintf(w->out, "    %-10s  ", gvR_text(st, 0));
-        gvW_num(w->out, sqlite3_column_double(st, 1));
+        if (rows_hidden)
+            fputs("-", w->out);
+        else
+            gvW_num(w->out, sqlite3_column_double(st, 1));
         const char *subject = gvR_text(st, 3), *source = gvR_text(st, 4);
         fprintf(w->out, " %s%s%s%s%s\n", gvR_text(st, 2), *subject ? "  subject " : "", subject,
                 *source ? "  source " : "", source);

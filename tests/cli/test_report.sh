@@ -101,6 +101,14 @@ run explain -c demo/demo.cfg work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: <5 %" "explain hides a small share"
 run explain -c demo/demo.cfg --no-suppress work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: 2.380952381 %" "unless asked"
+# the observations it lists: small counts of persons hidden, the sum not
+# able to give one back
+run explain -c demo/demo.cfg into_work no-kristiansand-seniorsenter 2018
+expect_contains "$out" "observations of 'in_work' in 2018 (2018-01-01 to 2018-12-31): 4, sum $(sql "$db" "SELECT CAST(total(value) AS INTEGER) FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period LIKE '2018%'") (the rows' values are hidden: some are small counts of persons)" "the sum, its rows hidden"
+expect_contains "$out" "    2018-Q1     - persons" "a hidden row"
+expect_eq "$(printf '%s\n' "$out" | grep -c '^    2018-Q[1-4]     [0-9]')" "0" "no row's value shown"
+run explain -c demo/demo.cfg --no-suppress into_work no-kristiansand-seniorsenter 2018
+expect_contains "$out" "    2018-Q1     $(sql "$db" "SELECT value FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period = '2018-Q1'" | sed 's/\.0$//') persons" "shown with --no-suppress"
 # what explain lists is today's: it says when that may not be what the run read
 expect_eq "$(printf '%s\n' "$out" | grep -c '^note:')" "0" "no note while nothing changed"
 printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2020,1\n' > later.csv
