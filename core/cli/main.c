@@ -13,7 +13,8 @@
 
 #define EXIT_CODES                                                                                 \
     "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"                \
-    "            2 usage, config or module error; 3 bad input data (database unchanged);\n"        \
+    "            2 usage, config or module error, or what was named is not there;\n"             \
+    "            3 bad input data (database unchanged);\n"                                        \
     "            4 the database could not be read or written.\n"
 
 static const char *const usage_main =
@@ -63,9 +64,10 @@ static const char *const usage_import =
     "FILE:ROW:COLUMN: message, and the database is left as it was.\n"
     "Each file is a source, named by its file name (or --source NAME).  Import a\n"
     "source again and its rows are replaced by the file's, and what changed is\n"
-    "said; the same content again changes nothing.  A file of the source's name\n"
-    "from another folder is refused unless --source names the source.  --remove\n"
-    "takes a source's rows out.  `gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
+    "said; the same content again changes nothing.  Another file of the source's\n"
+    "name, while the source's own file is still in its folder, is refused unless\n"
+    "--source names the source.  --remove takes a source's rows out.\n"
+    "`gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
 
 static const char *const usage_sources =
     "Usage: gevinst sources DB\n"
@@ -509,7 +511,7 @@ static int cmd_report(int argc, char **argv) {
 
 static const char *const usage_explain =
     "Usage: gevinst explain -c CONFIG [--run ID] [--no-suppress] WHAT CASE PERIOD\n"
-    "Show how one stored number was made, in the latest run (or run ID).\n"
+    "Show how one stored number was made, in the config's latest run (or run ID).\n"
     "WHAT is an indicator's id -- shown with the module, its version, hash and\n"
     "params, and the observations it read -- or a gain's name -- shown with its\n"
     "plan and the arithmetic of its realisation and value, step by step.\n\n" EXIT_CODES;

@@ -900,8 +900,11 @@ static int gvI_check_source(gvI_state *s, const char *kind, const char *hash, co
         res->since = gvU_strdup(cur[1]);
         res->rows = atol(cur[2]);
         rc = 1;
-    } else if (found == 0 && !s->source_named && strcmp(cur[3], path) != 0) {
-        /* the same name in another folder is not yet the same spreadsheet */
+    } else if (found == 0 && !s->source_named && strcmp(cur[3], path) != 0 &&
+               gvU_file_exists(cur[3])) {
+        /* the same name in another folder, while the source's own file is
+           still where it was, is not yet the same spreadsheet; once that
+           file has gone (a project folder moved) it is */
         s->err = gvU_mprintf("%s: source '%s' was imported from %s; give --source %s to replace "
                              "its rows with this file's, or another --source name to keep both",
                              s->file, s->source, cur[3], s->source);

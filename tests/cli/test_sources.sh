@@ -112,6 +112,18 @@ run import "$db" observations v2/observations.csv
 expect_eq "$out" "v2/observations.csv: 537 rows: 1 added, 0 changed, 0 removed, 536 unchanged (source observations.csv)" "replaced beside another source"
 expect_eq "$(sql "$db" "SELECT value FROM observations WHERE period = '2032'")" "5.0" "the other source's row stays"
 
+# a project folder moved: the source's file is gone from where it was, so
+# the file of its name is the same spreadsheet
+mkdir proj && cp "$demo/partners.csv" proj/partners.csv
+printf 'case,name,type\nno-bodo-nabolagshelse,Nytt lag,civil_society\n' > proj/lag.csv
+run import "$db" partners proj/lag.csv
+expect_rc 0 "a partner file of its own"
+mv proj moved-proj
+printf 'case,name,type\nno-bodo-nabolagshelse,Nytt lag,civil_society\nno-bodo-nabolagshelse,Andre lag,civil_society\n' > moved-proj/lag.csv
+run import "$db" partners moved-proj/lag.csv
+expect_rc 0 "the moved file imported again"
+expect_eq "$out" "moved-proj/lag.csv: 2 rows: 1 added, 0 changed, 0 removed, 1 unchanged (source lag.csv)" "replaces its rows"
+
 # a case that rows still refer to cannot be taken away by a new cases file
 grep -v '^no-drammen-jobbkafe,' "$demo/cases.csv" > cases.csv
 digest=$(db_digest "$db")

@@ -91,9 +91,10 @@ void gevinst_import_result_free(gevinst_import_result *res);
 /* Import a CSV file of `kind` all or nothing as a source: `source` (NULL:
 ** the file's name).  A source imported again with new content has its
 ** rows replaced in one transaction; with the same content nothing
-** happens.  A file of the source's name from another folder than the
-** source's file, with `source` NULL, is refused (GEVINST_STATUS_USAGE:
-** name the source to replace it); so is an empty `source`.  An
+** happens.  Another file of the source's name, with other content and
+** `source` NULL, is refused while the source's own file is still where it
+** was (GEVINST_STATUS_USAGE: name the source to replace it); so is an
+** empty `source`.  An
 ** observation is one value of (case, metric, period,
 ** subject): two, in this file or across sources, are refused with both
 ** places named.  GEVINST_STATUS_BAD_DATA with *err "FILE:ROW:COL: ..."
