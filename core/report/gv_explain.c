@@ -329,6 +329,43 @@ static void gvW_run(gvW *w) {
     gvW_end(w, st, stepped);
 }
 
+/* Why the run holds nothing for WHAT, CASE and PERIOD: the first of them
+** it does not know, as a message; NULL when the database fails. */
+static char *gvW_missing(gvW *w) {
+    /* gvW_prepare binds all four; a check that reads fewer ignores the rest */
+    static const char *const checks[] = {
+        "SELECT (SELECT count(*) FROM run_indicators WHERE run = ?1 AND indicator = ?2)"
+        " + (SELECT count(*) FROM gain_results WHERE run = ?1 AND gain = ?2)",
+        "SELECT (SELECT count(*) FROM results WHERE run = ?1 AND case_id = ?3)"
+        " + (SELECT count(*) FROM gain_results WHERE run = ?1 AND case_id = ?3)",
+        "SELECT group_concat(period, ', ') FROM (SELECT period FROM results WHERE run = ?1"
+        " AND indicator = ?2 AND case_id = ?3 UNION SELECT period FROM gain_results"
+        " WHERE run = ?1 AND gain = ?2 AND case_id = ?3 ORDER BY 1)"};
+    const gv_report *r = w->r;
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *st = gvW_prepare(w, checks[i]);
+        if (!st) return NULL;
+        int stepped = sqlite3_step(st);
+        char *why = NULL;
+        if (stepped != SQLITE_ROW) {
+            gvW_end(w, st, stepped);
+            return NULL;
+        }
+        if (i == 0 && sqlite3_column_int(st, 0) == 0)
+            why = gvU_mprintf("run %lld has no indicator or gain '%s'", r->run, r->what);
+        else if (i == 1 && sqlite3_column_int(st, 0) == 0)
+            why = gvU_mprintf("run %lld has no case '%s'", r->run, r->case_id);
+        else if (i == 2)
+            why = gvU_mprintf("run %lld has no value of '%s' for case '%s' in %s (it has: %s)",
+                              r->run, r->what, r->case_id, w->period.text,
+                              sqlite3_column_type(st, 0) == SQLITE_NULL ? "none"
+                                                                        : gvR_text(st, 0));
+        sqlite3_finalize(st);
+        if (why) return why;
+    }
+    return NULL;
+}
+
 gv_status gvR_write_explain(gv_report *r, char **err) {
     gvW w = {r, {0}, r->out, NULL};
     if (!r->period || gvP_parse(r->period, &w.period) < 0) {
@@ -345,8 +382,11 @@ gv_status gvR_write_explain(gv_report *r, char **err) {
         return GV_DATABASE;
     }
     if (ind == 1 && gain == 1) {
-        *err = gvU_mprintf("run %lld has no indicator or gain '%s' for case '%s' in %s", r->run,
-                           r->what, r->case_id, w.period.text);
+        *err = gvW_missing(&w);
+        if (!*err) {
+            *err = w.failed ? w.failed : gvD_errmsg(r->db, "cannot read the run");
+            return GV_DATABASE;
+        }
         return GV_NOT_FOUND;
     }
     return GV_OK;

@@ -124,7 +124,13 @@ expect_contains "$out" "note: observations imported since this run, on $(sql "$d
 expect_contains "$out" "note: demo/edited.cfg differs from the config this run used" "another config"
 run explain -c demo/demo.cfg nothing no-drammen-jobbkafe 2018
 expect_rc 2 "nothing to explain"
-expect_contains "$err" "run 1 has no indicator or gain 'nothing' for case 'no-drammen-jobbkafe' in 2018" "says so"
+expect_eq "$err" "gevinst: run 1 has no indicator or gain 'nothing'" "says so"
+run explain -c demo/demo.cfg work_share nosuch 2018
+expect_rc 2 "an unknown case"
+expect_eq "$err" "gevinst: run 1 has no case 'nosuch'" "names the case"
+run explain -c demo/demo.cfg work_share no-drammen-jobbkafe 2016
+expect_rc 2 "a period the run did not evaluate"
+expect_eq "$err" "gevinst: run 1 has no value of 'work_share' for case 'no-drammen-jobbkafe' in 2016 (it has: $(sql "$db" "SELECT group_concat(period, ', ') FROM (SELECT DISTINCT period FROM results WHERE run = 1 AND indicator = 'work_share' AND case_id = 'no-drammen-jobbkafe' ORDER BY 1)"))" "names the periods it has"
 run explain -c demo/demo.cfg work_share no-drammen-jobbkafe
 expect_rc 2 "explain needs three words"
 
