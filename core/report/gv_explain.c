@@ -165,8 +165,7 @@ static int gvW_indicator(gvW *w) {
     else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
         gvW_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvR_text(st, 3));
     else
-        fprintf(out, "%s%s%s\n", strcmp(status, "no_data") == 0 ? "no data" : status,
-                *error ? ": " : "", error);
+        fprintf(out, "%s%s%s\n", gvT(GV_LANG_EN, status), *error ? ": " : "", error);
     fprintf(out, "  made by module %s (%s, version %s), %s\n", gvR_text(st, 4),
             gvW_kind(gvR_text(st, 5)), *gvR_text(st, 6) ? gvR_text(st, 6) : "not given",
             sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
@@ -287,7 +286,8 @@ static int gvW_gain(gvW *w) {
         return 1;
     }
     fprintf(w->out, "gain %s of case %s in %s: %s (plan from the %s)\n", w->r->what,
-            w->r->case_id, w->period.text, gvR_text(st, GVW_STATUS), gvR_text(st, GVW_SOURCE));
+            w->r->case_id, w->period.text, gvT(GV_LANG_EN, gvR_text(st, GVW_STATUS)),
+            gvR_text(st, GVW_SOURCE));
     if (sqlite3_column_int(st, GVW_HIDDEN))
         fprintf(w->out, "  its figures are hidden: they are, or are made from, a small count of "
                         "persons (--no-suppress shows them)\n");
