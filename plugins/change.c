@@ -48,12 +48,9 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
 }
 
 static const gevinst_module module = {
-    GEVINST_MODULE_ABI,
-    .name = "change",
-    .version = "1.0.0",
-    .description = "change of a metric against a baseline period",
-    .params = params,
-    .evaluate = evaluate,
+    GEVINST_MODULE_ABI, .name = "change",
+    .version = "1.0.0", .description = "change of a metric against a baseline period",
+    .params = params,   .evaluate = evaluate,
 };
 
 const gevinst_module *gevinst_module_init(const gevinst_host *h) {

@@ -69,12 +69,9 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
 }
 
 static const gevinst_module module = {
-    GEVINST_MODULE_ABI,
-    .name = "ratio",
-    .version = "1.0.0",
-    .description = "numerator / denominator x factor, optionally annualised",
-    .params = params,
-    .evaluate = evaluate,
+    GEVINST_MODULE_ABI, .name = "ratio",
+    .version = "1.0.0", .description = "numerator / denominator x factor, optionally annualised",
+    .params = params,   .evaluate = evaluate,
 };
 
 const gevinst_module *gevinst_module_init(const gevinst_host *h) {

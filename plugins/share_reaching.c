@@ -47,12 +47,13 @@ static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
     snprintf(buf, sizeof buf, "%.17g", threshold);
     const char *args[] = {host->case_field(ctx, "id"), metric, host->period(ctx), buf};
     counts c = {0, 0};
-    rc = host->query(ctx,
-                     "SELECT sum(reached), count(*) FROM ("
-                     " SELECT max(value) >= CAST(?4 AS REAL) AS reached FROM observations"
-                     " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
-                     " AND subject IS NOT NULL GROUP BY subject)",
-                     4, args, row, &c, errmsg);
+    rc = host->query(
+        ctx,
+        "SELECT sum(reached), count(*) FROM ("
+        " SELECT max(value) >= CAST(?4 AS REAL) AS reached FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+        " AND subject IS NOT NULL GROUP BY subject)",
+        4, args, row, &c, errmsg);
     if (rc != GEVINST_OK) return rc;
     if (c.subjects == 0) return GEVINST_NODATA;
     *value = c.reached / c.subjects * factor;

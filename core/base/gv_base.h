@@ -22,14 +22,14 @@
 /* What a call came to, as every layer says it; the library's public
 ** gevinst_status has the same values (gevinst.h). */
 typedef enum gv_status {
-    GV_OK = 0,        /* everything computed */
-    GV_PARTIAL,       /* some indicators or gains failed; the rest are stored */
-    GV_USAGE,         /* a bad argument, config or module */
-    GV_NOT_FOUND,     /* no such database, run, indicator or gain */
-    GV_BAD_DATA,      /* an input file is wrong; the database is unchanged */
-    GV_DATABASE,      /* the database could not be read or written */
-    GV_IO,            /* a file could not be read or written */
-    GV_NO_MEMORY      /* an allocation failed */
+    GV_OK = 0,    /* everything computed */
+    GV_PARTIAL,   /* some indicators or gains failed; the rest are stored */
+    GV_USAGE,     /* a bad argument, config or module */
+    GV_NOT_FOUND, /* no such database, run, indicator or gain */
+    GV_BAD_DATA,  /* an input file is wrong; the database is unchanged */
+    GV_DATABASE,  /* the database could not be read or written */
+    GV_IO,        /* a file could not be read or written */
+    GV_NO_MEMORY  /* an allocation failed */
 } gv_status;
 
 /* Allocation that never returns NULL.  Rather than thread NULL checks

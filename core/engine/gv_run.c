@@ -276,7 +276,8 @@ static int gvE_evaluate_all(gvE_state *run, gvE_indicator *r, gv_diag *diag, cha
     if (run->progress) run->total = gvE_total(run);
     for (int i = 0; i < cfg->nindicators; i++) {
         run->indicator = i + 1;
-        if (gvE_store_indicator(run, &r[i], i + 1, err) < 0 || gvE_indicator_run(run, &r[i], err) < 0)
+        if (gvE_store_indicator(run, &r[i], i + 1, err) < 0 ||
+            gvE_indicator_run(run, &r[i], err) < 0)
             return -1;
     }
     gvE_progress(run, 1);

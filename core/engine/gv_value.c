@@ -163,4 +163,3 @@ void gvV_sensitivity_of(const gvV_outcome *o, int n, double investment, double r
         if (fabs(s->break_even) < 1e-9) s->break_even = 0;
     }
 }
-

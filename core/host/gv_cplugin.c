@@ -60,8 +60,8 @@ static const gevinst_module *gvM_descriptor(const char *path, void *dl, char **e
         (d->params && d->param_size < offsetof(gevinst_param, choices) + sizeof(void *))) {
         *err = gvU_mprintf("%s: malformed descriptor: size %zu and param_size %zu are smaller than "
                            "ABI %d.0's (%zu and %zu): set them with GEVINST_MODULE_ABI",
-                           path, d->size, d->param_size, GEVINST_ABI_MAJOR,
-                           sizeof(gevinst_module), sizeof(gevinst_param));
+                           path, d->size, d->param_size, GEVINST_ABI_MAJOR, sizeof(gevinst_module),
+                           sizeof(gevinst_param));
         return NULL;
     }
     if (!d->name || !d->evaluate) {
@@ -135,6 +135,6 @@ static void gvM_plugin_unload(gv_module *m) {
 }
 
 const gv_loader gvM_c_plugins = {
-    {"c", "plugin", ".so"}, "C",  "C plugin", gvM_plugin_load, gvM_plugin_evaluate, gvM_plugin_unload,
-    NULL,
+    {"c", "plugin", ".so"}, "C",  "C plugin", gvM_plugin_load, gvM_plugin_evaluate,
+    gvM_plugin_unload,      NULL,
 };

@@ -64,8 +64,8 @@ static gv_module *gvM_new(const gv_indicator *ind, const gv_config *cfg, char **
     m->path = gvU_strdup(ind->path);
     m->limits = ind->limits;
     if (gvU_sha256_file(m->path, m->hash) < 0) {
-        *err = gvU_mprintf("%s: cannot read %s: %s", m->path, loader->kind.setting,
-                           strerror(errno));
+        *err =
+            gvU_mprintf("%s: cannot read %s: %s", m->path, loader->kind.setting, strerror(errno));
         gvM_free(m);
         return NULL;
     }
@@ -145,21 +145,20 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
             for (int j = 0; j < m->ndefaults; j++)
                 gvU_buf_printf(&known, "%s%s", j ? ", " : "", out[j].name);
             gvU_diag_add(diag, "%s:%d: indicator '%s': module '%s' has no param '%s' (%s)",
-                             given->file, given->line, ind->id, m->name, given->name,
-                             known.s ? known.s : "it takes none");
+                         given->file, given->line, ind->id, m->name, given->name,
+                         known.s ? known.s : "it takes none");
             free(known.s);
         } else if (given->type != out[i].type) {
             gvU_diag_add(diag, "%s:%d: indicator '%s': param '%s' must be a %s", given->file,
-                             given->line, ind->id, given->name,
-                             out[i].type == GEVINST_PARAM_NUMBER ? "number" : "string");
+                         given->line, ind->id, given->name,
+                         out[i].type == GEVINST_PARAM_NUMBER ? "number" : "string");
         } else if (given->type == GEVINST_PARAM_STRING && out[i].choices &&
                    !gvM_is_choice(out[i].choices, given->string)) {
             gvU_buf allowed = {0};
             for (char **c = out[i].choices; *c; c++)
                 gvU_buf_printf(&allowed, "%s%s", c == out[i].choices ? "" : ", ", *c);
-            gvU_diag_add(
-                diag, "%s:%d: indicator '%s': param '%s' is '%s'; it must be one of: %s",
-                given->file, given->line, ind->id, given->name, given->string, allowed.s);
+            gvU_diag_add(diag, "%s:%d: indicator '%s': param '%s' is '%s'; it must be one of: %s",
+                         given->file, given->line, ind->id, given->name, given->string, allowed.s);
             free(allowed.s);
         } else {
             free(out[i].string);
@@ -172,7 +171,7 @@ int gvM_bind_params(const gv_module *m, const gv_indicator *ind, gv_param_value 
         if ((out[i].type == GEVINST_PARAM_STRING && !out[i].string) ||
             (out[i].type == GEVINST_PARAM_NUMBER && isnan(out[i].number)))
             gvU_diag_add(diag, "%s:%d: indicator '%s': module '%s' needs param '%s'", ind->file,
-                             ind->line, ind->id, m->name, out[i].name);
+                         ind->line, ind->id, m->name, out[i].name);
     *merged = out;
     *n = m->ndefaults;
     return diag->n > before ? -1 : 0;

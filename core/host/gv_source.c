@@ -333,9 +333,9 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
         gvM_found_in_series(series, &p, &found); /* the case's observations are at hand */
     else if (gvM_found_in_sql(ctx, f, metric, &p, &found, errmsg) < 0)
         return GEVINST_ERROR;
-    const double values[] = {found.total, (double)found.n,
-                             found.n ? found.total / (double)found.n : 0,
-                             found.lo,    found.hi,         found.last};
+    const double values[] = {
+        found.total, (double)found.n, found.n ? found.total / (double)found.n : 0,
+        found.lo,    found.hi,        found.last};
     *out = values[f];
     if (found.n == 0 && gvM_metric_known(ctx->src, series, errmsg) < 0) return GEVINST_ERROR;
     if (found.n == 0 && f != GVM_COUNT) return GEVINST_NODATA;
@@ -460,8 +460,7 @@ static int gvM_query(gevinst_ctx *ctx, const char *sql, int nparam, const char *
 }
 
 /* The host's in_period: the base layer's rule (gvP_holds) for modules. */
-static int gvM_in_period(gevinst_ctx *ctx, const char *period, const char *start,
-                         const char *end) {
+static int gvM_in_period(gevinst_ctx *ctx, const char *period, const char *start, const char *end) {
     gv_period p = *ctx->period;
     if ((period && gvP_parse(period, &p) < 0) || !start || !end) return -1;
     return gvP_holds(&p, start, end);

@@ -263,10 +263,10 @@ static void gvA_param_info(gevinst_param_info *to, const gv_param_value *p) {
 static void gvA_indicator_info(gevinst_indicator_info *to, const gvE_indicator *r) {
     const gv_indicator *ind = r->ind;
     const gv_loader *loader = ind->path ? gvM_loader_of(ind->kind) : NULL;
-    const char *desc = r->error                      ? "(cannot be loaded)"
-                       : ind->description            ? ind->description
-                       : r->m && r->m->description   ? r->m->description
-                                                     : "";
+    const char *desc = r->error                    ? "(cannot be loaded)"
+                       : ind->description          ? ind->description
+                       : r->m && r->m->description ? r->m->description
+                                                   : "";
     memset(to, 0, sizeof *to);
     to->id = gvU_strdup(ind->id);
     to->kind = loader ? gvU_strdup(loader->label) : NULL;
@@ -370,9 +370,8 @@ int gevinst_report_has_format(const char *format) {
 }
 
 /* A report context on the config's database, with its privacy rule. */
-static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run,
-                                 const char *lang, int no_suppress, FILE *out, gv_diag *notes,
-                                 char **err) {
+static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run, const char *lang,
+                                 int no_suppress, FILE *out, gv_diag *notes, char **err) {
     memset(r, 0, sizeof *r);
     r->notes = notes;
     r->run = run;
@@ -399,8 +398,8 @@ static gevinst_status gvA_report(gevinst_config *cfg, const gevinst_report_optio
     return (gevinst_status)rc;
 }
 
-gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options,
-                              FILE *out, char **err) {
+gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options, FILE *out,
+                              char **err) {
     gvU_oom_catch c;
     *err = NULL;
     if (options->format && !gevinst_report_has_format(options->format)) {
@@ -434,8 +433,8 @@ static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char
 }
 
 gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
-                               const char *case_id, const char *period, int no_suppress,
-                               FILE *out, char **err) {
+                               const char *case_id, const char *period, int no_suppress, FILE *out,
+                               char **err) {
     gvU_oom_catch c;
     *err = NULL;
     if (setjmp(c.to)) return gvA_no_memory(err);
@@ -453,10 +452,9 @@ typedef struct gvA_results {
 
 static int gvA_on_result(void *ud, const gv_result_row *row) {
     const gvA_results *x = ud;
-    gevinst_result shown = {row->indicator, row->case_id, row->period,
-                            row->has_value, row->value,   row->unit,
-                            row->status,    row->error,   row->module,
-                            row->module_version, row->small};
+    gevinst_result shown = {row->indicator, row->case_id,        row->period, row->has_value,
+                            row->value,     row->unit,           row->status, row->error,
+                            row->module,    row->module_version, row->small};
     return x->fn(x->ud, &shown);
 }
 
@@ -490,10 +488,10 @@ typedef struct gvA_runs {
 
 static int gvA_on_run(void *ud, const gv_run_row *row) {
     const gvA_runs *x = ud;
-    gevinst_run_info shown = {row->id,          row->started,     row->finished,
-                              row->engine_version, row->config_file, row->config_hash,
-                              row->values,      row->no_data,     row->errors,
-                              row->gains,       row->gain_errors};
+    gevinst_run_info shown = {
+        row->id,          row->started,     row->finished,   row->engine_version,
+        row->config_file, row->config_hash, row->values,     row->no_data,
+        row->errors,      row->gains,       row->gain_errors};
     return x->fn(x->ud, &shown);
 }
 

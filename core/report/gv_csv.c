@@ -8,7 +8,6 @@
 
 #include "report/gv_writers.h"
 
-
 /* clang-format off */
 static const char *const gvR_csv_tables[][2] = {
     {"results",

@@ -103,8 +103,10 @@ static sqlite3_stmt *gvW_prepare(gvW *w, const char *sql) {
     char *err = NULL;
     sqlite3_stmt *st = gvR_rows(w->r, sql, &err);
     if (!st) {
-        if (!w->failed) w->failed = err;
-        else free(err);
+        if (!w->failed)
+            w->failed = err;
+        else
+            free(err);
         return NULL;
     }
     sqlite3_bind_text(st, 2, w->r->what, -1, SQLITE_STATIC);
@@ -236,8 +238,12 @@ static void gvW_valued(FILE *out, sqlite3_stmt *st) {
             gvR_text(st, GVW_BASIS));
     const int terms[] = {GVW_QUANTITY,     GVW_PROXY,       GVW_DEADWEIGHT,
                          GVW_DISPLACEMENT, GVW_ATTRIBUTION, GVW_IMPACT};
-    const char *const before[] = {"", " x proxy ", " x (1 - deadweight ",
-                                  ") x (1 - displacement ", ") x (1 - attribution ", ") = "};
+    const char *const before[] = {"",
+                                  " x proxy ",
+                                  " x (1 - deadweight ",
+                                  ") x (1 - displacement ",
+                                  ") x (1 - attribution ",
+                                  ") = "};
     for (int i = 0; i < 6; i++)
         fputs(before[i], out), gvW_num(out, sqlite3_column_double(st, terms[i]));
     fputs(" in year 1; present value ", out);
@@ -285,9 +291,8 @@ static int gvW_gain(gvW *w) {
         gvW_end(w, st, stepped);
         return 1;
     }
-    fprintf(w->out, "gain %s of case %s in %s: %s (plan from the %s)\n", w->r->what,
-            w->r->case_id, w->period.text, gvT(GV_LANG_EN, gvR_text(st, GVW_STATUS)),
-            gvR_text(st, GVW_SOURCE));
+    fprintf(w->out, "gain %s of case %s in %s: %s (plan from the %s)\n", w->r->what, w->r->case_id,
+            w->period.text, gvT(GV_LANG_EN, gvR_text(st, GVW_STATUS)), gvR_text(st, GVW_SOURCE));
     if (sqlite3_column_int(st, GVW_HIDDEN))
         fprintf(w->out, "  its figures are hidden: they are, or are made from, a small count of "
                         "persons (--no-suppress shows them)\n");
@@ -310,8 +315,7 @@ static void gvW_run(gvW *w) {
                 gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2));
         int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
         if (!same)
-            fprintf(w->out, "note: %s differs from the config this run used\n",
-                    w->r->config_file);
+            fprintf(w->out, "note: %s differs from the config this run used\n", w->r->config_file);
         if (w->r->config_path && strcmp(gvR_text(st, 3), w->r->config_path) != 0)
             fprintf(w->out, "note: run %lld was made with %s, %s\n", w->r->run,
                     same ? "a config of the same content" : "another config", gvR_text(st, 3));
@@ -358,8 +362,7 @@ static char *gvW_missing(gvW *w) {
         else if (i == 2)
             why = gvU_mprintf("run %lld has no value of '%s' for case '%s' in %s (it has: %s)",
                               r->run, r->what, r->case_id, w->period.text,
-                              sqlite3_column_type(st, 0) == SQLITE_NULL ? "none"
-                                                                        : gvR_text(st, 0));
+                              sqlite3_column_type(st, 0) == SQLITE_NULL ? "none" : gvR_text(st, 0));
         sqlite3_finalize(st);
         if (why) return why;
     }
@@ -369,8 +372,8 @@ static char *gvW_missing(gvW *w) {
 gv_status gvR_write_explain(gv_report *r, char **err) {
     gvW w = {r, {0}, r->out, NULL};
     if (!r->period || gvP_parse(r->period, &w.period) < 0) {
-        *err = gvU_mprintf("'%s' is not a period (%s)", r->period ? r->period : "",
-                           GV_PERIOD_FORMS);
+        *err =
+            gvU_mprintf("'%s' is not a period (%s)", r->period ? r->period : "", GV_PERIOD_FORMS);
         return GV_USAGE;
     }
     gvW_run(&w);

@@ -144,9 +144,8 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
                  " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
     if (!st) return GV_DATABASE;
-    static const char *const keys[] = {"indicator", "case",   "period",
-                                       "value",     "unit",   "status",
-                                       "error",     "module", "module_version"};
+    static const char *const keys[] = {"indicator", "case",  "period", "value",         "unit",
+                                       "status",    "error", "module", "module_version"};
     long n = 0;
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {

@@ -63,8 +63,8 @@ static int gvR_functions(gv_report *r) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
     if (sqlite3_create_function(r->db, "gv_small", 3, flags, r, gvR_small_sql, NULL, NULL) ||
         sqlite3_create_function(r->db, "gv_below", 0, flags, r, gvR_below_sql, NULL, NULL) ||
-        sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql,
-                                NULL, NULL))
+        sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql, NULL,
+                                NULL))
         return -1;
     return 0;
 }
@@ -100,8 +100,9 @@ static void gvR_note_run(gv_report *r, const char *config_file, const char *conf
     if (!r->notes || !r->config_path) return;
     int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
     if (strcmp(config_file, r->config_path) != 0)
-        gvU_diag_add(r->notes, same ? "run %lld was made with a config of the same content, %s"
-                                    : "run %lld was made with another config, %s",
+        gvU_diag_add(r->notes,
+                     same ? "run %lld was made with a config of the same content, %s"
+                          : "run %lld was made with another config, %s",
                      r->run, config_file);
     else if (r->config_hash && !same)
         gvU_diag_add(r->notes, "%s has changed since run %lld", r->config_file, r->run);
@@ -133,8 +134,7 @@ static gv_status gvR_find_run(gv_report *r, const char *db_path, char **err) {
         gv_status rc = gvR_default_run(r, db_path, err);
         if (rc != GV_OK) return rc;
     }
-    sqlite3_stmt *st =
-        gvR_rows(r, "SELECT config_file, config_hash FROM runs WHERE id = ?1", err);
+    sqlite3_stmt *st = gvR_rows(r, "SELECT config_file, config_hash FROM runs WHERE id = ?1", err);
     if (!st) return GV_DATABASE;
     int stepped = sqlite3_step(st);
     if (stepped == SQLITE_ROW) gvR_note_run(r, gvR_text(st, 0), gvR_text(st, 1));
@@ -203,11 +203,16 @@ gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         gv_run_row row = {
-            sqlite3_column_int64(st, 0),       gvR_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), gvR_text(st, 3),
-            gvR_text(st, 4),                   gvR_text(st, 5),
-            (long)sqlite3_column_int64(st, 6), (long)sqlite3_column_int64(st, 7),
-            (long)sqlite3_column_int64(st, 8), (long)sqlite3_column_int64(st, 9),
+            sqlite3_column_int64(st, 0),
+            gvR_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2),
+            gvR_text(st, 3),
+            gvR_text(st, 4),
+            gvR_text(st, 5),
+            (long)sqlite3_column_int64(st, 6),
+            (long)sqlite3_column_int64(st, 7),
+            (long)sqlite3_column_int64(st, 8),
+            (long)sqlite3_column_int64(st, 9),
             (long)sqlite3_column_int64(st, 10),
         };
         if (fn(ud, &row)) {

@@ -18,13 +18,13 @@
 /* What a report shows, and how. */
 typedef struct gv_report {
     sqlite3 *db;
-    long long run;          /* gvR_open: 0 is the latest finished run */
-    gv_lang lang;           /* words and numbers: set from lang_name by gvR_open */
-    const char *lang_name;  /* "nb", "da" or "en"; NULL: English */
-    double suppress_below;  /* counts of persons under it are hidden; 0 shows all */
-    const char *label;      /* on every page of HTML ("Synthetic data"); NULL: none */
-    const char *table;      /* CSV: "results" (NULL), "gains" or "value" */
-    int excel;              /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
+    long long run;         /* gvR_open: 0 is the latest finished run */
+    gv_lang lang;          /* words and numbers: set from lang_name by gvR_open */
+    const char *lang_name; /* "nb", "da" or "en"; NULL: English */
+    double suppress_below; /* counts of persons under it are hidden; 0 shows all */
+    const char *label;     /* on every page of HTML ("Synthetic data"); NULL: none */
+    const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
+    int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
     FILE *out;
     /* explain: one stored number */
     const char *what, *case_id, *period;

@@ -85,9 +85,8 @@ static void gvR_heads(const gv_report *r, const char *const *heads, const int *w
 /* A status in the language, in colour at a terminal, and its error. */
 static void gvR_status(const gv_report *r, const char *status, const char *error, int first_line) {
     int colour = gvR_colour(r->out);
-    fprintf(r->out, "%s%s%s%s%.*s\n", colour ? gvR_status_colour(status) : "",
-            gvT(r->lang, status), colour ? "\033[0m" : "", error ? ": " : "",
-            error ? first_line : 0, error ? error : "");
+    fprintf(r->out, "%s%s%s%s%.*s\n", colour ? gvR_status_colour(status) : "", gvT(r->lang, status),
+            colour ? "\033[0m" : "", error ? ": " : "", error ? first_line : 0, error ? error : "");
 }
 
 /* --------------------------------------------------------------- results */
@@ -157,13 +156,12 @@ static gv_status gvR_text_results(gv_report *r, char **err) {
     gvR_heads(r, (const char *const[]){"Case", "Period"}, (const int[]){-w[1], -w[2]}, 2);
     gvR_heads(r, (const char *const[]){"Value", "Unit"}, (const int[]){14, -w[3]}, 2);
     fprintf(r->out, "  %s\n", gvT(r->lang, "Status"));
-    sqlite3_stmt *st =
-        gvR_rows(r,
-                 "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
-                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.status"
-                 " FROM results r JOIN run_indicators i USING (run, indicator)"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
-                 err);
+    sqlite3_stmt *st = gvR_rows(r,
+                                "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
+                                " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.status"
+                                " FROM results r JOIN run_indicators i USING (run, indicator)"
+                                " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                                err);
     if (!st) return GV_DATABASE;
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW)

@@ -170,8 +170,8 @@ static const gvI_table gvI_tables[] = {
      " HAVING sum(share) > 1.000000001"},
 };
 
-const char *const gvI_kinds[] = {
-    "municipalities", "cases", "partners", "observations", "inputs", "gains", "gain_shares", NULL};
+const char *const gvI_kinds[] = {"municipalities", "cases", "partners",    "observations",
+                                 "inputs",         "gains", "gain_shares", NULL};
 
 /* What makes two rows the same thing (identity), and what a row says of
 ** it (content): a source imported again is compared by these. */
@@ -222,9 +222,9 @@ typedef struct gvI_state {
     long row;     /* the record being read, as a spreadsheet numbers it */
     long nrows;   /* data rows stored */
     int have_header;
-    int internal; /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
-    gv_diag *diag;         /* when set, every problem of the row goes here */
-    int decimal_comma;      /* fields between ';': numbers may be written 12,5 */
+    int internal;      /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
+    gv_diag *diag;     /* when set, every problem of the row goes here */
+    int decimal_comma; /* fields between ';': numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
     int last_end;  /* the character that ended the last record */
@@ -565,8 +565,8 @@ static int gvI_identity_free(gvI_state *s) {
                              gvI_value(s, "period", &pos), subject ? "subject '" : "no subject",
                              subject ? subject : "", subject ? "'" : "");
     if (other && strcmp(other, s->source) == 0)
-        gvI_fail(s, -1, "the %s is also on row %ld of this file; an observation is one value",
-                 what, other_row);
+        gvI_fail(s, -1, "the %s is also on row %ld of this file; an observation is one value", what,
+                 other_row);
     else if (other && strcmp(other, GVI_EARLIER) == 0) {
         long long earlier = gvI_earlier_rows(s);
         gvI_fail(s, -1,
@@ -850,8 +850,8 @@ static int gvI_not_elsewhere(gvI_state *s, const char *kind, const char *hash) {
             sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         for (int i = 0; i < 3; i++)
-            other[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i))
-                                        : NULL;
+            other[i] =
+                rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
         found = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
         sqlite3_finalize(st);
     }
@@ -940,8 +940,8 @@ static void gvI_set_aside(gvI_state *s) {
     free(flag);
     sqlite3_free(whole);
     char *drop = all ? sqlite3_mprintf("DELETE FROM main.%s", s->t->table)
-                     : sqlite3_mprintf("DELETE FROM main.%s WHERE import_source = %Q",
-                                       s->t->table, s->source);
+                     : sqlite3_mprintf("DELETE FROM main.%s WHERE import_source = %Q", s->t->table,
+                                       s->source);
     if (sql && drop) {
         sql = sqlite3_mprintf("%z %z;", sql, drop);
     } else {
@@ -1162,8 +1162,8 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
 }
 
 /* The tables a source's rows can be in, children before their parents. */
-static const char *const gvI_child_first[] = {"gain_shares", "gains",  "inputs",         "observations",
-                                              "partners",    "cases", "municipalities", NULL};
+static const char *const gvI_child_first[] = {
+    "gain_shares", "gains", "inputs", "observations", "partners", "cases", "municipalities", NULL};
 
 /* Note the removal of each kind of rows the source held (the rows from
 ** before sources are of every kind).  0, or -1 with *err. */

@@ -66,11 +66,11 @@ extern const char *const gvI_kinds[];
 
 /* What an import did. */
 typedef struct gv_import_result {
-    char *source;  /* the source's name (the file's, or the one given); the caller frees */
-    long rows;     /* rows the source holds now */
-    int replaced;  /* the source was there, and its rows were replaced */
-    int same;      /* the source held this content already: nothing was done */
-    char *since;   /* then: since when; the caller frees */
+    char *source; /* the source's name (the file's, or the one given); the caller frees */
+    long rows;    /* rows the source holds now */
+    int replaced; /* the source was there, and its rows were replaced */
+    int same;     /* the source held this content already: nothing was done */
+    char *since;  /* then: since when; the caller frees */
     long added, changed, removed, unchanged; /* against what it held */
 } gv_import_result;
 

@@ -37,8 +37,7 @@ static int print_three(void *ud, const gevinst_result *r) {
 }
 
 static int fail(const char *what, gevinst_status status, char *err) {
-    fprintf(stderr, "api_client: %s: %s: %s\n", what, gevinst_status_name(status),
-            err ? err : "");
+    fprintf(stderr, "api_client: %s: %s: %s\n", what, gevinst_status_name(status), err ? err : "");
     free(err);
     return 1;
 }

@@ -55,8 +55,7 @@ static void reads_semicolon_files_from_a_nordic_excel(void **state) {
                         "1.5 a; b, c|-12.25 -");
     /* but only one comma, and not beside a point */
     csv = tu_write("semi2.csv", "case;metric;period;value\r\nc2;m;2021;1,234,5\r\n");
-    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err),
-                     GEVINST_STATUS_BAD_DATA);
+    assert_int_equal(gevinst_import(db, "observations", csv, &rows, &err), GEVINST_STATUS_BAD_DATA);
     assert_non_null(strstr(err, "semi2.csv:2:4: value '1,234,5' is not a number"));
     free(err);
 }

@@ -150,34 +150,35 @@ static void modules_cannot_write_the_database(void **state) {
 static void lua_scripts_compute_through_the_host(void **state) {
     (void)state;
     tu_fixture_db();
-    tu_write("calc.lua",
-             "return {\n"
-             "  name = 'calc', unit = 'x', params = { metric = 'm', k = 1 },\n"
-             "  evaluate = function(ctx)\n"
-             "    if ctx.params.metric == 'rows' then\n"
-             "      local rows = ctx:query('SELECT value, subject FROM observations WHERE case_id "
-             "= ? AND metric = ? ORDER BY value', ctx.case.id, 'score')\n"
-             "      return rows[1].value * 10 + #rows + (rows[2].subject == 'a' and 100 or 0)\n"
-             "    end\n"
-             "    if ctx.params.metric == 'in' then\n"
-             "      local n = 0\n"
-             "      for _, r in ipairs(ctx:query('SELECT period_start AS s, period_end AS e FROM "
-             "observations WHERE case_id = ? AND metric = ?', ctx.case.id, 'm')) do\n"
-             "        if ctx:in_period(r.s, r.e) then n = n + 1 end\n"
-             "        if ctx:in_period(r.s, r.e, '2017-Q3') then n = n + 10 end\n"
-             "      end\n"
-             "      local ok, why = pcall(ctx.in_period, ctx, '2017-01-01', '2017-01-01', '2017-Q5')\n"
-             "      return (not ok and why:find('is not a period')) and n or -1\n"
-             "    end\n"
-             "    if ctx.params.metric == 'ctx' then\n"
-             "      return (ctx.case.title == 'Første sak' and ctx.period == '2017-Q1' and "
-             "ctx.case.country == 'NO') and 1 or 0\n"
-             "    end\n"
-             "    local s = ctx:sum(ctx.params.metric)\n"
-             "    if s == nil then return nil end\n"
-             "    return s * ctx.params.k + ctx:count(ctx.params.metric) / 10 + "
-             "(ctx:mean(ctx.params.metric) or 0) / 100\n"
-             "  end }\n");
+    tu_write(
+        "calc.lua",
+        "return {\n"
+        "  name = 'calc', unit = 'x', params = { metric = 'm', k = 1 },\n"
+        "  evaluate = function(ctx)\n"
+        "    if ctx.params.metric == 'rows' then\n"
+        "      local rows = ctx:query('SELECT value, subject FROM observations WHERE case_id "
+        "= ? AND metric = ? ORDER BY value', ctx.case.id, 'score')\n"
+        "      return rows[1].value * 10 + #rows + (rows[2].subject == 'a' and 100 or 0)\n"
+        "    end\n"
+        "    if ctx.params.metric == 'in' then\n"
+        "      local n = 0\n"
+        "      for _, r in ipairs(ctx:query('SELECT period_start AS s, period_end AS e FROM "
+        "observations WHERE case_id = ? AND metric = ?', ctx.case.id, 'm')) do\n"
+        "        if ctx:in_period(r.s, r.e) then n = n + 1 end\n"
+        "        if ctx:in_period(r.s, r.e, '2017-Q3') then n = n + 10 end\n"
+        "      end\n"
+        "      local ok, why = pcall(ctx.in_period, ctx, '2017-01-01', '2017-01-01', '2017-Q5')\n"
+        "      return (not ok and why:find('is not a period')) and n or -1\n"
+        "    end\n"
+        "    if ctx.params.metric == 'ctx' then\n"
+        "      return (ctx.case.title == 'Første sak' and ctx.period == '2017-Q1' and "
+        "ctx.case.country == 'NO') and 1 or 0\n"
+        "    end\n"
+        "    local s = ctx:sum(ctx.params.metric)\n"
+        "    if s == nil then return nil end\n"
+        "    return s * ctx.params.k + ctx:count(ctx.params.metric) / 10 + "
+        "(ctx:mean(ctx.params.metric) or 0) / 100\n"
+        "  end }\n");
     tu_check_value("{ id = \"c\"; module = \"calc\"; params = { k = 2.0; }; }", "c1", "2017",
                    GEVINST_OK, 35 * 2 + 0.3 + 35.0 / 3 / 100, NULL);
     tu_check_value("{ id = \"c\"; module = \"calc\"; }", "c2", "2017", GEVINST_NODATA, 0, NULL);

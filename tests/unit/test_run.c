@@ -181,9 +181,9 @@ static void a_plugin_that_cannot_load_fails_alone(void **state) {
 static void a_failed_allocation_is_reported_and_undone(void **state) {
     (void)state;
     const char *db = tu_fixture_db();
-    gevinst_config *cfg =
-        load("{ id = \"total\"; module = \"sum\"; isolate = false; params = { metric = \"m\"; }; },\n"
-             "{ id = \"n\"; module = \"count\"; params = { metric = \"m\"; }; }");
+    gevinst_config *cfg = load(
+        "{ id = \"total\"; module = \"sum\"; isolate = false; params = { metric = \"m\"; }; },\n"
+        "{ id = \"n\"; module = \"count\"; params = { metric = \"m\"; }; }");
     long n, failed = 0;
     for (n = 0; n < 200000; n += n < 300 ? 1 : 13) {
         char *err = NULL;
@@ -219,7 +219,8 @@ static void many_children_are_stopped_when_memory_fails(void **state) {
     char text[8192] = "";
     for (int i = 0; i < 24; i++) {
         char ind[128];
-        snprintf(ind, sizeof ind, "%s{ id = \"n%d\"; module = \"count\"; params = { metric = \"m\"; }; }",
+        snprintf(ind, sizeof ind,
+                 "%s{ id = \"n%d\"; module = \"count\"; params = { metric = \"m\"; }; }",
                  i ? ",\n" : "", i);
         strcat(text, ind);
     }
@@ -260,14 +261,15 @@ static void failed_allocations_in_import_and_report(void **state) {
             fail_msg("import, allocation %ld failed: status %d, %s", n, rc, err ? err : "");
         /* all or nothing: c2 has no observation until the import that worked */
         if (rc != GEVINST_STATUS_OK)
-            assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"),
-                                "0");
+            assert_string_equal(
+                tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "0");
         free(err);
     }
     assert_true(failed > 5);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM observations WHERE case_id = 'c2'"), "2");
 
-    gevinst_config *cfg = load("{ id = \"total\"; module = \"sum\"; params = { metric = \"m\"; }; }");
+    gevinst_config *cfg =
+        load("{ id = \"total\"; module = \"sum\"; params = { metric = \"m\"; }; }");
     char *err = NULL;
     assert_int_equal(gevinst_run(cfg, NULL, NULL, NULL, NULL, &err), GEVINST_STATUS_OK);
     const char *formats[] = {"text", "json", "csv", "html"};

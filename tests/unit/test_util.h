@@ -37,8 +37,6 @@ void tu_filter(int argc, char **argv);
 /* Problems a load found, on stderr. */
 void tu_print_diag(const gevinst_diag *d);
 
-
-
 /* A config (in the temporary folder) with the one indicator given, whose
 ** module_path holds the test plugins and the temporary folder. */
 gv_config *tu_config_with(const char *indicator);

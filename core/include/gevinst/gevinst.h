@@ -79,11 +79,11 @@ gevinst_status gevinst_import(const char *db_path, const char *kind, const char 
 
 /* What an import did to its source. */
 typedef struct gevinst_import_result {
-    char *source;  /* the source's name */
-    long rows;     /* rows the source holds now */
-    int replaced;  /* the source was there: its rows were replaced by the file's */
-    int same;      /* it held this very content: nothing was done */
-    char *since;   /* then: when that content was imported */
+    char *source; /* the source's name */
+    long rows;    /* rows the source holds now */
+    int replaced; /* the source was there: its rows were replaced by the file's */
+    int same;     /* it held this very content: nothing was done */
+    char *since;  /* then: when that content was imported */
     long added, changed, removed, unchanged; /* against what it held, by identity */
 } gevinst_import_result;
 void gevinst_import_result_free(gevinst_import_result *res);
@@ -141,12 +141,12 @@ gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
 #define GEVINST_TYPE_STRING 2
 typedef struct gevinst_param_info {
     char *name;
-    int type;       /* GEVINST_TYPE_NUMBER or GEVINST_TYPE_STRING */
-    double number;  /* NaN: a number the config must give */
+    int type;          /* GEVINST_TYPE_NUMBER or GEVINST_TYPE_STRING */
+    double number;     /* NaN: a number the config must give */
     char *number_text; /* number as the shortest text that reads back exactly ("0.1") */
-    char *string;   /* NULL: a string the config must give */
-    char *help;     /* one line, or NULL */
-    char **choices; /* the allowed strings, NULL-terminated; NULL: any */
+    char *string;      /* NULL: a string the config must give */
+    char *help;        /* one line, or NULL */
+    char **choices;    /* the allowed strings, NULL-terminated; NULL: any */
 } gevinst_param_info;
 
 /* An indicator the config provides. */
@@ -198,12 +198,12 @@ int gevinst_report_has_format(const char *format);
 
 /* How to show a stored run. */
 typedef struct gevinst_report_options {
-    long long run;         /* 0: the latest finished run made with this config */
-    const char *format;    /* "text" (NULL), "json", "csv" or "html" */
-    const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
-    int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic ';' and ',') */
-    const char *lang;      /* "nb", "da", "en"; NULL: the config's report.lang */
-    int no_suppress;       /* show counts of persons under report.suppress_below */
+    long long run;      /* 0: the latest finished run made with this config */
+    const char *format; /* "text" (NULL), "json", "csv" or "html" */
+    const char *table;  /* CSV: "results" (NULL), "gains" or "value" */
+    int excel;          /* CSV: the dialect Excel opens (BOM, CR LF; Nordic ';' and ',') */
+    const char *lang;   /* "nb", "da", "en"; NULL: the config's report.lang */
+    int no_suppress;    /* show counts of persons under report.suppress_below */
     /* where to say what the reader should know of the run shown (made with
        another config, or with this one before it changed); may be NULL */
     gevinst_diag *notes;
@@ -212,16 +212,17 @@ typedef struct gevinst_report_options {
 /* Write a stored run to out: its results, each gain against its plan, and
 ** their value.  A run belongs to its config: without options->run, the
 ** latest run made with this config file (GEVINST_STATUS_NOT_FOUND when it
-** has none, even if other configs have).  Counts of persons under the config's report.suppress_below
+** has none, even if other configs have).  Counts of persons under the config's
+*report.suppress_below
 ** are shown as "<5" unless no_suppress. */
-gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options,
-                              FILE *out, char **err);
+gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options, FILE *out,
+                              char **err);
 
 /* How one stored number was made (run, or the config's latest when 0):
 ** `what` is an indicator's id or a gain's name, for one case and period. */
 gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
-                               const char *case_id, const char *period, int no_suppress,
-                               FILE *out, char **err);
+                               const char *case_id, const char *period, int no_suppress, FILE *out,
+                               char **err);
 
 /* One stored value of a run. */
 typedef struct gevinst_result {
