@@ -800,19 +800,27 @@ static const struct gvI_identity *gvI_identity_of(const char *kind) {
     return NULL;
 }
 
-/* A text column of the one row sql gives (?1 bound to a), or NULL: 0
-** found, 1 no row, -1 the database failed. */
-static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b, int ncol,
-                      char **out) {
+/* The text columns of the one row sql gives, with ?1, ?2, ... bound to
+** the nargs args, in out[0 .. ncol - 1] (all NULL when there is no row):
+** 0 found, 1 no row, -1 the database failed. */
+static int gvI_lookup_args(sqlite3 *db, const char *sql, const char *const *args, int nargs,
+                           int ncol, char **out) {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? SQLITE_OK : SQLITE_ERROR;
+    for (int i = 0; rc == SQLITE_OK && i < nargs; i++)
+        sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
     for (int i = 0; i < ncol; i++)
         out[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* The same with ?1 bound to a, and ?2 to b unless it is NULL. */
+static int gvI_lookup(sqlite3 *db, const char *sql, const char *a, const char *b, int ncol,
+                      char **out) {
+    const char *const args[] = {a, b};
+    return gvI_lookup_args(db, sql, args, b ? 2 : 1, ncol, out);
 }
 
 /* A source holds one kind of rows (the rows from before sources excepted):
@@ -839,22 +847,11 @@ static int gvI_one_kind(gvI_state *s, const char *kind) {
 ** twice: 0, or -1 refused. */
 static int gvI_not_elsewhere(gvI_state *s, const char *kind, const char *hash) {
     char *other[3];
-    sqlite3_stmt *st;
-    int found = -1;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT imported, file, source FROM imports WHERE kind = ?1"
-                           " AND sha256 = ?2 AND source <> ?3 AND state = 'current' LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK) {
-        const char *const args[] = {kind, hash, s->source};
-        for (int i = 0; i < 3; i++)
-            sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        for (int i = 0; i < 3; i++)
-            other[i] =
-                rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
-        found = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
-        sqlite3_finalize(st);
-    }
+    const char *const args[] = {kind, hash, s->source};
+    int found = gvI_lookup_args(s->db,
+                                "SELECT imported, file, source FROM imports WHERE kind = ?1"
+                                " AND sha256 = ?2 AND source <> ?3 AND state = 'current' LIMIT 1",
+                                args, 3, 3, other);
     if (found == 0)
         s->err = gvU_mprintf("%s: this file was imported as %s before, on %s (from %s); importing "
                              "it again would store its rows twice (it is source '%s': import it "
@@ -862,7 +859,7 @@ static int gvI_not_elsewhere(gvI_state *s, const char *kind, const char *hash) {
                              s->file, kind, other[0], other[1], other[2]);
     else if (found < 0)
         gvI_db_fail(s);
-    for (int i = 0; found >= 0 && i < 3; i++)
+    for (int i = 0; i < 3; i++)
         free(other[i]);
     return found == 1 ? 0 : -1;
 }
@@ -875,22 +872,12 @@ static int gvI_check_source(gvI_state *s, const char *kind, const char *hash, co
                             gv_import_result *res) {
     if (gvI_one_kind(s, kind) < 0) return -1;
     char *cur[4]; /* sha256, imported, rows, file: the same content first, else the latest */
-    sqlite3_stmt *st;
-    int found = -1;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT sha256, imported, rows, file FROM imports WHERE source = ?1"
-                           " AND kind = ?2 AND state = 'current' ORDER BY sha256 = ?3 DESC, id DESC"
-                           " LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK) {
-        const char *const args[] = {s->source, kind, hash};
-        for (int i = 0; i < 3; i++)
-            sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        for (int i = 0; i < 4; i++)
-            cur[i] = rc == SQLITE_ROW ? gvU_strdup((const char *)sqlite3_column_text(st, i)) : NULL;
-        found = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
-        sqlite3_finalize(st);
-    }
+    const char *const args[] = {s->source, kind, hash};
+    int found = gvI_lookup_args(s->db,
+                                "SELECT sha256, imported, rows, file FROM imports WHERE source = ?1"
+                                " AND kind = ?2 AND state = 'current'"
+                                " ORDER BY sha256 = ?3 DESC, id DESC LIMIT 1",
+                                args, 3, 4, cur);
     int rc = 0;
     if (found < 0) {
         gvI_db_fail(s);
@@ -913,7 +900,7 @@ static int gvI_check_source(gvI_state *s, const char *kind, const char *hash, co
     } else {
         res->replaced = found == 0;
     }
-    for (int i = 0; found == 0 && i < 4; i++)
+    for (int i = 0; i < 4; i++)
         free(cur[i]);
     if (rc != 0) return rc;
     return gvI_not_elsewhere(s, kind, hash);
