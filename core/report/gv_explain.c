@@ -316,9 +316,9 @@ static void gvW_run(gvW *w) {
         int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
         if (!same)
             fprintf(w->out, "note: %s differs from the config this run used\n", w->r->config_file);
-        if (w->r->config_path && strcmp(gvR_text(st, 3), w->r->config_path) != 0)
-            fprintf(w->out, "note: run %lld was made with %s, %s\n", w->r->run,
-                    same ? "a config of the same content" : "another config", gvR_text(st, 3));
+        char *elsewhere = gvR_config_elsewhere(w->r, gvR_text(st, 3), gvR_text(st, 2));
+        if (elsewhere) fprintf(w->out, "note: %s\n", elsewhere);
+        free(elsewhere);
         sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
         int s = since ? SQLITE_DONE : SQLITE_ERROR;
         while (since && (s = sqlite3_step(since)) == SQLITE_ROW)

@@ -96,16 +96,21 @@ static long long gvR_latest_of(gv_report *r, long long *other) {
 }
 
 /* A run chosen by its number: what the reader should know of it. */
+char *gvR_config_elsewhere(const gv_report *r, const char *config_file, const char *config_hash) {
+    if (!r->config_path || strcmp(config_file, r->config_path) == 0) return NULL;
+    int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
+    return gvU_mprintf("run %lld was made with %s, %s", r->run,
+                       same ? "a config of the same content" : "another config", config_file);
+}
+
 static void gvR_note_run(gv_report *r, const char *config_file, const char *config_hash) {
     if (!r->notes || !r->config_path) return;
-    int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
-    if (strcmp(config_file, r->config_path) != 0)
-        gvU_diag_add(r->notes,
-                     same ? "run %lld was made with a config of the same content, %s"
-                          : "run %lld was made with another config, %s",
-                     r->run, config_file);
-    else if (r->config_hash && !same)
+    char *elsewhere = gvR_config_elsewhere(r, config_file, config_hash);
+    if (elsewhere)
+        gvU_diag_add(r->notes, "%s", elsewhere);
+    else if (r->config_hash && strcmp(config_hash, r->config_hash) != 0)
         gvU_diag_add(r->notes, "%s has changed since run %lld", r->config_file, r->run);
+    free(elsewhere);
 }
 
 /* The latest run of r's config, when r->run is 0. */

@@ -56,6 +56,11 @@
 
 /* ------------------------------------------------------------------ rows */
 
+/* When the run was made with a config at another path than r's: the note
+** that says so, naming it and whether its content was the same (malloc'd);
+** else NULL. */
+char *gvR_config_elsewhere(const gv_report *r, const char *config_file, const char *config_hash);
+
 /* A statement of one run's rows (?1 is r->run), ready to step; NULL with
 ** *err. */
 sqlite3_stmt *gvR_rows(gv_report *r, const char *sql, char **err);
