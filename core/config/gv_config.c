@@ -65,8 +65,7 @@ static const char *gvC_type_name(int type) {
 }
 
 /* A string setting, or an error naming what it is instead. */
-static const char *gvC_string(const gv_config *cfg, const config_setting_t *s,
-                              gv_diag *diag) {
+static const char *gvC_string(const gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
         gvC_error(diag, cfg, s, "'%s' must be a string, not %s", config_setting_name(s),
                   gvC_type_name(config_setting_type(s)));
@@ -614,6 +613,32 @@ static void gvC_gains(gv_config *cfg, const config_setting_t *s, gv_diag *diag) 
     }
 }
 
+/* `allow_partial = ["into_work", "CASE/GAIN"];`: gains judged on partial
+** periods too (docs/methodology.md). */
+static void gvC_allow_partial(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
+    if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
+        gvC_error(diag, cfg, s, "allow_partial must be a list of gains [\"GAIN\", \"CASE/GAIN\"]");
+        return;
+    }
+    cfg->allow_partial_file = gvC_file(s, cfg);
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *text =
+            config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+        if (!text || !*text) {
+            gvC_error(diag, cfg, s, "allow_partial: element %d is not a gain's name in quotes",
+                      i + 1);
+            continue;
+        }
+        int n = cfg->nallow_partial++;
+        cfg->allow_partial = gvU_realloc(cfg->allow_partial, (size_t)(n + 1) * sizeof(char *));
+        cfg->allow_partial_line =
+            gvU_realloc(cfg->allow_partial_line, (size_t)(n + 1) * sizeof(int));
+        cfg->allow_partial[n] = gvU_strdup(text);
+        cfg->allow_partial_line[n] = config_setting_source_line(s);
+    }
+}
+
 /* `report = { lang = "nb"; label = "Synthetic data"; }` */
 static void gvC_report(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
@@ -743,10 +768,12 @@ static const config_setting_t *gvC_top(gv_config *cfg, const config_setting_t *r
             gvC_gains(cfg, e, diag);
         } else if (strcmp(name, "report") == 0) {
             gvC_report(cfg, e, diag);
+        } else if (strcmp(name, "allow_partial") == 0) {
+            gvC_allow_partial(cfg, e, diag);
         } else if (strcmp(name, "indicators") != 0) {
             gvC_error(diag, cfg, e,
                       "unknown setting '%s' (database, module_path, periods, limits, indicators, "
-                      "money, gains, report)",
+                      "money, gains, allow_partial, report)",
                       name);
         } else if (!config_setting_is_list(e) && !config_setting_is_array(e)) {
             gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
@@ -842,6 +869,9 @@ void gvC_free(gv_config *cfg) {
         free(cfg->gains[i].names), free(cfg->gains[i].values), free(cfg->gains[i].lines);
     }
     free(cfg->gains);
+    for (int i = 0; i < cfg->nallow_partial; i++)
+        free(cfg->allow_partial[i]);
+    free(cfg->allow_partial), free(cfg->allow_partial_line);
     free(cfg->module_path);
     free(cfg->indicators);
     free(cfg->periods);

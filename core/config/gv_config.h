@@ -43,14 +43,14 @@ typedef struct gv_indicator {
     char *id;
     const char *file; /* where it is written */
     int line;
-    const char *how;      /* "module", or a kind's setting ("plugin", "script") */
-    const gv_kind *lang;  /* `lang = ...;`: which kind `module` may find; NULL: any */
-    int lang_given;       /* `lang` was written, known or not */
-    char *ref;            /* as written */
-    char *path;           /* resolved file; NULL when `module` found none */
-    const gv_kind *kind;  /* what path is; NULL with it */
-    char *unit;        /* override, or NULL */
-    char *description; /* override, or NULL */
+    const char *how;     /* "module", or a kind's setting ("plugin", "script") */
+    const gv_kind *lang; /* `lang = ...;`: which kind `module` may find; NULL: any */
+    int lang_given;      /* `lang` was written, known or not */
+    char *ref;           /* as written */
+    char *path;          /* resolved file; NULL when `module` found none */
+    const gv_kind *kind; /* what path is; NULL with it */
+    char *unit;          /* override, or NULL */
+    char *description;   /* override, or NULL */
     gv_param_value *params;
     int nparams;
     gv_limits limits; /* the config's, overridden per indicator */
@@ -102,8 +102,12 @@ struct gevinst_config {
     char *report_lang;            /* report = { lang = "nb"; ... }: NULL for English */
     char *report_label;           /* report = { label = "Synthetic data"; }: on every page */
     double report_suppress_below; /* counts of persons under it are shown as "<N" */
-    gv_record *gains; /* each gain written in the config, its settings as a CSV row */
+    gv_record *gains;             /* each gain written in the config, its settings as a CSV row */
     int ngains;
+    char **allow_partial; /* gains judged on partial periods too: GAIN or CASE/GAIN */
+    int *allow_partial_line;
+    int nallow_partial;
+    const char *allow_partial_file;
     const gv_kind *const *kinds; /* what modules it may name, NULL-terminated */
 };
 

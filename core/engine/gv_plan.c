@@ -122,16 +122,17 @@ typedef struct gvV_gain {
     gvV_outcome outcome;
     int has_quantity;
     char *quantity_period;
-    int skipped; /* its indicator is not in this config: not part of this run */
-    int valued;  /* its value is part of the case's */
-    double pv;   /* its present value then */
+    char *left_out; /* a later period SROI passed over as partial, and why */
+    int skipped;    /* its indicator is not in this config: not part of this run */
+    int valued;     /* its value is part of the case's */
+    double pv;      /* its present value then */
     char *error;
 } gvV_gain;
 
 static void gvV_gain_free(gvV_gain *g) {
     free(g->source), free(g->case_id), free(g->gain), free(g->indicator);
     free(g->beneficiary), free(g->currency), free(g->plan), free(g->basis);
-    free(g->quantity_period), free(g->error);
+    free(g->quantity_period), free(g->left_out), free(g->error);
 }
 
 static char *gvV_text(sqlite3_stmt *st, int i) {
@@ -249,8 +250,7 @@ static const char *gvV_length(gv_period_kind kind) {
 /* A gain compares like with like: a period of another length than its
 ** baseline's is refused, as a row in error, and said once (diag).  1 when
 ** `at` is refused. */
-static int gvV_unlike(gvV_ctx *x, const gvV_gain *g, const gv_period *at, int *said,
-                      char **why) {
+static int gvV_unlike(gvV_ctx *x, const gvV_gain *g, const gv_period *at, int *said, char **why) {
     if (at->kind == g->baseline_period.kind) return 0;
     *why = gvU_mprintf("period %s is %s and the baseline %s %s: a gain compares like with like",
                        at->text, gvV_length(at->kind), g->baseline_period.text,
@@ -268,6 +268,72 @@ static int gvV_unlike(gvV_ctx *x, const gvV_gain *g, const gv_period *at, int *s
     return 1;
 }
 
+/* The gain's actual in period at, and how much of it its data cover (NaN:
+** not known): 1 when there is one, 0 when not, -1 with *err. */
+static int gvV_actual(gvV_ctx *x, const gvV_gain *g, const gv_period *at, double *actual,
+                      double *coverage, char **err) {
+    sqlite3_stmt *a = x->actual;
+    sqlite3_reset(a);
+    sqlite3_bind_int64(a, 1, x->run);
+    sqlite3_bind_text(a, 2, g->indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 3, g->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 4, at->text, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(a);
+    if (stepped != SQLITE_ROW && stepped != SQLITE_DONE) {
+        *err = gvD_errmsg(x->db, "cannot read results");
+        return -1;
+    }
+    int has = stepped == SQLITE_ROW && sqlite3_column_type(a, 0) != SQLITE_NULL;
+    *actual = has ? sqlite3_column_double(a, 0) : 0;
+    *coverage = has && sqlite3_column_type(a, 1) != SQLITE_NULL ? sqlite3_column_double(a, 1) : NAN;
+    return has;
+}
+
+/* Does the config let this gain be judged on a partial period
+** (`allow_partial`, by GAIN or CASE/GAIN)? */
+static int gvV_partial_allowed(const gv_config *cfg, const gvV_gain *g) {
+    for (int i = 0; i < cfg->nallow_partial; i++) {
+        const char *a = cfg->allow_partial[i], *slash = strchr(a, '/');
+        if (slash ? strncmp(a, g->case_id, (size_t)(slash - a)) == 0 &&
+                        g->case_id[slash - a] == '\0' && strcmp(slash + 1, g->gain) == 0
+                  : strcmp(a, g->gain) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Is period `at` later than `best`, SROI's latest measurement so far? */
+static int gvV_later(const gv_period *at, const gv_period *best) {
+    return !best || strcmp(at->end, best->end) > 0 ||
+           (strcmp(at->end, best->end) == 0 && strcmp(at->start, best->start) < 0);
+}
+
+/* What the gain should be by the end of a period, expected % of the way. */
+static double gvV_expected_value(const gvV_gain *g, double expected) {
+    return g->baseline + expected / 100 * (g->target - g->baseline);
+}
+
+/* The row of a measured period: realisation and status; an actual from a
+** partial period is 'incomplete', not judged, unless the config allows
+** it.  1 when SROI may value it. */
+static int gvV_measured(gvV_ctx *x, const gvV_gain *g, const gv_period *at, double actual,
+                        double coverage, double expected) {
+    sqlite3_stmt *st = x->store_result;
+    sqlite3_bind_double(st, 5, actual);
+    if (!isnan(coverage)) sqlite3_bind_double(st, 12, coverage);
+    if (coverage < 1 && !gvV_partial_allowed(x->cfg, g)) {
+        sqlite3_bind_text(st, 10, "incomplete", -1, SQLITE_STATIC);
+        return 0;
+    }
+    double realisation = gvV_realisation_pct(actual, g->baseline, g->target);
+    double expected_value = gvV_expected_value(g, expected);
+    sqlite3_bind_double(st, 6, realisation);
+    sqlite3_bind_double(st, 9, actual - expected_value);
+    sqlite3_bind_text(st, 10, gvV_status(realisation, expected, &g->target_period, at), -1,
+                      SQLITE_STATIC);
+    return 1;
+}
+
 /* One gain: its result in every period, and the quantity SROI values. */
 static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
     const gv_config *cfg = x->cfg;
@@ -280,8 +346,8 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         gvU_diag_add(x->diag, "%s", g->error);
         x->problems++;
     }
-    const gv_period *best = NULL;
-    double best_value = 0;
+    const gv_period *best = NULL, *partial = NULL;
+    double best_value = 0, partial_coverage = 0;
     int unlike_said = 0;
     for (int p = 0; p < cfg->nperiods; p++) {
         const gv_period *at = &cfg->periods[p];
@@ -300,37 +366,20 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
             if (gvV_stored(x, st, err) < 0) return -1;
             continue;
         }
-        sqlite3_stmt *a = x->actual;
-        sqlite3_reset(a);
-        sqlite3_bind_int64(a, 1, x->run);
-        sqlite3_bind_text(a, 2, g->indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_text(a, 3, g->case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(a, 4, at->text, -1, SQLITE_STATIC);
-        int stepped = sqlite3_step(a);
-        if (stepped != SQLITE_ROW && stepped != SQLITE_DONE) {
-            *err = gvD_errmsg(x->db, "cannot read results");
-            return -1;
-        }
-        int has = stepped == SQLITE_ROW && sqlite3_column_type(a, 0) != SQLITE_NULL;
-        double actual = has ? sqlite3_column_double(a, 0) : 0;
+        double actual, coverage;
+        int has = gvV_actual(x, g, at, &actual, &coverage, err);
+        if (has < 0) return -1;
         double expected = gvV_expected_pct(&g->baseline_period, &g->target_period, at);
-        double expected_value = g->baseline + expected / 100 * (g->target - g->baseline);
         sqlite3_bind_double(st, 7, expected);
-        sqlite3_bind_double(st, 8, expected_value);
+        sqlite3_bind_double(st, 8, gvV_expected_value(g, expected));
+        int not_after_target = strcmp(at->end, g->target_period.end) <= 0;
         if (!has) {
             sqlite3_bind_text(st, 10, "no_data", -1, SQLITE_STATIC);
-        } else {
-            double realisation = gvV_realisation_pct(actual, g->baseline, g->target);
-            sqlite3_bind_double(st, 5, actual);
-            sqlite3_bind_double(st, 6, realisation);
-            sqlite3_bind_double(st, 9, actual - expected_value);
-            sqlite3_bind_text(st, 10, gvV_status(realisation, expected, &g->target_period, at), -1,
-                              SQLITE_STATIC);
+        } else if (gvV_measured(x, g, at, actual, coverage, expected)) {
             /* SROI values the latest measurement not after the target */
-            if (strcmp(at->end, g->target_period.end) <= 0 &&
-                (!best || strcmp(at->end, best->end) > 0 ||
-                 (strcmp(at->end, best->end) == 0 && strcmp(at->start, best->start) < 0)))
-                best = at, best_value = actual;
+            if (not_after_target && gvV_later(at, best)) best = at, best_value = actual;
+        } else if (not_after_target && gvV_later(at, partial)) {
+            partial = at, partial_coverage = coverage;
         }
         if (gvV_stored(x, st, err) < 0) return -1;
     }
@@ -339,6 +388,10 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         g->outcome.quantity = gvV_quantity(g, best_value);
         g->quantity_period = gvU_strdup(best->text);
     }
+    /* a later period passed over as partial: say why SROI did not use it */
+    if (partial && !g->error && gvV_later(partial, best))
+        g->left_out = gvU_mprintf("%s left out: its data cover %.1f %% of it", partial->text,
+                                  partial_coverage * 100);
     return 0;
 }
 
@@ -371,8 +424,8 @@ static int gvV_investment(gvV_ctx *x, gvV_money *money, const char *case_id, dou
             continue;
         }
         char *e = NULL;
-        int converted = gvV_convert(money, amount, currency, sqlite3_column_int(st, 2),
-                                    &money_value, &e);
+        int converted =
+            gvV_convert(money, amount, currency, sqlite3_column_int(st, 2), &money_value, &e);
         if (converted == -2) { /* the database's failure, not the plan's */
             *err = e;
             sqlite3_finalize(st);
@@ -653,7 +706,27 @@ static int gvV_store_gain(gvV_ctx *x, const gvV_gain *g, char **err) {
     gvV_bind_number(st, 9, gvV_impact_year1(&g->outcome), valued);
     gvV_bind_number(st, 10, g->pv, valued);
     sqlite3_bind_text(st, 11, g->error, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, g->left_out, -1, SQLITE_STATIC);
     return gvV_stored(x, st, err);
+}
+
+/* Each name in `allow_partial` is a gain of this run: a typo would leave
+** a gain judged as the operator did not mean. */
+static void gvV_check_allowed(gvV_ctx *x, const gvV_gain *gains, int ngains) {
+    const gv_config *cfg = x->cfg;
+    for (int i = 0; i < cfg->nallow_partial; i++) {
+        gv_config one = *cfg;
+        one.allow_partial = &cfg->allow_partial[i];
+        one.nallow_partial = 1;
+        int found = 0;
+        for (int k = 0; k < ngains && !found; k++)
+            found = gvV_partial_allowed(&one, &gains[k]);
+        if (found) continue;
+        gvU_diag_add(x->diag,
+                     "%s:%d: allow_partial: '%s' is no gain of this run (GAIN or CASE/GAIN)",
+                     cfg->allow_partial_file, cfg->allow_partial_line[i], cfg->allow_partial[i]);
+        x->problems++;
+    }
 }
 
 int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, char **err) {
@@ -669,22 +742,24 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, cha
     x.problems = refused;
     if (gvV_load_gains(db, &gains, &ngains, err) < 0) return -1;
     if (sqlite3_prepare_v2(db,
-                           "SELECT value FROM results WHERE run = ?1 AND indicator = ?2 AND"
-                           " case_id = ?3 AND period = ?4 AND status = 'ok'",
+                           "SELECT value, coverage FROM results WHERE run = ?1 AND"
+                           " indicator = ?2 AND case_id = ?3 AND period = ?4 AND status = 'ok'",
                            -1, &x.actual, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO gain_results (run, case_id, gain, period, actual,"
                            " realisation_pct, expected_pct, expected_value, deviation, status,"
-                           " error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           " error, coverage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                           " ?11, ?12)",
                            -1, &x.store_result, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO run_gains (run, case_id, gain, source, plan, quantity,"
-                           " quantity_period, proxy, impact_year1, present_value, error)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           " quantity_period, proxy, impact_year1, present_value, error,"
+                           " left_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                            -1, &x.store_gain, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot store gains");
         goto done;
     }
+    gvV_check_allowed(&x, gains, ngains);
     /* the same gain twice: report it, keep the database's */
     for (int i = 0; i < ngains; i++)
         if (gains[i].error) {
@@ -707,7 +782,7 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, cha
     }
     if (nskipped)
         gvU_diag_add(diag, "note: %d gain%s not evaluated: this config has no indicator %s",
-                         nskipped, nskipped == 1 ? "" : "s", skipped.s);
+                     nskipped, nskipped == 1 ? "" : "s", skipped.s);
     free(skipped.s);
     for (int i = 0; i < ngains; i++)
         if (gvV_gain_run(&x, &gains[i], err) < 0) goto done;

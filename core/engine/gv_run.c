@@ -184,6 +184,11 @@ static int gvE_store(gvE_state *run, const gvE_indicator *r, const gevinst_ctx *
         sqlite3_bind_double(st, 8, ctx->fewest_persons);
     else
         sqlite3_bind_null(st, 8);
+    /* only a value has data behind it to cover its period */
+    if (status == GEVINST_OK && !isnan(ctx->coverage))
+        sqlite3_bind_double(st, 9, ctx->coverage);
+    else
+        sqlite3_bind_null(st, 9);
     if (sqlite3_step(st) != SQLITE_DONE) {
         *err = gvD_errmsg(run->db, "cannot store result");
         return -1;
@@ -316,8 +321,8 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
         rc = GV_DATABASE;
         if (sqlite3_prepare_v2(run.db,
                                "INSERT INTO results (run, indicator, case_id, period, value,"
-                               " status, error, fewest_persons) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                               " ?7, ?8)",
+                               " status, error, fewest_persons, coverage) VALUES (?1, ?2, ?3,"
+                               " ?4, ?5, ?6, ?7, ?8, ?9)",
                                -1, &run.insert, NULL) == SQLITE_OK &&
             /* one transaction: a run is stored whole or not at all */
             gvD_begin_write(run.db, cfg->database, err) == 0) {

@@ -111,6 +111,8 @@ typedef struct gv_series_row {
     char start[11], end[11];
     double value;
     sqlite3_int64 id;
+    int point; /* a person's measurement on one day (a survey answer): it
+                  covers any period it is in (docs/methodology.md) */
 } gv_series_row;
 
 typedef struct gv_series {
@@ -131,6 +133,7 @@ typedef struct gv_source {
     sqlite3 *db;
     sqlite3_stmt *aggregate; /* total, count, min, max of one case, metric, period */
     sqlite3_stmt *last;      /* the latest observation */
+    sqlite3_stmt *rows;      /* the periods of one case's observations of a metric in a period */
     sqlite3_stmt *metric_known;
     sqlite3_stmt *cases; /* every case with its fields, by id */
     double deadline;     /* gvU_clock() past which SQLite is interrupted */
@@ -157,6 +160,7 @@ struct gevinst_ctx {
     const gv_param_value *params;
     int nparams;
     double fewest_persons; /* the smallest positive count of persons the module read; 0: none */
+    double coverage;       /* the least share of its period any read's data cover; NaN: none */
 };
 
 /* The host functions every module kind calls. */

@@ -15,6 +15,7 @@
 **   'S' signal number the child died of   'T' time limit passed
 **   'F' the child cannot go on: why     'D' done
 */
+#include <math.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -174,6 +175,7 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     unsigned char st = (unsigned char)status;
     gvX_put(&st, 1);
     gvX_put(&ctx->fewest_persons, sizeof ctx->fewest_persons);
+    gvX_put(&ctx->coverage, sizeof ctx->coverage);
     gvX_put(&v, sizeof v);
     gvX_put_str(err);
     /* which case and period, so the host can tell that both sides agree */
@@ -515,6 +517,8 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
         if (type == 'R') {
             int status = gvX_have(c, 1) ? c->buf[c->pos++] : -1;
             ctx->fewest_persons = gvX_f64(c);
+            ctx->coverage = gvX_f64(c);
+            if (!(ctx->coverage >= 0 && ctx->coverage <= 1)) ctx->coverage = NAN;
             *value = gvX_f64(c);
             *err = gvX_str(c);
             char *case_id = gvX_str(c), *period = gvX_str(c);
@@ -584,6 +588,11 @@ static void gvX_stop(gv_module *m) {
 /* The runner of every isolated module: a child process running the
 ** module's own loader.  Its kind stays the module's (m->loader). */
 const gv_loader gvX_isolated = {
-    {"isolated", NULL, NULL}, "isolated", "module in a child process", gvX_start, gvX_evaluate,
-    gvX_stop, gvX_go,
+    {"isolated", NULL, NULL},
+    "isolated",
+    "module in a child process",
+    gvX_start,
+    gvX_evaluate,
+    gvX_stop,
+    gvX_go,
 };

@@ -33,11 +33,15 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
         " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1",
         "SELECT 1 FROM metrics WHERE name = ?1",
+        "SELECT period_start, period_end, subject IS NOT NULL AND period_start = period_end"
+        " FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)",
         "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
         " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
     };
-    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->cases};
-    for (int i = 0; i < 4; i++)
+    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->rows,
+                           &src->cases};
+    for (int i = 0; i < 5; i++)
         if (sqlite3_prepare_v3(src->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i], NULL) !=
             SQLITE_OK) {
             *err = gvD_errmsg(src->db, "database");
@@ -61,6 +65,7 @@ void gvM_source_close(gv_source *src) {
     sqlite3_finalize(src->aggregate);
     sqlite3_finalize(src->last);
     sqlite3_finalize(src->metric_known);
+    sqlite3_finalize(src->rows);
     sqlite3_finalize(src->cases);
     gvD_close(src->db);
     memset(src, 0, sizeof *src);
@@ -76,7 +81,7 @@ int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params,
         for (int i = 0; i < GV_CASE_NFIELDS; i++)
             fields[i] = (const char *)sqlite3_column_text(cs, i);
         for (int p = 0; p < cfg->nperiods && !stop; p++) {
-            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0};
+            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0, NAN};
             stop = fn(ud, &ctx);
         }
     }
@@ -141,8 +146,9 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     memset(&s, 0, sizeof s);
     s.known = -1;
     if (sqlite3_prepare_v3(src->db,
-                           "SELECT case_id, period_start, period_end, value, id FROM observations"
-                           " WHERE metric = ?1 ORDER BY metric, case_id",
+                           "SELECT case_id, period_start, period_end, value, id,"
+                           " subject IS NOT NULL AND period_start = period_end"
+                           " FROM observations WHERE metric = ?1 ORDER BY metric, case_id",
                            -1, SQLITE_PREPARE_PERSISTENT, &s.st, NULL) != SQLITE_OK) {
         *errmsg = gvD_errmsg(src->db, "database");
         return NULL;
@@ -203,6 +209,7 @@ static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, ch
             snprintf(r->end, sizeof r->end, "%s", (const char *)sqlite3_column_text(s->st, 2));
             r->value = sqlite3_column_double(s->st, 3);
             r->id = sqlite3_column_int64(s->st, 4);
+            r->point = sqlite3_column_int(s->st, 5);
         }
         int rc = sqlite3_step(s->st);
         s->pending = rc == SQLITE_ROW;
@@ -243,6 +250,75 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
         if (c > 0) latest = r;
     }
     if (latest) f->last = latest->value;
+}
+
+/* ---------------------------------------------------------------- coverage */
+
+/* The kind of period a row is, from its length in days. */
+static gv_period_kind gvM_row_kind(const gv_series_row *r) {
+    long days = gvP_day_of(r->end) - gvP_day_of(r->start) + 1;
+    return days == 1 ? GV_DAY : days <= 31 ? GV_MONTH : days <= 92 ? GV_QUARTER : GV_YEAR;
+}
+
+/* Which period of kind k within p holds day ymd, counted from p's first. */
+static long gvM_unit(const gv_period *p, gv_period_kind k, const char *ymd) {
+    if (k == GV_DAY) return gvP_day_of(ymd) - gvP_day_of(p->start);
+    long months = (atol(ymd) * 12 + atol(ymd + 5)) - (atol(p->start) * 12 + atol(p->start + 5));
+    return k == GV_MONTH ? months : k == GV_QUARTER ? months / 3 : 0;
+}
+
+/* How much of p the case's observations in rows cover, 0 to 1, counted in
+** periods of the finest kind among them: 2024-Q1 and 2024-Q2 cover 2 of
+** 2024's 4 quarters.  A person's answer on one day covers p whole.  NaN
+** when p holds none of rows (docs/methodology.md, "Coverage"). */
+static double gvM_coverage(const gv_period *p, const gv_series_row *rows, int n) {
+    int held = 0, kind = -1;
+    for (int i = 0; i < n; i++) {
+        if (!gvP_holds(p, rows[i].start, rows[i].end)) continue;
+        held = 1;
+        if (!rows[i].point && (int)gvM_row_kind(&rows[i]) > kind)
+            kind = (int)gvM_row_kind(&rows[i]);
+    }
+    if (!held) return NAN;
+    if (kind < 0) return 1;
+    long units = gvM_unit(p, (gv_period_kind)kind, p->end) + 1, covered = 0;
+    unsigned char seen[366] = {0};
+    for (int i = 0; i < n; i++) {
+        if (rows[i].point || !gvP_holds(p, rows[i].start, rows[i].end)) continue;
+        long last = gvM_unit(p, (gv_period_kind)kind, rows[i].end);
+        for (long u = gvM_unit(p, (gv_period_kind)kind, rows[i].start); u <= last; u++)
+            if (u >= 0 && u < units && u < 366 && !seen[u]) seen[u] = 1, covered++;
+    }
+    return (double)covered / (double)units;
+}
+
+/* The coverage of p by the case's observations of metric, asked of
+** SQLite: for a case out of the run's order. */
+static int gvM_coverage_in_sql(gevinst_ctx *ctx, const char *metric, const gv_period *p,
+                               double *out, char **errmsg) {
+    sqlite3_stmt *st = ctx->src->rows;
+    gv_series_row *rows = NULL;
+    int n = 0, rc;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->text, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rows = gvU_realloc(rows, (size_t)(n + 1) * sizeof *rows);
+        memset(&rows[n], 0, sizeof *rows);
+        snprintf(rows[n].start, sizeof rows[n].start, "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+        snprintf(rows[n].end, sizeof rows[n].end, "%s", (const char *)sqlite3_column_text(st, 1));
+        rows[n++].point = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    *out = gvM_coverage(p, rows, n);
+    free(rows);
+    if (rc != SQLITE_DONE) {
+        *errmsg = gvD_errmsg(ctx->src->db, "database");
+        return -1;
+    }
+    return 0;
 }
 
 /* The same, asked of SQLite for one case: for a case out of the run's
@@ -329,10 +405,16 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     if (!series) return GEVINST_ERROR;
     int seek = gvM_series_seek(ctx->src, series, ctx->case_fields[0], errmsg);
     if (seek == -2) return GEVINST_ERROR; /* series is gone */
-    if (seek == 0)
-        gvM_found_in_series(series, &p, &found); /* the case's observations are at hand */
-    else if (gvM_found_in_sql(ctx, f, metric, &p, &found, errmsg) < 0)
+    double coverage;
+    if (seek == 0) { /* the case's observations are at hand */
+        gvM_found_in_series(series, &p, &found);
+        coverage = gvM_coverage(&p, series->rows, series->n);
+    } else if (gvM_found_in_sql(ctx, f, metric, &p, &found, errmsg) < 0 ||
+               gvM_coverage_in_sql(ctx, metric, &p, &coverage, errmsg) < 0) {
         return GEVINST_ERROR;
+    }
+    /* a value is as partial as the least covered data it was made from */
+    if (!isnan(coverage) && !(coverage >= ctx->coverage)) ctx->coverage = coverage;
     const double values[] = {
         found.total, (double)found.n, found.n ? found.total / (double)found.n : 0,
         found.lo,    found.hi,        found.last};

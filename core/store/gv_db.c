@@ -350,6 +350,39 @@ static const char *const gvD_migrations[] = {
     "DROP TABLE imports;"
     "ALTER TABLE imports_of_sources RENAME TO imports;"
     "CREATE INDEX imports_by_source ON imports (source, state);",
+    /* 9: how much of its period the data behind each value cover; a gain
+       whose actual comes from a partial period is 'incomplete', and a
+       period SROI passed over for that says so (docs/methodology.md) */
+    "ALTER TABLE results ADD COLUMN coverage REAL;"
+    "CREATE TABLE gain_results_with_coverage ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  case_id TEXT NOT NULL,"
+    "  gain TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  actual REAL,"
+    "  realisation_pct REAL,"
+    "  expected_pct REAL,"
+    "  expected_value REAL,"
+    "  deviation REAL,"
+    "  status TEXT NOT NULL CHECK (status IN ('achieved', 'on_track', 'behind', 'missed',"
+    "    'incomplete', 'no_data', 'error')),"
+    "  error TEXT,"
+    "  coverage REAL,"
+    "  PRIMARY KEY (run, case_id, gain, period)"
+    ") STRICT;"
+    "INSERT INTO gain_results_with_coverage SELECT run, case_id, gain, period, actual,"
+    "  realisation_pct, expected_pct, expected_value, deviation, status, error, NULL"
+    "  FROM gain_results ORDER BY rowid;"
+    "DROP TABLE gain_results;"
+    "ALTER TABLE gain_results_with_coverage RENAME TO gain_results;"
+    "ALTER TABLE run_gains ADD COLUMN left_out TEXT;"
+    "DROP VIEW results_with_provenance;"
+    "CREATE VIEW results_with_provenance AS"
+    "  SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
+    "         i.module, i.module_kind, i.module_version, i.module_hash, i.params,"
+    "         u.started, u.engine_version, u.config_file, u.config_hash, r.coverage"
+    "  FROM results r JOIN run_indicators i USING (run, indicator)"
+    "  JOIN runs u ON u.id = r.run;",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))
@@ -433,12 +466,13 @@ static int gvD_user_version(sqlite3 *db, int *version) {
 /* Migration v, in its own transaction, committed only when every foreign
 ** key still finds its row; 0, or -1 with *err and nothing changed. */
 static int gvD_apply(sqlite3 *db, int v, char **err) {
-    char *sql = gvU_mprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d;", gvD_migrations[v],
-                            v + 1);
+    char *sql =
+        gvU_mprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d;", gvD_migrations[v], v + 1);
     int rc = gvD_exec(db, sql, err);
     free(sql);
     sqlite3_stmt *check = NULL;
-    if (rc == 0 && sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &check, NULL) != SQLITE_OK)
+    if (rc == 0 &&
+        sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &check, NULL) != SQLITE_OK)
         rc = -1, *err = gvD_errmsg(db, "database");
     if (rc == 0) {
         int stepped = sqlite3_step(check);
@@ -629,9 +663,8 @@ int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {
     /* one snapshot for as long as the connection lives: a read transaction
        begun now (WAL fixes it at the first read), before the authorizer
        that would refuse BEGIN */
-    if (gvD_functions(db) < 0 ||
-        sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
-            SQLITE_OK) {
+    if (gvD_functions(db) < 0 || sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL,
+                                              NULL, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "database");
         sqlite3_close(db);
         return -1;

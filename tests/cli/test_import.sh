@@ -3,8 +3,21 @@
 . "$(dirname "$0")/lib.sh"
 demo="$GEVINST_SOURCE/config/demo"
 
+# back to schema 8: a database made before coverage
+to_schema8() {
+    sql "$1" "DROP VIEW results_with_provenance;
+      CREATE VIEW results_with_provenance AS
+        SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,
+               i.module, i.module_kind, i.module_version, i.module_hash, i.params,
+               u.started, u.engine_version, u.config_file, u.config_hash
+        FROM results r JOIN run_indicators i USING (run, indicator) JOIN runs u ON u.id = r.run;
+      ALTER TABLE results DROP COLUMN coverage; ALTER TABLE gain_results DROP COLUMN coverage;
+      ALTER TABLE run_gains DROP COLUMN left_out; PRAGMA user_version = 8"
+}
+
 # back to schema 7: a database made before sources, to migrate again
 to_schema7() {
+    to_schema8 "$1"
     sql "$1" "DROP INDEX observations_identity;
       $(for t in municipalities cases partners observations inputs gains gain_shares; do
           printf 'DROP INDEX %s_by_source; ALTER TABLE %s DROP COLUMN import_source; ALTER TABLE %s DROP COLUMN import_row;\n' "$t" "$t" "$t"
@@ -18,7 +31,7 @@ to_schema7() {
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "8" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "9" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'")" \
     "18" "every table is STRICT"
@@ -35,12 +48,12 @@ sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP T
   PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "8" "migrated to schema 8"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "9" "migrated to schema 9"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (8); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (9); upgrade gevinst" "newer schema"
 
 # migration 7 keeps every run's provenance, and a module may be of any kind
 run init six.db
@@ -50,6 +63,7 @@ sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.
   INSERT INTO municipalities VALUES ('0301', 'Oslo', 'NO');
   INSERT INTO cases (id, municipality, title) VALUES ('k', '0301', 'K');
   INSERT INTO results VALUES (1, 'x', 'k', '2018', 3, 'ok', NULL, 3);
+  INSERT INTO gain_results VALUES (1, 'k', 'g', '2018', 3, 50, 50, 2, 1, 'on_track', NULL);
   DROP VIEW results_with_provenance;
   PRAGMA legacy_alter_table = ON;
   ALTER TABLE run_indicators RENAME TO ri;
@@ -65,12 +79,16 @@ sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.
 expect_contains "$(sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)" 2>&1)" \
     "CHECK constraint failed" "schema 6 names the kinds"
 run import six.db partners "$demo/partners.csv"
-expect_eq "$(sql six.db 'PRAGMA user_version')" "8" "schema 6 migrated to 8"
+expect_eq "$(sql six.db 'PRAGMA user_version')" "9" "schema 6 migrated to 9"
 expect_eq "$(sql six.db "SELECT module || ' ' || module_kind || ' ' || value FROM results_with_provenance")" \
     "sum c 3.0" "a run's provenance kept, its view made again"
 sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)"
 expect_eq "$(sql six.db "SELECT module_kind FROM run_indicators WHERE indicator = 'y'")" "formula" "any kind"
 expect_eq "$(sql six.db 'PRAGMA foreign_key_check')" "" "every foreign key finds its row"
+expect_eq "$(sql six.db "SELECT status || ' ' || realisation_pct || ' ' || ifnull(coverage, '-') FROM gain_results")" \
+    "on_track 50.0 -" "migration 9 keeps a run's gains, of unknown coverage"
+expect_contains "$(sql six.db "INSERT INTO gain_results VALUES (1, 'k', 'g', '2019', 3, NULL, 50, 2, NULL, 'incomplete', NULL, 0.5)" 2>&1; sql six.db "SELECT status FROM gain_results WHERE period = '2019'")" \
+    "incomplete" "migration 9 lets a gain be incomplete"
 
 for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"

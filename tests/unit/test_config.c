@@ -136,7 +136,7 @@ static void reports_every_problem_in_one_pass(void **state) {
             "2: periods: element 2 '2017-13' is not a period (YYYY, YYYY-Qn, YYYY-MM or "
             "YYYY-MM-DD)",
             "3: unknown setting 'colour' (database, module_path, periods, limits, indicators, "
-            "money, gains, report)",
+            "money, gains, allow_partial, report)",
             "6: duplicate indicator id 'a' (first at line 5)",
             "7: indicator has both 'module' and 'script'; give one", "8: indicator has no 'id'",
             "9: unknown setting 'modul' in indicator (id, module, lang, plugin, script, unit, "

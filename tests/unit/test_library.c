@@ -3,6 +3,7 @@
 ** formula on hand-computed data (the arithmetic is in the comments), and
 ** the C and Lua twins giving identical values.
 */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -219,7 +220,7 @@ static void twins_agree(void **state) {
             double v[2] = {-1, -2};
             int rc[2];
             for (int k = 0; k < 2; k++) {
-                gevinst_ctx ctx = {&src, fields, &period, params[k], nparams[k], 0};
+                gevinst_ctx ctx = {&src, fields, &period, params[k], nparams[k], 0, NAN};
                 char *e = NULL;
                 rc[k] = gvM_evaluate(m[k], &ctx, &v[k], &e);
                 free(e);

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE
 #include "test_util.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -207,7 +208,7 @@ static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *per
     const char *fields[GV_CASE_NFIELDS] = {case_id, "0301", "Første sak", NULL, NULL, NULL, "NO"};
     gv_period p;
     assert_int_equal(gvP_parse(period, &p), 0);
-    gevinst_ctx ctx = {&src, fields, &p, params, nparams, 0};
+    gevinst_ctx ctx = {&src, fields, &p, params, nparams, 0, NAN};
     int rc = gvM_evaluate(m, &ctx, v, err);
     gvM_source_close(&src);
     gvC_free_params(params, nparams);
