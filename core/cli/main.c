@@ -13,8 +13,8 @@
 
 #define EXIT_CODES                                                                                 \
     "Exit codes: 0 all computed; 1 some indicators failed (the rest are stored);\n"                \
-    "            2 usage, config or module error, or what was named is not there;\n"             \
-    "            3 bad input data (database unchanged);\n"                                        \
+    "            2 usage, config or module error, or what was named is not there;\n"               \
+    "            3 bad input data (database unchanged);\n"                                         \
     "            4 the database could not be read or written.\n"
 
 static const char *const usage_main =
@@ -131,8 +131,9 @@ static const char *const usage_new =
 /* The one place a status becomes an exit code (see EXIT_CODES). */
 static int exit_code(gevinst_status status) {
     static const int codes[] = {
-        [GEVINST_STATUS_OK] = 0,       [GEVINST_STATUS_PARTIAL] = 1,  [GEVINST_STATUS_USAGE] = 2,
-        [GEVINST_STATUS_NOT_FOUND] = 2, [GEVINST_STATUS_BAD_DATA] = 3, [GEVINST_STATUS_DATABASE] = 4,
+        [GEVINST_STATUS_OK] = 0,       [GEVINST_STATUS_PARTIAL] = 1,
+        [GEVINST_STATUS_USAGE] = 2,    [GEVINST_STATUS_NOT_FOUND] = 2,
+        [GEVINST_STATUS_BAD_DATA] = 3, [GEVINST_STATUS_DATABASE] = 4,
         [GEVINST_STATUS_IO] = 4,       [GEVINST_STATUS_NO_MEMORY] = 4,
     };
     unsigned i = (unsigned)status;
@@ -407,6 +408,19 @@ static void show_progress(void *ud, const gevinst_progress *p) {
     fflush(stderr);
 }
 
+/* The run numbered *ud's counts, for what `run` says after it. */
+typedef struct run_counts {
+    long long id;
+    gevinst_run_info info;
+} run_counts;
+
+static int find_run(void *ud, const gevinst_run_info *r) {
+    run_counts *c = ud;
+    if (r->id != c->id) return 0;
+    c->info = *r;
+    return 1;
+}
+
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
     gevinst_report_options show = {0, format, NULL, 0, NULL, 0, NULL};
     if (format && !gevinst_report_has_format(format))
@@ -418,8 +432,8 @@ static int run_config(gevinst_config *cfg, const char *format, int quiet, const 
     gevinst_diag diag = {0};
     double shown_at = 0;
     int watched = !quiet && isatty(fileno(stderr));
-    gevinst_status rc = gevinst_run(cfg, watched ? show_progress : NULL, &shown_at, &show.run,
-                                    &diag, &err);
+    gevinst_status rc =
+        gevinst_run(cfg, watched ? show_progress : NULL, &shown_at, &show.run, &diag, &err);
     print_diag(&diag);
     gevinst_diag_free(&diag);
     if (rc != GEVINST_STATUS_OK && rc != GEVINST_STATUS_PARTIAL) return failed(rc, err);
@@ -431,6 +445,16 @@ static int run_config(gevinst_config *cfg, const char *format, int quiet, const 
                 "gevinst: run %lld: some results are errors (indicators or gains); see "
                 "status 'error'\n",
                 show.run);
+    /* a part-year is not a year: say so where the operator looks */
+    run_counts counts = {show.run, {0}};
+    if (gevinst_runs(gevinst_config_database(cfg), find_run, &counts, &err) != GEVINST_STATUS_OK)
+        return failed(GEVINST_STATUS_DATABASE, err);
+    if (counts.info.partial)
+        fprintf(stderr,
+                "gevinst: run %lld: %ld value%s from data that cover only part of the period "
+                "(coverage); %ld gain result%s incomplete\n",
+                show.run, counts.info.partial, counts.info.partial == 1 ? "" : "s",
+                counts.info.incomplete, counts.info.incomplete == 1 ? "" : "s");
     return exit_code(rc);
 }
 
@@ -561,15 +585,14 @@ static int cmd_explain(int argc, char **argv) {
 static int print_run(void *ud, const gevinst_run_info *r) {
     const int *csv = ud;
     if (*csv) {
-        printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,", r->id, r->started,
-               r->finished ? r->finished : "", r->values, r->no_data, r->errors, r->gains,
-               r->gain_errors);
+        printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,", r->id, r->started, r->finished ? r->finished : "",
+               r->values, r->no_data, r->errors, r->gains, r->gain_errors);
         gevinst_csv_text(stdout, r->config_file, ',');
-        printf(",%s\n", r->config_hash);
+        printf(",%s,%ld,%ld\n", r->config_hash, r->partial, r->incomplete);
     } else
-        printf("%4lld  %-24s  %6ld  %7ld  %6ld  %5ld  %11ld  %s (sha256 %.12s)\n", r->id,
-               r->started, r->values, r->no_data, r->errors, r->gains, r->gain_errors,
-               r->config_file, r->config_hash);
+        printf("%4lld  %-24s  %6ld  %7ld  %6ld  %7ld  %5ld  %11ld  %10ld  %s (sha256 %.12s)\n",
+               r->id, r->started, r->values, r->no_data, r->errors, r->partial, r->gains,
+               r->gain_errors, r->incomplete, r->config_file, r->config_hash);
     return 0;
 }
 
@@ -584,10 +607,10 @@ static int cmd_runs(int argc, char **argv) {
         return usage_error(usage_runs, "unknown format '%s' (text, csv)", o.format);
     if (csv)
         puts("run,started,finished,values,no_data,errors,gains,gain_errors,config_file,"
-             "config_hash");
+             "config_hash,partial,incomplete");
     else
-        printf("%4s  %-24s  %6s  %7s  %6s  %5s  %11s  %s\n", "run", "started", "values",
-               "no data", "errors", "gains", "gain errors", "config");
+        printf("%4s  %-24s  %6s  %7s  %6s  %7s  %5s  %11s  %10s  %s\n", "run", "started", "values",
+               "no data", "errors", "partial", "gains", "gain errors", "incomplete", "config");
     char *err = NULL;
     gevinst_status listed = gevinst_runs(argv[0], print_run, &csv, &err);
     return listed == GEVINST_STATUS_OK ? 0 : failed(listed, err);

@@ -122,17 +122,17 @@ typedef struct gvV_gain {
     gvV_outcome outcome;
     int has_quantity;
     char *quantity_period;
-    char *left_out; /* a later period SROI passed over as partial, and why */
-    int skipped;    /* its indicator is not in this config: not part of this run */
-    int valued;     /* its value is part of the case's */
-    double pv;      /* its present value then */
+    const char *left_out; /* a later period SROI passed over as partial */
+    int skipped;          /* its indicator is not in this config: not part of this run */
+    int valued;           /* its value is part of the case's */
+    double pv;            /* its present value then */
     char *error;
 } gvV_gain;
 
 static void gvV_gain_free(gvV_gain *g) {
     free(g->source), free(g->case_id), free(g->gain), free(g->indicator);
     free(g->beneficiary), free(g->currency), free(g->plan), free(g->basis);
-    free(g->quantity_period), free(g->left_out), free(g->error);
+    free(g->quantity_period), free(g->error);
 }
 
 static char *gvV_text(sqlite3_stmt *st, int i) {
@@ -347,7 +347,7 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         x->problems++;
     }
     const gv_period *best = NULL, *partial = NULL;
-    double best_value = 0, partial_coverage = 0;
+    double best_value = 0;
     int unlike_said = 0;
     for (int p = 0; p < cfg->nperiods; p++) {
         const gv_period *at = &cfg->periods[p];
@@ -379,7 +379,7 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
             /* SROI values the latest measurement not after the target */
             if (not_after_target && gvV_later(at, best)) best = at, best_value = actual;
         } else if (not_after_target && gvV_later(at, partial)) {
-            partial = at, partial_coverage = coverage;
+            partial = at;
         }
         if (gvV_stored(x, st, err) < 0) return -1;
     }
@@ -388,10 +388,8 @@ static int gvV_gain_run(gvV_ctx *x, gvV_gain *g, char **err) {
         g->outcome.quantity = gvV_quantity(g, best_value);
         g->quantity_period = gvU_strdup(best->text);
     }
-    /* a later period passed over as partial: say why SROI did not use it */
-    if (partial && !g->error && gvV_later(partial, best))
-        g->left_out = gvU_mprintf("%s left out: its data cover %.1f %% of it", partial->text,
-                                  partial_coverage * 100);
+    /* a later period passed over as partial: reports say why */
+    if (partial && !g->error && gvV_later(partial, best)) g->left_out = partial->text;
     return 0;
 }
 
@@ -751,11 +749,12 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, cha
                            " error, coverage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
                            " ?11, ?12)",
                            -1, &x.store_result, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO run_gains (run, case_id, gain, source, plan, quantity,"
-                           " quantity_period, proxy, impact_year1, present_value, error,"
-                           " left_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                           -1, &x.store_gain, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(
+            db,
+            "INSERT INTO run_gains (run, case_id, gain, source, plan, quantity,"
+            " quantity_period, proxy, impact_year1, present_value, error,"
+            " left_out_period) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            -1, &x.store_gain, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot store gains");
         goto done;
     }

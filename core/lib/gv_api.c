@@ -489,9 +489,9 @@ typedef struct gvA_runs {
 static int gvA_on_run(void *ud, const gv_run_row *row) {
     const gvA_runs *x = ud;
     gevinst_run_info shown = {
-        row->id,          row->started,     row->finished,   row->engine_version,
-        row->config_file, row->config_hash, row->values,     row->no_data,
-        row->errors,      row->gains,       row->gain_errors};
+        row->id,          row->started, row->finished,  row->engine_version, row->config_file,
+        row->config_hash, row->values,  row->no_data,   row->errors,         row->gains,
+        row->gain_errors, row->partial, row->incomplete};
     return x->fn(x->ud, &shown);
 }
 

@@ -14,7 +14,7 @@ static const char *const gvR_csv_tables[][2] = {
      "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
      " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
      " AS value, i.unit, r.status,"
-     " r.error, i.module, i.module_version FROM results r"
+     " r.error, i.module, i.module_version, r.coverage FROM results r"
      " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
      " ORDER BY i.position, r.case_id, r.period"},
     {"gains", gvR_gains_table},

@@ -147,8 +147,8 @@ static int gvW_indicator(gvW *w) {
     sqlite3_stmt *st =
         gvW_prepare(w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
                        " i.module_version, i.module_hash, i.module_path, i.params,"
-                       " i.isolated, gv_small(r.value, i.unit, r.fewest_persons), gv_below()"
-                       " FROM results r JOIN run_indicators i USING (run, indicator)"
+                       " i.isolated, gv_small(r.value, i.unit, r.fewest_persons), gv_below(),"
+                       " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
                        " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
                        " AND r.period = ?4");
     if (!st) return -1;
@@ -168,6 +168,9 @@ static int gvW_indicator(gvW *w) {
         gvW_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvR_text(st, 3));
     else
         fprintf(out, "%s%s%s\n", gvT(GV_LANG_EN, status), *error ? ": " : "", error);
+    char note[64];
+    if (*gvR_coverage(GV_LANG_EN, st, 13, note))
+        fprintf(out, "  partial: %s of %s\n", note, w->period.text);
     fprintf(out, "  made by module %s (%s, version %s), %s\n", gvR_text(st, 4),
             gvW_kind(gvR_text(st, 5)), *gvR_text(st, 6) ? gvR_text(st, 6) : "not given",
             sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
@@ -204,7 +207,9 @@ enum {
     GVW_DISPLACEMENT,
     GVW_ATTRIBUTION,
     GVW_BASIS,
-    GVW_HIDDEN
+    GVW_HIDDEN,
+    GVW_COVERAGE,
+    GVW_LEFT_OUT
 };
 
 /* (a - b) / (c - b) x 100, with the numbers. */
@@ -261,12 +266,25 @@ static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
     fprintf(out, " by %s; measured by indicator %s\n", gvR_text(st, GVW_TARGET_PERIOD),
             gvR_text(st, GVW_INDICATOR));
     if (*gvR_text(st, GVW_ERROR)) fprintf(out, "  error: %s\n", gvR_text(st, GVW_ERROR));
-    if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL)
+    char note[64];
+    if (*gvR_coverage(GV_LANG_EN, st, GVW_COVERAGE, note))
+        fprintf(out, "  %s of %s: the actual is of part of the period\n", note, w->period.text);
+    if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL) {
         fprintf(out, "  no value of %s for this case and period: no realisation\n",
                 gvR_text(st, GVW_INDICATOR));
-    else
+    } else if (sqlite3_column_type(st, GVW_REALISATION) == SQLITE_NULL) {
+        fputs("  actual ", out);
+        gvW_num(out, sqlite3_column_double(st, GVW_ACTUAL));
+        fputs(": incomplete, so not compared with the plan nor valued (allow_partial in the "
+              "config judges it anyway)\n",
+              out);
+    } else {
         gvW_realisation(out, st);
+    }
     if (sqlite3_column_type(st, GVW_PRESENT_VALUE) != SQLITE_NULL) gvW_valued(out, st);
+    if (*gvR_text(st, GVW_LEFT_OUT))
+        fprintf(out, "  SROI passed over %s: its data cover only part of it\n",
+                gvR_text(st, GVW_LEFT_OUT));
 }
 
 /* A gain in a period: the plan, the actual, and the arithmetic; 1 when the
@@ -281,8 +299,8 @@ static int gvW_gain(gvW *w) {
         " p.source, p.quantity, p.quantity_period, p.proxy, p.impact_year1, p.present_value,"
         " json_extract(p.plan, '$.deadweight'), json_extract(p.plan, '$.displacement'),"
         " json_extract(p.plan, '$.attribution'), json_extract(p.plan, '$.quantity_basis'),"
-        " CASE WHEN " GVR_ANY_HIDDEN " OR " GVR_PLAN_SMALL("p.quantity") " THEN 1 ELSE 0 END"
-        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+        " CASE WHEN " GVR_ANY_HIDDEN " OR " GVR_PLAN_SMALL("p.quantity") " THEN 1 ELSE 0 END,"
+        " r.coverage, p.left_out_period FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4");
     /* clang-format on */
     if (!st) return -1;

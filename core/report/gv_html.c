@@ -381,8 +381,8 @@ static void gvH_tornado_chart(gvH *h, const gvH_tornado_rows *t, double sroi) {
         if (fabs(x - x_one) < 30) continue;
         char num[64];
         gvT_number(h->lang, ends[k], 2, 0, num, sizeof num);
-        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">%s</text>", x,
-                bottom + 14, k ? "end" : "start", num);
+        fprintf(h->out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">%s</text>", x, bottom + 14,
+                k ? "end" : "start", num);
     }
     fputs("</svg>", h->out);
 }
@@ -494,9 +494,12 @@ static void gvH_gain(gvH *h, const char *case_id, sqlite3_stmt *g) {
     gvH_num(h, sqlite3_column_double(g, 7), 1);
     fputs(" %) ", out);
     gvH_status(h, gvH_col(g, 8));
+    char note[64];
+    if (*gvR_coverage(h->lang, g, 11, note)) fputs(" (", out), gvH_text(out, note), fputc(')', out);
     fputs("<br>", out);
-    /* a hidden realisation draws no bar: the bar would show the number */
-    if (sqlite3_column_type(g, 6) != SQLITE_TEXT)
+    /* a hidden realisation draws no bar: the bar would show the number;
+       an incomplete period has none */
+    if (sqlite3_column_type(g, 6) == SQLITE_FLOAT || sqlite3_column_type(g, 6) == SQLITE_INTEGER)
         gvH_progress(h, sqlite3_column_double(g, 6), sqlite3_column_double(g, 7), gvH_col(g, 8));
     fputs("<br>", out);
     gvH_line(h, case_id, gvH_col(g, 0));
@@ -511,7 +514,7 @@ static void gvH_case_gains(gvH *h, const char *case_id) {
         " " GVR_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
         " " GVR_SHOWN("r.actual") ","
         " " GVR_HIDDEN("r.realisation_pct") ","
-        " r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type')"
+        " r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type'), r.coverage"
         " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.case_id = ?2"
         /* the latest period the gain has an actual for */

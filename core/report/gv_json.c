@@ -29,7 +29,7 @@ static const char gvR_gains_json[] =
     " 'expected_pct', r.expected_pct,"
     " 'expected_value', " GVR_EXPECTED_SHOWN_AS("r.expected_value", "NULL") ","
     " 'deviation', " GVR_HIDDEN_AS("r.deviation", "NULL") ","
-    " 'status', r.status, 'error', r.error),"
+    " 'status', r.status, 'error', r.error, 'coverage', r.coverage),"
     /* as in results: a hidden number is null, and the object says why */
     " CASE WHEN " GVR_ANY_HIDDEN " THEN json_object('suppressed', gv_below())"
     " ELSE '{}' END) AS g"
@@ -89,6 +89,12 @@ static const char gvR_value_json[] =
     "     'low', low, 'sroi_low', sroi_low, 'high', high, 'sroi_high', sroi_high,"
     "     'break_even', break_even)), '[]') FROM (SELECT * FROM sensitivity s WHERE"
     "     s.run = v.run AND s.case_id = v.case_id ORDER BY s.rowid)),"
+    /* a later period SROI passed over because its data cover only part of it */
+    "   'left_out_of_sroi', (SELECT coalesce(json_group_array(json_object('gain', g.gain,"
+    "     'period', g.left_out_period, 'coverage', x.coverage)), '[]') FROM run_gains g"
+    "     JOIN gain_results x ON x.run = g.run AND x.case_id = g.case_id AND x.gain = g.gain"
+    "     AND x.period = g.left_out_period"
+    "     WHERE g.run = v.run AND g.case_id = v.case_id ORDER BY g.rowid),"
     "   'error', v.error) AS c"
     "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
@@ -139,7 +145,8 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                  " r.error, i.module, i.module_version,"
-                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below() FROM results r"
+                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.coverage"
+                 " FROM results r"
                  " JOIN run_indicators i USING (run, indicator)"
                  " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
@@ -161,6 +168,12 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
             else
                 gvR_json_string(r->out, (const char *)sqlite3_column_text(st, i));
         }
+        /* how much of the period the data behind the value cover: null
+           when no value, or when its module read no observation itself */
+        char coverage[32] = "null";
+        if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+            gvU_format_number(sqlite3_column_double(st, 11), coverage);
+        fprintf(r->out, ", \"coverage\": %s", coverage);
         if (small) fprintf(r->out, ", \"suppressed\": \"%s\"", gvR_text(st, 10));
         fputc('}', r->out);
     }

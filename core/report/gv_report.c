@@ -96,6 +96,16 @@ static long long gvR_latest_of(gv_report *r, long long *other) {
 }
 
 /* A run chosen by its number: what the reader should know of it. */
+const char *gvR_coverage(gv_lang lang, sqlite3_stmt *st, int col, char out[64]) {
+    double coverage = sqlite3_column_double(st, col);
+    out[0] = '\0';
+    if (sqlite3_column_type(st, col) == SQLITE_NULL || coverage >= 1) return out;
+    char pct[32];
+    gvT_number(lang, coverage * 100, 1, 0, pct, sizeof pct);
+    snprintf(out, 64, "%s %s %%", gvT(lang, "data cover"), pct);
+    return out;
+}
+
 char *gvR_config_elsewhere(const gv_report *r, const char *config_file, const char *config_hash) {
     if (!r->config_path || strcmp(config_file, r->config_path) == 0) return NULL;
     int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
@@ -199,7 +209,10 @@ gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {
             " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.status = 'no_data'),"
             " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.status = 'error'),"
             " (SELECT count(*) FROM gain_results g WHERE g.run = u.id),"
-            " (SELECT count(*) FROM gain_results g WHERE g.run = u.id AND g.status = 'error')"
+            " (SELECT count(*) FROM gain_results g WHERE g.run = u.id AND g.status = 'error'),"
+            " (SELECT count(*) FROM results r WHERE r.run = u.id AND r.coverage < 1),"
+            " (SELECT count(*) FROM gain_results g WHERE g.run = u.id AND"
+            "  g.status = 'incomplete')"
             " FROM runs u ORDER BY u.id",
             -1, &st, NULL) != SQLITE_OK) {
         *err = gvD_errmsg(db, "cannot read the runs");
@@ -219,6 +232,8 @@ gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {
             (long)sqlite3_column_int64(st, 8),
             (long)sqlite3_column_int64(st, 9),
             (long)sqlite3_column_int64(st, 10),
+            (long)sqlite3_column_int64(st, 11),
+            (long)sqlite3_column_int64(st, 12),
         };
         if (fn(ud, &row)) {
             stepped = SQLITE_DONE;

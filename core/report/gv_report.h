@@ -55,6 +55,7 @@ typedef struct gv_run_row {
     const char *started, *finished, *engine_version, *config_file, *config_hash;
     long values, no_data, errors; /* its results */
     long gains, gain_errors;      /* its gains' rows */
+    long partial, incomplete;     /* values whose data cover part of their period; gains so */
 } gv_run_row;
 typedef int (*gvR_run_fn)(void *ud, const gv_run_row *row);
 /* Every run of the database, oldest first, through fn (non-zero stops). */

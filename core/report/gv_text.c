@@ -26,7 +26,7 @@ const char gvR_gains_table[] =
     " r.expected_pct,"
     " " GVR_EXPECTED_SHOWN("r.expected_value") " AS expected_value,"
     " " GVR_HIDDEN("r.deviation") " AS deviation, r.status,"
-    " r.error FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+    " r.error, r.coverage FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
     " WHERE r.run = ?1"
     " ORDER BY r.case_id, r.gain, r.rowid";
 /* clang-format on */
@@ -144,7 +144,9 @@ static void gvR_result_line(gv_report *r, sqlite3_stmt *st, const int w[4]) {
     }
     /* a table keeps to one line per value: the traceback is in JSON, CSV
        and the database */
+    char note[64];
     const char *error = (const char *)sqlite3_column_text(st, 5);
+    if (!error && *gvR_coverage(r->lang, st, 9, note)) error = note; /* a partial period */
     gvR_status(r, gvR_text(st, 8), error, error ? (int)strcspn(error, "\n") : 0);
 }
 
@@ -156,12 +158,13 @@ static gv_status gvR_text_results(gv_report *r, char **err) {
     gvR_heads(r, (const char *const[]){"Case", "Period"}, (const int[]){-w[1], -w[2]}, 2);
     gvR_heads(r, (const char *const[]){"Value", "Unit"}, (const int[]){14, -w[3]}, 2);
     fprintf(r->out, "  %s\n", gvT(r->lang, "Status"));
-    sqlite3_stmt *st = gvR_rows(r,
-                                "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
-                                " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.status"
-                                " FROM results r JOIN run_indicators i USING (run, indicator)"
-                                " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
-                                err);
+    sqlite3_stmt *st =
+        gvR_rows(r,
+                 "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
+                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.status,"
+                 " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
+                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 err);
     if (!st) return GV_DATABASE;
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW)
@@ -183,7 +186,9 @@ static void gvR_gain_line(gv_report *r, sqlite3_stmt *st) {
     fputs("  ", r->out), gvR_num(r, 9, st, GVR_G_REALISED, 4);
     fputs("  ", r->out), gvR_num(r, 9, st, GVR_G_EXPECTED, 4);
     fputs("  ", r->out);
+    char note[64];
     const char *error = (const char *)sqlite3_column_text(st, GVR_G_ERROR);
+    if (!error && *gvR_coverage(r->lang, st, GVR_G_COVERAGE, note)) error = note;
     gvR_status(r, gvR_text(st, GVR_G_STATUS), error, error ? (int)strlen(error) : 0);
 }
 
@@ -261,6 +266,31 @@ static gv_status gvR_text_value(gv_report *r, char **err) {
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++ == 0) gvR_value_head(r, st);
         gvR_value_line(r, st);
+    }
+    return gvR_done(r, st, stepped, err);
+}
+
+/* Gains whose latest period SROI passed over: its data cover only part. */
+static gv_status gvR_text_left_out(gv_report *r, char **err) {
+    sqlite3_stmt *st = gvR_rows(r,
+                                "SELECT g.case_id, g.gain, g.left_out_period, x.coverage"
+                                " FROM run_gains g JOIN gain_results x ON x.run = g.run AND"
+                                " x.case_id = g.case_id AND x.gain = g.gain AND"
+                                " x.period = g.left_out_period WHERE g.run = ?1"
+                                " ORDER BY g.case_id, g.gain",
+                                err);
+    if (!st) return GV_DATABASE;
+    int n = 0, stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        char note[64];
+        if (n++ == 0)
+            fprintf(
+                r->out, "\n%s\n",
+                gvT(r->lang, "Left out of SROI: a later period whose data cover only part of it"));
+        gvR_cell(r->out, gvR_text(st, 0), 28);
+        fputs("  ", r->out);
+        gvR_cell(r->out, gvR_text(st, 1), 18);
+        fprintf(r->out, "  %s  %s\n", gvR_text(st, 2), gvR_coverage(r->lang, st, 3, note));
     }
     return gvR_done(r, st, stepped, err);
 }
@@ -372,8 +402,8 @@ static gv_status gvR_text_conversions(gv_report *r, char **err) {
 
 gv_status gvR_write_text(gv_report *r, char **err) {
     gv_status (*const parts[])(gv_report *, char **) = {
-        gvR_text_run,         gvR_text_results, gvR_text_gains,       gvR_text_value,
-        gvR_text_sensitivity, gvR_text_totals,  gvR_text_conversions,
+        gvR_text_run,      gvR_text_results,     gvR_text_gains,  gvR_text_value,
+        gvR_text_left_out, gvR_text_sensitivity, gvR_text_totals, gvR_text_conversions,
     };
     gv_status rc = GV_OK;
     for (size_t i = 0; rc == GV_OK && i < sizeof parts / sizeof parts[0]; i++)

@@ -71,6 +71,9 @@ gv_status gvR_done(gv_report *r, sqlite3_stmt *st, int stepped, char **err);
 const char *gvR_text(sqlite3_stmt *st, int col);
 /* Width of s in characters (ø and å are one each). */
 int gvR_chars(const char *s);
+/* "data cover 50.0 %": how much of its period a value's data cover, col
+** of st (0 to 1), as the language writes it; "" when it is NULL or 1. */
+const char *gvR_coverage(gv_lang lang, sqlite3_stmt *st, int col, char out[64]);
 /* s as a JSON string; NULL as null. */
 void gvR_json_string(FILE *out, const char *s);
 /* A ratio rounded as SROI reports print it, with the language's decimal
@@ -90,7 +93,8 @@ enum {
     GVR_G_REALISED,
     GVR_G_EXPECTED,
     GVR_G_STATUS = 17,
-    GVR_G_ERROR
+    GVR_G_ERROR,
+    GVR_G_COVERAGE
 };
 
 /* The writers (each file's own). */

@@ -375,7 +375,7 @@ static const char *const gvD_migrations[] = {
     "  FROM gain_results ORDER BY rowid;"
     "DROP TABLE gain_results;"
     "ALTER TABLE gain_results_with_coverage RENAME TO gain_results;"
-    "ALTER TABLE run_gains ADD COLUMN left_out TEXT;"
+    "ALTER TABLE run_gains ADD COLUMN left_out_period TEXT;"
     "DROP VIEW results_with_provenance;"
     "CREATE VIEW results_with_provenance AS"
     "  SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"

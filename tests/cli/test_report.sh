@@ -15,7 +15,7 @@ expect_eq "$out" "$(cat run.json)" "report prints what run printed"
 run report -c demo/demo.cfg --format csv --table gains
 expect_rc 0 "gains table"
 expect_eq "$(printf '%s\n' "$out" | head -1)" \
-    "run,case,gain,period,indicator,type,beneficiary,owner,baseline,baseline_period,target,target_period,actual,realisation_pct,expected_pct,expected_value,deviation,status,error" \
+    "run,case,gain,period,indicator,type,beneficiary,owner,baseline,baseline_period,target,target_period,actual,realisation_pct,expected_pct,expected_value,deviation,status,error,coverage" \
     "gains header"
 expect_eq "$(printf '%s\n' "$out" | sed 1d | wc -l)" "$(sql "$db" 'SELECT count(*) FROM gain_results WHERE run = 1')" "a row per gain and period"
 printf '%s\n' "$out" > gains.csv
@@ -54,7 +54,7 @@ expect_eq "$(printf '%s\n' "$out" | head -1)" \
 expect_contains "$out" "1,dk-kobenhavn-socialokonomi,101,DK,NOK,2019,0.035," "value row"
 
 run report -c demo/demo.cfg --format csv
-expect_eq "$(printf '%s\n' "$out" | head -1)" "run,indicator,case,period,value,unit,status,error,module,module_version" "results by default"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "run,indicator,case,period,value,unit,status,error,module,module_version,coverage" "results by default"
 
 # Nordic Excel: BOM, semicolons, decimal comma, CR LF; and -o
 run report -c demo/demo.cfg --format csv --table gains --excel -o gains-excel.csv

@@ -58,11 +58,13 @@ static void stores_every_result_with_provenance(void **state) {
         load("{ id = \"total\"; module = \"sum\"; unit = \"p\"; params = { metric = \"m\"; }; }");
     char *text = run(cfg, "csv", GEVINST_STATUS_OK);
     assert_string_equal(text,
-                        "run,indicator,case,period,value,unit,status,error,module,module_version\n"
-                        "1,total,c1,2017,35,p,ok,,sum,1.0.0\n"
-                        "1,total,c1,2018,7,p,ok,,sum,1.0.0\n"
-                        "1,total,c2,2017,,p,no_data,,sum,1.0.0\n"
-                        "1,total,c2,2018,,p,no_data,,sum,1.0.0\n");
+                        "run,indicator,case,period,value,unit,status,error,module,module_version,"
+                        "coverage\n"
+                        /* 2017: Q1, Q2 and a day, counted in days: 90 + 91 + 1 of 365 */
+                        "1,total,c1,2017,35,p,ok,,sum,1.0.0,0.4986301369863014\n"
+                        "1,total,c1,2018,7,p,ok,,sum,1.0.0,1\n"
+                        "1,total,c2,2017,,p,no_data,,sum,1.0.0,\n"
+                        "1,total,c2,2018,,p,no_data,,sum,1.0.0,\n");
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE run = 1"), "4");
     assert_string_equal(tu_sql(db, "SELECT length(module_hash) FROM run_indicators LIMIT 1"), "64");
@@ -80,11 +82,13 @@ static void stores_every_result_with_provenance(void **state) {
     /* the same data and config give the same numbers, as a new run */
     text = run(cfg, "json", GEVINST_STATUS_OK);
     assert_non_null(strstr(text, "{\"run\": {\"id\": 2, "));
-    assert_non_null(strstr(text, "\"results\": [\n  {\"indicator\": \"total\", \"case\": \"c1\", "
-                                 "\"period\": \"2017\", \"value\": 35, \"unit\": \"p\", "
-                                 "\"status\": \"ok\", \"error\": null, \"module\": \"sum\", "
-                                 "\"module_version\": \"1.0.0\"}"));
+    assert_non_null(strstr(text,
+                           "\"results\": [\n  {\"indicator\": \"total\", \"case\": \"c1\", "
+                           "\"period\": \"2017\", \"value\": 35, \"unit\": \"p\", "
+                           "\"status\": \"ok\", \"error\": null, \"module\": \"sum\", "
+                           "\"module_version\": \"1.0.0\", \"coverage\": 0.4986301369863014}"));
     assert_non_null(strstr(text, "\"value\": null, \"unit\": \"p\", \"status\": \"no_data\""));
+    assert_non_null(strstr(text, "\"module_version\": \"1.0.0\", \"coverage\": null}"));
     /* no gain, no valued case: the document's value is null, as documented */
     assert_non_null(strstr(text, ",\n\"gains\": [],\n\"value\": null}\n"));
     free(text);

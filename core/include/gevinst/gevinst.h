@@ -249,6 +249,8 @@ typedef struct gevinst_run_info {
     const char *config_file, *config_hash; /* the config that made it */
     long values, no_data, errors;          /* its results, by status */
     long gains, gain_errors;               /* its gains' rows, and those in error */
+    long partial;                          /* values whose data cover only part of their period */
+    long incomplete; /* gains' rows with status "incomplete" (docs/methodology.md) */
 } gevinst_run_info;
 typedef int (*gevinst_run_info_fn)(void *ud, const gevinst_run_info *run);
 
