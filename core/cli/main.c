@@ -91,7 +91,9 @@ static const char *const usage_run =
     "the realisation plan (gains) on them and value it (SROI), store it all in\n"
     "the config's database as one run, and print it.  `report` prints it again.\n"
     "A run longer than a second shows its progress on stderr when that is a\n"
-    "terminal; -q keeps it quiet.\n\n" EXIT_CODES;
+    "terminal; -q keeps it quiet.  Values whose data cover only part of their\n"
+    "period are counted on stderr; a gain on such a period is `incomplete`\n"
+    "(allow_partial in the config judges it anyway).\n\n" EXIT_CODES;
 
 static const char *const usage_report =
     "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html]\n"
@@ -112,8 +114,9 @@ static const char *const usage_report =
 static const char *const usage_runs =
     "Usage: gevinst runs DB [--format text|csv]\n"
     "List the runs stored in DB, oldest first: number, when it started, how many\n"
-    "values are ok, without data and errors, how many gain rows (and errors),\n"
-    "and the config that made it.  `report` and `explain` show a config's own\n"
+    "values are ok, without data, errors and partial (their data cover part of\n"
+    "their period), how many gain rows (in error, incomplete), and the config\n"
+    "that made it.  `report` and `explain` show a config's own\n"
     "latest run unless given --run ID.\n\n" EXIT_CODES;
 
 static const char *const usage_demo =
