@@ -411,19 +411,6 @@ static void show_progress(void *ud, const gevinst_progress *p) {
     fflush(stderr);
 }
 
-/* The run numbered *ud's counts, for what `run` says after it. */
-typedef struct run_counts {
-    long long id;
-    gevinst_run_info info;
-} run_counts;
-
-static int find_run(void *ud, const gevinst_run_info *r) {
-    run_counts *c = ud;
-    if (r->id != c->id) return 0;
-    c->info = *r;
-    return 1;
-}
-
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
     gevinst_report_options show = {0, format, NULL, 0, NULL, 0, NULL};
     if (format && !gevinst_report_has_format(format))
@@ -448,16 +435,6 @@ static int run_config(gevinst_config *cfg, const char *format, int quiet, const 
                 "gevinst: run %lld: some results are errors (indicators or gains); see "
                 "status 'error'\n",
                 show.run);
-    /* a part-year is not a year: say so where the operator looks */
-    run_counts counts = {show.run, {0}};
-    if (gevinst_runs(gevinst_config_database(cfg), find_run, &counts, &err) != GEVINST_STATUS_OK)
-        return failed(GEVINST_STATUS_DATABASE, err);
-    if (counts.info.partial)
-        fprintf(stderr,
-                "gevinst: run %lld: %ld value%s from data that cover only part of the period "
-                "(coverage); %ld gain result%s incomplete\n",
-                show.run, counts.info.partial, counts.info.partial == 1 ? "" : "s",
-                counts.info.incomplete, counts.info.incomplete == 1 ? "" : "s");
     return exit_code(rc);
 }
 

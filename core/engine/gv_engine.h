@@ -92,7 +92,8 @@ int gvV_convert(gvV_money *m, double amount, const char *currency, int price_yea
 ** value_splits, sensitivity.  Problems with single gains go to diag and
 ** their rows; returns the number of problems, or -1 with *err when the
 ** database fails. */
-int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, char **err);
+int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, long *incomplete,
+            char **err);
 
 /* ---------------------------------------------------------------- the run */
 

@@ -224,6 +224,7 @@ typedef struct gvV_ctx {
     gv_diag *diag;
     sqlite3_stmt *actual, *store_result, *store_gain;
     int problems;
+    long incomplete; /* rows judged incomplete: the run says how many */
 } gvV_ctx;
 
 static int gvV_stored(gvV_ctx *x, sqlite3_stmt *st, char **err) {
@@ -323,6 +324,7 @@ static int gvV_measured(gvV_ctx *x, const gvV_gain *g, const gv_period *at, doub
     if (!isnan(coverage)) sqlite3_bind_double(st, 12, coverage);
     if (coverage < 1 && !gvV_partial_allowed(x->cfg, g)) {
         sqlite3_bind_text(st, 10, "incomplete", -1, SQLITE_STATIC);
+        x->incomplete++;
         return 0;
     }
     double realisation = gvV_realisation_pct(actual, g->baseline, g->target);
@@ -727,8 +729,9 @@ static void gvV_check_allowed(gvV_ctx *x, const gvV_gain *gains, int ngains) {
     }
 }
 
-int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, char **err) {
-    gvV_ctx x = {db, cfg, run, diag, NULL, NULL, NULL, 0};
+int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, long *incomplete,
+            char **err) {
+    gvV_ctx x = {db, cfg, run, diag, NULL, NULL, NULL, 0, 0};
     gvV_gain *gains = NULL;
     int ngains = 0, rc = -1;
     gvV_money *money = NULL;
@@ -795,6 +798,7 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, cha
     for (int i = 0; i < ngains; i++)
         if (!gains[i].skipped && gvV_store_gain(&x, &gains[i], err) < 0) goto done;
     rc = x.problems;
+    *incomplete = x.incomplete;
 done:
     sqlite3_finalize(x.actual);
     sqlite3_finalize(x.store_result);

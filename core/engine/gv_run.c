@@ -98,6 +98,7 @@ typedef struct gvE_state {
     sqlite3_stmt *insert;
     long long id;
     long nerror;
+    long npartial; /* values whose data cover part of their period */
     /* progress, for whoever watches */
     gvE_progress_fn progress;
     void *progress_ud;
@@ -194,6 +195,7 @@ static int gvE_store(gvE_state *run, const gvE_indicator *r, const gevinst_ctx *
         return -1;
     }
     run->nerror += status == GEVINST_ERROR;
+    run->npartial += status == GEVINST_OK && ctx->coverage < 1;
     return 0;
 }
 
@@ -287,8 +289,16 @@ static int gvE_evaluate_all(gvE_state *run, gvE_indicator *r, gv_diag *diag, cha
     }
     gvE_progress(run, 1);
     /* the realisation plan and its value, from the values just stored */
-    int plan_problems = gvV_run(run->db, cfg, run->id, diag, err);
+    long incomplete = 0;
+    int plan_problems = gvV_run(run->db, cfg, run->id, diag, &incomplete, err);
     if (plan_problems < 0) return -1;
+    /* a part-year is not a year: say so where the operator looks */
+    if (run->npartial)
+        gvU_diag_add(diag,
+                     "note: run %lld: %ld value%s from data that cover only part of the period "
+                     "(coverage); %ld gain result%s incomplete",
+                     run->id, run->npartial, run->npartial == 1 ? "" : "s", incomplete,
+                     incomplete == 1 ? "" : "s");
     char finished[32];
     gvU_now_iso(finished);
     char *sql = gvU_mprintf("UPDATE runs SET finished = '%s' WHERE id = %lld", finished, run->id);

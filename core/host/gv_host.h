@@ -113,6 +113,7 @@ typedef struct gv_series_row {
     sqlite3_int64 id;
     int point; /* a person's measurement on one day (a survey answer): it
                   covers any period it is in (docs/methodology.md) */
+    int kind;  /* the gv_period_kind of start..end */
 } gv_series_row;
 
 typedef struct gv_series {

@@ -131,6 +131,33 @@ static const char *gvM_param_string(gevinst_ctx *ctx, const char *name) {
     return p && p->type == GEVINST_PARAM_STRING ? p->string : NULL;
 }
 
+/* ------------------------------------------------------ kinds of period */
+
+/* The number n digits of s spell. */
+static int gvM_digits(const char *s, int n) {
+    int v = 0;
+    while (n-- > 0)
+        v = v * 10 + (*s++ - '0');
+    return v;
+}
+
+/* The kind of period start..end is: an observation's range is always one
+** period (the import sees to it), so its days tell, without a parse. */
+static int gvM_kind_of(const char *start, const char *end) {
+    if (strcmp(start, end) == 0) return GV_DAY;
+    if (memcmp(start, end, 7) == 0) return GV_MONTH;
+    return memcmp(start + 5, "01", 2) == 0 && memcmp(end + 5, "12", 2) == 0 ? GV_YEAR : GV_QUARTER;
+}
+
+/* Which period of kind k within p holds day ymd, counted from p's first;
+** cheap for all but days, which the rows' own kinds rarely are. */
+static long gvM_unit(const gv_period *p, int k, const char *ymd) {
+    if (k == GV_DAY) return gvP_day_of(ymd) - gvP_day_of(p->start);
+    long months = (gvM_digits(ymd, 4) - gvM_digits(p->start, 4)) * 12L + gvM_digits(ymd + 5, 2) -
+                  gvM_digits(p->start + 5, 2);
+    return k == GV_MONTH ? months : k == GV_QUARTER ? months / 3 : 0;
+}
+
 /* ----------------------------------------------------------------- series */
 
 static void gvM_series_drop(gv_source *src, gv_series *s) {
@@ -210,6 +237,7 @@ static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, ch
             r->value = sqlite3_column_double(s->st, 3);
             r->id = sqlite3_column_int64(s->st, 4);
             r->point = sqlite3_column_int(s->st, 5);
+            r->kind = gvM_kind_of(r->start, r->end);
         }
         int rc = sqlite3_step(s->st);
         s->pending = rc == SQLITE_ROW;
@@ -254,19 +282,6 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
 
 /* ---------------------------------------------------------------- coverage */
 
-/* The kind of period a row is, from its length in days. */
-static gv_period_kind gvM_row_kind(const gv_series_row *r) {
-    long days = gvP_day_of(r->end) - gvP_day_of(r->start) + 1;
-    return days == 1 ? GV_DAY : days <= 31 ? GV_MONTH : days <= 92 ? GV_QUARTER : GV_YEAR;
-}
-
-/* Which period of kind k within p holds day ymd, counted from p's first. */
-static long gvM_unit(const gv_period *p, gv_period_kind k, const char *ymd) {
-    if (k == GV_DAY) return gvP_day_of(ymd) - gvP_day_of(p->start);
-    long months = (atol(ymd) * 12 + atol(ymd + 5)) - (atol(p->start) * 12 + atol(p->start + 5));
-    return k == GV_MONTH ? months : k == GV_QUARTER ? months / 3 : 0;
-}
-
 /* How much of p the case's observations in rows cover, 0 to 1, counted in
 ** periods of the finest kind among them: 2024-Q1 and 2024-Q2 cover 2 of
 ** 2024's 4 quarters.  A person's answer on one day covers p whole.  NaN
@@ -276,17 +291,17 @@ static double gvM_coverage(const gv_period *p, const gv_series_row *rows, int n)
     for (int i = 0; i < n; i++) {
         if (!gvP_holds(p, rows[i].start, rows[i].end)) continue;
         held = 1;
-        if (!rows[i].point && (int)gvM_row_kind(&rows[i]) > kind)
-            kind = (int)gvM_row_kind(&rows[i]);
+        if (!rows[i].point && rows[i].kind > kind) kind = rows[i].kind;
     }
     if (!held) return NAN;
-    if (kind < 0) return 1;
-    long units = gvM_unit(p, (gv_period_kind)kind, p->end) + 1, covered = 0;
-    unsigned char seen[366] = {0};
+    if (kind < 0 || kind == (int)p->kind) return 1; /* answers only, or p itself */
+    long units = gvM_unit(p, kind, p->end) + 1, covered = 0;
+    unsigned char seen[366];
+    memset(seen, 0, (size_t)(units < 366 ? units : 366));
     for (int i = 0; i < n; i++) {
         if (rows[i].point || !gvP_holds(p, rows[i].start, rows[i].end)) continue;
-        long last = gvM_unit(p, (gv_period_kind)kind, rows[i].end);
-        for (long u = gvM_unit(p, (gv_period_kind)kind, rows[i].start); u <= last; u++)
+        long last = gvM_unit(p, kind, rows[i].end);
+        for (long u = gvM_unit(p, kind, rows[i].start); u <= last; u++)
             if (u >= 0 && u < units && u < 366 && !seen[u]) seen[u] = 1, covered++;
     }
     return (double)covered / (double)units;
@@ -309,6 +324,7 @@ static int gvM_coverage_in_sql(gevinst_ctx *ctx, const char *metric, const gv_pe
         snprintf(rows[n].start, sizeof rows[n].start, "%s",
                  (const char *)sqlite3_column_text(st, 0));
         snprintf(rows[n].end, sizeof rows[n].end, "%s", (const char *)sqlite3_column_text(st, 1));
+        rows[n].kind = gvM_kind_of(rows[n].start, rows[n].end);
         rows[n++].point = sqlite3_column_int(st, 2);
     }
     sqlite3_reset(st);

@@ -354,6 +354,11 @@ static const char *const gvD_migrations[] = {
        whose actual comes from a partial period is 'incomplete', and a
        period SROI passed over for that says so (docs/methodology.md) */
     "ALTER TABLE results ADD COLUMN coverage REAL;"
+    /* a run reads whether an observation has a subject (a survey answer
+       covers its period): from the index, as it reads the rest */
+    "DROP INDEX observations_by_metric;"
+    "CREATE INDEX observations_by_metric ON observations"
+    "  (metric, case_id, period_start, period_end, value, subject);"
     "CREATE TABLE gain_results_with_coverage ("
     "  run INTEGER NOT NULL REFERENCES runs(id),"
     "  case_id TEXT NOT NULL,"

@@ -12,7 +12,9 @@ to_schema8() {
                u.started, u.engine_version, u.config_file, u.config_hash
         FROM results r JOIN run_indicators i USING (run, indicator) JOIN runs u ON u.id = r.run;
       ALTER TABLE results DROP COLUMN coverage; ALTER TABLE gain_results DROP COLUMN coverage;
-      ALTER TABLE run_gains DROP COLUMN left_out_period; PRAGMA user_version = 8"
+      ALTER TABLE run_gains DROP COLUMN left_out_period; DROP INDEX observations_by_metric;
+      CREATE INDEX observations_by_metric ON observations (metric, case_id, period_start, period_end, value);
+      PRAGMA user_version = 8"
 }
 
 # back to schema 7: a database made before sources, to migrate again
