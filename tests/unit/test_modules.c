@@ -3,6 +3,7 @@
 ** way a plugin or script can be broken, params, and the values computed
 ** through the host functions.
 */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,6 +257,69 @@ static void checks_params_against_the_module(void **state) {
     gevinst_config_free(cfg);
 }
 
+/* The coverage one read of `sum` gives c1 in `period`, after reading
+** `before` first on the same source: a case after c1 sends the read of c1
+** to SQL (out of the run's order), else it comes from the buffered rows. */
+static double coverage_of(gv_source *src, gv_module *m, gv_param_value *params, int nparams,
+                          const char *before, const char *period) {
+    gv_period p;
+    assert_int_equal(gvP_parse(period, &p), 0);
+    double v, coverage = NAN;
+    const char *ids[] = {before, "c1"};
+    for (int i = before ? 0 : 1; i < 2; i++) {
+        const char *fields[GV_CASE_NFIELDS] = {ids[i], "0301", "K", NULL, NULL, NULL, "NO"};
+        gevinst_ctx ctx = {src, fields, &p, params, nparams, 0, NAN};
+        char *err = NULL;
+        gvM_evaluate(m, &ctx, &v, &err);
+        free(err);
+        coverage = ctx.coverage;
+    }
+    return coverage;
+}
+
+static void coverage_is_the_same_by_either_read(void **state) {
+    (void)state;
+    tu_fixture_db();
+    /* c1's m: 2017-Q1, 2017-Q2, 2017-09-15 (no subject), 2018 */
+    gevinst_config *cfg =
+        tu_config_with("{ id = \"s\"; module = \"sum\"; params = { metric = \"m\"; }; }");
+    gv_module *m = NULL;
+    char *err = NULL;
+    if (gvM_load_here(&cfg->indicators[0], cfg, &m, &err) < 0) fail_msg("load: %s", err);
+    gv_param_value *params;
+    int nparams;
+    gv_diag diag = {0};
+    assert_int_equal(gvM_bind_params(m, &cfg->indicators[0], &params, &nparams, &diag), 0);
+    static const struct {
+        const char *period;
+        double coverage;
+    } want[] = {
+        {"2017", 182.0 / 365}, /* days: 90 + 91 + 1 of 365 */
+        {"2017-Q1", 1},        /* the quarter itself */
+        {"2017-Q3", 1.0 / 92}, /* one day of 92 */
+        {"2018", 1},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        for (int out_of_order = 0; out_of_order < 2; out_of_order++) {
+            gv_source src;
+            if (gvM_source_open(&src, tu_path("fixture.db"), &err) < 0) fail_msg("%s", err);
+            double got =
+                coverage_of(&src, m, params, nparams, out_of_order ? "c2" : NULL, want[i].period);
+            gvM_source_close(&src);
+            if (got != want[i].coverage)
+                fail_msg("%s, %s: coverage %.17g, expected %.17g", want[i].period,
+                         out_of_order ? "out of order" : "in order", got, want[i].coverage);
+        }
+    /* no observation in the period: the read says nothing of coverage */
+    gv_source src;
+    if (gvM_source_open(&src, tu_path("fixture.db"), &err) < 0) fail_msg("%s", err);
+    assert_true(isnan(coverage_of(&src, m, params, nparams, NULL, "2019")));
+    gvM_source_close(&src);
+    gvC_free_params(params, nparams);
+    gvM_free(m);
+    gevinst_config_free(cfg);
+}
+
 int main(int argc, char **argv) {
     tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
@@ -266,6 +330,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(lua_scripts_compute_through_the_host, teardown),
         cmocka_unit_test_teardown(the_bundled_script_values_volunteer_hours, teardown),
         cmocka_unit_test_teardown(checks_params_against_the_module, teardown),
+        cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
