@@ -525,11 +525,16 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
     }
     if (version == GVD_NMIGRATIONS) return 0;
     /* a migration that rebuilds a table others refer to drops it first:
-       foreign keys are checked once, before each migration commits */
-    if (gvD_exec(db, "PRAGMA foreign_keys = OFF", err) < 0) return -2;
+       foreign keys are checked once, before each migration commits.  The
+       rebuilt table takes the old one's name as SQLite's 12 steps do it,
+       leaving the user's own views on it alone (legacy_alter_table): they
+       find it again by name */
+    if (gvD_exec(db, "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON", err) < 0)
+        return -2;
     for (int v = version; v < GVD_NMIGRATIONS; v++)
         if (gvD_apply(db, v, err) < 0) return -2;
-    return gvD_exec(db, "PRAGMA foreign_keys = ON", err) < 0 ? -2 : 0;
+    return gvD_exec(db, "PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF", err) < 0 ? -2
+                                                                                               : 0;
 }
 
 /* in_period(start, end, period): does the period ("2018-Q3") hold the days

@@ -3,7 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 demo="$GEVINST_SOURCE/config/demo"
 
-# back to schema 8: a database made before coverage
+# back to schema 8: a database made before coverage, gain_results with the
+# CHECK of its time
 to_schema8() {
     sql "$1" "DROP VIEW results_with_provenance;
       CREATE VIEW results_with_provenance AS
@@ -11,7 +12,13 @@ to_schema8() {
                i.module, i.module_kind, i.module_version, i.module_hash, i.params,
                u.started, u.engine_version, u.config_file, u.config_hash
         FROM results r JOIN run_indicators i USING (run, indicator) JOIN runs u ON u.id = r.run;
-      ALTER TABLE results DROP COLUMN coverage; ALTER TABLE gain_results DROP COLUMN coverage;
+      ALTER TABLE results DROP COLUMN coverage;
+      CREATE TABLE gr8 (run INTEGER NOT NULL REFERENCES runs(id), case_id TEXT NOT NULL,
+        gain TEXT NOT NULL, period TEXT NOT NULL, actual REAL, realisation_pct REAL,
+        expected_pct REAL, expected_value REAL, deviation REAL, status TEXT NOT NULL CHECK
+        (status IN ('achieved', 'on_track', 'behind', 'missed', 'no_data', 'error')), error TEXT,
+        PRIMARY KEY (run, case_id, gain, period)) STRICT;
+      DROP TABLE gain_results; ALTER TABLE gr8 RENAME TO gain_results;
       ALTER TABLE run_gains DROP COLUMN left_out_period; DROP INDEX observations_by_metric;
       CREATE INDEX observations_by_metric ON observations (metric, case_id, period_start, period_end, value);
       PRAGMA user_version = 8"
@@ -66,6 +73,7 @@ sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.
   INSERT INTO cases (id, municipality, title) VALUES ('k', '0301', 'K');
   INSERT INTO results VALUES (1, 'x', 'k', '2018', 3, 'ok', NULL, 3);
   INSERT INTO gain_results VALUES (1, 'k', 'g', '2018', 3, 50, 50, 2, 1, 'on_track', NULL);
+  CREATE VIEW my_gains AS SELECT case_id, gain, status FROM gain_results;
   DROP VIEW results_with_provenance;
   PRAGMA legacy_alter_table = ON;
   ALTER TABLE run_indicators RENAME TO ri;
@@ -80,6 +88,8 @@ sql six.db "INSERT INTO runs VALUES (1, '2026-01-01', '2026-01-01', '0.1.0', 'a.
   PRAGMA user_version = 6"
 expect_contains "$(sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL)" 2>&1)" \
     "CHECK constraint failed" "schema 6 names the kinds"
+expect_contains "$(sql six.db "INSERT INTO gain_results VALUES (1, 'k', 'g', '2017', 3, NULL, 50, 2, NULL, 'incomplete', NULL)" 2>&1)" \
+    "CHECK constraint failed" "before migration 9, no gain is incomplete"
 run import six.db partners "$demo/partners.csv"
 expect_eq "$(sql six.db 'PRAGMA user_version')" "9" "schema 6 migrated to 9"
 expect_eq "$(sql six.db "SELECT module || ' ' || module_kind || ' ' || value FROM results_with_provenance")" \
@@ -91,6 +101,8 @@ expect_eq "$(sql six.db "SELECT status || ' ' || realisation_pct || ' ' || ifnul
     "on_track 50.0 -" "migration 9 keeps a run's gains, of unknown coverage"
 expect_contains "$(sql six.db "INSERT INTO gain_results VALUES (1, 'k', 'g', '2019', 3, NULL, 50, 2, NULL, 'incomplete', NULL, 0.5)" 2>&1; sql six.db "SELECT status FROM gain_results WHERE period = '2019'")" \
     "incomplete" "migration 9 lets a gain be incomplete"
+expect_eq "$(sql six.db "SELECT group_concat(status, ' ') FROM my_gains")" "on_track incomplete" \
+    "a view of the user's own on a rebuilt table still works"
 
 for kind in municipalities cases partners observations inputs gains gain_shares; do
     run import cases.db "$kind" "$demo/$kind.csv"
