@@ -635,7 +635,9 @@ static void gvC_allow_partial(gv_config *cfg, const config_setting_t *s, gv_diag
         cfg->allow_partial_line =
             gvU_realloc(cfg->allow_partial_line, (size_t)(n + 1) * sizeof(int));
         cfg->allow_partial[n] = gvU_strdup(text);
-        cfg->allow_partial_line[n] = config_setting_source_line(s);
+        /* an element's own line where libconfig knows it, else the list's */
+        int line = (int)config_setting_source_line(e);
+        cfg->allow_partial_line[n] = line ? line : (int)config_setting_source_line(s);
     }
 }
 

@@ -720,7 +720,7 @@ static void gvV_check_allowed(gvV_ctx *x, const gvV_gain *gains, int ngains) {
         one.nallow_partial = 1;
         int found = 0;
         for (int k = 0; k < ngains && !found; k++)
-            found = gvV_partial_allowed(&one, &gains[k]);
+            found = !gains[k].skipped && gvV_partial_allowed(&one, &gains[k]);
         if (found) continue;
         gvU_diag_add(x->diag,
                      "%s:%d: allow_partial: '%s' is no gain of this run (GAIN or CASE/GAIN)",
@@ -761,7 +761,6 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, lon
         *err = gvD_errmsg(db, "cannot store gains");
         goto done;
     }
-    gvV_check_allowed(&x, gains, ngains);
     /* the same gain twice: report it, keep the database's */
     for (int i = 0; i < ngains; i++)
         if (gains[i].error) {
@@ -786,6 +785,7 @@ int gvV_run(sqlite3 *db, const gv_config *cfg, long long run, gv_diag *diag, lon
         gvU_diag_add(diag, "note: %d gain%s not evaluated: this config has no indicator %s",
                      nskipped, nskipped == 1 ? "" : "s", skipped.s);
     free(skipped.s);
+    gvV_check_allowed(&x, gains, ngains);
     for (int i = 0; i < ngains; i++)
         if (gvV_gain_run(&x, &gains[i], err) < 0) goto done;
     money = gvV_money_new(cfg, db, run);

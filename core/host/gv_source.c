@@ -144,6 +144,7 @@ static int gvM_digits(const char *s, int n) {
 /* The kind of period start..end is: an observation's range is always one
 ** period (the import sees to it), so its days tell, without a parse. */
 static int gvM_kind_of(const char *start, const char *end) {
+    if (strlen(start) != 10 || strlen(end) != 10) return -1; /* written by another program */
     if (strcmp(start, end) == 0) return GV_DAY;
     if (memcmp(start, end, 7) == 0) return GV_MONTH;
     return memcmp(start + 5, "01", 2) == 0 && memcmp(end + 5, "12", 2) == 0 ? GV_YEAR : GV_QUARTER;
@@ -289,17 +290,18 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
 static double gvM_coverage(const gv_period *p, const gv_series_row *rows, int n) {
     int held = 0, kind = -1;
     for (int i = 0; i < n; i++) {
-        if (!gvP_holds(p, rows[i].start, rows[i].end)) continue;
+        if (rows[i].kind < 0 || !gvP_holds(p, rows[i].start, rows[i].end)) continue;
         held = 1;
         if (!rows[i].point && rows[i].kind > kind) kind = rows[i].kind;
     }
-    if (!held) return NAN;
+    if (!held) return 0;                            /* nothing reported in p */
     if (kind < 0 || kind == (int)p->kind) return 1; /* answers only, or p itself */
     long units = gvM_unit(p, kind, p->end) + 1, covered = 0;
     unsigned char seen[366];
     memset(seen, 0, (size_t)(units < 366 ? units : 366));
     for (int i = 0; i < n; i++) {
-        if (rows[i].point || !gvP_holds(p, rows[i].start, rows[i].end)) continue;
+        if (rows[i].point || rows[i].kind < 0 || !gvP_holds(p, rows[i].start, rows[i].end))
+            continue;
         long last = gvM_unit(p, kind, rows[i].end);
         for (long u = gvM_unit(p, kind, rows[i].start); u <= last; u++)
             if (u >= 0 && u < units && u < 366 && !seen[u]) seen[u] = 1, covered++;

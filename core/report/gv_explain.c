@@ -170,7 +170,7 @@ static int gvW_indicator(gvW *w) {
         fprintf(out, "%s%s%s\n", gvT(GV_LANG_EN, status), *error ? ": " : "", error);
     char note[64];
     if (*gvR_coverage(GV_LANG_EN, st, 13, note))
-        fprintf(out, "  partial: %s of %s\n", note, w->period.text);
+        fprintf(out, "  partial: %s (the least of what it read)\n", note);
     fprintf(out, "  made by module %s (%s, version %s), %s\n", gvR_text(st, 4),
             gvW_kind(gvR_text(st, 5)), *gvR_text(st, 6) ? gvR_text(st, 6) : "not given",
             sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
@@ -268,7 +268,7 @@ static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
     if (*gvR_text(st, GVW_ERROR)) fprintf(out, "  error: %s\n", gvR_text(st, GVW_ERROR));
     char note[64];
     if (*gvR_coverage(GV_LANG_EN, st, GVW_COVERAGE, note))
-        fprintf(out, "  %s of %s: the actual is of part of the period\n", note, w->period.text);
+        fprintf(out, "  %s: the actual was made from data of only part of a period\n", note);
     if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL) {
         fprintf(out, "  no value of %s for this case and period: no realisation\n",
                 gvR_text(st, GVW_INDICATOR));
@@ -276,8 +276,12 @@ static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
         fputs("  actual ", out);
         gvW_num(out, sqlite3_column_double(st, GVW_ACTUAL));
         fputs(": incomplete, so not compared with the plan nor valued (allow_partial in the "
-              "config judges it anyway)\n",
+              "config judges it anyway)\n  expected by now ",
               out);
+        gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED_PCT));
+        fputs(" %, that is ", out);
+        gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED));
+        fputc('\n', out);
     } else {
         gvW_realisation(out, st);
     }

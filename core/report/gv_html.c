@@ -60,7 +60,9 @@ static void gvH_num(gvH *h, double v, int decimals) {
 
 /* A number from a row, or the "<5" that stands in its place. */
 static void gvH_cell(gvH *h, sqlite3_stmt *st, int col, int decimals) {
-    if (sqlite3_column_type(st, col) == SQLITE_TEXT)
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) /* not computed: incomplete */
+        fputs("&#8211;", h->out);
+    else if (sqlite3_column_type(st, col) == SQLITE_TEXT)
         gvH_text(h->out, (const char *)sqlite3_column_text(st, col));
     else
         gvH_num(h, sqlite3_column_double(st, col), decimals);
@@ -131,7 +133,7 @@ static const char gvH_css[] =
     ".page-label{position:fixed;top:0;right:0;font-size:.75rem}"
     ".status{font-weight:bold;white-space:nowrap}"
     ".achieved{color:#1b6e2a}.on_track{color:#1f5fa8}.behind{color:#a86400}"
-    ".missed{color:#b3261e}.no_data,.error{color:#555}"
+    ".missed{color:#b3261e}.no_data,.error,.incomplete{color:#555}"
     "svg{max-width:100%;height:auto}svg text{font-size:11px;fill:#333}"
     "code{word-break:break-all}.legend{font-size:.8rem;color:#333}"
     ".case{page-break-before:always}.case:first-of-type{page-break-before:auto}"

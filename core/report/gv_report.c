@@ -346,7 +346,7 @@ const char *gvR_status_colour(const char *status) {
     static const char *const colours[][2] = {{"ok", "\033[32m"},       {"achieved", "\033[32m"},
                                              {"on_track", "\033[34m"}, {"behind", "\033[33m"},
                                              {"missed", "\033[31m"},   {"error", "\033[31m"},
-                                             {"no_data", "\033[2m"}};
+                                             {"no_data", "\033[2m"},   {"incomplete", "\033[2m"}};
     for (size_t i = 0; status && i < sizeof colours / sizeof colours[0]; i++)
         if (strcmp(colours[i][0], status) == 0) return colours[i][1];
     return "";

@@ -65,8 +65,10 @@ run report -c demo/demo.cfg --format csv --table gains
 expect_contains "$out" "$d,lower_assistance,2019,social_assistance,economic,municipality,Drammen kommune,7333098,2017,5499824,2019,2740452,,100,5499824,,incomplete,,0.5" "CSV"
 run report -c demo/demo.cfg --format html
 expect_eq "$(printf '%s' "$out" | grep -o 'ufullstendig</span> (data dekker 50,0 %)' | wc -l)" "18" "HTML: each incomplete gain"
+expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; % (Forventet 100,0 %) <span class="status incomplete">' | wc -l)" "18" "HTML: no realisation, no bar"
 run explain -c demo/demo.cfg lower_assistance "$d" 2019
-expect_contains "$out" "data cover 50.0 % of 2019: the actual is of part of the period" "explain: the coverage"
+expect_contains "$out" "data cover 50.0 %: the actual was made from data of only part of a period" "explain: the coverage"
+expect_contains "$out" "expected by now 100 %, that is 5499824" "explain: what was expected"
 expect_contains "$out" "SROI passed over 2019: its data cover only part of it" "explain: SROI"
 run runs "$db" --format csv
 expect_contains "$out" ",$partial,18" "runs counts them"
@@ -110,12 +112,13 @@ indicators = (
   { id = "monthly"; module = "sum"; params = { metric = "monthly"; }; },
   { id = "daily";   module = "sum"; params = { metric = "daily"; }; },
   { id = "answers"; module = "mean"; params = { metric = "answers"; }; },
-  { id = "yearly";  module = "sum"; params = { metric = "yearly"; }; }
+  { id = "yearly";  module = "sum"; params = { metric = "yearly"; }; },
+  { id = "yearly_rows"; module = "count"; params = { metric = "yearly"; }; }
 );
 EOF
 run run -c g.cfg -q
 expect_rc 0 "run on months and days"
 expect_eq "$(sql g.db "SELECT group_concat(indicator || ' ' || period || ' ' || ifnull(coverage, '-'), '; ') FROM (SELECT * FROM results WHERE status = 'ok' ORDER BY indicator, period)")" \
-    "answers 2024-Q1 1.0; daily 2024-01 0.0645161290322581; daily 2024-Q1 0.021978021978022; monthly 2024-01 1.0; monthly 2024-Q1 0.666666666666667; yearly 2023 1.0" \
-    "2 of 3 months; 2 of 31 and 2 of 91 days; answers cover the quarter; a year is whole"
+    "answers 2024-Q1 1.0; daily 2024-01 0.0645161290322581; daily 2024-Q1 0.021978021978022; monthly 2024-01 1.0; monthly 2024-Q1 0.666666666666667; yearly 2023 1.0; yearly_rows 2023 1.0; yearly_rows 2024-01 0.0; yearly_rows 2024-Q1 0.0" \
+    "2 of 3 months; 2 of 31 and 2 of 91 days; answers cover the quarter; a year is whole; a count of nothing reported covers nothing"
 finish
