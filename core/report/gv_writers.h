@@ -44,9 +44,11 @@
 #define GVR_EXPECTED_SHOWN_AS(col, standin)                                                        \
     "CASE WHEN " GVR_PLAN_SMALL(col) " OR " GVR_PLAN_HIDDEN_WHEN " THEN " standin " ELSE " col     \
                                      " END"
-#define GVR_SHOWN_AS(col, standin) "CASE WHEN " GVR_GAIN_SMALL " THEN " standin " ELSE " col " END"
+/* (nothing is hidden where there is nothing: an incomplete gain's realisation) */
+#define GVR_SHOWN_AS(col, standin)                                                                 \
+    "CASE WHEN " col " IS NOT NULL AND " GVR_GAIN_SMALL " THEN " standin " ELSE " col " END"
 #define GVR_HIDDEN_AS(col, standin)                                                                \
-    "CASE WHEN " GVR_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
+    "CASE WHEN " col " IS NOT NULL AND " GVR_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
 /* Is any of a gain's figures hidden? */
 #define GVR_ANY_HIDDEN "(" GVR_HIDDEN_WHEN " OR " GVR_PLAN_SMALL("r.expected_value") ")"
 #define GVR_PLAN_SHOWN(col) GVR_PLAN_SHOWN_AS(col, "gv_below()")
