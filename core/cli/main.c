@@ -113,7 +113,8 @@ static const char *const usage_report =
 
 static const char *const usage_runs =
     "Usage: gevinst runs DB [--format text|csv]\n"
-    "List the runs stored in DB, oldest first: number, when it started, how many\n"
+    "List the runs stored in DB, oldest first: number, when it started, its\n"
+    "status (ok, or errors when a value or gain row is in error), how many\n"
     "values are ok, without data, errors and partial (their data cover part of\n"
     "their period), how many gain rows (in error, incomplete), and the config\n"
     "that made it.  `report` and `explain` show a config's own\n"
@@ -564,14 +565,17 @@ static int cmd_explain(int argc, char **argv) {
 /* One run a line; csv: one row a run, for programs. */
 static int print_run(void *ud, const gevinst_run_info *r) {
     const int *csv = ud;
+    /* as `run` said when it ended: errors make exit code 1 */
+    const char *status = r->errors || r->gain_errors ? "errors" : "ok";
     if (*csv) {
         printf("%lld,%s,%s,%ld,%ld,%ld,%ld,%ld,", r->id, r->started, r->finished ? r->finished : "",
                r->values, r->no_data, r->errors, r->gains, r->gain_errors);
         gevinst_csv_text(stdout, r->config_file, ',');
-        printf(",%s,%ld,%ld\n", r->config_hash, r->partial, r->incomplete);
+        printf(",%s,%ld,%ld,%s\n", r->config_hash, r->partial, r->incomplete, status);
     } else
-        printf("%4lld  %-24s  %6ld  %7ld  %6ld  %7ld  %5ld  %11ld  %10ld  %s (sha256 %.12s)\n",
-               r->id, r->started, r->values, r->no_data, r->errors, r->partial, r->gains,
+        printf("%4lld  %-24s  %-6s  %6ld  %7ld  %6ld  %7ld  %5ld  %11ld  %10ld  %s (sha256 "
+               "%.12s)\n",
+               r->id, r->started, status, r->values, r->no_data, r->errors, r->partial, r->gains,
                r->gain_errors, r->incomplete, r->config_file, r->config_hash);
     return 0;
 }
@@ -587,10 +591,11 @@ static int cmd_runs(int argc, char **argv) {
         return usage_error(usage_runs, "unknown format '%s' (text, csv)", o.format);
     if (csv)
         puts("run,started,finished,values,no_data,errors,gains,gain_errors,config_file,"
-             "config_hash,partial,incomplete");
+             "config_hash,partial,incomplete,status");
     else
-        printf("%4s  %-24s  %6s  %7s  %6s  %7s  %5s  %11s  %10s  %s\n", "run", "started", "values",
-               "no data", "errors", "partial", "gains", "gain errors", "incomplete", "config");
+        printf("%4s  %-24s  %-6s  %6s  %7s  %6s  %7s  %5s  %11s  %10s  %s\n", "run", "started",
+               "status", "values", "no data", "errors", "partial", "gains", "gain errors",
+               "incomplete", "config");
     char *err = NULL;
     gevinst_status listed = gevinst_runs(argv[0], print_run, &csv, &err);
     return listed == GEVINST_STATUS_OK ? 0 : failed(listed, err);

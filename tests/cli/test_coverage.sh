@@ -92,6 +92,12 @@ sed 's|^periods = .*|&\nallow_partial = ["into_wrok"];|' demo/demo.cfg > demo/ty
 run run -c demo/typo.cfg -q
 expect_rc 1 "a name that is no gain"
 expect_contains "$err" "demo/typo.cfg:10: allow_partial: 'into_wrok' is no gain of this run (GAIN or CASE/GAIN)" "names file and line"
+printf 'database = "demo.db";\nperiods = ["2019"];\nindicators = ({ id = "x"; module = "nosuch"; });\n' > demo/err.cfg
+run run -c demo/err.cfg -q
+expect_rc 1 "a run with a module that is not there"
+run runs "$db" --format csv
+expect_eq "$(printf '%s\n' "$out" | tail -1 | sed 's/.*,//')" "errors" "runs: its status"
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p | sed 's/.*,//')" "ok" "runs: a run without errors"
 printf 'database = "demo.db";\nperiods = ["2019"];\nallow_partial = "into_work";\nindicators = ();\n' > demo/bad.cfg
 run check -c demo/bad.cfg
 expect_rc 2 "allow_partial not a list"

@@ -49,14 +49,14 @@ expect_rc 0 "runs"
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "3" "a heading and two runs"
 expect_contains "$out" "$T/demo/b.cfg (sha256 " "the config of each"
 run runs "$db" --format csv
-expect_eq "$(printf '%s\n' "$out" | head -1)" "run,started,finished,values,no_data,errors,gains,gain_errors,config_file,config_hash,partial,incomplete" "csv heading"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "run,started,finished,values,no_data,errors,gains,gain_errors,config_file,config_hash,partial,incomplete,status" "csv heading"
 for id in 1 2; do
     want=$(sql "$db" "SELECT $id || ',' || (SELECT started FROM runs WHERE id = $id) || ',' || (SELECT finished FROM runs WHERE id = $id) || ',' || sum(status = 'ok') || ',' || sum(status = 'no_data') || ',' || sum(status = 'error') || ',' || (SELECT count(*) FROM gain_results WHERE run = $id) || ',' || (SELECT count(*) FROM gain_results WHERE run = $id AND status = 'error') FROM results WHERE run = $id")
     expect_contains "$out" "$want," "run $id's counts"
     want=$(sql "$db" "SELECT (SELECT config_hash FROM runs WHERE id = $id) || ',' || (SELECT count(*) FROM results WHERE run = $id AND coverage < 1) || ',' || (SELECT count(*) FROM gain_results WHERE run = $id AND status = 'incomplete')")
     expect_contains "$out" "$want" "run $id's partial values and incomplete gains"
 done
-expect_contains "$out" ",1,0" "the demo: one value of a case with a quarter missing, no gain incomplete"
+expect_contains "$out" ",1,0,ok" "the demo: one value of a case with a quarter missing, no gain incomplete; status ok"
 # a config whose path holds a comma and a quote is one field
 mkdir 'x,"y'
 sed 's|^database = .*|database = "../demo/demo.db";|' demo/demo.cfg > 'x,"y/c.cfg'
