@@ -433,8 +433,8 @@ static int run_config(gevinst_config *cfg, const char *format, int quiet, const 
     if (shown != GEVINST_STATUS_OK) return failed(shown, err);
     if (rc == GEVINST_STATUS_PARTIAL)
         fprintf(stderr,
-                "gevinst: run %lld: some results are errors (indicators or gains); see "
-                "status 'error'\n",
+                "gevinst: run %lld is stored with the problems said above; values and gains "
+                "in error have status 'error'\n",
                 show.run);
     return exit_code(rc);
 }

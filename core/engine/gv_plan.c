@@ -669,6 +669,10 @@ static int gvV_case_run(gvV_ctx *x, gvV_money *money, gvV_gain *gains, int from,
     if (rc == 0 && !why) rc = gvV_investment(x, money, case_id, &investment, &why, err);
     if (rc == 0 && (n = gvV_case_outcomes(money, gains, from, to, o, valued, &why, err)) < 0)
         rc = -1, n = 0;
+    /* a value of 0 would read as "no return at all": it is no value */
+    if (rc == 0 && !why && n == 0)
+        why = gvU_strdup("no gain with a proxy_value has a quantity: none was measured, as a "
+                         "whole period of its baseline's length, by its target period");
     if (rc == 0 && why) {
         gvU_diag_add(x->diag, "case '%s': value not computed: %s", case_id, why);
         x->problems++;

@@ -269,15 +269,18 @@ static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
     char note[64];
     if (*gvR_coverage(GV_LANG_EN, st, GVW_COVERAGE, note))
         fprintf(out, "  %s: the actual was made from data of only part of a period\n", note);
-    if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL) {
+    if (strcmp(gvR_text(st, GVW_STATUS), "error") == 0) {
+        /* the error said it: no actual was read */
+    } else if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL) {
         fprintf(out, "  no value of %s for this case and period: no realisation\n",
                 gvR_text(st, GVW_INDICATOR));
     } else if (sqlite3_column_type(st, GVW_REALISATION) == SQLITE_NULL) {
         fputs("  actual ", out);
         gvW_num(out, sqlite3_column_double(st, GVW_ACTUAL));
         fputs(": incomplete, so not compared with the plan nor valued (allow_partial in the "
-              "config judges it anyway)\n  expected by now ",
+              "config judges it anyway)\n",
               out);
+        fprintf(out, "  expected by the end of %s ", w->period.text);
         gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED_PCT));
         fputs(" %, that is ", out);
         gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED));

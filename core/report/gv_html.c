@@ -492,7 +492,8 @@ static void gvH_gain(gvH *h, const char *case_id, sqlite3_stmt *g) {
     gvH_cell(h, g, 5, 2);
     fprintf(out, ": %s ", gvT(h->lang, "Realised"));
     gvH_cell(h, g, 6, 1);
-    fprintf(out, " %% (%s ", gvT(h->lang, "Expected"));
+    fprintf(out, "%s (%s ", sqlite3_column_type(g, 6) == SQLITE_NULL ? "" : " %",
+            gvT(h->lang, "Expected"));
     gvH_num(h, sqlite3_column_double(g, 7), 1);
     fputs(" %) ", out);
     gvH_status(h, gvH_col(g, 8));
@@ -571,10 +572,43 @@ static void gvH_case_value(gvH *h, sqlite3_stmt *c) {
     gvH_tornado(h, case_id, sroi);
 }
 
+/* The gains whose latest period SROI passed over, their data partial. */
+static void gvH_left_out(gvH *h, const char *case_id) {
+    sqlite3_stmt *g = gvH_query(h,
+                                "SELECT g.gain, g.left_out_period, x.coverage FROM run_gains g"
+                                " JOIN gain_results x ON x.run = g.run AND x.case_id = g.case_id"
+                                " AND x.gain = g.gain AND x.period = g.left_out_period"
+                                " WHERE g.run = ?1 AND g.case_id = ?2 ORDER BY g.gain",
+                                case_id);
+    int n = 0;
+    for (; gvH_step(h, g); n++) {
+        char note[64];
+        fputs(n ? "; " : "<p>", h->out);
+        if (!n) {
+            gvH_text(h->out, gvT(h->lang, "Left out of SROI: a later period whose data cover "
+                                          "only part of it"));
+            fputs(": ", h->out);
+        }
+        gvH_text(h->out, gvH_col(g, 0));
+        fprintf(h->out, " %s (", gvH_col(g, 1));
+        gvH_text(h->out, gvR_coverage(h->lang, g, 2, note));
+        fputc(')', h->out);
+    }
+    if (n) fputs("</p>", h->out);
+    sqlite3_finalize(g);
+}
+
 static void gvH_case(gvH *h, sqlite3_stmt *c) {
     gvH_section(h);
     gvH_case_facts(h, c);
     gvH_case_gains(h, gvH_col(c, 0));
+    if (sqlite3_column_type(c, 7) == SQLITE_NULL && gvH_col(c, 11)) { /* a value not computed */
+        fprintf(h->out, "<h3>%s</h3><p>%s: ", gvT(h->lang, "Social return on investment"),
+                gvT(h->lang, "not computed"));
+        gvH_text(h->out, gvH_col(c, 11));
+        fputs("</p>", h->out);
+    }
+    gvH_left_out(h, gvH_col(c, 0));
     if (sqlite3_column_type(c, 7) != SQLITE_NULL) gvH_case_value(h, c);
     fputs("</section>", h->out);
 }
@@ -607,7 +641,7 @@ static void gvH_cases(gvH *h) {
     sqlite3_stmt *c = gvH_query(
         h,
         "SELECT c.id, c.title, m.name, m.country, c.start_date, c.end_date, v.investment, v.sroi,"
-        " v.currency, v.present_value, v.payback_months FROM cases c"
+        " v.currency, v.present_value, v.payback_months, v.error FROM cases c"
         " JOIN municipalities m ON m.code = c.municipality"
         " LEFT JOIN case_values v ON v.case_id = c.id AND v.run = ?1"
         " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) ORDER BY m.country DESC, c.id",

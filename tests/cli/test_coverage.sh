@@ -65,11 +65,12 @@ run report -c demo/demo.cfg --format csv --table gains
 expect_contains "$out" "$d,lower_assistance,2019,social_assistance,economic,municipality,Drammen kommune,7333098,2017,5499824,2019,2740452,,100,5499824,,incomplete,,0.5" "CSV"
 run report -c demo/demo.cfg --format html
 expect_eq "$(printf '%s' "$out" | grep -o 'ufullstendig</span> (data dekker 50,0 %)' | wc -l)" "18" "HTML: each incomplete gain"
-expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; % (Forventet 100,0 %) <span class="status incomplete">' | wc -l)" "18" \
+expect_contains "$out" "<p>Holdt utenfor SROI: en senere periode der data dekker bare en del av den: caseworker_time 2019 (data dekker 50,0 %); into_work 2019 (data dekker 50,0 %); lower_assistance 2019 (data dekker 50,0 %)</p>" "HTML: what SROI left out"
+expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; (Forventet 100,0 %) <span class="status incomplete">' | wc -l)" "18" \
     "HTML: no realisation, not even a hidden one (<5 would read as a figure)"
 run explain -c demo/demo.cfg lower_assistance "$d" 2019
 expect_contains "$out" "data cover 50.0 %: the actual was made from data of only part of a period" "explain: the coverage"
-expect_contains "$out" "expected by now 100 %, that is 5499824" "explain: what was expected"
+expect_contains "$out" "expected by the end of 2019 100 %, that is 5499824" "explain: what was expected"
 expect_contains "$out" "SROI passed over 2019: its data cover only part of it" "explain: SROI"
 run runs "$db" --format csv
 expect_contains "$out" ",$partial,18" "runs counts them"
@@ -102,6 +103,24 @@ printf 'database = "demo.db";\nperiods = ["2019"];\nallow_partial = "into_work";
 run check -c demo/bad.cfg
 expect_rc 2 "allow_partial not a list"
 expect_contains "$err" "bad.cfg:3: allow_partial must be a list of gains" "says what it must be"
+
+# quarters against the demo's yearly plan: no gain is measured like with
+# like, so no case has a value; never an SROI of 0
+sed 's|^periods = .*|periods = { from = "2017-Q1"; to = "2019-Q4"; };|' demo/demo.cfg > demo/q.cfg
+run run -c demo/q.cfg -q --format json
+expect_rc 1 "quarters against yearly baselines"
+expect_eq "$(sql "$db" "SELECT count(*) || ' ' || count(sroi) || ' ' || count(present_value) FROM case_values WHERE run = (SELECT max(id) FROM runs)")" \
+    "6 0 0" "every case: no value, no SROI"
+expect_contains "$err" "case '$d': value not computed: no gain with a proxy_value has a quantity" "said for each case"
+expect_eq "$(printf '%s' "$out" | python3 -c "import json, sys; print([c['sroi'] for c in json.load(sys.stdin)['value']['cases']][:2])")" \
+    "[None, None]" "JSON: null, not 0"
+run explain -c demo/q.cfg lower_assistance "$d" 2019-Q2
+expect_contains "$out" "  error: period 2019-Q2 is a quarter and the baseline 2017 a year: a gain compares like with like" "explain: the error"
+expect_eq "$(printf '%s\n' "$out" | grep -c 'no value of')" "0" "explain: no false 'no value'"
+run report -c demo/q.cfg --format html
+expect_eq "$(printf '%s' "$out" | grep -o '<h3>Samfunnsøkonomisk avkastning (SROI)</h3><p>ikke beregnet: no gain with a proxy_value' | wc -l)" "6" "HTML: not computed, each case"
+run report -c demo/q.cfg --lang en
+expect_eq "$(printf '%s\n' "$out" | grep -c '  not computed: no gain with a proxy_value has a quantity')" "6" "text: not computed, each case"
 
 # granularity is the data's own: months of a quarter, days of a month
 run init g.db

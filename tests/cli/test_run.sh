@@ -76,7 +76,7 @@ indicators = (
 CFG
 run run -c my.cfg --format json
 expect_rc 1 "run with failing indicators"
-expect_contains "$err" "some results are errors" "run says so"
+expect_contains "$err" "is stored with the problems said above; values and gains in error have status 'error'" "run says so"
 printf '%s\n' "$out" > run.json
 expect_eq "$(sqlite3 :memory: "SELECT json_valid(readfile('run.json'))")" "1" "valid JSON"
 expect_eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('run.json'), '\$.results')")" "72" "3 x 6 x 4 results"
