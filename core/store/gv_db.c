@@ -355,10 +355,13 @@ static const char *const gvD_migrations[] = {
        period SROI passed over for that says so (docs/methodology.md) */
     "ALTER TABLE results ADD COLUMN coverage REAL;"
     /* a run reads whether an observation has a subject (a survey answer
-       covers its period): from the index, as it reads the rest */
+       covers its period): from the index, as it reads the rest.  The same
+       index finds an observation by its identity, (case, metric, period,
+       subject), the period as its days: one index fewer to write a row to */
     "DROP INDEX observations_by_metric;"
+    "DROP INDEX observations_identity;"
     "CREATE INDEX observations_by_metric ON observations"
-    "  (metric, case_id, period_start, period_end, value, subject);"
+    "  (metric, case_id, period_start, period_end, subject, value);"
     "CREATE TABLE gain_results_with_coverage ("
     "  run INTEGER NOT NULL REFERENCES runs(id),"
     "  case_id TEXT NOT NULL,"

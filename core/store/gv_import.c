@@ -183,7 +183,9 @@ static const struct gvI_identity {
     {"cases", "id", "municipality,title,start_date,end_date,description",
      "partners,observations,inputs,gains"},
     {"partners", "case_id,name", "type,role", "inputs,gain_shares"},
-    {"observations", "case_id,metric,period,subject", "value,unit,source,note", ""},
+    /* the period as its days: so the table's index finds it */
+    {"observations", "metric,case_id,period_start,period_end,subject", "value,unit,source,note",
+     ""},
     {"inputs", "case_id,partner,period,kind,amount,currency", "", ""},
     {"gains", "case_id,gain",
      "indicator,description,type,beneficiary,owner,baseline,baseline_period,target,"
@@ -194,10 +196,12 @@ static const struct gvI_identity {
 };
 
 /* An observation is one value of (case, metric, period, subject): where
-** else one with this row's identity is, if anywhere. */
+** else one with this row's identity is, if anywhere (the period as its
+** days, so observations_by_metric finds it). */
 static const char gvI_same_observation[] =
-    "SELECT import_source, import_row FROM observations WHERE case_id = :case"
-    " AND metric = :metric AND period = :period AND subject IS :subject LIMIT 1";
+    "SELECT import_source, import_row FROM observations WHERE metric = :metric"
+    " AND case_id = :case AND period_start = :period_start AND period_end = :period_end"
+    " AND subject IS :subject LIMIT 1";
 
 #define GVI_MAXCOLS 64
 #define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
@@ -438,10 +442,11 @@ static int gvI_period_field(gvI_state *s, int pos, const char **v, gv_period *p)
                  date ? "YYYY-MM-DD" : GV_PERIOD_FORMS);
         return -1;
     }
-    if (c->type == GVI_PERIOD) {
-        gvI_bind(s, 0, GVI_MAXCOLS, "period_start", p->start, NULL);
-        gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", p->end, NULL);
-    }
+    if (c->type == GVI_PERIOD) /* the row's, and the identity's (same) */
+        for (int k = 0; k < 4; k += 3) {
+            gvI_bind(s, k, GVI_MAXCOLS, "period_start", p->start, NULL);
+            gvI_bind(s, k, GVI_MAXCOLS + 1, "period_end", p->end, NULL);
+        }
     if (c->type != GVI_DATE) *v = p->text; /* canonical spelling */
     return 0;
 }
@@ -490,10 +495,11 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     gv_period p;
     if (!v) {
         if (c->required) gvI_fail(s, pos, "%s is empty; it is required", c->name);
-        if (c->type == GVI_PERIOD) {
-            gvI_bind(s, 0, GVI_MAXCOLS, "period_start", NULL, NULL);
-            gvI_bind(s, 0, GVI_MAXCOLS + 1, "period_end", NULL, NULL);
-        }
+        if (c->type == GVI_PERIOD)
+            for (int k = 0; k < 4; k += 3) {
+                gvI_bind(s, k, GVI_MAXCOLS, "period_start", NULL, NULL);
+                gvI_bind(s, k, GVI_MAXCOLS + 1, "period_end", NULL, NULL);
+            }
         gvI_bind_all(s, pos, NULL, NULL);
         return s->err ? -1 : 0;
     }

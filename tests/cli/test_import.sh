@@ -21,6 +21,7 @@ to_schema8() {
       DROP TABLE gain_results; ALTER TABLE gr8 RENAME TO gain_results;
       ALTER TABLE run_gains DROP COLUMN left_out_period; DROP INDEX observations_by_metric;
       CREATE INDEX observations_by_metric ON observations (metric, case_id, period_start, period_end, value);
+      CREATE INDEX observations_identity ON observations (case_id, metric, period, subject);
       PRAGMA user_version = 8"
 }
 
