@@ -290,16 +290,19 @@ static int gvV_actual(gvV_ctx *x, const gvV_gain *g, const gv_period *at, double
     return has;
 }
 
-/* Does the config let this gain be judged on a partial period
-** (`allow_partial`, by GAIN or CASE/GAIN)? */
+/* Does one `allow_partial` name, GAIN or CASE/GAIN, name this gain? */
+static int gvV_names_gain(const char *name, const gvV_gain *g) {
+    const char *slash = strchr(name, '/');
+    if (!slash) return strcmp(name, g->gain) == 0;
+    size_t n = (size_t)(slash - name);
+    return strncmp(name, g->case_id, n) == 0 && g->case_id[n] == '\0' &&
+           strcmp(slash + 1, g->gain) == 0;
+}
+
+/* Does the config let this gain be judged on a partial period? */
 static int gvV_partial_allowed(const gv_config *cfg, const gvV_gain *g) {
-    for (int i = 0; i < cfg->nallow_partial; i++) {
-        const char *a = cfg->allow_partial[i], *slash = strchr(a, '/');
-        if (slash ? strncmp(a, g->case_id, (size_t)(slash - a)) == 0 &&
-                        g->case_id[slash - a] == '\0' && strcmp(slash + 1, g->gain) == 0
-                  : strcmp(a, g->gain) == 0)
-            return 1;
-    }
+    for (int i = 0; i < cfg->nallow_partial; i++)
+        if (gvV_names_gain(cfg->allow_partial[i], g)) return 1;
     return 0;
 }
 
@@ -719,12 +722,9 @@ static int gvV_store_gain(gvV_ctx *x, const gvV_gain *g, char **err) {
 static void gvV_check_allowed(gvV_ctx *x, const gvV_gain *gains, int ngains) {
     const gv_config *cfg = x->cfg;
     for (int i = 0; i < cfg->nallow_partial; i++) {
-        gv_config one = *cfg;
-        one.allow_partial = &cfg->allow_partial[i];
-        one.nallow_partial = 1;
         int found = 0;
         for (int k = 0; k < ngains && !found; k++)
-            found = !gains[k].skipped && gvV_partial_allowed(&one, &gains[k]);
+            found = !gains[k].skipped && gvV_names_gain(cfg->allow_partial[i], &gains[k]);
         if (found) continue;
         gvU_diag_add(x->diag,
                      "%s:%d: allow_partial: '%s' is no gain of this run (GAIN or CASE/GAIN)",

@@ -575,10 +575,8 @@ static void gvH_case_value(gvH *h, sqlite3_stmt *c) {
 /* The gains whose latest period SROI passed over, their data partial. */
 static void gvH_left_out(gvH *h, const char *case_id) {
     sqlite3_stmt *g = gvH_query(h,
-                                "SELECT g.gain, g.left_out_period, x.coverage FROM run_gains g"
-                                " JOIN gain_results x ON x.run = g.run AND x.case_id = g.case_id"
-                                " AND x.gain = g.gain AND x.period = g.left_out_period"
-                                " WHERE g.run = ?1 AND g.case_id = ?2 ORDER BY g.gain",
+                                "SELECT g.gain, g.left_out_period, x.coverage" GVR_LEFT_OUT
+                                " AND g.case_id = ?2 ORDER BY g.gain",
                                 case_id);
     int n = 0;
     for (; gvH_step(h, g); n++) {

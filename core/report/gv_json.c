@@ -92,10 +92,7 @@ static const char gvR_value_json[] =
     /* a later period SROI passed over because its data cover only part of it */
     "   'left_out_of_sroi', (SELECT coalesce(json_group_array(json(o)), '[]') FROM"
     "     (SELECT json_object('gain', g.gain, 'period', g.left_out_period, 'coverage',"
-    "     x.coverage) AS o FROM run_gains g"
-    "     JOIN gain_results x ON x.run = g.run AND x.case_id = g.case_id AND x.gain = g.gain"
-    "     AND x.period = g.left_out_period"
-    "     WHERE g.run = v.run AND g.case_id = v.case_id ORDER BY g.rowid)),"
+    "     x.coverage) AS o" GVR_LEFT_OUT " AND g.case_id = v.case_id ORDER BY g.rowid)),"
     "   'error', v.error) AS c"
     "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"

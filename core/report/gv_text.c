@@ -273,11 +273,8 @@ static gv_status gvR_text_value(gv_report *r, char **err) {
 /* Gains whose latest period SROI passed over: its data cover only part. */
 static gv_status gvR_text_left_out(gv_report *r, char **err) {
     sqlite3_stmt *st = gvR_rows(r,
-                                "SELECT g.case_id, g.gain, g.left_out_period, x.coverage"
-                                " FROM run_gains g JOIN gain_results x ON x.run = g.run AND"
-                                " x.case_id = g.case_id AND x.gain = g.gain AND"
-                                " x.period = g.left_out_period WHERE g.run = ?1"
-                                " ORDER BY g.case_id, g.gain",
+                                "SELECT g.case_id, g.gain, g.left_out_period,"
+                                " x.coverage" GVR_LEFT_OUT " ORDER BY g.case_id, g.gain",
                                 err);
     if (!st) return GV_DATABASE;
     int n = 0, stepped;

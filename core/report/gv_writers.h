@@ -56,6 +56,12 @@
 #define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_below()")
 #define GVR_HIDDEN(col) GVR_HIDDEN_AS(col, "gv_below()")
 
+/* Each gain g of run ?1 whose later period SROI passed over as partial,
+** with that period's row x (its coverage). */
+#define GVR_LEFT_OUT                                                                               \
+    " FROM run_gains g JOIN gain_results x ON x.run = g.run AND x.case_id = g.case_id"             \
+    " AND x.gain = g.gain AND x.period = g.left_out_period WHERE g.run = ?1"
+
 /* ------------------------------------------------------------------ rows */
 
 /* When the run was made with a config at another path than r's: the note

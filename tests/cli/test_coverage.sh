@@ -147,4 +147,9 @@ expect_rc 0 "run on months and days"
 expect_eq "$(sql g.db "SELECT group_concat(indicator || ' ' || period || ' ' || ifnull(coverage, '-'), '; ') FROM (SELECT * FROM results WHERE status = 'ok' ORDER BY indicator, period)")" \
     "answers 2024-Q1 1.0; daily 2024-01 0.0645161290322581; daily 2024-Q1 0.021978021978022; monthly 2024-01 1.0; monthly 2024-Q1 0.666666666666667; yearly 2023 1.0; yearly_rows 2023 1.0; yearly_rows 2024-01 0.0; yearly_rows 2024-Q1 0.0" \
     "2 of 3 months; 2 of 31 and 2 of 91 days; answers cover the quarter; a year is whole; a count of nothing reported covers nothing"
+# a row another program wrote with a malformed period covers nothing
+sql g.db "INSERT INTO observations (case_id, metric, period, period_start, period_end, value) VALUES ('k', 'monthly', '2024-03', '2024-03', '2024-03', 1)"
+run run -c g.cfg -q
+expect_eq "$(sql g.db "SELECT coverage FROM results WHERE run = 2 AND indicator = 'monthly' AND period = '2024-Q1'")" \
+    "0.666666666666667" "still 2 of 3 months"
 finish
