@@ -96,7 +96,7 @@ static const char *const usage_run =
     "(allow_partial in the config judges it anyway).\n\n" EXIT_CODES;
 
 static const char *const usage_report =
-    "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html]\n"
+    "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html|xlsx]\n"
     "                      [--lang nb|da|en] [--table results|gains|value] [--excel]\n"
     "                      [--no-suppress] [-o FILE]\n"
     "Print a run stored in the config's database (the latest by default) as\n"
@@ -104,7 +104,9 @@ static const char *const usage_report =
     "the value (investment, present value, NPV, SROI with its sensitivity),\n"
     "with totals per municipality and country.  Computes nothing.\n"
     "  --table T   for CSV: which tidy table, one row per value (default results)\n"
-    "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
+    "  --excel     CSV that Nordic Excel opens directly (BOM, ';', decimal comma);\n"
+    "              implies --format csv\n"
+    "  --format xlsx  an Excel workbook, one sheet per table (-o FILE.xlsx)\n"
     "  --lang L    words and numbers of text, HTML and --excel: bokmål (nb), Danish\n"
     "              (da) or English (en); default the config's report.lang, else English\n"
     "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
@@ -458,9 +460,13 @@ static int cmd_report(int argc, char **argv) {
     int rc = parse_options(argc, argv, usage_report, &o);
     if (rc) return rc;
     if (!o.config) return usage_error(usage_report, "report needs -c CONFIG%s", "");
-    const char *fmt = o.format ? o.format : "text";
-    if (!gevinst_report_has_format(fmt))
-        return usage_error(usage_report, "unknown format '%s' (text, json, csv, html)", o.format);
+    const char *fmt = o.format ? o.format : o.excel ? "csv" : "text";
+    if (!gevinst_report_has_format(fmt) || strcmp(fmt, "explain") == 0)
+        return usage_error(usage_report, "unknown format '%s' (text, json, csv, html, xlsx)",
+                           o.format);
+    if (strcmp(fmt, "xlsx") == 0 && !o.output && isatty(fileno(stdout)))
+        return usage_error(usage_report, "a workbook is no text for a terminal: add -o FILE.xlsx%s",
+                           "");
     char *end = NULL;
     gevinst_diag notes = {0};
     gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress, &notes};

@@ -9,7 +9,7 @@
 #include "report/gv_writers.h"
 
 /* clang-format off */
-static const char *const gvR_csv_tables[][2] = {
+static const char *const gvR_tidy_tables[][2] = {
     {"results",
      "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
      " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
@@ -66,10 +66,14 @@ static void gvR_csv_cell(FILE *out, sqlite3_stmt *st, int i, int excel, int nord
     }
 }
 
+const char *gvR_tidy_sql(const char *table) {
+    for (size_t i = 0; i < sizeof gvR_tidy_tables / sizeof gvR_tidy_tables[0]; i++)
+        if (strcmp(gvR_tidy_tables[i][0], table) == 0) return gvR_tidy_tables[i][1];
+    return NULL;
+}
+
 gv_status gvR_write_csv(gv_report *r, char **err) {
-    const char *table = r->table ? r->table : "results", *sql = NULL;
-    for (size_t i = 0; i < sizeof gvR_csv_tables / sizeof gvR_csv_tables[0]; i++)
-        if (strcmp(gvR_csv_tables[i][0], table) == 0) sql = gvR_csv_tables[i][1];
+    const char *table = r->table ? r->table : "results", *sql = gvR_tidy_sql(table);
     if (!sql) {
         *err = gvU_mprintf("unknown table '%s' (results, gains, value)", table);
         return GV_USAGE;

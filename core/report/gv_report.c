@@ -12,8 +12,13 @@
 #include "store/gv_store.h"
 
 const gv_writer gvR_writers[] = {
-    {"text", gvR_write_text}, {"json", gvR_write_json},       {"csv", gvR_write_csv},
-    {"html", gvR_write_html}, {"explain", gvR_write_explain}, {NULL, NULL},
+    {"text", gvR_write_text},
+    {"json", gvR_write_json},
+    {"csv", gvR_write_csv},
+    {"html", gvR_write_html},
+    {"explain", gvR_write_explain},
+    {"xlsx", gvR_write_xlsx},
+    {NULL, NULL},
 };
 
 /* --------------------------------------------------------------- privacy */

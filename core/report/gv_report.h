@@ -2,8 +2,9 @@
 ** gv_report.h -- the report layer: a stored run shown to people and
 ** programs.  One context (gv_report) and one writer per format behind one
 ** table (gv_report.c): text (gv_text.c), JSON (gv_json.c), CSV (gv_csv.c),
-** HTML (gv_html.c) and explain (gv_explain.c).  Writers only read the
-** database.  Privacy lives here: every writer hides counts of persons
+** HTML (gv_html.c), explain (gv_explain.c) and an Excel workbook
+** (gv_xlsx.c).  Writers only read the database.  Privacy lives here:
+** every writer hides counts of persons
 ** under the context's threshold, and what is made from them.  A new format
 ** is one file with one writer and one line in gvR_writers.  Depends on
 ** base, store and engine.

@@ -105,11 +105,17 @@ enum {
     GVR_G_COVERAGE
 };
 
+/* The SQL of a tidy table, one row per value ("results", "gains",
+** "value"; ?1 the run), as CSV writes it and the workbook's sheets hold
+** it; NULL for no such table. */
+const char *gvR_tidy_sql(const char *table);
+
 /* The writers (each file's own). */
 gv_status gvR_write_text(gv_report *r, char **err);    /* gv_text.c */
 gv_status gvR_write_json(gv_report *r, char **err);    /* gv_json.c */
 gv_status gvR_write_csv(gv_report *r, char **err);     /* gv_csv.c */
 gv_status gvR_write_html(gv_report *r, char **err);    /* gv_html.c */
 gv_status gvR_write_explain(gv_report *r, char **err); /* gv_explain.c */
+gv_status gvR_write_xlsx(gv_report *r, char **err);    /* gv_xlsx.c */
 
 #endif
