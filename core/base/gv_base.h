@@ -116,6 +116,8 @@ const char *gvU_basename(const char *path);
 int gvU_sha256_file(const char *path, char hex[65]);
 /* ... of several files' bytes one after the other. */
 int gvU_sha256_files(const char *const *paths, int n, char hex[65]);
+/* ... of a text. */
+void gvU_sha256_text(const char *text, char hex[65]);
 
 /* The shortest decimal text that reads back as exactly v ("0.1", not
 ** "0.10000000000000001"), so printed figures are both exact and readable. */

@@ -48,9 +48,10 @@ static const char *const usage_init =
     "existing one to it.\n\n" EXIT_CODES;
 
 static const char *const usage_import =
-    "Usage: gevinst import DB KIND FILE.csv [--source NAME]\n"
+    "Usage: gevinst import DB KIND FILE [--source NAME] [--sheet NAME]\n"
     "       gevinst import DB --remove SOURCE\n"
-    "Import a UTF-8 CSV file with a header row into DB.  KIND is one of:\n"
+    "Import a UTF-8 CSV file, or a sheet of an Excel workbook (.xlsx), with a\n"
+    "header row into DB.  KIND is one of:\n"
     "  municipalities  code, name, country\n"
     "  cases           id, municipality, title [, start, end, description]\n"
     "  partners        case, name, type [, role]\n"
@@ -291,14 +292,28 @@ static void print_import(const char *file, const char *kind, const gevinst_impor
 static int cmd_import(int argc, char **argv) {
     if (wants_help(argc, argv, usage_import)) return 0;
     if (argc == 3 && strcmp(argv[1], "--remove") == 0) return remove_source(argv[0], argv[2]);
-    const char *source = NULL;
-    if (argc == 5 && strcmp(argv[3], "--source") == 0) source = argv[4];
-    if (argc != 3 && !source)
-        return usage_error(usage_import, "import takes DB KIND FILE.csv [--source NAME]%s", "");
-    if (source && !*source) return usage_error(usage_import, "--source needs a name%s", "");
+    gevinst_import_options opt = {NULL, NULL};
+    for (int i = 3; i < argc; i += 2) {
+        const char **dst = strcmp(argv[i], "--source") == 0  ? &opt.source
+                           : strcmp(argv[i], "--sheet") == 0 ? &opt.sheet
+                                                             : NULL;
+        if (!dst || i + 1 == argc || *dst)
+            return usage_error(usage_import,
+                               "import takes DB KIND FILE [--source NAME] "
+                               "[--sheet NAME]%s",
+                               "");
+        *dst = argv[i + 1];
+    }
+    if (argc < 3)
+        return usage_error(usage_import,
+                           "import takes DB KIND FILE [--source NAME] "
+                           "[--sheet NAME]%s",
+                           "");
+    if (opt.source && !*opt.source) return usage_error(usage_import, "--source needs a name%s", "");
+    if (opt.sheet && !*opt.sheet) return usage_error(usage_import, "--sheet needs a name%s", "");
     char *err = NULL;
     gevinst_import_result res;
-    gevinst_status rc = gevinst_import_source(argv[0], argv[1], argv[2], source, &res, &err);
+    gevinst_status rc = gevinst_import_with(argv[0], argv[1], argv[2], &opt, &res, &err);
     if (rc == GEVINST_STATUS_OK) print_import(argv[2], argv[1], &res);
     gevinst_import_result_free(&res);
     return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);

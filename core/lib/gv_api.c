@@ -131,18 +131,26 @@ static void gvA_import_result(gevinst_import_result *to, gv_import_result *from)
     to->unchanged = from->unchanged;
 }
 
-gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
-                                     const char *source, gevinst_import_result *res, char **err) {
+gevinst_status gevinst_import_with(const char *db_path, const char *kind, const char *path,
+                                   const gevinst_import_options *options,
+                                   gevinst_import_result *res, char **err) {
     gvU_oom_catch c;
     gv_import_result mine;
+    gv_import_options opt = {options ? options->source : NULL, options ? options->sheet : NULL};
     *err = NULL;
     memset(res, 0, sizeof *res);
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
-    gv_status rc = gvI_import(db_path, kind, csv_path, source, &mine, err);
+    gv_status rc = gvI_import_with(db_path, kind, path, &opt, &mine, err);
     gvU_end_catch(&c);
     gvA_import_result(res, &mine);
     return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
+                                     const char *source, gevinst_import_result *res, char **err) {
+    gevinst_import_options opt = {source, NULL};
+    return gevinst_import_with(db_path, kind, csv_path, &opt, res, err);
 }
 
 gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,

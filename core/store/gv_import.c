@@ -230,15 +230,47 @@ typedef struct gvI_state {
     gv_diag *diag;     /* when set, every problem of the row goes here */
     int decimal_comma; /* fields between ';': numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
-    int no_column; /* a record from a config: ROW is its line; its columns have no number */
-    int last_end;  /* the character that ended the last record */
+    int no_column;     /* a record from a config: ROW is its line; its columns have no number */
+    int last_end;      /* the character that ended the last record */
+    const char *sheet; /* a workbook's: the sheet read; NULL: a CSV file */
+    char *place;       /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
     char *err;
 } gvI_state;
+
+/* A kind's sheet in a workbook, in each language an analyst keeps one. */
+static const char *const gvI_sheets[][5] = {
+    /* kind             bokmål              nynorsk            Danish */
+    {"municipalities", "kommuner", "kommunar", "kommuner", NULL},
+    {"cases", "saker", "saker", "sager", NULL},
+    {"partners", "partnere", "partnarar", "partnere", NULL},
+    {"observations", "observasjoner", "observasjonar", "observationer", NULL},
+    {"inputs", "innsats", "innsats", "indsats", NULL},
+    {"gains", "gevinster", "gevinstar", "gevinster", NULL},
+    {"gain_shares", "gevinstandeler", "gevinstdelar", "gevinstandele", NULL},
+};
+
+const char *const *gvI_sheet_names(const char *kind) {
+    for (size_t i = 0; i < sizeof gvI_sheets / sizeof gvI_sheets[0]; i++)
+        if (strcmp(gvI_sheets[i][0], kind) == 0) return gvI_sheets[i];
+    return NULL;
+}
 
 static const gvI_table *gvI_find_table(const char *kind) {
     for (size_t i = 0; i < sizeof gvI_tables / sizeof gvI_tables[0]; i++)
         if (strcmp(gvI_tables[i].kind, kind) == 0) return &gvI_tables[i];
     return NULL;
+}
+
+/* Column pos (0-based) as Excel names it: A, B, ..., Z, AA, ... */
+static const char *gvI_column_letters(int pos, char out[8]) {
+    char rev[8];
+    int n = 0;
+    for (pos++; pos > 0 && n < 7; pos = (pos - 1) / 26)
+        rev[n++] = (char)('A' + (pos - 1) % 26);
+    for (int i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+    return out;
 }
 
 static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) GV_PRINTF(3, 4);
@@ -249,13 +281,17 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     char *msg = gvU_vmprintf(fmt, ap);
     va_end(ap);
     long row = pos >= 0 && s->field_lines ? s->field_lines[pos] : s->row;
-    char *err;
-    if (pos >= 0 && !s->no_column)
-        err = gvU_mprintf("%s:%ld:%d: %s", s->file, row, pos + 1, msg);
+    const char *file = s->place ? s->place : s->file;
+    char *err, letters[8];
+    if (pos >= 0 && !s->no_column && s->sheet) /* and the cell as Excel names it */
+        err = gvU_mprintf("%s:%ld:%d: %s (cell %s%ld)", file, row, pos + 1, msg,
+                          gvI_column_letters(pos, letters), row);
+    else if (pos >= 0 && !s->no_column)
+        err = gvU_mprintf("%s:%ld:%d: %s", file, row, pos + 1, msg);
     else if (pos >= -1)
-        err = gvU_mprintf("%s:%ld: %s", s->file, row, msg);
+        err = gvU_mprintf("%s:%ld: %s", file, row, msg);
     else
-        err = gvU_mprintf("%s: %s", s->file, msg);
+        err = gvU_mprintf("%s: %s", file, msg);
     free(msg);
     if (s->diag) gvU_diag_add(s->diag, "%s", err);
     if (s->err)
@@ -742,6 +778,37 @@ static void gvI_parse(gvI_state *s, FILE *f) {
     csv_free(&p);
 }
 
+/* A workbook's cell, and the end of its row, as libcsv's callbacks. */
+static int gvI_book_field(const char *text, size_t len, void *ud) {
+    gvI_state *s = ud;
+    gvI_on_field((void *)text, len, s);
+    return s->err != NULL;
+}
+
+static int gvI_book_row(void *ud) {
+    gvI_state *s = ud;
+    /* cells left empty at a row's end are empty fields, not missing ones */
+    while (s->have_header && s->nfield > 0 && s->nfield < s->ncols)
+        s->field[s->nfield++] = NULL;
+    gvI_on_row('\n', s);
+    return s->err != NULL;
+}
+
+/* Read the workbook's sheet, row by row, as gvI_parse reads a CSV file. */
+static void gvI_parse_book(gvI_state *s) {
+    char *chosen = NULL, *err = NULL;
+    if (gvB_read(s->file, s->sheet, NULL, gvI_book_field, gvI_book_row, s, &chosen, &err) < 0 &&
+        !s->err) {
+        s->err = err ? err : gvU_mprintf("%s: cannot be read", s->place);
+        s->internal = -1;
+        err = NULL;
+    }
+    free(err);
+    free(chosen);
+    if (!s->err && !s->have_header) gvI_fail(s, -2, "empty sheet; expected a header row");
+    gvI_clear_fields(s);
+}
+
 /* Note an import of the source in imports, the source's history: what it
 ** held before is 'replaced'; what it holds now is this file's rows, or
 ** nothing ('removed').  0, or -1 with *err. */
@@ -1063,12 +1130,17 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
         s->internal = -1;
         return;
     }
+    if (s->sheet) { /* a sheet's content is the file's and which sheet it is */
+        char *both = gvU_mprintf("%s\n%s", hash, s->sheet);
+        gvU_sha256_text(both, hash);
+        free(both);
+    }
     char *full = realpath(s->file, NULL);
     int checked = gvI_check_source(s, kind, hash, full ? full : s->file, res);
     free(full);
     if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
-    if (!s->err) gvI_parse(s, f);
+    if (!s->err) s->sheet ? gvI_parse_book(s) : gvI_parse(s, f);
     if (s->err) return;
     if (res->replaced) {
         gvI_compare(s, res);
@@ -1106,8 +1178,56 @@ static gv_status gvI_end(sqlite3 *db, gv_status rc, char **err) {
     return GV_DATABASE;
 }
 
+/* A workbook's sheet: which one (s->sheet), and how messages name it;
+** GV_OK, else the problem in *err. */
+static gv_status gvI_which_sheet(gvI_state *s, const char *kind, const gv_import_options *opt,
+                                 char **err) {
+    char *chosen = NULL;
+    if (gvB_sheet(s->file, opt->sheet, gvI_sheet_names(kind), &chosen, err) < 0) return GV_BAD_DATA;
+    s->sheet = chosen;
+    s->place = gvU_mprintf("%s[%s]", s->file, chosen);
+    return GV_OK;
+}
+
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err) {
+    gv_import_options opt = {source, NULL};
+    return gvI_import_with(db_path, kind, csv_path, &opt, res, err);
+}
+
+/* The source of a workbook's sheet: --source, else "FILE:SHEET". */
+static char *gvI_book_source(const gvI_state *s, const char *source) {
+    if (source) return gvU_strdup(source);
+    return gvU_mprintf("%s:%s", gvU_basename(s->file), s->sheet);
+}
+
+/* The file is open: read it into the database at db_path. */
+static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *kind, FILE *f,
+                                 const char *source, gv_import_result *res, char **err) {
+    gv_status rc = gvD_open(db_path, 0, &s->db, err);
+    if (rc == GV_OK) rc = gvI_begin(s->db, db_path, err);
+    if (rc != GV_OK) {
+        gvD_close(s->db);
+        return rc;
+    }
+    s->source = res->source =
+        s->sheet ? gvI_book_source(s, source) : gvI_source_name(s->file, source);
+    s->source_named = source != NULL;
+    gvI_file(s, kind, f, res);
+    gvI_finish(s);
+    if (s->err) {
+        *err = s->err;
+        rc = s->internal > 0 ? GV_DATABASE : s->internal < 0 ? GV_USAGE : GV_BAD_DATA;
+    }
+    /* the same content again changes nothing: nothing to commit either */
+    rc = gvI_end(s->db, res->same ? GV_BAD_DATA : rc, err);
+    if (res->same && rc == GV_BAD_DATA) rc = GV_OK;
+    gvD_close(s->db);
+    return rc;
+}
+
+gv_status gvI_import_with(const char *db_path, const char *kind, const char *path,
+                          const gv_import_options *opt, gv_import_result *res, char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
     memset(s.pidx, 0xff, sizeof s.pidx);
@@ -1115,42 +1235,32 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
     *err = NULL;
     s.row = 1;
     s.t = gvI_find_table(kind);
-    s.file = csv_path;
+    s.file = path;
     if (!s.t) {
         *err = gvU_mprintf("unknown kind '%s' (municipalities, cases, partners, observations, "
                            "inputs, gains, gain_shares)",
                            kind);
         return GV_USAGE;
     }
-    if (source && !*source) {
+    if (opt->source && !*opt->source) {
         *err = gvU_strdup("a source needs a name: the source given is empty");
         return GV_USAGE;
     }
-    FILE *f = fopen(csv_path, "rb");
+    FILE *f = fopen(path, "rb");
     if (!f) {
-        *err = gvU_mprintf("%s: cannot open: %s", csv_path, strerror(errno));
+        *err = gvU_mprintf("%s: cannot open: %s", path, strerror(errno));
         return GV_USAGE;
     }
-    gv_status rc = gvD_open(db_path, 0, &s.db, err);
-    if (rc == GV_OK) rc = gvI_begin(s.db, db_path, err);
-    if (rc != GV_OK) {
-        fclose(f);
-        gvD_close(s.db);
-        return rc;
-    }
-    s.source = res->source = gvI_source_name(csv_path, source);
-    s.source_named = source != NULL;
-    gvI_file(&s, kind, f, res);
+    gv_status rc = GV_OK;
+    if (gvB_is_workbook(f))
+        rc = gvI_which_sheet(&s, kind, opt, err);
+    else if (opt->sheet)
+        *err = gvU_mprintf("%s: --sheet is for a workbook (.xlsx); this is no workbook", path),
+        rc = GV_USAGE;
+    if (rc == GV_OK) rc = gvI_import_open(&s, db_path, kind, f, opt->source, res, err);
     fclose(f);
-    gvI_finish(&s);
-    if (s.err) {
-        *err = s.err;
-        rc = s.internal > 0 ? GV_DATABASE : s.internal < 0 ? GV_USAGE : GV_BAD_DATA;
-    }
-    /* the same content again changes nothing: nothing to commit either */
-    rc = gvI_end(s.db, res->same ? GV_BAD_DATA : rc, err);
-    if (res->same && rc == GV_BAD_DATA) rc = GV_OK;
-    gvD_close(s.db);
+    free((char *)s.sheet);
+    free(s.place);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #define GV_STORE_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "base/gv_base.h"
 
@@ -64,6 +65,11 @@ sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run);
 ** partners, observations, inputs, gains, gain_shares. */
 extern const char *const gvI_kinds[];
 
+/* The names of a kind's sheet in a workbook: the kind, then bokmål,
+** nynorsk and Danish ("observations", "observasjoner", ...); NULL when
+** there is no such kind.  NULL-terminated. */
+const char *const *gvI_sheet_names(const char *kind);
+
 /* What an import did. */
 typedef struct gv_import_result {
     char *source; /* the source's name (the file's, or the one given); the caller frees */
@@ -79,6 +85,14 @@ typedef struct gv_import_result {
 ** "FILE:ROW:COL: ..." when the file is wrong; the database is as it was. */
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err);
+/* The same with options: the sheet of a workbook to read (NULL: the one
+** named for the kind, else the only one). */
+typedef struct gv_import_options {
+    const char *source; /* NULL: the file's name (a workbook's: "FILE:SHEET") */
+    const char *sheet;
+} gv_import_options;
+gv_status gvI_import_with(const char *db_path, const char *kind, const char *path,
+                          const gv_import_options *opt, gv_import_result *res, char **err);
 /* Take a source's rows out (res->removed counts them); refused, and
 ** nothing changed, when other rows still refer to them. */
 gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *res, char **err);
@@ -96,5 +110,24 @@ gv_status gvI_sources(const char *db_path, gvI_source_fn fn, void *ud, char **er
 ** file is, into the connection's temp.config_gains; returns the number
 ** refused (each reported to diag as FILE:LINE: message), or -1. */
 int gvI_config_gains(sqlite3 *db, const char *file, const gv_record *gains, int n, gv_diag *diag);
+
+/* ------------------------------------------------------------ workbooks */
+
+/* One sheet of an .xlsx workbook as rows of text (gv_workbook.c): field
+** for each cell up to the row's last that holds something, row at the end
+** of each row, also for the empty rows Excel leaves out, so rows count as
+** Excel numbers them.  A callback's non-zero return stops the reading. */
+typedef int (*gvB_field_fn)(const char *text, size_t len, void *ud);
+typedef int (*gvB_row_fn)(void *ud);
+/* Which sheet gvB_read would read, without reading it; 0, or -1 with *err. */
+int gvB_sheet(const char *path, const char *sheet, const char *const *names, char **chosen,
+              char **err);
+/* Is the open file a zip, as a workbook is?  (It is rewound.) */
+int gvB_is_workbook(FILE *f);
+/* Read sheet `sheet` of the workbook at path; NULL: the one whose name is
+** one of `names` (any case), else the only one.  0, or -1 with *err; the
+** sheet read goes in *chosen (malloc'd). */
+int gvB_read(const char *path, const char *sheet, const char *const *names, gvB_field_fn field,
+             gvB_row_fn row, void *ud, char **chosen, char **err);
 
 #endif

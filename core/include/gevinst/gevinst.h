@@ -101,6 +101,19 @@ void gevinst_import_result_free(gevinst_import_result *res);
 ** when the file is wrong; the database is then as it was. */
 gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
                                      const char *source, gevinst_import_result *res, char **err);
+/* How to import: zero it, then set what applies. */
+typedef struct gevinst_import_options {
+    const char *source; /* NULL: the file's name; a workbook's: "FILE:SHEET" */
+    const char *sheet;  /* a workbook's (.xlsx) sheet to read; NULL: the one named
+                           for the kind (in English, bokmål, nynorsk or Danish),
+                           else the only one */
+} gevinst_import_options;
+/* gevinst_import_source with options; the file may be CSV or an Excel
+** workbook (a zip, whatever its name), whose cells are read by their
+** types: dates as dates, numbers as numbers. */
+gevinst_status gevinst_import_with(const char *db_path, const char *kind, const char *path,
+                                   const gevinst_import_options *options,
+                                   gevinst_import_result *res, char **err);
 /* Take a source's rows out of the database (res->removed counts them);
 ** refused, with nothing changed, while other rows refer to them. */
 gevinst_status gevinst_remove_source(const char *db_path, const char *source,
