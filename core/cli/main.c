@@ -279,6 +279,11 @@ static int remove_source(const char *db, const char *source) {
 /* What an import did to its source, in one line. */
 static void print_import(const char *file, const char *kind, const gevinst_import_result *r) {
     const char *s = r->rows == 1 ? "" : "s";
+    if (r->encoding)
+        fprintf(stderr,
+                "gevinst: note: %s is not UTF-8; it was read as %s, as Excel saves \"CSV "
+                "(semikolondelt)\" (save as \"CSV UTF-8\" to leave nothing to guess)\n",
+                file, r->encoding);
     if (r->same)
         printf("%s: unchanged since %s (source %s, %ld row%s); nothing imported\n", file, r->since,
                r->source, r->rows, s);

@@ -8,7 +8,9 @@
 ** it was.  CSV syntax is libcsv's (RFC 4180).
 */
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +217,7 @@ typedef struct gvI_state {
     int source_named;   /* it was named with --source, not taken from the file's name */
     sqlite3_stmt *ref[GVI_MAXCOLS];     /* by table column */
     int ncols;                          /* columns in the header */
+    int width;                          /* ... and empty headings after them */
     const gvI_column *col[GVI_MAXCOLS]; /* header position -> column */
     int case_pos;                       /* header position of `case`, or -1 */
     char *field[GVI_MAXCOLS];
@@ -230,10 +233,11 @@ typedef struct gvI_state {
     gv_diag *diag;     /* when set, every problem of the row goes here */
     int decimal_comma; /* fields between ';': numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
-    int no_column;     /* a record from a config: ROW is its line; its columns have no number */
-    int last_end;      /* the character that ended the last record */
-    const char *sheet; /* a workbook's: the sheet read; NULL: a CSV file */
-    char *place;       /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
+    int no_column;        /* a record from a config: ROW is its line; its columns have no number */
+    int last_end;         /* the character that ended the last record */
+    const char *sheet;    /* a workbook's: the sheet read; NULL: a CSV file */
+    const char *encoding; /* "Windows-1252" when read as such; NULL: UTF-8 */
+    char *place;          /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
     char *err;
 } gvI_state;
 
@@ -306,6 +310,81 @@ static void gvI_db_fail(gvI_state *s) {
     s->internal = 1;
 }
 
+/* The headings an analyst writes for a column, besides its own name: in
+** bokmål, nynorsk and Danish.  Any case is the same heading. */
+static const char *const gvI_headings[][5] = {
+    /* column        bokmål          nynorsk          Danish */
+    {"case", "sak", "sak", "sag", NULL},
+    {"municipality", "kommune", "kommune", "kommune", NULL},
+    {"code", "kode", "kode", "kode", NULL},
+    {"name", "navn", "namn", "navn", NULL},
+    {"country", "land", "land", "land", NULL},
+    {"title", "tittel", "tittel", "titel", NULL},
+    {"start", "start", "start", "start", NULL},
+    {"end", "slutt", "slutt", "slut", NULL},
+    {"description", "beskrivelse", "skildring", "beskrivelse", NULL},
+    {"role", "rolle", "rolle", "rolle", NULL},
+    {"metric", "nøkkeltall", "nøkkeltal", "nøgletal", NULL},
+    {"period", "periode", "periode", "periode", NULL},
+    {"value", "verdi", "verdi", "værdi", NULL},
+    {"unit", "enhet", "eining", "enhed", NULL},
+    {"subject", "person", "person", "person", NULL},
+    {"source", "kilde", "kjelde", "kilde", NULL},
+    {"note", "merknad", "merknad", "bemærkning", NULL},
+    {"kind", "art", "art", "art", NULL},
+    {"amount", "beløp", "beløp", "beløb", NULL},
+    {"currency", "valuta", "valuta", "valuta", NULL},
+    {"gain", "gevinst", "gevinst", "gevinst", NULL},
+    {"indicator", "indikator", "indikator", "indikator", NULL},
+    {"beneficiary", "mottaker", "mottakar", "modtager", NULL},
+    {"owner", "gevinsteier", "gevinsteigar", "gevinstejer", NULL},
+    {"baseline", "nullpunkt", "nullpunkt", "udgangspunkt", NULL},
+    {"baseline_period", "nullpunktsperiode", "nullpunktsperiode", "udgangsperiode", NULL},
+    {"target", "mål", "mål", "mål", NULL},
+    {"target_period", "målperiode", "målperiode", "målperiode", NULL},
+    {"share", "andel", "del", "andel", NULL},
+};
+
+/* s in lower case, ASCII and the Latin letters of UTF-8 (Æ Ø Å); at most
+** size - 1 bytes. */
+static void gvI_fold(const char *s, char *out, size_t size) {
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++, n++) {
+        unsigned char c = (unsigned char)*s;
+        out[n] = (char)tolower(c);
+        if (c == 0xC3 && s[1] && n + 2 < size) {
+            unsigned char d = (unsigned char)*++s;
+            out[++n] = (char)(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+        }
+    }
+    out[n] = '\0';
+}
+
+/* The column a heading names: its own name or one of its headings, in
+** any case. */
+static const gvI_column *gvI_column_named(const gvI_table *t, const char *heading) {
+    char want[128], name[128];
+    gvI_fold(heading, want, sizeof want);
+    for (const gvI_column *c = t->columns; c->name; c++) {
+        if (strcmp(c->name, want) == 0) return c;
+        for (size_t i = 0; i < sizeof gvI_headings / sizeof gvI_headings[0]; i++) {
+            if (strcmp(gvI_headings[i][0], c->name) != 0) continue;
+            for (int k = 1; gvI_headings[i][k]; k++) {
+                gvI_fold(gvI_headings[i][k], name, sizeof name);
+                if (strcmp(name, want) == 0) return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *gvI_heading(const char *column, int lang) {
+    for (size_t i = 0; lang >= 1 && lang <= 3 && i < sizeof gvI_headings / sizeof gvI_headings[0];
+         i++)
+        if (strcmp(gvI_headings[i][0], column) == 0) return gvI_headings[i][lang];
+    return column;
+}
+
 static char *gvI_column_list(const gvI_table *t) {
     gvU_buf b = {0};
     for (const gvI_column *c = t->columns; c->name; c++)
@@ -337,15 +416,16 @@ static char *gvI_column_default(gvI_state *s, const char *column) {
 /* The header: map each name to a column, prepare the statements. */
 static void gvI_header(gvI_state *s) {
     const gvI_table *t = s->t;
-    s->ncols = s->nfield;
+    /* empty headings at the end: columns a spreadsheet formatted, not filled */
+    s->ncols = s->width = s->nfield;
+    while (s->ncols > 0 && !s->field[s->ncols - 1])
+        s->ncols--;
     s->case_pos = -1;
-    for (int i = 0; i < s->nfield && !s->err; i++) {
+    for (int i = 0; i < s->ncols && !s->err; i++) {
         const char *name = s->field[i] ? s->field[i] : "";
         if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0) name += 3; /* Excel's BOM */
-        const gvI_column *c = t->columns;
-        while (c->name && strcmp(c->name, name) != 0)
-            c++;
-        if (!c->name) {
+        const gvI_column *c = gvI_column_named(t, name);
+        if (!c) {
             char *list = gvI_column_list(t);
             gvI_fail(s, i, "unknown column '%s' (%s has: %s)", name, t->kind, list);
             free(list);
@@ -437,18 +517,67 @@ static void gvI_bind_all(gvI_state *s, int pos, const char *text, double *number
 }
 
 /* A number field, checked for its type's range and bound; 0 when good. */
+/* A number as Nordic spreadsheets show it, plainly: thousands spaces
+** (also no-break and narrow no-break ones) between groups of three digits
+** out, and a percent sign at the end out (*percent set).  NULL when v is
+** not written so. */
+static const char *gvI_plain_number(const char *v, char out[64], int *percent) {
+    size_t n = 0, len = strlen(v);
+    *percent = 0;
+    if (len >= 64) return NULL;
+    if (len && v[len - 1] == '%') { /* "30 %", "30%" */
+        *percent = 1;
+        len--;
+        while (len && v[len - 1] == ' ')
+            len--;
+    }
+    int digits = 0, grouped = 0; /* digits since the last space; spaces seen */
+    for (size_t i = 0; i < len; i++) {
+        size_t space = v[i] == ' '                                                      ? 1
+                       : (unsigned char)v[i] == 0xC2 && (unsigned char)v[i + 1] == 0xA0 ? 2
+                       : (unsigned char)v[i] == 0xE2 && (unsigned char)v[i + 1] == 0x80 &&
+                               (unsigned char)v[i + 2] == 0xAF
+                           ? 3
+                           : 0;
+        if (space) { /* only between digits, and only after 1 to 3 of them */
+            if (!digits || (grouped && digits != 3) || digits > 3 || i + space >= len ||
+                !isdigit((unsigned char)v[i + space]))
+                return NULL;
+            grouped = 1, digits = 0, i += space - 1;
+            continue;
+        }
+        if (isdigit((unsigned char)v[i]))
+            digits++;
+        else if (grouped && digits != 3)
+            return NULL;
+        else
+            digits = grouped ? -1000 : 0; /* a decimal mark ends the grouping */
+        out[n++] = v[i];
+    }
+    if (grouped && digits >= 0 && digits != 3) return NULL;
+    out[n] = '\0';
+    return grouped || *percent ? out : NULL;
+}
+
 static int gvI_number_field(gvI_state *s, int pos, const char *v) {
     const gvI_column *c = s->col[pos];
     double number;
+    char plain[64];
+    int percent = 0;
+    const char *shown = gvI_plain_number(v, plain, &percent);
     /* Nordic Excel writes 12,5 between semicolons, where it is unambiguous */
     char point[64];
-    const char *text = v, *comma = s->decimal_comma ? strchr(v, ',') : NULL;
-    if (comma && !strchr(comma + 1, ',') && !strchr(v, '.') && strlen(v) < sizeof point) {
-        snprintf(point, sizeof point, "%s", v);
-        point[comma - v] = '.';
+    const char *text = shown ? shown : v, *comma = s->decimal_comma ? strchr(text, ',') : NULL;
+    if (comma && !strchr(comma + 1, ',') && !strchr(text, '.') && strlen(text) < sizeof point) {
+        snprintf(point, sizeof point, "%s", text);
+        point[comma - text] = '.';
         text = point;
     }
-    if (gvU_parse_number(text, &number) < 0) {
+    int bad = gvU_parse_number(text, &number) < 0;
+    /* a share written as a percentage is the share: 30 % is 0.3 */
+    if (!bad && percent && c->type == GVI_FRACTION) number /= 100;
+    if (!bad && percent && c->type != GVI_FRACTION && c->type != GVI_NUMBER) bad = 1;
+    if (bad) {
         gvI_fail(s, pos, "%s '%s' is not a number%s", c->name, v,
                  strchr(v, ',') && !s->decimal_comma ? " (use '.' as the decimal separator)" : "");
         return -1;
@@ -470,12 +599,26 @@ static int gvI_number_field(gvI_state *s, int pos, const char *v) {
 }
 
 /* A period or date field: *v becomes its canonical spelling (in p). */
+/* A date as Norwegians and Danes write it, dd.mm.yyyy (or d.m.yyyy), as
+** YYYY-MM-DD in out; NULL when v is not one. */
+static const char *gvI_iso_date(const char *v, char out[16]) {
+    int d, m, y, n = 0;
+    if (sscanf(v, "%2d.%2d.%4d%n", &d, &m, &y, &n) != 3 || v[n] != '\0' || n < 8 || y < 1000)
+        return NULL;
+    if (!isdigit((unsigned char)v[0]) || m < 1 || m > 12 || d < 1 || d > 31 || y > 9999)
+        return NULL;
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
 static int gvI_period_field(gvI_state *s, int pos, const char **v, gv_period *p) {
     const gvI_column *c = s->col[pos];
-    if (gvP_parse(*v, p) < 0 || (c->type == GVI_DATE && p->kind != GV_DAY)) {
-        int date = c->type == GVI_DATE;
-        gvI_fail(s, pos, "%s '%s' is not a %s (%s)", c->name, *v, date ? "date" : "period",
-                 date ? "YYYY-MM-DD" : GV_PERIOD_FORMS);
+    char iso[16];
+    const char *date = gvI_iso_date(*v, iso);
+    if (gvP_parse(date ? date : *v, p) < 0 || (c->type == GVI_DATE && p->kind != GV_DAY)) {
+        gvI_fail(s, pos, "%s '%s' is not a %s (%s)", c->name, *v,
+                 c->type == GVI_DATE ? "date" : "period",
+                 c->type == GVI_DATE ? "YYYY-MM-DD or DD.MM.YYYY" : GV_PERIOD_FORMS);
         return -1;
     }
     if (c->type == GVI_PERIOD) /* the row's, and the identity's (same) */
@@ -483,7 +626,7 @@ static int gvI_period_field(gvI_state *s, int pos, const char **v, gv_period *p)
             gvI_bind(s, k, GVI_MAXCOLS, "period_start", p->start, NULL);
             gvI_bind(s, k, GVI_MAXCOLS + 1, "period_end", p->end, NULL);
         }
-    if (c->type != GVI_DATE) *v = p->text; /* canonical spelling */
+    if (c->type != GVI_DATE || date) *v = p->text; /* canonical spelling */
     return 0;
 }
 
@@ -623,15 +766,30 @@ static int gvI_identity_free(gvI_state *s) {
     return -1;
 }
 
-static void gvI_row(gvI_state *s) {
-    if (s->nfield != s->ncols || s->overflow) {
-        int n = s->overflow ? s->nfield + 1 : s->nfield;
-        gvI_fail(s, -1, "%d fields, but the header has %d%s", n, s->ncols,
-                 n > s->ncols ? " (a decimal comma, as in 12,5? write 12.5; or quote a text "
-                                "that holds a comma)"
-                              : "");
-        return;
+/* Has the record as many fields as the header?  0, or -1 said why. */
+static int gvI_field_count(gvI_state *s) {
+    /* fields under the empty headings at the end must be empty too */
+    while (s->nfield > s->ncols && !s->overflow && !s->field[s->nfield - 1])
+        s->nfield--;
+    if (s->nfield > s->ncols && s->nfield <= s->width && !s->overflow) {
+        gvI_fail(s, s->nfield - 1,
+                 "a value in a column with no heading; give the column a heading, or "
+                 "leave it empty");
+        return -1;
     }
+    if (s->nfield == s->ncols && !s->overflow) return 0;
+    int n = s->overflow ? s->nfield + 1 : s->nfield;
+    /* the hint fits the file: in a ';' file a comma is no separator */
+    gvI_fail(s, -1, "%d fields, but the header has %d%s", n, s->ncols,
+             n <= s->ncols      ? ""
+             : s->decimal_comma ? " (a text that holds a ';'? write it in quotes)"
+                                : " (a decimal comma, as in 12,5? write 12.5; or quote a "
+                                  "text that holds a comma)");
+    return -1;
+}
+
+static void gvI_row(gvI_state *s) {
+    if (gvI_field_count(s) < 0) return;
     /* a statement takes new values only once reset */
     sqlite3_reset(s->insert);
     if (s->also) sqlite3_reset(s->also);
@@ -733,7 +891,9 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
 ** \r\n pair is no line of its own. */
 static void gvI_on_row(int c, void *ud) {
     gvI_state *s = ud;
-    int blank = s->nfield == 0;
+    int blank = 1; /* ";;;" is as blank as an empty line */
+    for (int i = 0; i < s->nfield && blank; i++)
+        blank = !s->field[i];
     int crlf = blank && c == '\n' && s->last_end == '\r';
     s->last_end = c;
     if (crlf) return;
@@ -749,25 +909,82 @@ static void gvI_on_row(int c, void *ud) {
     s->row++;
 }
 
+/* Is the file Windows-1252, as Excel saves "CSV (semikolondelt)"?  It is
+** when it is not UTF-8 and holds no UTF-8 sequence at all: a file with both
+** is broken UTF-8, refused at its first bad field.  The file is rewound. */
+static int gvI_windows_1252(FILE *f) {
+    unsigned char buf[65536];
+    size_t n;
+    long valid = 0, invalid = 0;
+    int need = 0; /* continuation bytes the sequence still needs */
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && !valid)
+        for (size_t i = 0; i < n; i++) {
+            unsigned c = buf[i];
+            if (need && (c & 0xC0) == 0x80) {
+                valid += --need == 0;
+                continue;
+            }
+            invalid += need > 0;
+            need = 0;
+            if (c < 0x80) continue;
+            if (c >= 0xC2 && c <= 0xDF)
+                need = 1;
+            else if ((c & 0xF0) == 0xE0)
+                need = 2;
+            else if (c >= 0xF0 && c <= 0xF4)
+                need = 3;
+            else
+                invalid++;
+        }
+    invalid += need > 0;
+    rewind(f);
+    return invalid && !valid;
+}
+
+/* Windows-1252 text as UTF-8, in out (3 bytes at most for each); its
+** length, or -1 at a byte Windows-1252 has no character for. */
+static long gvI_from_1252(iconv_t cd, char *in, size_t n, char *out, size_t size) {
+    char *o = out;
+    size_t left = size;
+    if (iconv(cd, &in, &n, &o, &left) == (size_t)-1) return -1;
+    return (long)(size - left);
+}
+
 /* Read the file through libcsv, row by row, until the end or an error. */
 static void gvI_parse(gvI_state *s, FILE *f) {
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL);
+    iconv_t cd = (iconv_t)-1;
+    if (gvI_windows_1252(f) && (cd = iconv_open("UTF-8", "WINDOWS-1252")) != (iconv_t)-1)
+        s->encoding = "Windows-1252";
     /* Excel in a Norwegian or Danish locale separates fields with ';': a
        header line with semicolons and no commas says the file is such */
     char line[4096];
     if (fgets(line, sizeof line, f) && strchr(line, ';') && !strchr(line, ','))
         csv_set_delim(&p, ';'), s->decimal_comma = 1;
     rewind(f);
-    char buf[65536];
+    char buf[65536], *utf8 = cd != (iconv_t)-1 ? gvU_malloc(3 * sizeof buf) : NULL, *data = buf;
     size_t n;
-    while (!s->err && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (csv_parse(&p, buf, n, gvI_on_field, gvI_on_row, s) != n && !s->err)
+    while (!s->err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (utf8) {
+            long len = gvI_from_1252(cd, buf, n, utf8, 3 * sizeof buf);
+            if (len < 0) {
+                gvI_fail(s, -2,
+                         "a byte that is neither UTF-8 nor Windows-1252; save the file "
+                         "as \"CSV UTF-8\"");
+                break;
+            }
+            data = utf8, n = (size_t)len;
+        }
+        if (csv_parse(&p, data, n, gvI_on_field, gvI_on_row, s) != n && !s->err)
             gvI_fail(s, -1, "malformed CSV: %s",
                      csv_error(&p) == CSV_EPARSE
                          ? "a quote inside a field that is not quoted as a whole (write the field "
                            "in quotes and its quotes doubled)"
                          : csv_strerror(csv_error(&p)));
+    }
+    free(utf8);
+    if (cd != (iconv_t)-1) iconv_close(cd);
     if (!s->err && ferror(f)) gvI_fail(s, -1, "read error");
     if (!s->err && csv_fini(&p, gvI_on_field, gvI_on_row, s) != 0)
         gvI_fail(s, -1, "malformed CSV: %s",
@@ -1219,6 +1436,7 @@ static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *
         *err = s->err;
         rc = s->internal > 0 ? GV_DATABASE : s->internal < 0 ? GV_USAGE : GV_BAD_DATA;
     }
+    res->encoding = s->encoding;
     /* the same content again changes nothing: nothing to commit either */
     rc = gvI_end(s->db, res->same ? GV_BAD_DATA : rc, err);
     if (res->same && rc == GV_BAD_DATA) rc = GV_OK;

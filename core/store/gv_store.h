@@ -70,6 +70,10 @@ extern const char *const gvI_kinds[];
 ** there is no such kind.  NULL-terminated. */
 const char *const *gvI_sheet_names(const char *kind);
 
+/* A column's heading in a language (1 bokmål, 2 nynorsk, 3 Danish; else
+** the column's own name), as import reads it back. */
+const char *gvI_heading(const char *column, int lang);
+
 /* What an import did. */
 typedef struct gv_import_result {
     char *source; /* the source's name (the file's, or the one given); the caller frees */
@@ -78,6 +82,7 @@ typedef struct gv_import_result {
     int same;     /* the source held this content already: nothing was done */
     char *since;  /* then: since when; the caller frees */
     long added, changed, removed, unchanged; /* against what it held */
+    const char *encoding; /* "Windows-1252" when the file was read as such; NULL: UTF-8 */
 } gv_import_result;
 
 /* Import a CSV file of `kind` all-or-nothing as a source (NULL: the file's

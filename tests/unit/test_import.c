@@ -122,13 +122,15 @@ static void rejects_bad_files_whole(void **state) {
     expect_rejected("observations", "case,metric,period,value\nc1,m,2017,1\"2\n",
                     "2: malformed CSV: a quote inside a field that is not quoted as a whole "
                     "(write the field in quotes and its quotes doubled)");
-    expect_rejected("observations", "case,metric,period,value\nc1,m\xF8,2017,1\n",
+    /* UTF-8 with a stray byte: broken, not Windows-1252 */
+    expect_rejected("observations",
+                    "case,metric,period,value\nc1,m\xF8,2017,1\nc1,\xC3\xB8,2017,1\n",
                     "2:2: field is not valid UTF-8 (byte 2); save the file as UTF-8");
     expect_rejected("observations", "", " empty file; expected a header row");
     expect_rejected("cases", "id,municipality,title\nc7,9999,X\n",
                     "2:2: unknown municipality '9999'");
     expect_rejected("cases", "id,municipality,title,start\nc7,0301,X,2017\n",
-                    "2:4: start '2017' is not a date (YYYY-MM-DD)");
+                    "2:4: start '2017' is not a date (YYYY-MM-DD or DD.MM.YYYY)");
     expect_rejected("cases", "id,municipality,title\nc1,0301,Again\n",
                     "2: duplicate case: another row has the same key, in this file or in the "
                     "database (UNIQUE constraint failed: cases.id)");

@@ -85,6 +85,8 @@ typedef struct gevinst_import_result {
     int same;     /* it held this very content: nothing was done */
     char *since;  /* then: when that content was imported */
     long added, changed, removed, unchanged; /* against what it held, by identity */
+    const char *encoding; /* "Windows-1252" when the file was not UTF-8 but read as
+                             Excel's "CSV (semikolondelt)" saves it; NULL: UTF-8 */
 } gevinst_import_result;
 void gevinst_import_result_free(gevinst_import_result *res);
 
