@@ -284,6 +284,11 @@ static void print_import(const char *file, const char *kind, const gevinst_impor
                 "gevinst: note: %s is not UTF-8; it was read as %s, as Excel saves \"CSV "
                 "(semikolondelt)\" (save as \"CSV UTF-8\" to leave nothing to guess)\n",
                 file, r->encoding);
+    if (r->wide)
+        fprintf(stderr,
+                "gevinst: note: %s has no metric and value columns: it was read as a wide "
+                "sheet, each other column a metric and each filled cell an observation\n",
+                file);
     if (r->same)
         printf("%s: unchanged since %s (source %s, %ld row%s); nothing imported\n", file, r->since,
                r->source, r->rows, s);

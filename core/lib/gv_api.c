@@ -130,6 +130,7 @@ static void gvA_import_result(gevinst_import_result *to, gv_import_result *from)
     to->removed = from->removed;
     to->unchanged = from->unchanged;
     to->encoding = from->encoding;
+    to->wide = from->wide;
 }
 
 gevinst_status gevinst_import_with(const char *db_path, const char *kind, const char *path,

@@ -237,7 +237,15 @@ typedef struct gvI_state {
     int last_end;         /* the character that ended the last record */
     const char *sheet;    /* a workbook's: the sheet read; NULL: a CSV file */
     const char *encoding; /* "Windows-1252" when read as such; NULL: UTF-8 */
-    char *place;          /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
+    /* a wide sheet of observations: one column per metric, each row read
+       as one observation a filled metric cell */
+    int wide;
+    int keep[GVI_MAXCOLS], nkeep; /* the file's columns that are no metric */
+    char *metric_of[GVI_MAXCOLS]; /* by the file's column: its metric, or NULL */
+    char *unit_of[GVI_MAXCOLS];   /* ... and the unit its heading gives, or NULL */
+    int origin[GVI_MAXCOLS];      /* a field's column in the file */
+    int wide_ncols, wide_width;   /* the file's header, as ncols and width */
+    char *place;                  /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
     char *err;
 } gvI_state;
 
@@ -287,7 +295,8 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
     long row = pos >= 0 && s->field_lines ? s->field_lines[pos] : s->row;
     const char *file = s->place ? s->place : s->file;
     char *err, letters[8];
-    if (pos >= 0 && !s->no_column && s->sheet) /* and the cell as Excel names it */
+    if (pos >= 0 && s->wide) pos = s->origin[pos]; /* the column in the file */
+    if (pos >= 0 && !s->no_column && s->sheet)     /* and the cell as Excel names it */
         err = gvU_mprintf("%s:%ld:%d: %s (cell %s%ld)", file, row, pos + 1, msg,
                           gvI_column_letters(pos, letters), row);
     else if (pos >= 0 && !s->no_column)
@@ -886,6 +895,95 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
     s->field[s->nfield++] = f;
 }
 
+/* ------------------------------------------------------------ wide sheets */
+
+/* Is the header a wide sheet's: observations with no metric or value
+** column, and headings that are no column (each a metric)? */
+static int gvI_is_wide(const gvI_state *s) {
+    if (strcmp(s->t->kind, "observations") != 0) return 0;
+    int metrics = 0;
+    for (int i = 0; i < s->nfield; i++) {
+        if (!s->field[i]) continue;
+        const gvI_column *c = gvI_column_named(s->t, s->field[i]);
+        if (c && (strcmp(c->name, "metric") == 0 || strcmp(c->name, "value") == 0)) return 0;
+        metrics += !c;
+    }
+    return metrics > 0;
+}
+
+/* Set the record's fields to n texts (copied; NULL stays NULL). */
+static void gvI_set_fields(gvI_state *s, const char *const *texts, int n) {
+    gvI_clear_fields(s);
+    for (int i = 0; i < n; i++)
+        s->field[s->nfield++] = texts[i] ? gvU_strdup(texts[i]) : NULL;
+}
+
+/* The wide header: each heading a column or a metric ("deltakere" or,
+** with its unit, "deltakere [persons]"); then the long header it is read
+** as: the columns kept, metric, value, and unit when headings give one. */
+static void gvI_wide_header(gvI_state *s) {
+    const char *names[GVI_MAXCOLS + 3];
+    int units = 0, n = 0, first_metric = 0;
+    s->wide = 1;
+    s->wide_width = s->wide_ncols = s->nfield;
+    while (s->wide_ncols > 0 && !s->field[s->wide_ncols - 1])
+        s->wide_ncols--;
+    for (int i = 0; i < s->wide_ncols; i++) {
+        const char *h = s->field[i] ? s->field[i] : "";
+        const gvI_column *c = gvI_column_named(s->t, h);
+        if (c) {
+            s->origin[n] = i, s->keep[s->nkeep++] = i, names[n++] = c->name;
+            units |= strcmp(c->name, "unit") == 0 ? 2 : 0;
+            continue;
+        }
+        const char *open = strrchr(h, '[');
+        size_t len = open && h[strlen(h) - 1] == ']' ? (size_t)(open - h) : strlen(h);
+        while (len && h[len - 1] == ' ')
+            len--;
+        s->metric_of[i] = gvU_mprintf("%.*s", (int)len, h);
+        if (len < strlen(h)) {
+            s->unit_of[i] = gvU_mprintf("%.*s", (int)(strlen(open) - 2), open + 1);
+            units |= 1;
+        }
+        if (!first_metric) first_metric = i + 1;
+    }
+    units = units == 1; /* a unit column of the file's own wins */
+    names[n] = "metric", names[n + 1] = "value", names[n + 2] = "unit";
+    for (int k = n; k < n + 3; k++)
+        s->origin[k] = first_metric - 1;
+    gvI_set_fields(s, names, n + 2 + units);
+    gvI_header(s);
+}
+
+/* A wide row: an observation for each metric cell that holds a value. */
+static void gvI_wide_row(gvI_state *s) {
+    char *row[GVI_MAXCOLS];
+    int n = s->nfield, overflow = s->overflow;
+    memcpy(row, s->field, (size_t)n * sizeof *row);
+    s->nfield = 0;
+    while (n > s->wide_ncols && !overflow && !row[n - 1])
+        free(row[--n]);
+    if (n > s->wide_ncols || overflow) {
+        gvI_fail(s, -1, "%d fields, but the header has %d", overflow ? n + 1 : n, s->wide_ncols);
+        n = s->nfield = 0;
+    }
+    const char *fields[GVI_MAXCOLS + 3];
+    for (int j = 0; j < n && (!s->err || s->diag); j++) {
+        if (!s->metric_of[j] || !row[j]) continue;
+        int k = 0;
+        for (; k < s->nkeep; k++)
+            fields[k] = s->keep[k] < n ? row[s->keep[k]] : NULL;
+        fields[k] = s->metric_of[j], fields[k + 1] = row[j], fields[k + 2] = s->unit_of[j];
+        for (int i = k; i < k + 3; i++)
+            s->origin[i] = j;
+        gvI_set_fields(s, fields, s->ncols);
+        gvI_row(s);
+    }
+    gvI_clear_fields(s);
+    for (int j = 0; j < n; j++)
+        free(row[j]);
+}
+
 /* libcsv: one record ended, or (CSV_REPALL_NL) a line break outside one.
 ** Counting blank lines keeps ROW as a spreadsheet shows it; the \n of a
 ** \r\n pair is no line of its own. */
@@ -899,10 +997,10 @@ static void gvI_on_row(int c, void *ud) {
     if (crlf) return;
     if (!s->err && !blank) {
         if (!s->have_header) {
-            gvI_header(s);
+            gvI_is_wide(s) ? gvI_wide_header(s) : gvI_header(s);
             s->have_header = 1;
         } else {
-            gvI_row(s);
+            s->wide ? gvI_wide_row(s) : gvI_row(s);
         }
     }
     gvI_clear_fields(s);
@@ -1073,6 +1171,8 @@ static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
 
 /* The statements of one file's (or one config gain's) rows. */
 static void gvI_finish(gvI_state *s) {
+    for (int i = 0; i < GVI_MAXCOLS; i++)
+        free(s->metric_of[i]), free(s->unit_of[i]);
     sqlite3_finalize(s->insert);
     sqlite3_finalize(s->also);
     sqlite3_finalize(s->check);
@@ -1437,6 +1537,7 @@ static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *
         rc = s->internal > 0 ? GV_DATABASE : s->internal < 0 ? GV_USAGE : GV_BAD_DATA;
     }
     res->encoding = s->encoding;
+    res->wide = s->wide;
     /* the same content again changes nothing: nothing to commit either */
     rc = gvI_end(s->db, res->same ? GV_BAD_DATA : rc, err);
     if (res->same && rc == GV_BAD_DATA) rc = GV_OK;

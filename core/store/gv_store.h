@@ -83,6 +83,7 @@ typedef struct gv_import_result {
     char *since;  /* then: since when; the caller frees */
     long added, changed, removed, unchanged; /* against what it held */
     const char *encoding; /* "Windows-1252" when the file was read as such; NULL: UTF-8 */
+    int wide;             /* read as a wide sheet: one column per metric */
 } gv_import_result;
 
 /* Import a CSV file of `kind` all-or-nothing as a source (NULL: the file's

@@ -47,6 +47,20 @@ run import n.db gains g.csv
 expect_rc 0 "gains with Norwegian headings"
 expect_eq "$(sql n.db "SELECT baseline, target, deadweight FROM gains")" "10.0|20.0|0.25" "25 % deadweight is 0.25"
 
+# a wide sheet: one column per metric, a unit in a heading's brackets
+printf 'Sak;Periode;deltakere [persons];i_arbeid [persons];timer\n' > wide.csv
+printf 'drm-jobb;2023-Q1;12;3;\ndrm-jobb;2023-Q2;15;;100,5\n' >> wide.csv
+run import n.db observations wide.csv
+expect_rc 0 "a wide sheet"
+expect_contains "$err" "wide.csv has no metric and value columns: it was read as a wide sheet" "said so"
+expect_contains "$out" "4 rows imported into observations" "one observation a filled cell"
+expect_eq "$(sql n.db "SELECT metric || ' ' || period || ' ' || value || ' ' || coalesce(unit, '-') || ' @' || import_row FROM observations WHERE import_source = 'wide.csv' ORDER BY import_row, metric" | paste -sd,)" \
+    "deltakere 2023-Q1 12.0 persons @2,i_arbeid 2023-Q1 3.0 persons @2,deltakere 2023-Q2 15.0 persons @3,timer 2023-Q2 100.5 - @3" "metric, period, value and unit of each"
+printf 'Sak;Periode;deltakere;timer\ndrm-jobb;2024-Q1;4;mange\n' > wide-bad.csv
+run import n.db observations wide-bad.csv
+expect_rc 3 "a wide sheet's bad cell"
+expect_eq "$err" "gevinst: wide-bad.csv:2:4: value 'mange' is not a number" "at its own column"
+
 # refusals, each at its place, with a hint for the file's dialect
 before=$(db_digest n.db)
 printf 'sak;nøkkeltall;periode;verdi\ndrm-jobb;y;2024;12 34\n' > bad1.csv

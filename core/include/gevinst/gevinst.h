@@ -87,6 +87,7 @@ typedef struct gevinst_import_result {
     long added, changed, removed, unchanged; /* against what it held, by identity */
     const char *encoding; /* "Windows-1252" when the file was not UTF-8 but read as
                              Excel's "CSV (semikolondelt)" saves it; NULL: UTF-8 */
+    int wide;             /* observations read from a wide sheet: one column per metric */
 } gevinst_import_result;
 void gevinst_import_result_free(gevinst_import_result *res);
 
