@@ -37,7 +37,8 @@ static const char *const usage_main =
     "                              how one stored number was made, step by step\n"
     "  demo [--dir DIR]            build the sample database and run the sample config\n"
     "  new-indicator NAME --lang c|lua [--dir DIR]\n"
-    "                              write a skeleton indicator module to start from\n\n"
+    "                              write a skeleton indicator module to start from\n"
+    "  template DIR [--lang L]     write the Excel workbook to fill in and import\n\n"
     "  --version                   print the version\n"
     "  --help                      this text; 'gevinst COMMAND --help' for one "
     "command\n\n" EXIT_CODES;
@@ -695,6 +696,28 @@ static int cmd_demo(int argc, char **argv) {
     return rc;
 }
 
+static const char *const usage_template =
+    "Usage: gevinst template DIR [--lang nb|nn|da|en]\n"
+    "Write the Excel workbook to fill in and import into DIR (made if missing):\n"
+    "one sheet per kind of data, named and headed in the language (default\n"
+    "English), each with an example row, a note on each column and Excel's\n"
+    "checks on what it takes.  Import each sheet as it is:\n"
+    "  gevinst import DB observations DIR/importmal.xlsx\n\n" EXIT_CODES;
+
+static int cmd_template(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_template)) return 0;
+    const char *lang = NULL;
+    if (argc == 3 && strcmp(argv[1], "--lang") == 0) lang = argv[2];
+    if (argc < 1 || argv[0][0] == '-' || (argc != 1 && !lang))
+        return usage_error(usage_template, "template takes DIR [--lang nb|nn|da|en]%s", "");
+    char *path = NULL, *err = NULL;
+    gevinst_status made = gevinst_template(argv[0], lang, &path, &err);
+    if (made != GEVINST_STATUS_OK) return failed(made, err);
+    printf("wrote %s\n", path);
+    free(path);
+    return 0;
+}
+
 static int cmd_new_indicator(int argc, char **argv) {
     options o = {0};
     if (wants_help(argc, argv, usage_new)) return 0;
@@ -721,10 +744,10 @@ int main(int argc, char **argv) {
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"init", cmd_init},     {"import", cmd_import},   {"check", cmd_check},
-        {"list", cmd_list},     {"run", cmd_run},         {"demo", cmd_demo},
-        {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
-        {"runs", cmd_runs},     {"sources", cmd_sources}};
+        {"init", cmd_init},         {"import", cmd_import},   {"check", cmd_check},
+        {"list", cmd_list},         {"run", cmd_run},         {"demo", cmd_demo},
+        {"report", cmd_report},     {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
+        {"template", cmd_template}, {"runs", cmd_runs},       {"sources", cmd_sources}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -387,6 +387,20 @@ static const gvI_column *gvI_column_named(const gvI_table *t, const char *headin
     return NULL;
 }
 
+int gvI_columns(const char *kind, gv_column_info *out, int max) {
+    const gvI_table *t = gvI_find_table(kind);
+    static const char *const types[] = {"text",   "number", "fraction", "year",  "count",
+                                        "period", "period", "date",     "choice"};
+    int n = 0;
+    for (const gvI_column *c = t ? t->columns : NULL; c && c->name && n < max; c++, n++) {
+        out[n].name = c->name;
+        out[n].required = c->required;
+        out[n].type = types[c->type];
+        out[n].choices = c->choices;
+    }
+    return n;
+}
+
 const char *gvI_heading(const char *column, int lang) {
     for (size_t i = 0; lang >= 1 && lang <= 3 && i < sizeof gvI_headings / sizeof gvI_headings[0];
          i++)

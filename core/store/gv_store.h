@@ -70,6 +70,17 @@ extern const char *const gvI_kinds[];
 ** there is no such kind.  NULL-terminated. */
 const char *const *gvI_sheet_names(const char *kind);
 
+/* A column of a kind of file, for those who write one (a template). */
+typedef struct gv_column_info {
+    const char *name;
+    int required;
+    const char *type; /* text, number, fraction (0..1), year, count, period, date, choice */
+    const char *const *choices; /* a choice's values, NULL-terminated */
+} gv_column_info;
+/* The columns of a kind, in the order a file usually has them: at most
+** max in out; how many. */
+int gvI_columns(const char *kind, gv_column_info *out, int max);
+
 /* A column's heading in a language (1 bokmål, 2 nynorsk, 3 Danish; else
 ** the column's own name), as import reads it back. */
 const char *gvI_heading(const char *column, int lang);

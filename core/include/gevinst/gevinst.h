@@ -189,6 +189,12 @@ void gevinst_list_free(gevinst_indicator_info *list, int n);
 gevinst_status gevinst_new_indicator(const char *name, const char *lang, const char *dir,
                                      char **path, char **err);
 
+/* Write the import workbook an analyst fills in into dir (made if
+** missing): one sheet per kind, headed in lang ("en", "nb", "nn", "da";
+** NULL: English), an example row on each; *path is the file written.
+** Never overwrites. */
+gevinst_status gevinst_template(const char *dir, const char *lang, char **path, char **err);
+
 /* ----------------------------------------------------------------- runs */
 
 /* Where a run is, for a progress display. */
