@@ -26,6 +26,7 @@ static const char *const usage_main =
     "  import DB KIND FILE.csv     import municipalities, cases, partners, observations,\n"
     "                              inputs, gains or gain_shares, all or nothing; a file\n"
     "                              imported again replaces its own rows\n"
+    "  keygen FILE                 a secret key for import --pseudonymise\n"
     "  sources DB                  the sources (imported files) DB holds\n"
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
@@ -48,7 +49,7 @@ static const char *const usage_init =
     "existing one to it.\n\n" EXIT_CODES;
 
 static const char *const usage_import =
-    "Usage: gevinst import DB KIND FILE.csv [--source NAME]\n"
+    "Usage: gevinst import DB KIND FILE.csv [--source NAME] [--pseudonymise KEYFILE]\n"
     "       gevinst import DB --remove SOURCE\n"
     "Import a UTF-8 CSV file with a header row into DB.  KIND is one of:\n"
     "  municipalities  code, name, country\n"
@@ -67,7 +68,17 @@ static const char *const usage_import =
     "said; the same content again changes nothing.  Another file of the source's\n"
     "name, while the source's own file is still in its folder, is refused unless\n"
     "--source names the source.  --remove takes a source's rows out.\n"
-    "`gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
+    "`gevinst sources DB` lists the sources.\n"
+    "A national identity number (Norwegian fødselsnummer or D-number, Danish CPR\n"
+    "number) in any text field is refused.  --pseudonymise KEYFILE replaces each\n"
+    "subject by a keyed hash, ps-<32 hex digits>: the same person the same\n"
+    "pseudonym in every file imported with the key (make one with gevinst keygen).\n\n" EXIT_CODES;
+
+static const char *const usage_keygen =
+    "Usage: gevinst keygen FILE\n"
+    "Write a new secret key for import --pseudonymise to FILE, readable only by\n"
+    "its owner.  An existing file is never overwritten: a new key gives every\n"
+    "subject a new pseudonym.  Keep the key away from the database.\n\n" EXIT_CODES;
 
 static const char *const usage_sources =
     "Usage: gevinst sources DB\n"
@@ -289,16 +300,36 @@ static void print_import(const char *file, const char *kind, const gevinst_impor
 static int cmd_import(int argc, char **argv) {
     if (wants_help(argc, argv, usage_import)) return 0;
     if (argc == 3 && strcmp(argv[1], "--remove") == 0) return remove_source(argv[0], argv[2]);
-    const char *source = NULL;
-    if (argc == 5 && strcmp(argv[3], "--source") == 0) source = argv[4];
-    if (argc != 3 && !source)
-        return usage_error(usage_import, "import takes DB KIND FILE.csv [--source NAME]%s", "");
+    const char *source = NULL, *key = NULL;
+    int i = 3;
+    for (; i + 1 < argc; i += 2)
+        if (strcmp(argv[i], "--source") == 0 && !source)
+            source = argv[i + 1];
+        else if (strcmp(argv[i], "--pseudonymise") == 0 && !key)
+            key = argv[i + 1];
+        else
+            break;
+    if (argc < 3 || i != argc)
+        return usage_error(usage_import,
+                           "import takes DB KIND FILE.csv [--source NAME] [--pseudonymise "
+                           "KEYFILE]%s",
+                           "");
     if (source && !*source) return usage_error(usage_import, "--source needs a name%s", "");
     char *err = NULL;
     gevinst_import_result res;
-    gevinst_status rc = gevinst_import_source(argv[0], argv[1], argv[2], source, &res, &err);
+    gevinst_status rc =
+        gevinst_import_pseudonymised(argv[0], argv[1], argv[2], source, key, &res, &err);
     if (rc == GEVINST_STATUS_OK) print_import(argv[2], argv[1], &res);
     gevinst_import_result_free(&res);
+    return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
+}
+
+static int cmd_keygen(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_keygen)) return 0;
+    if (argc != 1) return usage_error(usage_keygen, "keygen takes one FILE%s", "");
+    char *err = NULL;
+    gevinst_status rc = gevinst_keygen(argv[0], &err);
+    if (rc == GEVINST_STATUS_OK) fprintf(stderr, "gevinst: wrote a new key to %s\n", argv[0]);
     return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
 }
 
@@ -693,7 +724,7 @@ int main(int argc, char **argv) {
         {"init", cmd_init},     {"import", cmd_import},   {"check", cmd_check},
         {"list", cmd_list},     {"run", cmd_run},         {"demo", cmd_demo},
         {"report", cmd_report}, {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
-        {"runs", cmd_runs},     {"sources", cmd_sources}};
+        {"runs", cmd_runs},     {"sources", cmd_sources}, {"keygen", cmd_keygen}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -131,17 +131,40 @@ static void gvA_import_result(gevinst_import_result *to, gv_import_result *from)
     to->unchanged = from->unchanged;
 }
 
-gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
-                                     const char *source, gevinst_import_result *res, char **err) {
+gevinst_status gevinst_import_pseudonymised(const char *db_path, const char *kind,
+                                            const char *csv_path, const char *source,
+                                            const char *key_file, gevinst_import_result *res,
+                                            char **err) {
     gvU_oom_catch c;
     gv_import_result mine;
+    unsigned char key[GV_KEY_SIZE];
     *err = NULL;
     memset(res, 0, sizeof *res);
+    memset(&mine, 0, sizeof mine);
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
-    gv_status rc = gvI_import(db_path, kind, csv_path, source, &mine, err);
+    gv_status rc = GV_OK;
+    if (key_file && gvU_read_key(key_file, key, err) < 0)
+        rc = GV_USAGE;
+    else
+        rc = gvI_import_keyed(db_path, kind, csv_path, source, key_file ? key : NULL, &mine, err);
     gvU_end_catch(&c);
     gvA_import_result(res, &mine);
+    return (gevinst_status)rc;
+}
+
+gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
+                                     const char *source, gevinst_import_result *res, char **err) {
+    return gevinst_import_pseudonymised(db_path, kind, csv_path, source, NULL, res, err);
+}
+
+gevinst_status gevinst_keygen(const char *path, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gv_status rc = gvU_keygen(path, err) < 0 ? GV_USAGE : GV_OK;
+    gvU_end_catch(&c);
     return (gevinst_status)rc;
 }
 

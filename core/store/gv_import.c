@@ -232,6 +232,8 @@ typedef struct gvI_state {
     const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column; /* a record from a config: ROW is its line; its columns have no number */
     int last_end;  /* the character that ended the last record */
+    const unsigned char *key; /* --pseudonymise: subjects become keyed hashes; NULL: none */
+    char pseudonym[36];
     char *err;
 } gvI_state;
 
@@ -489,6 +491,29 @@ static int gvI_reference(gvI_state *s, int pos, const char *v) {
     return 0;
 }
 
+/* A text field never holds a national identity number in clear: a
+** subject becomes its pseudonym when the import has a key, anything else
+** is refused, naming the kind of number but never the number. */
+static int gvI_text_field(gvI_state *s, int pos, const char **v) {
+    int subject = strcmp(s->col[pos]->name, "subject") == 0;
+    if (subject && s->key && !gvU_is_pseudonym(*v)) {
+        gvU_pseudonym(s->key, *v, s->pseudonym);
+        *v = s->pseudonym;
+        return 0;
+    }
+    const char *what = gvU_identity_number(*v);
+    if (!what) return 0;
+    if (subject)
+        gvI_fail(s, pos,
+                 "subject is %s; identity numbers are never stored in clear: import with "
+                 "--pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')",
+                 what);
+    else
+        gvI_fail(s, pos, "%s is %s; identity numbers are never stored: take it out of the file",
+                 s->col[pos]->name, what);
+    return -1;
+}
+
 /* Check one field and bind it to the statements; 0 when good. */
 static int gvI_field(gvI_state *s, int pos, const char *v) {
     const gvI_column *c = s->col[pos];
@@ -505,6 +530,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     }
     switch (c->type) {
     case GVI_TEXT:
+        if (gvI_text_field(s, pos, &v) < 0) return -1;
         break;
     case GVI_NUMBER:
     case GVI_FRACTION:
@@ -1108,8 +1134,15 @@ static gv_status gvI_end(sqlite3 *db, gv_status rc, char **err) {
 
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err) {
+    return gvI_import_keyed(db_path, kind, csv_path, source, NULL, res, err);
+}
+
+gv_status gvI_import_keyed(const char *db_path, const char *kind, const char *csv_path,
+                           const char *source, const unsigned char *key, gv_import_result *res,
+                           char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
+    s.key = key;
     memset(s.pidx, 0xff, sizeof s.pidx);
     memset(res, 0, sizeof *res);
     *err = NULL;

@@ -79,6 +79,12 @@ typedef struct gv_import_result {
 ** "FILE:ROW:COL: ..." when the file is wrong; the database is as it was. */
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err);
+/* The same, with subjects replaced by their pseudonyms under key
+** (GV_KEY_SIZE bytes; NULL: none), so identity numbers never reach the
+** database (docs/privacy.md). */
+gv_status gvI_import_keyed(const char *db_path, const char *kind, const char *csv_path,
+                           const char *source, const unsigned char *key, gv_import_result *res,
+                           char **err);
 /* Take a source's rows out (res->removed counts them); refused, and
 ** nothing changed, when other rows still refer to them. */
 gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *res, char **err);

@@ -101,6 +101,18 @@ void gevinst_import_result_free(gevinst_import_result *res);
 ** when the file is wrong; the database is then as it was. */
 gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
                                      const char *source, gevinst_import_result *res, char **err);
+/* gevinst_import_source with every observation's subject replaced by its
+** pseudonym ("ps-" and 32 hex digits, an HMAC-SHA-256 under the key in
+** key_file), the same for the same subject and key in every file; a
+** subject that is a pseudonym already is kept.  Without a key, a national
+** identity number in any text field is refused (docs/privacy.md). */
+gevinst_status gevinst_import_pseudonymised(const char *db_path, const char *kind,
+                                            const char *csv_path, const char *source,
+                                            const char *key_file, gevinst_import_result *res,
+                                            char **err);
+/* Write a new key for pseudonyms to path, readable only by its owner;
+** never over an existing file. */
+gevinst_status gevinst_keygen(const char *path, char **err);
 /* Take a source's rows out of the database (res->removed counts them);
 ** refused, with nothing changed, while other rows refer to them. */
 gevinst_status gevinst_remove_source(const char *db_path, const char *source,
