@@ -111,7 +111,7 @@ run explain -c demo/demo.cfg --no-suppress into_work no-kristiansand-seniorsente
 expect_contains "$out" "    2018-Q1     $(sql "$db" "SELECT value FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period = '2018-Q1'" | sed 's/\.0$//') persons" "shown with --no-suppress"
 # what explain lists is today's: it says when that may not be what the run read
 expect_eq "$(printf '%s\n' "$out" | grep -c '^note:')" "0" "no note while nothing changed"
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2020,1\n' > later.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2020,1,persons\n' > later.csv
 "$GEVINST" import "$db" observations later.csv > /dev/null
 sed 's/^# .*//' demo/demo.cfg > demo/edited.cfg
 # a run belongs to its config: another config names it by number
