@@ -118,8 +118,10 @@ static const char *const usage_report =
     "  --excel     for CSV: what Nordic Excel opens directly (BOM, ';', decimal comma)\n"
     "  --lang L    words and numbers of text, HTML and --excel: bokmål (nb), Danish\n"
     "              (da) or English (en); default the config's report.lang, else English\n"
-    "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
-    "              (default 5) as they are; other formats always show them as <5\n"
+    "  --no-suppress  show counts of persons under report.suppress_below (default\n"
+    "              5), and what they could be computed from, as they are: not for\n"
+    "              publication, and text, HTML and JSON say so; CSV has no place to\n"
+    "              say it and refuses\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
 
 static const char *const usage_runs =
@@ -500,8 +502,11 @@ static int cmd_report(int argc, char **argv) {
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
     if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
         return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
-    if (o.no_suppress && strcmp(fmt, "json") != 0)
-        return usage_error(usage_report, "--no-suppress goes with --format json only%s", "");
+    if (o.no_suppress && strcmp(fmt, "csv") == 0)
+        return usage_error(usage_report,
+                           "--no-suppress: CSV has no place to say it shows small counts of "
+                           "persons; use --format json or text%s",
+                           "");
     if ((o.table || o.excel) && strcmp(fmt, "csv") != 0)
         return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
     if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&

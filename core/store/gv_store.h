@@ -27,6 +27,9 @@ gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 ** an authorizer allows reading only, so a module cannot write, ATTACH,
 ** change pragmas or end that snapshot. */
 int gvD_open_readonly(const char *path, sqlite3 **db, char **err);
+/* While set, statements prepared on such a connection set *observations
+** to 1 when they read the observations table (NULL stops watching). */
+void gvD_watch_reads(sqlite3 *db, int *observations);
 
 /* Close a connection from gvD_open or gvD_open_readonly (an open
 ** transaction is rolled back).  Those that a failed allocation unwinds past
