@@ -429,6 +429,12 @@ gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options 
         *err = strdup("unknown format");
         return GEVINST_STATUS_USAGE;
     }
+    /* an output that shows small counts says so; CSV has no place to */
+    if (options->no_suppress && options->format && strcmp(options->format, "csv") == 0) {
+        *err = strdup("--no-suppress: CSV has no place to say it shows small counts of persons; "
+                      "use --format json or text");
+        return GEVINST_STATUS_USAGE;
+    }
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
     gevinst_status rc = gvA_report(cfg, options, out, err);

@@ -224,9 +224,11 @@ typedef struct gevinst_report_options {
 /* Write a stored run to out: its results, each gain against its plan, and
 ** their value.  A run belongs to its config: without options->run, the
 ** latest run made with this config file (GEVINST_STATUS_NOT_FOUND when it
-** has none, even if other configs have).  Counts of persons under the config's
-*report.suppress_below
-** are shown as "<5" unless no_suppress. */
+** has none, even if other configs have).  Counts of persons under the
+** config's report.suppress_below, and what they could be computed from, are
+** hidden (docs/privacy.md) unless no_suppress, which the output then
+** records; with format "csv", which has no place to record it, no_suppress
+** is GEVINST_STATUS_USAGE. */
 gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options, FILE *out,
                               char **err);
 
@@ -243,7 +245,8 @@ typedef struct gevinst_result {
     double value;
     const char *unit, *status, *error; /* status: "ok", "no_data" or "error" */
     const char *module, *module_version;
-    int small; /* a count of persons under report.suppress_below, or made from one */
+    int small; /* hidden by the report's rules: a small count of persons, made from one,
+                  or one could be computed from it (docs/privacy.md) */
 } gevinst_result;
 /* Called for each value, in the order reports list them; the strings live
 ** until it returns.  Non-zero stops. */
