@@ -22,6 +22,7 @@ typedef struct gvR_cell {
     double value;
     int has_value; /* no value (no data) is known too: it adds nothing */
     int hidden;    /* 0 shown, 1 primary, 2 secondary */
+    int fixed;     /* known from elsewhere: hiding it here would hide nothing */
 } gvR_cell;
 
 typedef struct gvR_table {
@@ -36,7 +37,7 @@ static int gvR_cell_add(gvR_table *t, double value, int has_value, int hidden) {
         t->cap = t->cap ? 2 * t->cap : 16;
         t->cells = gvU_realloc(t->cells, (size_t)t->cap * sizeof *t->cells);
     }
-    t->cells[t->n] = (gvR_cell){value, has_value, hidden};
+    t->cells[t->n] = (gvR_cell){value, has_value, hidden, 0};
     return t->n++;
 }
 
@@ -155,7 +156,7 @@ static int gvR_hide_next(gvR_table *t, int j) {
             if (!holds) continue;
             for (int k = 0; k < t->sums[at]; k++) {
                 int c = t->sums[at + 1 + k];
-                if (!t->cells[c].hidden && gvR_better(t, c, next)) next = c;
+                if (!t->cells[c].hidden && !t->cells[c].fixed && gvR_better(t, c, next)) next = c;
             }
         }
     if (next < 0) return 0;
@@ -325,6 +326,10 @@ static int gvR_totals_read(gvR_totals *v, sqlite3_stmt *st) {
         }
         int c = gvR_totals_add(v, gvR_text(st, 2), sqlite3_column_double(st, 3),
                                sqlite3_column_int(st, 4));
+        /* a case's value follows from its gains' figures (the actual, the
+           proxy, the assumptions): hiding another case would hide nothing,
+           so only totals are hidden with a case */
+        v->t.cells[c].fixed = 1;
         cases = gvU_realloc(cases, (size_t)(ncases + 1) * sizeof *cases);
         cases[ncases++] = c;
     }
@@ -336,8 +341,8 @@ static int gvR_totals_read(gvR_totals *v, sqlite3_stmt *st) {
 
 /* Secondary suppression of the value section: a case whose value would
 ** give a hidden count back is hidden, and the municipality and country
-** totals over it so that it cannot be computed from them and the other
-** cases; the cases and totals hidden so go to temp.gvr_case. */
+** totals over it, so that it cannot be computed from them and the other
+** cases; the totals hidden so go to temp.gvr_case. */
 static gv_status gvR_protect_totals(gv_report *r, char **err) {
     sqlite3_stmt *st = gvR_rows(r,
                                 "SELECT m.country, m.code, v.case_id, v.present_value,"
