@@ -123,6 +123,12 @@ expect_eq "$(sql p.db "SELECT quantity FROM run_gains WHERE case_id = 'a'")" "5.
 expect_eq "$(case_a "json_type(c.value, '\$.gains[0].quantity') || ' ' || json_type(c.value, '\$.gains[0].present_value') || ' ' || (c.value ->> '\$.gains[0].suppressed')" a)" "null null primary" "JSON: the gain's quantity and value hidden"
 expect_eq "$(case_a "json_type(c.value, '\$.present_value') || json_type(c.value, '\$.sroi') || json_type(c.value, '\$.scenarios.likely') || json_type(c.value, '\$.by_beneficiary') || ' ' || (c.value ->> 'suppressed') || ' ' || (c.value ->> 'investment')" a)" "nullnullnullnull primary 10000.0" "JSON: the case's value figures hidden, its investment shown"
 expect_eq "$(case_a "(SELECT count(*) FROM json_each(c.value, '\$.sensitivity') s WHERE json_type(s.value, '\$.sroi_low') = 'null' AND json_type(s.value, '\$.sroi_high') = 'null')" a)" "7" "JSON: the sensitivity ratios hidden"
+run explain -c p.cfg jobs a 2018-Q4
+expect_contains "$out" "  its figures are hidden: they are, or are made from, a small count of persons" "explain: the gain's arithmetic hidden"
+expect_eq "$(printf '%s\n' "$out" | grep -c 'valued with the quantity')" "0" "explain: no value arithmetic"
+run explain -c p.cfg share a 2018-Q2
+expect_contains "$out" "share for case a in 2018-Q2: hidden (" "explain: the share beside a hidden count"
+
 # municipality minus cases: Oslo = a + b, and b's value follows from its
 # gains' figures, so Oslo's total goes; then Halden's (= c) and the
 # country's, which would give Oslo's back
