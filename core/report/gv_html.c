@@ -58,7 +58,7 @@ static void gvH_num(gvH *h, double v, int decimals) {
     fputs(buf, h->out);
 }
 
-/* A number from a row, or the "<5" that stands in its place. */
+/* A number from a row, or the word that stands in its place when hidden. */
 static void gvH_cell(gvH *h, sqlite3_stmt *st, int col, int decimals) {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) /* not computed: incomplete */
         fputs("&#8211;", h->out);

@@ -44,10 +44,10 @@ static void gvR_rcell(FILE *out, const char *s, int width) {
     fprintf(out, "%*s%s", width > gvR_chars(s) ? width - gvR_chars(s) : 0, "", s);
 }
 
-/* A figure from a row as the language writes it, or the "<5" in its place. */
+/* A figure from a row as the language writes it, or the word in its place. */
 static void gvR_num(const gv_report *r, int width, sqlite3_stmt *st, int col, int digits) {
     char plain[32] = "-", buf[64];
-    if (sqlite3_column_type(st, col) == SQLITE_TEXT) { /* "<5": too small to show */
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT) { /* hidden for privacy */
         gvR_rcell(r->out, gvR_text(st, col), width);
         return;
     }
