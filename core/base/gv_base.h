@@ -119,6 +119,23 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]);
 /* ... of a text. */
 void gvU_sha256_text(const char *text, char hex[65]);
 
+/* National identity numbers and pseudonyms (docs/privacy.md).  What s
+** is, as a whole field: "a Norwegian fødselsnummer", "a Norwegian
+** D-number", "a Danish CPR number", or NULL for none of these. */
+const char *gvU_identity_number(const char *s);
+/* A pseudonym: "ps-" and 32 hex digits, the first 128 bits of
+** HMAC-SHA-256(key, subject).  Already one: left as it is. */
+#define GV_PSEUDONYM_PREFIX "ps-"
+#define GV_KEY_SIZE 32
+int gvU_is_pseudonym(const char *s);
+void gvU_pseudonym(const unsigned char key[GV_KEY_SIZE], const char *subject, char out[36]);
+/* A new key file at path: 64 hex digits, readable only by its owner
+** (0600); never over an existing file.  0, or -1 with *err. */
+int gvU_keygen(const char *path, char **err);
+/* Read a key file gvU_keygen wrote; refused when others may read it.
+** 0, or -1 with *err. */
+int gvU_read_key(const char *path, unsigned char key[GV_KEY_SIZE], char **err);
+
 /* The shortest decimal text that reads back as exactly v ("0.1", not
 ** "0.10000000000000001"), so printed figures are both exact and readable. */
 void gvU_format_number(double v, char out[32]);

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <fcntl.h>
+#include <nettle/hmac.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,4 +483,129 @@ const char *gvU_bundled_data_dir(void) {
 const char *gvU_bundled_include_dir(void) {
     pthread_once(&gvU_dirs_once, gvU_find_dirs);
     return gvU_dirs.include;
+}
+
+/* ------------------------------------------------- identity numbers */
+
+static int gvU_digits_at(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* day d of month m (1..12) of a two-digit year yy: a real date?  The
+** century is not in the number, so 29 February is taken in any year
+** divisible by four. */
+static int gvU_date_shaped(int d, int m, int yy) {
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return 0;
+    return !(m == 2 && d == 29 && yy % 4 != 0);
+}
+
+/* Both mod-11 check digits of an 11-digit Norwegian number. */
+static int gvU_mod11(const char *s) {
+    static const int w1[] = {3, 7, 6, 1, 8, 9, 4, 5, 2}, w2[] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    int sum1 = 0, sum2 = 0;
+    for (int i = 0; i < 9; i++)
+        sum1 += w1[i] * (s[i] - '0');
+    for (int i = 0; i < 10; i++)
+        sum2 += w2[i] * (s[i] - '0');
+    int k1 = (11 - sum1 % 11) % 11, k2 = (11 - sum2 % 11) % 11;
+    return k1 != 10 && k2 != 10 && k1 == s[9] - '0' && k2 == s[10] - '0';
+}
+
+const char *gvU_identity_number(const char *s) {
+    size_t n = strlen(s), digits = strspn(s, "0123456789");
+    if (n == 11 && digits == 11 && gvU_mod11(s)) {
+        int d = gvU_digits_at(s, 2), m = gvU_digits_at(s + 2, 2), yy = gvU_digits_at(s + 4, 2);
+        if (m > 40) m -= 40; /* an H-number: the month plus 40 */
+        if (gvU_date_shaped(d, m, yy)) return "a Norwegian fødselsnummer";
+        if (d > 40 && gvU_date_shaped(d - 40, m, yy)) return "a Norwegian D-number";
+        return NULL;
+    }
+    /* CPR: ddmmyy-xxxx or ddmmyyxxxx; since 2007 not every CPR number
+       keeps the mod-11 rule, so the date alone decides */
+    int dashed = n == 11 && digits == 6 && s[6] == '-' && strspn(s + 7, "0123456789") == 4;
+    if ((n == 10 && digits == 10) || dashed) {
+        int d = gvU_digits_at(s, 2), m = gvU_digits_at(s + 2, 2), yy = gvU_digits_at(s + 4, 2);
+        if (gvU_date_shaped(d, m, yy)) return "a Danish CPR number";
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ pseudonyms */
+
+int gvU_is_pseudonym(const char *s) {
+    size_t p = strlen(GV_PSEUDONYM_PREFIX);
+    return strncmp(s, GV_PSEUDONYM_PREFIX, p) == 0 && strlen(s + p) == 32 &&
+           strspn(s + p, "0123456789abcdef") == 32;
+}
+
+void gvU_pseudonym(const unsigned char key[GV_KEY_SIZE], const char *subject, char out[36]) {
+    struct hmac_sha256_ctx ctx;
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    hmac_sha256_set_key(&ctx, GV_KEY_SIZE, key);
+    hmac_sha256_update(&ctx, strlen(subject), (const uint8_t *)subject);
+    hmac_sha256_digest(&ctx, sizeof digest, digest);
+    strcpy(out, GV_PSEUDONYM_PREFIX);
+    for (int i = 0; i < 16; i++)
+        sprintf(out + 3 + 2 * i, "%02x", digest[i]);
+}
+
+int gvU_keygen(const char *path, char **err) {
+    unsigned char key[GV_KEY_SIZE];
+    if (getentropy(key, sizeof key) < 0) {
+        *err = gvU_mprintf("cannot make a key: %s", strerror(errno));
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        *err = gvU_mprintf("%s: %s", path,
+                           errno == EEXIST ? "exists; a key file is never overwritten (a new "
+                                             "key gives every subject a new pseudonym)"
+                                           : strerror(errno));
+        return -1;
+    }
+    char hex[2 * GV_KEY_SIZE + 2];
+    for (int i = 0; i < GV_KEY_SIZE; i++)
+        sprintf(hex + 2 * i, "%02x", key[i]);
+    strcat(hex, "\n");
+    int ok = write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex);
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        *err = gvU_mprintf("%s: cannot write: %s", path, strerror(errno));
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+int gvU_read_key(const char *path, unsigned char key[GV_KEY_SIZE], char **err) {
+    struct stat st;
+    FILE *f = fopen(path, "r");
+    if (!f || fstat(fileno(f), &st) < 0) {
+        *err = gvU_mprintf("%s: cannot open key file: %s", path, strerror(errno));
+        if (f) fclose(f);
+        return -1;
+    }
+    char hex[2 * GV_KEY_SIZE + 2] = "";
+    int got = fgets(hex, sizeof hex, f) != NULL;
+    fclose(f);
+    if (st.st_mode & 077) {
+        *err = gvU_mprintf("%s: key file may be read by others; 'chmod 600 %s'", path, path);
+        return -1;
+    }
+    hex[strcspn(hex, "\r\n")] = '\0';
+    if (!got || strlen(hex) != 2 * GV_KEY_SIZE ||
+        strspn(hex, "0123456789abcdef") != 2 * GV_KEY_SIZE) {
+        *err = gvU_mprintf("%s: not a key file (make one with 'gevinst keygen FILE')", path);
+        return -1;
+    }
+    for (int i = 0; i < GV_KEY_SIZE; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        key[i] = (unsigned char)v;
+    }
+    return 0;
 }

@@ -26,6 +26,7 @@ static const char *const usage_main =
     "  import DB KIND FILE.csv     import municipalities, cases, partners, observations,\n"
     "                              inputs, gains or gain_shares, all or nothing; a file\n"
     "                              imported again replaces its own rows\n"
+    "  keygen FILE                 a secret key for import --pseudonymise\n"
     "  sources DB                  the sources (imported files) DB holds\n"
     "  check -c CONFIG             load the config and its modules, report every problem\n"
     "  list -c CONFIG [--params]   the indicators the config provides\n"
@@ -50,6 +51,7 @@ static const char *const usage_init =
 
 static const char *const usage_import =
     "Usage: gevinst import DB KIND FILE [--source NAME] [--sheet NAME]\n"
+    "                      [--pseudonymise KEYFILE]\n"
     "       gevinst import DB --remove SOURCE\n"
     "Import a UTF-8 CSV file, or a sheet of an Excel workbook (.xlsx), with a\n"
     "header row into DB.  KIND is one of:\n"
@@ -69,7 +71,17 @@ static const char *const usage_import =
     "said; the same content again changes nothing.  Another file of the source's\n"
     "name, while the source's own file is still in its folder, is refused unless\n"
     "--source names the source.  --remove takes a source's rows out.\n"
-    "`gevinst sources DB` lists the sources.\n\n" EXIT_CODES;
+    "`gevinst sources DB` lists the sources.\n"
+    "A national identity number (Norwegian fødselsnummer or D-number, Danish CPR\n"
+    "number) in any text field is refused.  --pseudonymise KEYFILE replaces each\n"
+    "subject by a keyed hash, ps-<32 hex digits>: the same person the same\n"
+    "pseudonym in every file imported with the key (make one with gevinst keygen).\n\n" EXIT_CODES;
+
+static const char *const usage_keygen =
+    "Usage: gevinst keygen FILE\n"
+    "Write a new secret key for import --pseudonymise to FILE, readable only by\n"
+    "its owner.  An existing file is never overwritten: a new key gives every\n"
+    "subject a new pseudonym.  Keep the key away from the database.\n\n" EXIT_CODES;
 
 static const char *const usage_sources =
     "Usage: gevinst sources DB\n"
@@ -111,8 +123,10 @@ static const char *const usage_report =
     "  --format xlsx  an Excel workbook, one sheet per table (-o FILE.xlsx)\n"
     "  --lang L    words and numbers of text, HTML and --excel: bokmål (nb), Danish\n"
     "              (da) or English (en); default the config's report.lang, else English\n"
-    "  --no-suppress  for JSON: show counts of persons under report.suppress_below\n"
-    "              (default 5) as they are; other formats always show them as <5\n"
+    "  --no-suppress  show counts of persons under report.suppress_below (default\n"
+    "              5), and what they could be computed from, as they are: not for\n"
+    "              publication, and text, HTML and JSON say so; CSV has no place to\n"
+    "              say it and refuses\n"
     "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
 
 static const char *const usage_runs =
@@ -303,22 +317,20 @@ static void print_import(const char *file, const char *kind, const gevinst_impor
 static int cmd_import(int argc, char **argv) {
     if (wants_help(argc, argv, usage_import)) return 0;
     if (argc == 3 && strcmp(argv[1], "--remove") == 0) return remove_source(argv[0], argv[2]);
-    gevinst_import_options opt = {NULL, NULL};
-    for (int i = 3; i < argc; i += 2) {
-        const char **dst = strcmp(argv[i], "--source") == 0  ? &opt.source
-                           : strcmp(argv[i], "--sheet") == 0 ? &opt.sheet
-                                                             : NULL;
-        if (!dst || i + 1 == argc || *dst)
-            return usage_error(usage_import,
-                               "import takes DB KIND FILE [--source NAME] "
-                               "[--sheet NAME]%s",
-                               "");
-        *dst = argv[i + 1];
+    gevinst_import_options opt = {NULL, NULL, NULL};
+    int bad = argc < 3;
+    for (int i = 3; i < argc && !bad; i += 2) {
+        const char **dst = strcmp(argv[i], "--source") == 0         ? &opt.source
+                           : strcmp(argv[i], "--sheet") == 0        ? &opt.sheet
+                           : strcmp(argv[i], "--pseudonymise") == 0 ? &opt.key_file
+                                                                    : NULL;
+        bad = !dst || i + 1 == argc || *dst;
+        if (!bad) *dst = argv[i + 1];
     }
-    if (argc < 3)
+    if (bad)
         return usage_error(usage_import,
-                           "import takes DB KIND FILE [--source NAME] "
-                           "[--sheet NAME]%s",
+                           "import takes DB KIND FILE [--source NAME] [--sheet NAME] "
+                           "[--pseudonymise KEYFILE]%s",
                            "");
     if (opt.source && !*opt.source) return usage_error(usage_import, "--source needs a name%s", "");
     if (opt.sheet && !*opt.sheet) return usage_error(usage_import, "--sheet needs a name%s", "");
@@ -327,6 +339,15 @@ static int cmd_import(int argc, char **argv) {
     gevinst_status rc = gevinst_import_with(argv[0], argv[1], argv[2], &opt, &res, &err);
     if (rc == GEVINST_STATUS_OK) print_import(argv[2], argv[1], &res);
     gevinst_import_result_free(&res);
+    return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
+}
+
+static int cmd_keygen(int argc, char **argv) {
+    if (wants_help(argc, argv, usage_keygen)) return 0;
+    if (argc != 1) return usage_error(usage_keygen, "keygen takes one FILE%s", "");
+    char *err = NULL;
+    gevinst_status rc = gevinst_keygen(argv[0], &err);
+    if (rc == GEVINST_STATUS_OK) fprintf(stderr, "gevinst: wrote a new key to %s\n", argv[0]);
     return rc == GEVINST_STATUS_OK ? 0 : failed(rc, err);
 }
 
@@ -501,8 +522,11 @@ static int cmd_report(int argc, char **argv) {
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);
     if (o.lang && strcmp(o.lang, "nb") && strcmp(o.lang, "da") && strcmp(o.lang, "en"))
         return usage_error(usage_report, "unknown language '%s' (nb, da, en)", o.lang);
-    if (o.no_suppress && strcmp(fmt, "json") != 0)
-        return usage_error(usage_report, "--no-suppress goes with --format json only%s", "");
+    if (o.no_suppress && strcmp(fmt, "csv") == 0)
+        return usage_error(usage_report,
+                           "--no-suppress: CSV has no place to say it shows small counts of "
+                           "persons; use --format json or text%s",
+                           "");
     if ((o.table || o.excel) && strcmp(fmt, "csv") != 0)
         return usage_error(usage_report, "--table and --excel go with --format csv%s", "");
     if (o.table && strcmp(o.table, "results") && strcmp(o.table, "gains") &&
@@ -747,7 +771,8 @@ int main(int argc, char **argv) {
         {"init", cmd_init},         {"import", cmd_import},   {"check", cmd_check},
         {"list", cmd_list},         {"run", cmd_run},         {"demo", cmd_demo},
         {"report", cmd_report},     {"explain", cmd_explain}, {"new-indicator", cmd_new_indicator},
-        {"template", cmd_template}, {"runs", cmd_runs},       {"sources", cmd_sources}};
+        {"template", cmd_template}, {"runs", cmd_runs},       {"sources", cmd_sources},
+        {"keygen", cmd_keygen}};
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -143,6 +143,7 @@ typedef struct gv_source {
     /* modules' queries, prepared once: a module asks the same SQL for
        every case */
     sqlite3_stmt *queries[GV_SOURCE_QUERIES];
+    unsigned char reads_observations[GV_SOURCE_QUERIES]; /* which of them do */
     int next_query;
 } gv_source;
 

@@ -439,9 +439,10 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     *out = values[f];
     if (found.n == 0 && gvM_metric_known(ctx->src, series, errmsg) < 0) return GEVINST_ERROR;
     if (found.n == 0 && f != GVM_COUNT) return GEVINST_NODATA;
-    /* what the module made from a count of persons is as small as that count
-       (privacy: see docs/reports.md); a count of observations counts rows */
-    if (series->persons && f != GVM_COUNT && f != GVM_MEAN && *out > 0 &&
+    /* what the module made from a count of persons is as small as that count,
+       a mean of counts as small as the mean (privacy: see docs/privacy.md); a
+       count of observations counts rows */
+    if (series->persons && f != GVM_COUNT && *out > 0 &&
         (ctx->fewest_persons == 0 || *out < ctx->fewest_persons))
         ctx->fewest_persons = *out;
     return GEVINST_OK;
@@ -467,7 +468,7 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
     gv_source *src = ctx->src;
     sqlite3 *db = src->db;
     sqlite3_stmt *st = NULL;
-    int busy = 0;
+    int busy = 0, reads = 0;
     for (int i = 0; i < GV_SOURCE_QUERIES; i++)
         if (src->queries[i] && strcmp(sqlite3_sql(src->queries[i]), sql) == 0) {
             /* in use by a query this one runs inside of: prepare another */
@@ -482,7 +483,10 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
         }
     if (!st) {
         const char *tail = NULL;
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail) != SQLITE_OK) {
+        gvD_watch_reads(db, &reads);
+        int prepared = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+        gvD_watch_reads(db, NULL);
+        if (prepared != SQLITE_OK) {
             *errmsg = gvU_mprintf("query refused: %s", sqlite3_errmsg(db));
             return NULL;
         }
@@ -503,6 +507,7 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
             if (*slot && sqlite3_stmt_busy(*slot)) continue;
             sqlite3_finalize(*slot);
             *slot = st;
+            src->reads_observations[slot - src->queries] = (unsigned char)reads;
             break;
         }
     }
@@ -524,8 +529,28 @@ void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st) {
     sqlite3_finalize(st); /* one that was not kept */
 }
 
+/* A query that reads observations may count persons (rows of
+** respondents, a sum of a metric of persons): what the module makes of it
+** is taken as made from the smallest positive number it returned, so
+** reports hide it when that is small (docs/privacy.md).  A statement not
+** kept (one run inside another of the same SQL) is taken to read them. */
+static void gvM_query_traced(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    int reads = 1;
+    for (int i = 0; i < GV_SOURCE_QUERIES; i++)
+        if (ctx->src->queries[i] == st) reads = ctx->src->reads_observations[i];
+    if (!reads) return;
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        int type = sqlite3_column_type(st, i);
+        double v = sqlite3_column_double(st, i);
+        if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) && v > 0 &&
+            (ctx->fewest_persons == 0 || v < ctx->fewest_persons))
+            ctx->fewest_persons = v;
+    }
+}
+
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) gvM_query_traced(ctx, st);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;
     *errmsg = rc == SQLITE_INTERRUPT

@@ -138,12 +138,20 @@ gevinst_status gevinst_import_with(const char *db_path, const char *kind, const 
                                    gevinst_import_result *res, char **err) {
     gvU_oom_catch c;
     gv_import_result mine;
-    gv_import_options opt = {options ? options->source : NULL, options ? options->sheet : NULL};
+    unsigned char key[GV_KEY_SIZE];
+    const char *key_file = options ? options->key_file : NULL;
+    gv_import_options opt = {options ? options->source : NULL, options ? options->sheet : NULL,
+                             key_file ? key : NULL};
     *err = NULL;
     memset(res, 0, sizeof *res);
+    memset(&mine, 0, sizeof mine);
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
-    gv_status rc = gvI_import_with(db_path, kind, path, &opt, &mine, err);
+    gv_status rc = GV_OK;
+    if (key_file && gvU_read_key(key_file, key, err) < 0)
+        rc = GV_USAGE;
+    else
+        rc = gvI_import_with(db_path, kind, path, &opt, &mine, err);
     gvU_end_catch(&c);
     gvA_import_result(res, &mine);
     return (gevinst_status)rc;
@@ -151,8 +159,26 @@ gevinst_status gevinst_import_with(const char *db_path, const char *kind, const 
 
 gevinst_status gevinst_import_source(const char *db_path, const char *kind, const char *csv_path,
                                      const char *source, gevinst_import_result *res, char **err) {
-    gevinst_import_options opt = {source, NULL};
+    gevinst_import_options opt = {source, NULL, NULL};
     return gevinst_import_with(db_path, kind, csv_path, &opt, res, err);
+}
+
+gevinst_status gevinst_import_pseudonymised(const char *db_path, const char *kind,
+                                            const char *csv_path, const char *source,
+                                            const char *key_file, gevinst_import_result *res,
+                                            char **err) {
+    gevinst_import_options opt = {source, NULL, key_file};
+    return gevinst_import_with(db_path, kind, csv_path, &opt, res, err);
+}
+
+gevinst_status gevinst_keygen(const char *path, char **err) {
+    gvU_oom_catch c;
+    *err = NULL;
+    if (setjmp(c.to)) return gvA_no_memory(err);
+    gvU_catch_oom(&c);
+    gv_status rc = gvU_keygen(path, err) < 0 ? GV_USAGE : GV_OK;
+    gvU_end_catch(&c);
+    return (gevinst_status)rc;
 }
 
 gevinst_status gevinst_import(const char *db_path, const char *kind, const char *csv_path,
@@ -414,6 +440,12 @@ gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options 
     *err = NULL;
     if (options->format && !gevinst_report_has_format(options->format)) {
         *err = strdup("unknown format");
+        return GEVINST_STATUS_USAGE;
+    }
+    /* an output that shows small counts says so; CSV has no place to */
+    if (options->no_suppress && options->format && strcmp(options->format, "csv") == 0) {
+        *err = strdup("--no-suppress: CSV has no place to say it shows small counts of persons; "
+                      "use --format json or text");
         return GEVINST_STATUS_USAGE;
     }
     if (setjmp(c.to)) return gvA_no_memory(err);

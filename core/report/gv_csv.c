@@ -12,17 +12,26 @@
 static const char *const gvR_tidy_tables[][2] = {
     {"results",
      "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
-     " CASE WHEN gv_small(r.value, i.unit, r.fewest_persons) THEN gv_below() ELSE r.value END"
+     " CASE WHEN " GVR_RESULT_HIDDEN("r") " THEN NULL ELSE r.value END"
      " AS value, i.unit, r.status,"
-     " r.error, i.module, i.module_version, r.coverage FROM results r"
+     " r.error, i.module, i.module_version, r.coverage, " GVR_RESULT_RULE("r") " AS suppressed"
+     " FROM results r"
      " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
      " ORDER BY i.position, r.case_id, r.period"},
     {"gains", gvR_gains_table},
     {"value",
      "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"
-     " v.discount_rate, v.investment, v.impact_year1, v.present_value, v.npv, v.sroi,"
-     " ratio_rounded(v.sroi) AS sroi_rounded, v.sroi_net, v.payback_months, v.sroi_pessimistic,"
-     " v.sroi_likely, v.sroi_optimistic, v.error FROM case_values v"
+     " v.discount_rate, v.investment,"
+     " " GVR_VALUE_SHOWN("v.impact_year1") " AS impact_year1,"
+     " " GVR_VALUE_SHOWN("v.present_value") " AS present_value,"
+     " " GVR_VALUE_SHOWN("v.npv") " AS npv, " GVR_VALUE_SHOWN("v.sroi") " AS sroi,"
+     " " GVR_VALUE_SHOWN("ratio_rounded(v.sroi)") " AS sroi_rounded,"
+     " " GVR_VALUE_SHOWN("v.sroi_net") " AS sroi_net,"
+     " " GVR_VALUE_SHOWN("v.payback_months") " AS payback_months,"
+     " " GVR_VALUE_SHOWN("v.sroi_pessimistic") " AS sroi_pessimistic,"
+     " " GVR_VALUE_SHOWN("v.sroi_likely") " AS sroi_likely,"
+     " " GVR_VALUE_SHOWN("v.sroi_optimistic") " AS sroi_optimistic, v.error,"
+     " " GVR_CASE_RULE("v.case_id") " AS suppressed FROM case_values v"
      " JOIN cases c ON c.id = v.case_id JOIN municipalities m ON m.code = c.municipality"
      " WHERE v.run = ?1 ORDER BY v.case_id"},
 };
@@ -78,8 +87,11 @@ gv_status gvR_write_csv(gv_report *r, char **err) {
         *err = gvU_mprintf("unknown table '%s' (results, gains, value)", table);
         return GV_USAGE;
     }
+    /* a hidden figure is an empty cell, and the row's `suppressed` says
+       by which rule: numeric columns stay numeric in R and pandas */
     sqlite3_stmt *st = gvR_rows(r, sql, err);
     if (!st) return GV_DATABASE;
+    r->hidden_null = 1;
     /* Excel in a Nordic locale opens this directly: a BOM says UTF-8, ';'
        separates, ',' is the decimal mark, lines end in CR LF; English
        Excel reads ',' and '.', and only English asks for it */
@@ -100,5 +112,6 @@ gv_status gvR_write_csv(gv_report *r, char **err) {
         }
         fputs(eol, r->out);
     }
+    r->hidden_null = 0;
     return gvR_done(r, st, stepped, err);
 }

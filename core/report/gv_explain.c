@@ -52,15 +52,22 @@ static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char 
 }
 
 /* The observations of metric for the case in the period: how many, their
-** sum, and the first rows.  A small sum of persons is hidden; when any
-** row is a small count of persons, every row's value is, alike: the sum
-** less the rows shown, or the rows' markers, would give it back. */
+** sum, and the first rows.  A sum of persons is hidden when it is small or
+** a count of persons of the case and period is hidden; when any row is a
+** small count of persons, or the case has a hidden count, every row's value is,
+** alike: the sum less the rows shown, or the rows' markers, would give it
+** back. */
 static void gvW_observations(gvW *w, const char *metric) {
     const gv_period *p = &w->period;
     sqlite3_stmt *st = gvW_observations_query(
         w,
-        "SELECT count(*), total(value), gv_small(total(value), max(unit), NULL), gv_below(),"
-        " max(gv_small(value, unit, NULL)) FROM observations WHERE case_id = ?1"
+        "SELECT count(*), total(value), gv_small(total(value), max(unit), NULL) OR (max(unit) ="
+        " 'persons' AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1"
+        " AND h.period = ?3 AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))),"
+        " 'hidden', max(gv_small(value, unit, NULL)) OR (max(unit) = 'persons' AND EXISTS"
+        " (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.indicator IN"
+        " (SELECT indicator FROM temp.gvr_persons)))"
+        " FROM observations WHERE case_id = ?1"
         " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
         metric);
     if (!st) return;
@@ -73,7 +80,8 @@ static void gvW_observations(gvW *w, const char *metric) {
         else
             gvW_num(w->out, sqlite3_column_double(st, 1));
         rows_hidden = sqlite3_column_int(st, 4);
-        fputs(rows_hidden ? " (the rows' values are hidden: some are small counts of persons)\n"
+        fputs(rows_hidden ? " (the rows' values are hidden: some are, or give back, small counts "
+                            "of persons)\n"
                           : "\n",
               w->out);
     }
@@ -144,13 +152,14 @@ static const char *gvW_kind(const char *lang) {
 /* An indicator's value: what made it and what it read; 1 when the run
 ** has no such value. */
 static int gvW_indicator(gvW *w) {
-    sqlite3_stmt *st =
-        gvW_prepare(w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
-                       " i.module_version, i.module_hash, i.module_path, i.params,"
-                       " i.isolated, gv_small(r.value, i.unit, r.fewest_persons), gv_below(),"
-                       " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
-                       " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
-                       " AND r.period = ?4");
+    sqlite3_stmt *st = gvW_prepare(
+        w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
+           " i.module_version, i.module_hash, i.module_path, i.params,"
+           " i.isolated, " GVR_RESULT_RULE(
+               "r") " IS NOT NULL, gv_hidden(),"
+                    " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
+                    " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
+                    " AND r.period = ?4");
     if (!st) return -1;
     int stepped = sqlite3_step(st);
     if (stepped != SQLITE_ROW) {
@@ -162,8 +171,10 @@ static int gvW_indicator(gvW *w) {
     int small = sqlite3_column_int(st, 11); /* made from a small count of persons */
     const char *status = gvR_text(st, 1), *error = gvR_text(st, 2);
     if (small)
-        fprintf(out, "%s %s (a small count of persons, or made from one: --no-suppress shows it)\n",
-                gvR_text(st, 12), gvR_text(st, 3));
+        fprintf(out,
+                "%s (a small count of persons, made from one, or one could be computed from "
+                "it: --no-suppress shows it)\n",
+                "hidden");
     else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
         gvW_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvR_text(st, 3));
     else
@@ -300,13 +311,14 @@ static int gvW_gain(gvW *w) {
     /* clang-format off */
     sqlite3_stmt *st = gvW_prepare(w,
         "SELECT r.actual, r.realisation_pct, r.expected_pct, r.expected_value, r.deviation,"
-        " r.status, r.error, json_extract(p.plan, '$.indicator'),"
+        " " GVR_STATUS_SHOWN ", r.error, json_extract(p.plan, '$.indicator'),"
         " json_extract(p.plan, '$.baseline'), json_extract(p.plan, '$.baseline_period'),"
         " json_extract(p.plan, '$.target'), json_extract(p.plan, '$.target_period'),"
         " p.source, p.quantity, p.quantity_period, p.proxy, p.impact_year1, p.present_value,"
         " json_extract(p.plan, '$.deadweight'), json_extract(p.plan, '$.displacement'),"
         " json_extract(p.plan, '$.attribution'), json_extract(p.plan, '$.quantity_basis'),"
-        " CASE WHEN " GVR_ANY_HIDDEN " OR " GVR_PLAN_SMALL("p.quantity") " THEN 1 ELSE 0 END,"
+        " CASE WHEN " GVR_ANY_HIDDEN " OR EXISTS (SELECT 1 FROM temp.gvr_valued h"
+        " WHERE h.case_id = r.case_id AND h.gain = r.gain) THEN 1 ELSE 0 END,"
         " r.coverage, p.left_out_period FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.gain = ?2 AND r.case_id = ?3 AND r.period = ?4");
     /* clang-format on */
@@ -338,6 +350,10 @@ static void gvW_run(gvW *w) {
     if (stepped == SQLITE_ROW) {
         fprintf(w->out, "run %lld, %s, gevinst %s, config sha256 %.12s\n", w->r->run,
                 gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2));
+        if (w->r->suppress_below <= 0)
+            fprintf(w->out, "note: %s\n",
+                    gvT(GV_LANG_EN, "not for publication: small counts of persons are shown "
+                                    "(--no-suppress)"));
         int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
         if (!same)
             fprintf(w->out, "note: %s differs from the config this run used\n", w->r->config_file);

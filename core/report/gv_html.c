@@ -58,7 +58,7 @@ static void gvH_num(gvH *h, double v, int decimals) {
     fputs(buf, h->out);
 }
 
-/* A number from a row, or the "<5" that stands in its place. */
+/* A number from a row, or the word that stands in its place when hidden. */
 static void gvH_cell(gvH *h, sqlite3_stmt *st, int col, int decimals) {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) /* not computed: incomplete */
         fputs("&#8211;", h->out);
@@ -180,7 +180,9 @@ typedef struct gvH_points {
     double x[64], y[64], e[64]; /* y: NaN where there is no point */
     char labels[64][12];
     int n, marks;
-    double lo, hi; /* the range drawn, 0..100 at least */
+    int hidden;       /* points left out: hidden for privacy */
+    char textual[64]; /* which */
+    double lo, hi;    /* the range drawn, 0..100 at least */
 } gvH_points;
 
 static void gvH_read_points(gvH *h, const char *case_id, const char *gain, gvH_points *pt) {
@@ -192,7 +194,7 @@ static void gvH_read_points(gvH *h, const char *case_id, const char *gain, gvH_p
         " AND r.gain = ?3 ORDER BY r.rowid",
         case_id);
     /* clang-format on */
-    pt->n = pt->marks = 0;
+    pt->n = pt->marks = pt->hidden = 0;
     pt->lo = 0, pt->hi = 100;
     if (!st) return;
     sqlite3_bind_text(st, 3, gain, -1, SQLITE_TRANSIENT);
@@ -204,6 +206,8 @@ static void gvH_read_points(gvH *h, const char *case_id, const char *gain, gvH_p
                      sqlite3_column_type(st, 1) == SQLITE_INTEGER;
         pt->y[n] = number ? sqlite3_column_double(st, 1) : NAN;
         pt->e[n] = sqlite3_column_double(st, 2);
+        pt->textual[n] = sqlite3_column_type(st, 1) == SQLITE_TEXT;
+        pt->hidden += pt->textual[n];
         if (!number) continue;
         pt->marks++;
         pt->lo = fmin(pt->lo, pt->y[n]);
@@ -231,11 +235,24 @@ static void gvH_line_legend(gvH *h) {
             gvT(h->lang, "Realised"), gvT(h->lang, "Expected"));
 }
 
+/* Under a chart with points hidden for privacy: which, so a gap is not
+** read as no data. */
+static void gvH_hidden_points(gvH *h, const gvH_points *pt) {
+    if (!pt->hidden) return;
+    fprintf(h->out, "<div class=\"legend note\">%s:", gvT(h->lang, "hidden (privacy), not drawn"));
+    for (int i = 0; i < pt->n; i++)
+        if (pt->textual[i]) fprintf(h->out, " %s", pt->labels[i]);
+    fputs("</div>", h->out);
+}
+
 /* Realisation over the periods, against the straight line expected. */
 static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     gvH_points pt;
     gvH_read_points(h, case_id, gain, &pt);
-    if (pt.marks == 0) return;
+    if (pt.marks == 0) {
+        gvH_hidden_points(h, &pt);
+        return;
+    }
     double W = gvH_line_w, H = gvH_line_h, L = gvH_line_left;
     for (int i = 0; i < pt.n; i++)
         pt.x[i] = L + (pt.n == 1 ? (W - L) / 2 : (W - L - 30) * i / (pt.n - 1));
@@ -251,10 +268,16 @@ static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     fputs("<polyline fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4 3\" points=\"", h->out);
     for (int i = 0; i < pt.n; i++)
         fprintf(h->out, "%.1f,%.1f ", pt.x[i], gvH_line_y(&pt, pt.e[i]));
-    fputs("\"/><polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"", h->out);
-    for (int i = 0; i < pt.n; i++)
-        if (!isnan(pt.y[i])) fprintf(h->out, "%.1f,%.1f ", pt.x[i], gvH_line_y(&pt, pt.y[i]));
     fputs("\"/>", h->out);
+    /* a line a run of points: a hidden or missing one leaves a gap */
+    for (int i = 0; i < pt.n; i++) {
+        if (isnan(pt.y[i])) continue;
+        if (i == 0 || isnan(pt.y[i - 1]))
+            fputs("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"",
+                  h->out);
+        fprintf(h->out, "%.1f,%.1f ", pt.x[i], gvH_line_y(&pt, pt.y[i]));
+        if (i + 1 == pt.n || isnan(pt.y[i + 1])) fputs("\"/>", h->out);
+    }
     for (int i = 0; i < pt.n; i++) {
         if (!isnan(pt.y[i]))
             fprintf(h->out,
@@ -266,6 +289,7 @@ static void gvH_line(gvH *h, const char *case_id, const char *gain) {
     }
     fputs("</svg>", h->out);
     gvH_line_legend(h);
+    gvH_hidden_points(h, &pt);
 }
 
 /* Horizontal bars: names and values from a query (?1 run, ?2 case). */
@@ -492,18 +516,22 @@ static void gvH_gain(gvH *h, const char *case_id, sqlite3_stmt *g) {
     gvH_cell(h, g, 5, 2);
     fprintf(out, ": %s ", gvT(h->lang, "Realised"));
     gvH_cell(h, g, 6, 1);
-    fprintf(out, "%s (%s ", sqlite3_column_type(g, 6) == SQLITE_NULL ? "" : " %",
-            gvT(h->lang, "Expected"));
+    int number = sqlite3_column_type(g, 6) == SQLITE_FLOAT ||
+                 sqlite3_column_type(g, 6) == SQLITE_INTEGER; /* never a % beside the word */
+    fprintf(out, "%s (%s ", number ? " %" : "", gvT(h->lang, "Expected"));
     gvH_num(h, sqlite3_column_double(g, 7), 1);
     fputs(" %) ", out);
     gvH_status(h, gvH_col(g, 8));
     char note[64];
     if (*gvR_coverage(h->lang, g, 11, note)) fputs(" (", out), gvH_text(out, note), fputc(')', out);
     fputs("<br>", out);
-    /* a hidden realisation draws no bar: the bar would show the number;
-       an incomplete period has none */
+    /* a hidden realisation draws no bar (the bar would show the number),
+       and says so; an incomplete period has none */
     if (sqlite3_column_type(g, 6) == SQLITE_FLOAT || sqlite3_column_type(g, 6) == SQLITE_INTEGER)
         gvH_progress(h, sqlite3_column_double(g, 6), sqlite3_column_double(g, 7), gvH_col(g, 8));
+    else if (sqlite3_column_type(g, 6) == SQLITE_TEXT)
+        fprintf(out, "<span class=\"legend\">%s</span>",
+                gvT(h->lang, "no bar: the realisation is hidden (privacy)"));
     fputs("<br>", out);
     gvH_line(h, case_id, gvH_col(g, 0));
     fputs("</div>", out);
@@ -517,8 +545,8 @@ static void gvH_case_gains(gvH *h, const char *case_id) {
         " " GVR_PLAN_SHOWN("json_extract(p.plan, '$.target')") ","
         " " GVR_SHOWN("r.actual") ","
         " " GVR_HIDDEN("r.realisation_pct") ","
-        " r.expected_pct, r.status, r.period, json_extract(p.plan, '$.type'), r.coverage"
-        " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+        " r.expected_pct, " GVR_STATUS_SHOWN ", r.period, json_extract(p.plan, '$.type'),"
+        " r.coverage FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.case_id = ?2"
         /* the latest period the gain has an actual for */
         " AND r.rowid = (SELECT max(latest.rowid) FROM gain_results latest"
@@ -607,7 +635,15 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
         fputs("</p>", h->out);
     }
     gvH_left_out(h, gvH_col(c, 0));
-    if (sqlite3_column_type(c, 7) != SQLITE_NULL) gvH_case_value(h, c);
+    if (sqlite3_column_type(c, 7) != SQLITE_NULL && sqlite3_column_int(c, 12)) {
+        /* its value would give a hidden count back */
+        fprintf(h->out, "<h3>%s</h3><p>SROI, %s, %s: %s (%s)</p>",
+                gvT(h->lang, "Social return on investment"), gvT(h->lang, "Present value"),
+                gvT(h->lang, "Sensitivity"), gvT(h->lang, "hidden"),
+                gvT(h->lang, "hidden (privacy), not drawn"));
+    } else if (sqlite3_column_type(c, 7) != SQLITE_NULL) {
+        gvH_case_value(h, c);
+    }
     fputs("</section>", h->out);
 }
 
@@ -639,10 +675,12 @@ static void gvH_cases(gvH *h) {
     sqlite3_stmt *c = gvH_query(
         h,
         "SELECT c.id, c.title, m.name, m.country, c.start_date, c.end_date, v.investment, v.sroi,"
-        " v.currency, v.present_value, v.payback_months, v.error FROM cases c"
-        " JOIN municipalities m ON m.code = c.municipality"
-        " LEFT JOIN case_values v ON v.case_id = c.id AND v.run = ?1"
-        " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) ORDER BY m.country DESC, c.id",
+        " v.currency, v.present_value, v.payback_months, v.error,"
+        " " GVR_CASE_HIDDEN("c.id") " FROM cases c"
+                                    " JOIN municipalities m ON m.code = c.municipality"
+                                    " LEFT JOIN case_values v ON v.case_id = c.id AND v.run = ?1"
+                                    " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) "
+                                    "ORDER BY m.country DESC, c.id",
         NULL);
     while (gvH_step(h, c))
         gvH_case(h, c);
@@ -694,9 +732,23 @@ static void gvH_comparison(gvH *h) {
     gvH_bars(h,
              gvH_query(h,
                        "SELECT c.title, v.sroi FROM case_values v JOIN cases c ON c.id = v.case_id"
-                       " WHERE v.run = ?1 AND v.sroi IS NOT NULL ORDER BY v.sroi DESC",
+                       " WHERE v.run = ?1 AND v.sroi IS NOT NULL"
+                       " AND NOT " GVR_CASE_HIDDEN("v.case_id") " ORDER BY v.sroi DESC",
                        NULL),
              "bars comparison", 0);
+    sqlite3_stmt *hidden = gvH_query(h,
+                                     "SELECT c.title FROM case_values v JOIN cases c ON"
+                                     " c.id = v.case_id WHERE v.run = ?1 AND v.sroi IS NOT NULL"
+                                     " AND " GVR_CASE_HIDDEN("v.case_id") " ORDER BY c.id",
+                                     NULL);
+    int n = 0;
+    for (; gvH_step(h, hidden); n++) {
+        fprintf(h->out,
+                n ? "; " : "<p class=\"legend\">%s: ", gvT(h->lang, "hidden (privacy), not drawn"));
+        gvH_text(h->out, gvH_col(hidden, 0));
+    }
+    if (n) fputs("</p>", h->out);
+    sqlite3_finalize(hidden);
     gvH_conversions(h);
     fputs("</section>", h->out);
 }
@@ -763,6 +815,24 @@ static void gvH_provenance(gvH *h, sqlite3_stmt *run) {
     fputs("</section>", out);
 }
 
+/* What a hidden figure means, and whether the page hides nothing. */
+static void gvH_footnote(gvH *h, gv_report *r) {
+    char *err = NULL, *note = gvR_hidden_note(r, &err);
+    if (err && !h->err)
+        h->err = err;
+    else
+        free(err);
+    if (r->suppress_below <= 0)
+        fprintf(
+            h->out, "<p class=\"label\">%s</p>",
+            gvT(h->lang, "not for publication: small counts of persons are shown (--no-suppress)"));
+    if (!note) return;
+    fputs("<p class=\"legend\">", h->out);
+    gvH_text(h->out, note);
+    fputs("</p>", h->out);
+    free(note);
+}
+
 gv_status gvR_write_html(gv_report *r, char **err) {
     gvH h = {r->db, r->run, r->lang, r->label, r->out, NULL};
     sqlite3_stmt *run = gvH_query(&h,
@@ -777,6 +847,7 @@ gv_status gvR_write_html(gv_report *r, char **err) {
     gvH_head(&h, r->lang_name, run);
     gvH_cases(&h);
     gvH_comparison(&h);
+    gvH_footnote(&h, r);
     gvH_provenance(&h, run);
     sqlite3_finalize(run);
     /* a check a browser test reads: every chart drew its marks */

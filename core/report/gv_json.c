@@ -3,7 +3,8 @@
 ** results, each gain against its plan, and the value.  The gains and the
 ** value are built by SQLite's JSON functions from the stored rows, so the
 ** document says exactly what the database holds; a figure hidden for
-** privacy is null, and its object says why ("suppressed": "<5").
+** privacy is null, and its object says by which rule ("suppressed":
+** "primary" or "secondary").
 */
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +30,41 @@ static const char gvR_gains_json[] =
     " 'expected_pct', r.expected_pct,"
     " 'expected_value', " GVR_EXPECTED_SHOWN_AS("r.expected_value", "NULL") ","
     " 'deviation', " GVR_HIDDEN_AS("r.deviation", "NULL") ","
-    " 'status', r.status, 'error', r.error, 'coverage', r.coverage),"
+    " 'status', " GVR_STATUS_SHOWN ", 'error', r.error, 'coverage', r.coverage),"
     /* as in results: a hidden number is null, and the object says why */
-    " CASE WHEN " GVR_ANY_HIDDEN " THEN json_object('suppressed', gv_below())"
+    " CASE WHEN " GVR_ANY_HIDDEN " THEN json_object('suppressed', " GVR_GAIN_RULE ")"
     " ELSE '{}' END) AS g"
     " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
     " WHERE r.run = ?1 ORDER BY r.case_id, r.gain, r.rowid)";
 /* clang-format on */
 
-/* Totals over cases grouped by `key` (municipality or country). */
-#define GVR_TOTALS(key, extra)                                                                     \
-    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_object(" extra             \
-    " 'cases', count(*), 'investment', sum(v.investment), 'present_value', sum(v.present_value),"  \
-    " 'npv', sum(v.present_value) - sum(v.investment),"                                            \
-    " 'sroi', sum(v.present_value) / sum(v.investment),"                                           \
-    " 'sroi_rounded', ratio_rounded(sum(v.present_value) / sum(v.investment)),"                    \
-    " 'sroi_net', (sum(v.present_value) - sum(v.investment)) / sum(v.investment)) AS t"            \
-    " FROM case_values v JOIN cases c ON c.id = v.case_id"                                         \
-    " JOIN municipalities m ON m.code = c.municipality"                                            \
-    " WHERE v.run = ?1 AND v.error IS NULL GROUP BY " key " ORDER BY " key ")"
+/* Totals over cases grouped by `key` (municipality or country); `tkey`
+** names the total in temp.gvr_case, which says when its value is hidden. */
+#define GVR_TOTAL_FIGURE(name, tkey, col)                                                          \
+    " '" name "', CASE WHEN " GVR_CASE_HIDDEN(tkey) " THEN NULL ELSE " col " END,"
+#define GVR_TOTALS(key, tkey, extra)                                                                                                                     \
+    "SELECT coalesce(json_group_array(json(t)), '[]') FROM (SELECT json_patch(json_object(" extra                                                        \
+    " 'cases', count(*), 'investment', sum(v.investment)," GVR_TOTAL_FIGURE(                                                                             \
+        "present_value", tkey,                                                                                                                           \
+        "sum(v.present_value)") GVR_TOTAL_FIGURE("npv", tkey,                                                                                            \
+                                                 "sum(v.present_value) - sum(v.investment)")                                                             \
+        GVR_TOTAL_FIGURE("sroi", tkey, "sum(v.present_value) / sum(v.investment)")                                                                       \
+            GVR_TOTAL_FIGURE("sroi_rounded", tkey, "ratio_rounded(sum(v.present_value) / sum(v.investment))") " 'sroi_net', CASE WHEN " GVR_CASE_HIDDEN( \
+                tkey) " THEN NULL ELSE"                                                                                                                  \
+                      " (sum(v.present_value) - sum(v.investment)) / sum(v.investment) END),"                                                            \
+                      " CASE WHEN " GVR_CASE_HIDDEN(tkey) " THEN "                                                                                       \
+                                                          "json_object('suppressed',"                                                                    \
+                                                          " " GVR_CASE_RULE(                                                                             \
+                                                              tkey) ") ELSE '{}' END) AS t"                                                              \
+                                                                    " FROM case_values v JOIN "                                                          \
+                                                                    "cases c ON c.id = v.case_id"                                                        \
+                                                                    " JOIN municipalities m ON "                                                         \
+                                                                    "m.code = c.municipality"                                                            \
+                                                                    " WHERE v.run = ?1 AND "                                                             \
+                                                                    "v.error IS NULL GROUP "                                                             \
+                                                                    "BY " key " ORDER BY " key ")"
+/* A case's value figure: null when its value is hidden. */
+#define GVR_CASE_FIGURE(col) "CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN NULL ELSE " col " END"
 
 /* clang-format off */
 /* null when no case was valued, as the docs say: never an empty shell */
@@ -60,45 +77,55 @@ static const char gvR_value_json[] =
     "   'price_year', price_year, 'rate', rate, 'cpi_from', cpi_from, 'cpi_to', cpi_to,"
     "   'factor', factor)), '[]') FROM (SELECT * FROM run_conversions WHERE run = ?1"
     "   ORDER BY currency, price_year)),"
-    " 'cases', (SELECT coalesce(json_group_array(json(c)), '[]') FROM (SELECT json_object("
+    " 'cases', (SELECT coalesce(json_group_array(json(c)), '[]') FROM (SELECT json_patch(json_object("
     "   'case', v.case_id, 'municipality', ca.municipality, 'country', m.country,"
     "   'discount_rate', v.discount_rate, 'investment', v.investment,"
-    "   'impact_year1', v.impact_year1, 'present_value', v.present_value, 'npv', v.npv,"
-    "   'sroi', v.sroi, 'sroi_rounded', ratio_rounded(v.sroi), 'sroi_net', v.sroi_net,"
-    "   'payback_months', v.payback_months,"
-    "   'scenarios', json_object('pessimistic', v.sroi_pessimistic, 'likely', v.sroi_likely,"
-    "     'optimistic', v.sroi_optimistic),"
-    "   'by_beneficiary', (SELECT json_group_object(name, present_value) FROM value_splits s"
-    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'beneficiary'),"
-    "   'by_partner_type', (SELECT json_group_object(name, present_value) FROM value_splits s"
-    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'partner_type'),"
+    "   'impact_year1', " GVR_CASE_FIGURE("v.impact_year1") ","
+    "   'present_value', " GVR_CASE_FIGURE("v.present_value") ","
+    "   'npv', " GVR_CASE_FIGURE("v.npv") ", 'sroi', " GVR_CASE_FIGURE("v.sroi") ","
+    "   'sroi_rounded', " GVR_CASE_FIGURE("ratio_rounded(v.sroi)") ","
+    "   'sroi_net', " GVR_CASE_FIGURE("v.sroi_net") ","
+    "   'payback_months', " GVR_CASE_FIGURE("v.payback_months") ","
+    "   'scenarios', json_object('pessimistic', " GVR_CASE_FIGURE("v.sroi_pessimistic") ","
+    "     'likely', " GVR_CASE_FIGURE("v.sroi_likely") ","
+    "     'optimistic', " GVR_CASE_FIGURE("v.sroi_optimistic") "),"
+    /* the splits add up to the present value: hidden with it */
+    "   'by_beneficiary', CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN NULL ELSE"
+    "     (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'beneficiary') END,"
+    "   'by_partner_type', CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN NULL ELSE"
+    "     (SELECT json_group_object(name, present_value) FROM value_splits s"
+    "     WHERE s.run = v.run AND s.case_id = v.case_id AND dimension = 'partner_type') END,"
     "   'gains', (SELECT coalesce(json_group_array(json_patch(json_object('gain', gain,"
-    "     'quantity', CASE WHEN small THEN NULL ELSE quantity END,"
-    "     'quantity_period', quantity_period, 'proxy', proxy, 'impact_year1', impact_year1,"
-    "     'present_value', present_value),"
-    "     CASE WHEN small THEN json_object('suppressed', gv_below()) ELSE '{}' END)), '[]')"
-    "     FROM (SELECT *, " GVR_COUNTS_PERSONS("json_extract(g.plan, '$.indicator')")
-    /* a quantity that is a change gives a small baseline or target back */
-    "     AND (gv_small(quantity, 'persons', NULL)"
-    "     OR gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)"
-    "     OR gv_small(json_extract(g.plan, '$.target'), 'persons', NULL)) AS small"
-    "     FROM run_gains g"
+    "     'quantity', CASE WHEN rule IS NULL THEN quantity END,"
+    "     'quantity_period', quantity_period, 'proxy', proxy,"
+    "     'impact_year1', CASE WHEN rule IS NULL THEN impact_year1 END,"
+    "     'present_value', CASE WHEN rule IS NULL THEN present_value END),"
+    "     CASE WHEN rule IS NOT NULL THEN json_object('suppressed', rule) ELSE '{}' END)), '[]')"
+    /* a hidden gain's value gives its quantity back; the others' values
+       with the case's hidden present value do not */
+    "     FROM (SELECT g.*, h.rule FROM run_gains g LEFT JOIN temp.gvr_valued h"
+    "     ON h.case_id = g.case_id AND h.gain = g.gain"
     "     WHERE g.run = v.run AND g.case_id = v.case_id AND g.present_value IS NOT NULL"
     "     ORDER BY g.rowid)),"
     "   'sensitivity', (SELECT coalesce(json_group_array(json_object('assumption', assumption,"
-    "     'low', low, 'sroi_low', sroi_low, 'high', high, 'sroi_high', sroi_high,"
-    "     'break_even', break_even)), '[]') FROM (SELECT * FROM sensitivity s WHERE"
-    "     s.run = v.run AND s.case_id = v.case_id ORDER BY s.rowid)),"
+    "     'low', low, 'sroi_low', " GVR_CASE_FIGURE("sroi_low") ", 'high', high,"
+    "     'sroi_high', " GVR_CASE_FIGURE("sroi_high") ","
+    "     'break_even', " GVR_CASE_FIGURE("break_even") ")), '[]') FROM (SELECT * FROM"
+    "     sensitivity s WHERE s.run = v.run AND s.case_id = v.case_id ORDER BY s.rowid)),"
     /* a later period SROI passed over because its data cover only part of it */
     "   'left_out_of_sroi', (SELECT coalesce(json_group_array(json(o)), '[]') FROM"
     "     (SELECT json_object('gain', g.gain, 'period', g.left_out_period, 'coverage',"
     "     x.coverage) AS o" GVR_LEFT_OUT " AND g.case_id = v.case_id ORDER BY g.rowid)),"
-    "   'error', v.error) AS c"
+    "   'error', v.error), CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN json_object("
+    "   'suppressed', " GVR_CASE_RULE("v.case_id") ") ELSE '{}' END) AS c"
     "   FROM case_values v JOIN cases ca ON ca.id = v.case_id"
     "   JOIN municipalities m ON m.code = ca.municipality WHERE v.run = ?1 ORDER BY v.case_id)),"
     " 'municipalities', ("
-    GVR_TOTALS("m.code", "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
-    " 'countries', (" GVR_TOTALS("m.country", "'country', m.country,") ")) END";
+    GVR_TOTALS("m.code", "'municipality:' || m.code",
+               "'municipality', m.code, 'name', m.name, 'country', m.country,") "),"
+    " 'countries', (" GVR_TOTALS("m.country", "'country:' || m.country", "'country', m.country,")
+    ")) END";
 /* clang-format on */
 
 /* The single value a statement of JSON functions makes. */
@@ -143,10 +170,11 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                  " r.error, i.module, i.module_version,"
-                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.coverage"
-                 " FROM results r"
-                 " JOIN run_indicators i USING (run, indicator)"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " " GVR_RESULT_RULE("r") " IS NOT NULL, " GVR_RESULT_RULE(
+                     "r") ", r.coverage"
+                          " FROM results r"
+                          " JOIN run_indicators i USING (run, indicator)"
+                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
     if (!st) return GV_DATABASE;
     static const char *const keys[] = {"indicator", "case",  "period", "value",         "unit",

@@ -41,13 +41,16 @@ static void gvR_small_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
     sqlite3_result_int(c, small);
 }
 
-/* gv_below(): what stands in a small value's place, "<5". */
-static void gvR_below_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
+/* gv_hidden(): what stands in a hidden figure's place: the word in the
+** report's language, never "<5" (beside a % it reads as under five per
+** cent); NULL where a number's place must hold a number or nothing. */
+static void gvR_hidden_sql(sqlite3_context *c, int argc, sqlite3_value **argv) {
     (void)argc, (void)argv;
     const gv_report *r = sqlite3_user_data(c);
-    char text[32];
-    snprintf(text, sizeof text, "<%g", r->suppress_below);
-    sqlite3_result_text(c, text, -1, SQLITE_TRANSIENT);
+    if (r->hidden_null)
+        sqlite3_result_null(c);
+    else
+        sqlite3_result_text(c, gvT(r->lang, "hidden"), -1, SQLITE_STATIC);
 }
 
 /* ratio_rounded(x): SROI's conventional form, the one rule in gv_value.c */
@@ -67,7 +70,8 @@ static void gvR_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **
 static int gvR_functions(gv_report *r) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
     if (sqlite3_create_function(r->db, "gv_small", 3, flags, r, gvR_small_sql, NULL, NULL) ||
-        sqlite3_create_function(r->db, "gv_below", 0, flags, r, gvR_below_sql, NULL, NULL) ||
+        sqlite3_create_function(r->db, "gv_hidden", 0, SQLITE_UTF8, r, gvR_hidden_sql, NULL,
+                                NULL) ||
         sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql, NULL,
                                 NULL))
         return -1;
@@ -202,7 +206,8 @@ gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
         return GV_DATABASE;
     }
     rc = gvR_find_run(r, db_path, err);
-    return rc == GV_OK ? gvR_persons(r, err) : rc;
+    if (rc == GV_OK) rc = gvR_persons(r, err);
+    return rc == GV_OK ? gvR_protect(r, err) : rc;
 }
 
 gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {
@@ -268,9 +273,9 @@ gv_status gvR_results(gv_report *r, gvR_result_fn fn, void *ud, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
-                 " i.module, i.module_version, gv_small(r.value, i.unit, r.fewest_persons)"
-                 " FROM results r JOIN run_indicators i USING (run, indicator)"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " i.module, i.module_version, " GVR_RESULT_HIDDEN(
+                     "r") " FROM results r JOIN run_indicators i USING (run, indicator)"
+                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
     if (!st) return GV_DATABASE;
     int stepped;

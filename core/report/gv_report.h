@@ -26,6 +26,7 @@ typedef struct gv_report {
     const char *label;     /* on every page of HTML ("Synthetic data"); NULL: none */
     const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
     int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
+    int hidden_null;       /* a writer's own: hidden figures as NULL, not the word */
     FILE *out;
     /* explain: one stored number */
     const char *what, *case_id, *period;

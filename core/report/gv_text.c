@@ -25,8 +25,8 @@ const char gvR_gains_table[] =
     " " GVR_HIDDEN("r.realisation_pct") " AS realisation_pct,"
     " r.expected_pct,"
     " " GVR_EXPECTED_SHOWN("r.expected_value") " AS expected_value,"
-    " " GVR_HIDDEN("r.deviation") " AS deviation, r.status,"
-    " r.error, r.coverage FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+    " " GVR_HIDDEN("r.deviation") " AS deviation, " GVR_STATUS_SHOWN " AS status,"
+    " r.error, r.coverage, " GVR_GAIN_RULE " AS suppressed FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
     " WHERE r.run = ?1"
     " ORDER BY r.case_id, r.gain, r.rowid";
 /* clang-format on */
@@ -44,10 +44,10 @@ static void gvR_rcell(FILE *out, const char *s, int width) {
     fprintf(out, "%*s%s", width > gvR_chars(s) ? width - gvR_chars(s) : 0, "", s);
 }
 
-/* A figure from a row as the language writes it, or the "<5" in its place. */
+/* A figure from a row as the language writes it, or the word in its place. */
 static void gvR_num(const gv_report *r, int width, sqlite3_stmt *st, int col, int digits) {
     char plain[32] = "-", buf[64];
-    if (sqlite3_column_type(st, col) == SQLITE_TEXT) { /* "<5": too small to show */
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT) { /* hidden for privacy */
         gvR_rcell(r->out, gvR_text(st, col), width);
         return;
     }
@@ -64,9 +64,18 @@ static void gvR_fixed(const gv_report *r, int width, double v, int decimals) {
     gvR_rcell(r->out, buf, width);
 }
 
-/* A ratio with two decimals, or "-" for none. */
+/* The same from a row: the word in its place when it is hidden. */
+static void gvR_fixed_col(const gv_report *r, int width, sqlite3_stmt *st, int col, int decimals) {
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT)
+        gvR_rcell(r->out, gvR_text(st, col), width);
+    else
+        gvR_fixed(r, width, sqlite3_column_double(st, col), decimals);
+}
+
+/* A ratio with two decimals, or "-" for none (the word when hidden). */
 static const char *gvR_ratio(const gv_report *r, sqlite3_stmt *st, int col, char buf[32]) {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) return "-";
+    if (sqlite3_column_type(st, col) == SQLITE_TEXT) return gvR_text(st, col);
     gvT_number(r->lang, sqlite3_column_double(st, col), 2, 0, buf, 32);
     return buf;
 }
@@ -119,15 +128,21 @@ static gv_status gvR_text_run(gv_report *r, char **err) {
     if (!st) return GV_DATABASE;
     int stepped = sqlite3_step(st);
     if (stepped == SQLITE_ROW) {
-        fprintf(r->out, "run %lld  %s  gevinst %s\nconfig %s (sha256 %.12s)\ndatabase %s\n\n",
-                r->run, gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2), gvR_text(st, 3),
+        fprintf(r->out, "run %lld  %s  gevinst %s\nconfig %s (sha256 %.12s)\ndatabase %s\n", r->run,
+                gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2), gvR_text(st, 3),
                 sqlite3_db_filename(r->db, "main"));
+        if (r->suppress_below <= 0) /* said where the reader starts */
+            fprintf(r->out, "%s\n",
+                    gvT(r->lang, "not for publication: small counts of persons are shown "
+                                 "(--no-suppress)"));
+        fputc('\n', r->out);
         stepped = sqlite3_step(st);
     }
     return gvR_done(r, st, stepped, err);
 }
 
-/* One value's line: indicator, case, period, value (or "<5"), unit, status. */
+/* One value's line: indicator, case, period, value (or the word for
+** hidden), unit, status. */
 static void gvR_result_line(gv_report *r, sqlite3_stmt *st, const int w[4]) {
     char value[32] = "-", local[64];
     if (sqlite3_column_int(st, 6)) /* too small to publish */
@@ -161,9 +176,10 @@ static gv_status gvR_text_results(gv_report *r, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
-                 " gv_small(r.value, i.unit, r.fewest_persons), gv_below(), r.status,"
-                 " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " " GVR_RESULT_HIDDEN(
+                     "r") ", gv_hidden(), r.status,"
+                          " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
+                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
     if (!st) return GV_DATABASE;
     int stepped;
@@ -234,15 +250,19 @@ static void gvR_value_line(gv_report *r, sqlite3_stmt *st) {
         return;
     }
     for (int c = 2; c <= 4; c++)
-        fputs("  ", r->out), gvR_fixed(r, 14, sqlite3_column_double(st, c), 0);
+        fputs("  ", r->out), gvR_fixed_col(r, 14, st, c, 0);
     char ratio[32], rounded[32] = "-", net[32], pess[32], opt[32], months[64];
     fputs("  ", r->out), gvR_rcell(r->out, gvR_ratio(r, st, 5, ratio), 6);
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+    if (sqlite3_column_type(st, 5) == SQLITE_TEXT)
+        snprintf(rounded, sizeof rounded, "%s", gvR_text(st, 5));
+    else if (sqlite3_column_type(st, 5) != SQLITE_NULL)
         gvR_ratio_rounded(r, sqlite3_column_double(st, 5), rounded);
     fputs("  ", r->out), gvR_rcell(r->out, rounded, 5);
     fputs("  ", r->out), gvR_rcell(r->out, gvR_ratio(r, st, 6, net), 6);
     fputs("  ", r->out);
-    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+    if (sqlite3_column_type(st, 7) == SQLITE_TEXT) {
+        gvR_rcell(r->out, gvR_text(st, 7), 11);
+    } else if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
         gvT_number(r->lang, sqlite3_column_double(st, 7), 1, 0, months, sizeof months - 8);
         strcat(months, " ");
         strcat(months, gvT(r->lang, "mo"));
@@ -255,12 +275,25 @@ static void gvR_value_line(gv_report *r, sqlite3_stmt *st) {
 }
 
 static gv_status gvR_text_value(gv_report *r, char **err) {
-    sqlite3_stmt *st = gvR_rows(r,
-                                "SELECT v.case_id, v.currency || ' ' || v.price_year,"
-                                " v.investment, v.present_value, v.npv, v.sroi, v.sroi_net,"
-                                " v.payback_months, v.sroi_pessimistic, v.sroi_optimistic,"
-                                " v.error FROM case_values v WHERE v.run = ?1 ORDER BY v.case_id",
-                                err);
+    sqlite3_stmt *st = gvR_rows(
+        r,
+        "SELECT v.case_id, v.currency || ' ' || v.price_year,"
+        " v.investment, " GVR_VALUE_SHOWN(
+            "v.present_value") ","
+                               " " GVR_VALUE_SHOWN("v.npv") ", " GVR_VALUE_SHOWN(
+                                   "v.sroi") ","
+                                             " " GVR_VALUE_SHOWN(
+                                                 "v.sroi_net") ","
+                                                               " " GVR_VALUE_SHOWN(
+                                                                   "v.payback_months") ","
+                                                                                       " " GVR_VALUE_SHOWN(
+                                                                                           "v.sroi_"
+                                                                                           "pessimi"
+                                                                                           "stic") ","
+                                                                                                   " " GVR_VALUE_SHOWN(
+                                                                                                       "v.sroi_optimistic") ","
+                                                                                                                            " v.error FROM case_values v WHERE v.run = ?1 ORDER BY v.case_id",
+        err);
     if (!st) return GV_DATABASE;
     int n = 0, stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
@@ -299,9 +332,9 @@ static void gvR_sensitivity_line(gv_report *r, sqlite3_stmt *st) {
     fputs("  ", r->out);
     gvR_cell(r->out, gvT(r->lang, gvR_text(st, 1)), 18);
     fputs("  ", r->out), gvR_num(r, 8, st, 2, 4);
-    fputs("  ", r->out), gvR_fixed(r, 6, sqlite3_column_double(st, 3), 2);
+    fputs("  ", r->out), gvR_fixed_col(r, 6, st, 3, 2);
     fputs("  ", r->out), gvR_num(r, 8, st, 4, 4);
-    fputs("  ", r->out), gvR_fixed(r, 6, sqlite3_column_double(st, 5), 2);
+    fputs("  ", r->out), gvR_fixed_col(r, 6, st, 5, 2);
     fputs("  ", r->out);
     if (sqlite3_column_type(st, 6) == SQLITE_NULL)
         fprintf(r->out, "%s\n", gvT(r->lang, "never"));
@@ -310,11 +343,17 @@ static void gvR_sensitivity_line(gv_report *r, sqlite3_stmt *st) {
 }
 
 static gv_status gvR_text_sensitivity(gv_report *r, char **err) {
-    sqlite3_stmt *st = gvR_rows(r,
-                                "SELECT case_id, assumption, low, sroi_low, high, sroi_high,"
-                                " break_even FROM sensitivity WHERE run = ?1 ORDER BY case_id,"
-                                " rowid",
-                                err);
+    sqlite3_stmt *st = gvR_rows(
+        r,
+        "SELECT v.case_id, assumption, low,"
+        " " GVR_VALUE_SHOWN("sroi_low") ", high,"
+                                        " " GVR_VALUE_SHOWN(
+                                            "sroi_high") ","
+                                                         " " GVR_VALUE_SHOWN(
+                                                             "break_even") " FROM sensitivity v"
+                                                                           " WHERE run = ?1 ORDER "
+                                                                           "BY v.case_id, rowid",
+        err);
     if (!st) return GV_DATABASE;
     int n = 0, stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
@@ -337,14 +376,28 @@ static gv_status gvR_text_sensitivity(gv_report *r, char **err) {
 /* ----------------------------------------------------------------- totals */
 
 static gv_status gvR_text_totals(gv_report *r, char **err) {
-    sqlite3_stmt *st = gvR_rows(r,
-                                "SELECT m.country, count(*), sum(v.investment),"
-                                " sum(v.present_value), sum(v.present_value) / sum(v.investment)"
-                                " FROM case_values v JOIN cases c ON c.id = v.case_id"
-                                " JOIN municipalities m ON m.code = c.municipality"
-                                " WHERE v.run = ?1 AND v.error IS NULL GROUP BY m.country"
-                                " ORDER BY m.country",
-                                err);
+    sqlite3_stmt *st = gvR_rows(
+        r,
+        "SELECT m.country, count(*), sum(v.investment),"
+        " " GVR_TOTAL_SHOWN("'country:' || m.country",
+                            "sum(v.present_value)") ","
+                                                    " " GVR_TOTAL_SHOWN(
+                                                        "'country:' || m.country",
+                                                        "sum(v.present_value) / "
+                                                        "sum(v.investment)") " FROM case_values "
+                                                                             "v JOIN cases c ON "
+                                                                             "c.id = v.case_id"
+                                                                             " JOIN "
+                                                                             "municipalities m "
+                                                                             "ON m.code = "
+                                                                             "c.municipality"
+                                                                             " WHERE v.run = ?1 "
+                                                                             "AND v.error IS "
+                                                                             "NULL GROUP BY "
+                                                                             "m.country"
+                                                                             " ORDER BY "
+                                                                             "m.country",
+        err);
     if (!st) return GV_DATABASE;
     int n = 0, stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
@@ -359,10 +412,12 @@ static gv_status gvR_text_totals(gv_report *r, char **err) {
         gvR_cell(r->out, gvR_text(st, 0), 8);
         fprintf(r->out, "  %5d", sqlite3_column_int(st, 1));
         fputs("  ", r->out), gvR_fixed(r, 14, sqlite3_column_double(st, 2), 0);
-        fputs("  ", r->out), gvR_fixed(r, 14, sqlite3_column_double(st, 3), 0);
-        fputs("  ", r->out), gvR_fixed(r, 6, sqlite3_column_double(st, 4), 2);
+        fputs("  ", r->out), gvR_fixed_col(r, 14, st, 3, 0);
+        fputs("  ", r->out), gvR_fixed_col(r, 6, st, 4, 2);
         char rounded[32] = "-";
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+        if (sqlite3_column_type(st, 4) == SQLITE_TEXT)
+            snprintf(rounded, sizeof rounded, "%s", gvR_text(st, 4));
+        else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
             gvR_ratio_rounded(r, sqlite3_column_double(st, 4), rounded);
         fprintf(r->out, "  %s\n", rounded);
     }
@@ -397,10 +452,20 @@ static gv_status gvR_text_conversions(gv_report *r, char **err) {
     return gvR_done(r, st, stepped, err);
 }
 
+/* What a hidden figure means, under the tables that hide one. */
+static gv_status gvR_text_footnote(gv_report *r, char **err) {
+    char *note = gvR_hidden_note(r, err);
+    if (!note) return *err ? GV_DATABASE : GV_OK;
+    fprintf(r->out, "\n%s\n", note);
+    free(note);
+    return GV_OK;
+}
+
 gv_status gvR_write_text(gv_report *r, char **err) {
     gv_status (*const parts[])(gv_report *, char **) = {
-        gvR_text_run,      gvR_text_results,     gvR_text_gains,  gvR_text_value,
-        gvR_text_left_out, gvR_text_sensitivity, gvR_text_totals, gvR_text_conversions,
+        gvR_text_run,    gvR_text_results,     gvR_text_gains,
+        gvR_text_value,  gvR_text_left_out,    gvR_text_sensitivity,
+        gvR_text_totals, gvR_text_conversions, gvR_text_footnote,
     };
     gv_status rc = GV_OK;
     for (size_t i = 0; rc == GV_OK && i < sizeof parts / sizeof parts[0]; i++)

@@ -13,15 +13,45 @@
 /* Every statement of a report may use, on r->db (gvR_open registers them):
 **   gv_small(value, unit, fewest_persons)  is the value too small to
 **       publish: a count of persons under the threshold, or made from one;
-**   gv_below()  what stands in its place, "<5";
-**   ratio_rounded(x)  SROI's conventional form, "6:1" (gvV_ratio_rounded). */
+**   gv_hidden()  what stands in a hidden figure's place: the word
+**       ("skjult", "hidden"), or NULL when r->hidden_null (CSV, JSON);
+**   ratio_rounded(x)  SROI's conventional form, "6:1" (gvV_ratio_rounded).
+** What is hidden is decided once, by gvR_protect (gv_privacy.c), in temp
+** tables the macros below read:
+**   gvr_hidden (indicator, case_id, period, rule)  the values hidden;
+**   gvr_valued (case_id, gain, rule)  valued gains whose value is hidden;
+**   gvr_case (key, rule)  cases whose value figures are hidden, and totals
+**       over them ("municipality:CODE", "country:CC").
+** rule is 'primary' (a small count, or made from one) or 'secondary'
+** (hidden so that no hidden count can be computed from the cells shown). */
+gv_status gvR_protect(gv_report *r, char **err);
 
-/* The result a gain's actual comes from, joined for gv_small. */
+/* The rule that hides result `a` (an alias of results), or NULL. */
+#define GVR_RESULT_RULE(a)                                                                         \
+    "(SELECT h.rule FROM temp.gvr_hidden h WHERE h.indicator = " a ".indicator AND h.case_id = " a \
+    ".case_id AND h.period = " a ".period)"
+#define GVR_RESULT_HIDDEN(a) "(" GVR_RESULT_RULE(a) " IS NOT NULL)"
+/* The rule that hides a case's value figures, or a total (by its key). */
+#define GVR_CASE_RULE(key) "(SELECT h.rule FROM temp.gvr_case h WHERE h.key = " key ")"
+#define GVR_CASE_HIDDEN(key) "(" GVR_CASE_RULE(key) " IS NOT NULL)"
+
+/* A case's value figure (`col` of case_values v, or of a row with
+** v.case_id), or a total's (`key`), with gv_hidden() in its place. */
+#define GVR_VALUE_SHOWN(col)                                                                       \
+    "CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN gv_hidden() ELSE " col " END"
+#define GVR_TOTAL_SHOWN(key, col)                                                                  \
+    "CASE WHEN " GVR_CASE_HIDDEN(key) " THEN gv_hidden() ELSE " col " END"
+/* "hidden: fewer than 5 persons, or ...": the rule, in the report's
+** language, when the report hides anything (malloc'd); else NULL, and
+** *err set when the database failed. */
+char *gvR_hidden_note(gv_report *r, char **err);
+
+/* The result a gain's actual comes from, joined for its rule. */
 #define GVR_GAIN_SOURCE                                                                            \
     " LEFT JOIN results x ON x.run = r.run AND x.case_id = r.case_id AND x.period = r.period"      \
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
-#define GVR_GAIN_SMALL "gv_small(x.value, xi.unit, x.fewest_persons)"
+#define GVR_GAIN_SMALL GVR_RESULT_HIDDEN("x")
 /* Does an indicator of the run count persons?  Its unit says so; without a
 ** unit, it does when its values were made from counts of persons.  Decided
 ** once per report (gvR_open fills temp.gvr_persons), not once per row: a
@@ -37,8 +67,9 @@
     "(" GVR_PLAN_SMALL("json_extract(p.plan, '$.baseline')") " OR " GVR_PLAN_SMALL(                \
         "json_extract(p.plan, '$.target')") ")"
 #define GVR_HIDDEN_WHEN "(" GVR_GAIN_SMALL " OR " GVR_PLAN_HIDDEN_WHEN ")"
-/* A figure, or `standin` in its place when it is hidden: gv_below() ("<5")
-** in tables, NULL in JSON, where a number's place holds a number or null. */
+/* A figure, or `standin` in its place when it is hidden: gv_hidden() (the
+** word in tables, NULL in CSV), NULL in JSON, where a number's place holds a
+** number or null. */
 #define GVR_PLAN_SHOWN_AS(col, standin)                                                            \
     "CASE WHEN " GVR_PLAN_SMALL(col) " THEN " standin " ELSE " col " END"
 #define GVR_EXPECTED_SHOWN_AS(col, standin)                                                        \
@@ -51,10 +82,19 @@
     "CASE WHEN " col " IS NOT NULL AND " GVR_HIDDEN_WHEN " THEN " standin " ELSE " col " END"
 /* Is any of a gain's figures hidden? */
 #define GVR_ANY_HIDDEN "(" GVR_HIDDEN_WHEN " OR " GVR_PLAN_SMALL("r.expected_value") ")"
-#define GVR_PLAN_SHOWN(col) GVR_PLAN_SHOWN_AS(col, "gv_below()")
-#define GVR_EXPECTED_SHOWN(col) GVR_EXPECTED_SHOWN_AS(col, "gv_below()")
-#define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_below()")
-#define GVR_HIDDEN(col) GVR_HIDDEN_AS(col, "gv_below()")
+/* Which rule hides a gain's row: primary when a figure of it is small,
+** else secondary; NULL when none is hidden. */
+#define GVR_GAIN_RULE                                                                              \
+    "CASE WHEN " GVR_ANY_HIDDEN " THEN coalesce(" GVR_RESULT_RULE("x") ", 'primary') END"
+/* A gain's status is hidden with its actual: beside the target it would
+** bound the hidden count (no data, incomplete and errors say nothing). */
+#define GVR_STATUS_SHOWN                                                                           \
+    "CASE WHEN r.status IN ('achieved', 'on_track', 'behind', 'missed') AND r.actual IS NOT NULL"  \
+    " AND " GVR_GAIN_SMALL " THEN 'hidden' ELSE r.status END"
+#define GVR_PLAN_SHOWN(col) GVR_PLAN_SHOWN_AS(col, "gv_hidden()")
+#define GVR_EXPECTED_SHOWN(col) GVR_EXPECTED_SHOWN_AS(col, "gv_hidden()")
+#define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_hidden()")
+#define GVR_HIDDEN(col) GVR_HIDDEN_AS(col, "gv_hidden()")
 
 /* Each gain g of run ?1 whose later period SROI passed over as partial,
 ** with that period's row x (its coverage). */

@@ -84,6 +84,7 @@ static const struct {
     {"sha256", "sha256", GVX_PLAIN},
     {"rows", "Rows", GVX_AMOUNT},
     {"imported", "Imported", GVX_PLAIN},
+    {"suppressed", "Hidden by rule", GVX_PLAIN},
 };
 
 typedef struct gvX {
@@ -95,7 +96,6 @@ typedef struct gvX {
     char currency[8][4];
     int nmoney;
     int hidden_cells; /* figures hidden by the privacy rule */
-    char below[32];   /* what the tables put in their place (gv_below) */
     char *err;
 } gvX;
 
@@ -188,22 +188,22 @@ static void gvX_number(gvX *x, lxw_worksheet *ws, int row, int col, double v, gv
 /* A cell of a row: a number in its format, a hidden figure as the word
 ** that says so, text as text (never a formula: a string cell is one). */
 static int gvX_cell(gvX *x, lxw_worksheet *ws, sqlite3_stmt *st, int row, int col, gvX_kind kind,
-                    const char *currency) {
+                    const char *currency, int hidden) {
     int type = sqlite3_column_type(st, col);
-    if (type == SQLITE_NULL) return 0;
+    if (type == SQLITE_NULL && !hidden) return 0;
     if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
         gvX_number(x, ws, row, col, sqlite3_column_double(st, col), kind, currency);
         return 8;
     }
-    const char *text = gvR_text(st, col);
-    if (kind != GVX_PLAIN && strcmp(text, x->below) == 0) {
-        x->hidden_cells++; /* gv_below(): a figure the privacy rule hides */
+    const char *text = type == SQLITE_NULL ? "" : gvR_text(st, col);
+    if (kind != GVX_PLAIN) { /* a figure's place holds a word: the privacy rule's */
+        x->hidden_cells++;
         text = gvT(x->r->lang, "hidden");
         worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, x->hidden);
         return gvX_width(text);
     }
-    if (kind == GVX_PLAIN && type == SQLITE_TEXT &&
-        strcmp(sqlite3_column_name(st, col), "status") == 0)
+    const char *name = sqlite3_column_name(st, col);
+    if (strcmp(name, "status") == 0 || strcmp(name, "suppressed") == 0)
         text = gvT(x->r->lang, text);
     worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, NULL);
     return gvX_width(text);
@@ -216,7 +216,7 @@ static void gvX_sheet(gvX *x, const char *name, const char *sql) {
     sqlite3_stmt *st = gvR_rows(x->r, sql, &x->err);
     if (!st) return;
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, gvT(x->r->lang, name));
-    int ncol = sqlite3_column_count(st), currency_col = -1, row = 0, stepped;
+    int ncol = sqlite3_column_count(st), currency_col = -1, rule_col = -1, row = 0, stepped;
     gvX_kind kinds[64];
     int widths[64];
     if (ncol > 64) ncol = 64;
@@ -227,12 +227,17 @@ static void gvX_sheet(gvX *x, const char *name, const char *sql) {
         worksheet_write_string(ws, 0, (lxw_col_t)i, heading, x->heading);
         widths[i] = gvX_width(heading) + 2;
         if (strcmp(sqlite3_column_name(st, i), "currency") == 0) currency_col = i;
+        if (strcmp(sqlite3_column_name(st, i), "suppressed") == 0) rule_col = i;
     }
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         row++;
         const char *currency = currency_col >= 0 ? gvR_text(st, currency_col) : NULL;
+        /* the results table's value is empty where the rule hides it */
+        int hidden = rule_col >= 0 && sqlite3_column_type(st, rule_col) != SQLITE_NULL;
         for (int i = 0; i < ncol; i++) {
-            int w = gvX_cell(x, ws, st, row, i, kinds[i], currency) + 2;
+            int w = gvX_cell(x, ws, st, row, i, kinds[i], currency,
+                             hidden && strcmp(sqlite3_column_name(st, i), "value") == 0) +
+                    2;
             if (w > widths[i]) widths[i] = w < 60 ? w : 60;
         }
     }
@@ -295,7 +300,13 @@ static void gvX_summary(gvX *x) {
         gvT(x->r->lang,
             "Figures that count fewer than %g persons, or are made from such a count, are hidden"),
         x->r->suppress_below);
-    if (x->r->suppress_below > 0) gvX_line(x, ws, row + 1, "hidden", rule, 0);
+    if (x->r->suppress_below > 0)
+        gvX_line(x, ws, row + 1, "hidden", rule, 0);
+    else /* said on the first sheet, where the reader starts */
+        gvX_line(x, ws, row + 1, "hidden",
+                 gvT(x->r->lang,
+                     "not for publication: small counts of persons are shown (--no-suppress)"),
+                 0);
 }
 
 /* The workbook, written to path. */
@@ -303,7 +314,6 @@ static gv_status gvX_workbook(gv_report *r, const char *path, char **err) {
     gvX x;
     memset(&x, 0, sizeof x);
     x.r = r;
-    snprintf(x.below, sizeof x.below, "<%g", r->suppress_below);
     lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     x.wb = workbook_new_opt(path, &options);
     if (!x.wb) {

@@ -537,7 +537,7 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
     for (int v = version; v < GVD_NMIGRATIONS; v++)
         if (gvD_apply(db, v, err) < 0) return -2;
     return gvD_exec(db, "PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF", err) < 0 ? -2
-                                                                                               : 0;
+                                                                                              : 0;
 }
 
 /* in_period(start, end, period): does the period ("2018-Q3") hold the days
@@ -644,19 +644,26 @@ gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     return GV_OK;
 }
 
-/* Modules may read, nothing else. */
+/* Modules may read, nothing else; ud, when set, learns whether the
+** statement reads observations. */
 static int gvD_read_only_authorizer(void *ud, int action, const char *a, const char *b,
                                     const char *c, const char *d) {
-    (void)ud, (void)a, (void)b, (void)c, (void)d;
+    (void)b, (void)c, (void)d;
     switch (action) {
-    case SQLITE_SELECT:
     case SQLITE_READ:
+        if (ud && a && strcmp(a, "observations") == 0) *(int *)ud = 1;
+        return SQLITE_OK;
+    case SQLITE_SELECT:
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     default:
         return SQLITE_DENY;
     }
+}
+
+void gvD_watch_reads(sqlite3 *db, int *observations) {
+    sqlite3_set_authorizer(db, gvD_read_only_authorizer, observations);
 }
 
 int gvD_open_readonly(const char *path, sqlite3 **out, char **err) {

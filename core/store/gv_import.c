@@ -246,6 +246,8 @@ typedef struct gvI_state {
     int origin[GVI_MAXCOLS];      /* a field's column in the file */
     int wide_ncols, wide_width;   /* the file's header, as ncols and width */
     char *place;                  /* the file in messages: "book.xlsx[Sheet]"; NULL: file */
+    const unsigned char *key;     /* --pseudonymise: subjects become keyed hashes; NULL: none */
+    char pseudonym[36];
     char *err;
 } gvI_state;
 
@@ -691,6 +693,29 @@ static int gvI_reference(gvI_state *s, int pos, const char *v) {
     return 0;
 }
 
+/* A text field never holds a national identity number in clear: a
+** subject becomes its pseudonym when the import has a key, anything else
+** is refused, naming the kind of number but never the number. */
+static int gvI_text_field(gvI_state *s, int pos, const char **v) {
+    int subject = strcmp(s->col[pos]->name, "subject") == 0;
+    if (subject && s->key && !gvU_is_pseudonym(*v)) {
+        gvU_pseudonym(s->key, *v, s->pseudonym);
+        *v = s->pseudonym;
+        return 0;
+    }
+    const char *what = gvU_identity_number(*v);
+    if (!what) return 0;
+    if (subject)
+        gvI_fail(s, pos,
+                 "subject is %s; identity numbers are never stored in clear: import with "
+                 "--pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')",
+                 what);
+    else
+        gvI_fail(s, pos, "%s is %s; identity numbers are never stored: take it out of the file",
+                 s->col[pos]->name, what);
+    return -1;
+}
+
 /* Check one field and bind it to the statements; 0 when good. */
 static int gvI_field(gvI_state *s, int pos, const char *v) {
     const gvI_column *c = s->col[pos];
@@ -707,6 +732,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     }
     switch (c->type) {
     case GVI_TEXT:
+        if (gvI_text_field(s, pos, &v) < 0) return -1;
         break;
     case GVI_NUMBER:
     case GVI_FRACTION:
@@ -1454,6 +1480,56 @@ static int gvI_references_kept(sqlite3 *db, const char *kind, const char *label,
 
 /* Read, check and store the file in the transaction that is open; the
 ** caller commits or rolls back. */
+/* A metric counts persons in every row or in none: privacy rests on it
+** (docs/privacy.md), so it is the metric's, never its first row's.  The
+** first row of this file that disagrees with the metric's other rows (of
+** other sources first) is refused; the catalogue then says what its rows
+** say. */
+static const char gvI_units_sql[] =
+    "WITH m AS (SELECT metric FROM observations WHERE metric IN (SELECT metric FROM"
+    " observations WHERE import_source = ?1) GROUP BY metric"
+    " HAVING max(unit IS 'persons') <> min(unit IS 'persons')),"
+    " ref AS (SELECT m.metric, (SELECT json_array(x.unit IS 'persons', x.import_source,"
+    " x.import_row, x.import_source IS ?1) FROM observations x WHERE x.metric = m.metric"
+    " ORDER BY x.import_source IS ?1, x.import_source, x.import_row LIMIT 1) AS r FROM m)"
+    " SELECT o.import_row, o.metric, coalesce(o.unit, ''), CASE WHEN r ->> 3 THEN 'row '"
+    " || (r ->> 2) || ' of this file' ELSE coalesce(r ->> 1, '') || ':' || (r ->> 2) END"
+    " FROM observations o JOIN ref USING (metric) WHERE o.import_source = ?1"
+    " AND (o.unit IS 'persons') <> (r ->> 0) ORDER BY o.import_row LIMIT 1";
+
+static void gvI_units_agree(gvI_state *s) {
+    if (strcmp(s->t->kind, "observations") != 0) return;
+    char *f[4] = {NULL, NULL, NULL, NULL};
+    int rc = gvI_lookup(s->db, gvI_units_sql, s->source, NULL, 4, f);
+    if (rc < 0) gvI_db_fail(s);
+    if (rc == 0) {
+        int pos = -1;
+        for (int i = 0; i < s->ncols; i++)
+            if (strcmp(s->col[i]->name, "unit") == 0 ||
+                (pos < 0 && strcmp(s->col[i]->name, "metric") == 0))
+                pos = i;
+        s->row = atol(f[0]);
+        int persons = strcmp(f[2], "persons") == 0;
+        gvI_fail(s, pos,
+                 "metric '%s' is %s here but %s in %s; a metric counts persons in every row or "
+                 "in none",
+                 f[1],
+                 persons ? "in persons"
+                 : *f[2] ? "not in persons"
+                         : "without a unit",
+                 persons ? "not" : "in persons", f[3]);
+    }
+    for (int i = 0; i < 4; i++)
+        free(f[i]);
+    if (!s->err && gvI_lookup(s->db,
+                              "UPDATE metrics SET unit = (SELECT o.unit FROM observations o"
+                              " WHERE o.metric = metrics.name ORDER BY o.unit IS 'persons' DESC"
+                              " LIMIT 1) WHERE name IN (SELECT metric FROM observations WHERE"
+                              " import_source = ?1)",
+                              s->source, NULL, 0, NULL) < 0)
+        gvI_db_fail(s);
+}
+
 static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *res) {
     char hash[65];
     if (gvU_sha256_file(s->file, hash) < 0) {
@@ -1472,6 +1548,7 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
     if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
     if (!s->err) s->sheet ? gvI_parse_book(s) : gvI_parse(s, f);
+    if (!s->err) gvI_units_agree(s);
     if (s->err) return;
     if (res->replaced) {
         gvI_compare(s, res);
@@ -1522,7 +1599,7 @@ static gv_status gvI_which_sheet(gvI_state *s, const char *kind, const gv_import
 
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err) {
-    gv_import_options opt = {source, NULL};
+    gv_import_options opt = {source, NULL, NULL};
     return gvI_import_with(db_path, kind, csv_path, &opt, res, err);
 }
 
@@ -1563,6 +1640,7 @@ gv_status gvI_import_with(const char *db_path, const char *kind, const char *pat
                           const gv_import_options *opt, gv_import_result *res, char **err) {
     gvI_state s;
     memset(&s, 0, sizeof s);
+    s.key = opt->key;
     memset(s.pidx, 0xff, sizeof s.pidx);
     memset(res, 0, sizeof *res);
     *err = NULL;

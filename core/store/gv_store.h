@@ -28,6 +28,9 @@ gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 ** an authorizer allows reading only, so a module cannot write, ATTACH,
 ** change pragmas or end that snapshot. */
 int gvD_open_readonly(const char *path, sqlite3 **db, char **err);
+/* While set, statements prepared on such a connection set *observations
+** to 1 when they read the observations table (NULL stops watching). */
+void gvD_watch_reads(sqlite3 *db, int *observations);
 
 /* Close a connection from gvD_open or gvD_open_readonly (an open
 ** transaction is rolled back).  Those that a failed allocation unwinds past
@@ -103,10 +106,13 @@ typedef struct gv_import_result {
 gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path,
                      const char *source, gv_import_result *res, char **err);
 /* The same with options: the sheet of a workbook to read (NULL: the one
-** named for the kind, else the only one). */
+** named for the kind, else the only one); a key (GV_KEY_SIZE bytes; NULL:
+** none) that replaces subjects by their pseudonyms, so identity numbers
+** never reach the database (docs/privacy.md). */
 typedef struct gv_import_options {
     const char *source; /* NULL: the file's name (a workbook's: "FILE:SHEET") */
     const char *sheet;
+    const unsigned char *key;
 } gv_import_options;
 gv_status gvI_import_with(const char *db_path, const char *kind, const char *path,
                           const gv_import_options *opt, gv_import_result *res, char **err);

@@ -15,46 +15,48 @@ expect_eq "$out" "$(cat run.json)" "report prints what run printed"
 run report -c demo/demo.cfg --format csv --table gains
 expect_rc 0 "gains table"
 expect_eq "$(printf '%s\n' "$out" | head -1)" \
-    "run,case,gain,period,indicator,type,beneficiary,owner,baseline,baseline_period,target,target_period,actual,realisation_pct,expected_pct,expected_value,deviation,status,error,coverage" \
+    "run,case,gain,period,indicator,type,beneficiary,owner,baseline,baseline_period,target,target_period,actual,realisation_pct,expected_pct,expected_value,deviation,status,error,coverage,suppressed" \
     "gains header"
 expect_eq "$(printf '%s\n' "$out" | sed 1d | wc -l)" "$(sql "$db" 'SELECT count(*) FROM gain_results WHERE run = 1')" "a row per gain and period"
 printf '%s\n' "$out" > gains.csv
 # read back, the numbers are the database's, bit for bit
-expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE realisation_pct <> ''")" \
-    "$(sql "$db" 'SELECT count(*) FROM gain_results WHERE run = 1 AND realisation_pct IS NOT NULL')" "realisation read back"
+expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE realisation_pct <> '' OR (suppressed <> '' AND status <> 'incomplete')")" \
+    "$(sql "$db" 'SELECT count(*) FROM gain_results WHERE run = 1 AND realisation_pct IS NOT NULL')" "realisation read back (or hidden)"
 expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "ATTACH '$db' AS d" \
     "SELECT count(*) FROM g JOIN d.gain_results r ON r.run = 1 AND r.case_id = g.\"case\"
      AND r.gain = g.gain AND r.period = g.period WHERE g.realisation_pct NOT LIKE '<%'
      AND g.realisation_pct <> '' AND CAST(g.realisation_pct AS REAL) <> r.realisation_pct")" \
     "0" "the same numbers"
-expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) > 0 FROM g WHERE realisation_pct = '<5'")" \
-    "1" "small counts of persons hidden"
+expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) > 0 FROM g WHERE realisation_pct = '' AND suppressed = 'primary'")" \
+    "1" "small counts of persons hidden: an empty cell, and the rule beside it"
 # in JSON a hidden number is null, and its gain says so: the same gains as in CSV
-hidden_csv=$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE '<5' IN
-    (baseline, target, actual, realisation_pct, expected_value, deviation)")
+hidden_csv=$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE suppressed <> ''")
 [ "$hidden_csv" -gt 0 ] || fail "no hidden gain in the demo"
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains')
-    WHERE value ->> 'suppressed' = '<5'")" "$hidden_csv" "hidden gains marked in JSON"
+    WHERE value ->> 'suppressed' IN ('primary', 'secondary')")" "$hidden_csv" "hidden gains marked in JSON"
+expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE suppressed <> '' AND '' NOT IN (baseline, target, actual, realisation_pct, expected_value, deviation)")" \
+    "0" "a row marked hides a figure"
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains') g,
     json_each(g.value) f WHERE f.key IN ('baseline', 'target', 'actual', 'realisation_pct',
     'expected_value', 'deviation') AND f.type NOT IN ('integer', 'real', 'null')")" "0" \
     "JSON numbers are numbers or null"
-# a valued gain's quantity hides with a small baseline it could give back
-expect_eq "$(sql "$db" "SELECT json_extract(plan, '\$.baseline') < 5 FROM run_gains WHERE run = 1 AND case_id = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" "1" "a small baseline in the demo"
-expect_eq "$(sqlite3 :memory: "SELECT json_type(g.value, '\$.quantity') || ' ' || (g.value ->> 'suppressed')
+# a valued gain's quantity that is its actual gives a small baseline
+# nothing back: shown, as the actual is (16 in Kristiansand)
+expect_eq "$(sql "$db" "SELECT json_extract(plan, '\$.baseline') < 5 AND json_extract(plan, '\$.quantity_basis') = 'actual' FROM run_gains WHERE run = 1 AND case_id = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" "1" "a small baseline in the demo"
+expect_eq "$(sqlite3 :memory: "SELECT g.value ->> 'quantity' || ' ' || coalesce(g.value ->> 'suppressed', '-')
     FROM json_each(readfile('run.json'), '\$.value.cases') c, json_each(c.value, '\$.gains') g
     WHERE c.value ->> 'case' = 'no-kristiansand-seniorsenter' AND g.value ->> 'gain' = 'into_work'")" \
-    "null <5" "its quantity hidden"
+    "16.0 -" "its quantity shown"
 
 run report -c demo/demo.cfg --format csv --table value
 expect_rc 0 "value table"
 expect_eq "$(printf '%s\n' "$out" | head -1)" \
-    "run,case,municipality,country,currency,price_year,discount_rate,investment,impact_year1,present_value,npv,sroi,sroi_rounded,sroi_net,payback_months,sroi_pessimistic,sroi_likely,sroi_optimistic,error" \
+    "run,case,municipality,country,currency,price_year,discount_rate,investment,impact_year1,present_value,npv,sroi,sroi_rounded,sroi_net,payback_months,sroi_pessimistic,sroi_likely,sroi_optimistic,error,suppressed" \
     "value header"
 expect_contains "$out" "1,dk-kobenhavn-socialokonomi,101,DK,NOK,2019,0.035," "value row"
 
 run report -c demo/demo.cfg --format csv
-expect_eq "$(printf '%s\n' "$out" | head -1)" "run,indicator,case,period,value,unit,status,error,module,module_version,coverage" "results by default"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "run,indicator,case,period,value,unit,status,error,module,module_version,coverage,suppressed" "results by default"
 
 # Nordic Excel: BOM, semicolons, decimal comma, CR LF; and -o
 run report -c demo/demo.cfg --format csv --table gains --excel -o gains-excel.csv
@@ -98,20 +100,21 @@ expect_rc 0 "explain a gain"
 expect_contains "$out" "gain lower_assistance of case dk-kobenhavn-socialokonomi in 2018: behind (plan from the database)" "the gain"
 expect_contains "$out" "= (4633977 - 5281066) / (3960800 - 5281066) x 100 = 49.01201728 %" "the arithmetic"
 run explain -c demo/demo.cfg work_share no-kristiansand-seniorsenter 2017
-expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: <5 %" "explain hides a small share"
+expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: hidden (a small count of persons" "explain hides a small share"
 run explain -c demo/demo.cfg --no-suppress work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "work_share for case no-kristiansand-seniorsenter in 2017: 2.380952381 %" "unless asked"
 # the observations it lists: small counts of persons hidden, the sum not
 # able to give one back
 run explain -c demo/demo.cfg into_work no-kristiansand-seniorsenter 2018
-expect_contains "$out" "observations of 'in_work' in 2018 (2018-01-01 to 2018-12-31): 4, sum $(sql "$db" "SELECT CAST(total(value) AS INTEGER) FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period LIKE '2018%'") (the rows' values are hidden: some are small counts of persons)" "the sum, its rows hidden"
+expect_contains "$out" "observations of 'in_work' in 2018 (2018-01-01 to 2018-12-31): 4, sum $(sql "$db" "SELECT CAST(total(value) AS INTEGER) FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period LIKE '2018%'") (the rows' values are hidden: some are, or give back, small counts of persons)" "the sum, its rows hidden"
 expect_contains "$out" "    2018-Q1     - persons" "a hidden row"
 expect_eq "$(printf '%s\n' "$out" | grep -c '^    2018-Q[1-4]     [0-9]')" "0" "no row's value shown"
 run explain -c demo/demo.cfg --no-suppress into_work no-kristiansand-seniorsenter 2018
 expect_contains "$out" "    2018-Q1     $(sql "$db" "SELECT value FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period = '2018-Q1'" | sed 's/\.0$//') persons" "shown with --no-suppress"
 # what explain lists is today's: it says when that may not be what the run read
-expect_eq "$(printf '%s\n' "$out" | grep -c '^note:')" "0" "no note while nothing changed"
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2020,1\n' > later.csv
+expect_contains "$out" "note: not for publication: small counts of persons are shown (--no-suppress)" "--no-suppress says so"
+expect_eq "$(printf '%s\n' "$out" | grep -v 'not for publication' | grep -c '^note:')" "0" "no other note while nothing changed"
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2020,1,persons\n' > later.csv
 "$GEVINST" import "$db" observations later.csv > /dev/null
 sed 's/^# .*//' demo/demo.cfg > demo/edited.cfg
 # a run belongs to its config: another config names it by number
@@ -142,11 +145,11 @@ expect_eq "$(grep -c 'id = "into_work".*unit' demo/nounit.cfg)" "0" "into_work w
 expect_eq "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 2 AND indicator = 'into_work' AND unit IS NULL")" "1" "run 2 has no unit for into_work"
 run report -c demo/nounit.cfg --format csv --table gains
 printf '%s\n' "$out" > nounit.csv
-expect_eq "$(sqlite3 :memory: ".import --csv nounit.csv g" "SELECT group_concat(DISTINCT baseline || ' ' || realisation_pct || ' ' || expected_value || ' ' || deviation) FROM g WHERE \"case\" = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" \
-    "<5 <5 <5 <5" "baseline, realisation, expected value and deviation hidden"
+expect_eq "$(sqlite3 :memory: ".import --csv nounit.csv g" "SELECT group_concat(DISTINCT '[' || baseline || '|' || realisation_pct || '|' || expected_value || '|' || deviation || '] ' || suppressed) FROM g WHERE \"case\" = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" \
+    "[|||] primary" "baseline, realisation, expected value and deviation hidden"
 run report -c demo/nounit.cfg --format html --lang en
-expect_contains "$out" "Realised &lt;5 %" "HTML shows a hidden realisation as hidden"
-expect_eq "$(printf '%s\n' "$out" | grep -c 'Baseline &lt;5[^<]*Realised [0-9]')" "0" "never a number for it"
+expect_contains "$out" "Realised hidden (Expected" "HTML shows a hidden realisation as hidden, no % beside it"
+expect_eq "$(printf '%s\n' "$out" | grep -c 'Baseline hidden[^<]*Realised [0-9]')" "0" "never a number for it"
 
 # a module that was never found is explained by what the run stored of it
 cat > demo/gone.cfg <<'CFG'

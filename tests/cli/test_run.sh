@@ -24,7 +24,7 @@ expected=$(sql -csv "$db" "
   LEFT JOIN observations o ON o.case_id = c.id AND o.metric = a.metric
        AND substr(o.period, 1, 4) = y.period
   GROUP BY a.indicator, c.id, y.period ORDER BY a.indicator, c.id, y.period")
-# as stored: the printed table shows small counts of persons as <5
+# as stored: the printed table hides small counts of persons
 actual=$(sql -csv "$db" "SELECT indicator, case_id, period, value FROM results WHERE run = 1
    AND indicator IN ('participants', 'into_work', 'wellbeing', 'respondents', 'social_assistance',
    'volunteer_value') ORDER BY indicator, case_id, period")
@@ -38,9 +38,10 @@ mismatch=$(sqlite3 -csv :memory: \
 expect_eq "$(wc -l < expected.csv)" "108" "6 indicators x 6 cases x 3 years"
 expect_eq "$mismatch" "0" "every demo value equals SQL's"
 
-# privacy: a count of persons under 5, and a share made from it, are shown as <5
-expect_contains "$out" "into_work,no-kristiansand-seniorsenter,2017,<5,persons,ok" "a small count hidden"
-expect_contains "$out" "work_share,no-kristiansand-seniorsenter,2017,<5,%,ok" "a share made from it hidden"
+# privacy: a count of persons under 5, and a share made from it, are an
+# empty cell with the rule beside it
+expect_contains "$out" "into_work,no-kristiansand-seniorsenter,2017,,persons,ok,,sum,1.0.0,1,primary" "a small count hidden"
+expect_contains "$out" "work_share,no-kristiansand-seniorsenter,2017,,%,ok,,ratio,1.0.0,1,primary" "a share made from it hidden"
 expect_eq "$(sql "$db" "SELECT value FROM results WHERE run = 1 AND indicator = 'into_work' AND case_id = 'no-kristiansand-seniorsenter' AND period = '2017'")" \
     "$(sql "$db" "SELECT total(value) FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period LIKE '2017%'")" "but stored as it is"
 

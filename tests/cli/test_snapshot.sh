@@ -21,7 +21,7 @@ indicators = (
   { id = "lua_sum"; module = "slow_sum"; }
 );
 CFG
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2030,1000\n' > late.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2030,1000,persons\n' > late.csv
 # the import commits while the script is still loading: after the C
 # modules have loaded, before any module reads
 "$GEVINST" run -c demo/snap.cfg --format csv -q > snap.csv 2> snap.err &
@@ -46,7 +46,7 @@ return { unit = "persons", evaluate = function(ctx)
   return ctx:sum("in_work") end }
 LUA
 sed -e 's/slow_sum/slow_eval/' -e 's/"2030"/"2031"/' demo/snap.cfg > demo/slow.cfg
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2031,7\n' > later.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2031,7,persons\n' > later.csv
 "$GEVINST" run -c demo/slow.cfg --format csv -q > slow.csv 2> slow.err &
 pid=$!
 sleep 0.6

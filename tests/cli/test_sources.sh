@@ -45,7 +45,7 @@ run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
 expect_contains "$out" "note: observations imported since this run" "explain says the data changed since"
 
 # an observation is one value: a second one is refused with both places
-printf 'case,metric,period,value,subject\nno-drammen-jobbkafe,in_work,2017-Q1,5,\nno-drammen-jobbkafe,wellbeing,2019-11-15,4,r002\n' > extra.csv
+printf 'case,metric,period,value,subject,unit\nno-drammen-jobbkafe,in_work,2017-Q1,5,,persons\nno-drammen-jobbkafe,wellbeing,2019-11-15,4,r002,score\n' > extra.csv
 line=$(grep -n '^no-drammen-jobbkafe,in_work,2017-Q1,' v2/observations.csv | cut -d: -f1)
 expect_eq "$line" "3" "the spreadsheet's row of it"
 digest=$(db_digest "$db")
@@ -58,13 +58,13 @@ sed -i 2d extra.csv
 run import "$db" observations extra.csv
 expect_rc 3 "a second answer of one subject"
 expect_contains "$err" "extra.csv:2: the observation of case 'no-drammen-jobbkafe', metric 'wellbeing', period 2019-11-15, subject 'r002' is also in observations.csv:81" "with its subject"
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2031,1\nno-drammen-jobbkafe,in_work,2031,2\n' > twice.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2031,1,persons\nno-drammen-jobbkafe,in_work,2031,2,persons\n' > twice.csv
 run import "$db" observations twice.csv
 expect_rc 3 "twice in one file"
 expect_contains "$err" "twice.csv:3: the observation of case 'no-drammen-jobbkafe', metric 'in_work', period 2031, no subject is also on row 2 of this file" "names the other row"
 
 # a source of its own, listed and taken out
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2031,1\n' > later.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2031,1,persons\n' > later.csv
 run import "$db" observations later.csv --source 2031-tall
 expect_eq "$out" "later.csv: 1 row imported into observations" "a named source"
 run sources "$db"
@@ -106,7 +106,7 @@ expect_eq "$(db_digest old/demo.db)" "$digest" "nothing changed"
 
 # the whole-table source replaced while another source shares the table:
 # the other's rows stay
-printf 'case,metric,period,value\nno-drammen-jobbkafe,in_work,2032,5\n' > y2032.csv
+printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2032,5,persons\n' > y2032.csv
 run import "$db" observations y2032.csv
 run import "$db" observations v2/observations.csv
 expect_eq "$out" "v2/observations.csv: 537 rows: 1 added, 0 changed, 0 removed, 536 unchanged (source observations.csv)" "replaced beside another source"

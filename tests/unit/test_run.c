@@ -59,12 +59,12 @@ static void stores_every_result_with_provenance(void **state) {
     char *text = run(cfg, "csv", GEVINST_STATUS_OK);
     assert_string_equal(text,
                         "run,indicator,case,period,value,unit,status,error,module,module_version,"
-                        "coverage\n"
+                        "coverage,suppressed\n"
                         /* 2017: Q1, Q2 and a day, counted in days: 90 + 91 + 1 of 365 */
-                        "1,total,c1,2017,35,p,ok,,sum,1.0.0,0.4986301369863014\n"
-                        "1,total,c1,2018,7,p,ok,,sum,1.0.0,1\n"
-                        "1,total,c2,2017,,p,no_data,,sum,1.0.0,\n"
-                        "1,total,c2,2018,,p,no_data,,sum,1.0.0,\n");
+                        "1,total,c1,2017,35,p,ok,,sum,1.0.0,0.4986301369863014,\n"
+                        "1,total,c1,2018,7,p,ok,,sum,1.0.0,1,\n"
+                        "1,total,c2,2017,,p,no_data,,sum,1.0.0,,\n"
+                        "1,total,c2,2018,,p,no_data,,sum,1.0.0,,\n");
     free(text);
     assert_string_equal(tu_sql(db, "SELECT count(*) FROM results WHERE run = 1"), "4");
     assert_string_equal(tu_sql(db, "SELECT length(module_hash) FROM run_indicators LIMIT 1"), "64");

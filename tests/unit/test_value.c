@@ -214,12 +214,54 @@ static void money(void **state) {
     gvV_money_free(money);
 }
 
+/* Norwegian numbers by both mod-11 check digits, Danish ones by the date. */
+static void identity_numbers(void **state) {
+    (void)state;
+    assert_string_equal(gvU_identity_number("15038545660"), "a Norwegian fødselsnummer");
+    assert_string_equal(gvU_identity_number("01019012480"), "a Norwegian fødselsnummer");
+    assert_string_equal(gvU_identity_number("45038545683"), "a Norwegian D-number");
+    assert_string_equal(gvU_identity_number("150385-1234"), "a Danish CPR number");
+    assert_string_equal(gvU_identity_number("1503851234"), "a Danish CPR number");
+    assert_string_equal(gvU_identity_number("290204-1234"), "a Danish CPR number");
+    assert_null(gvU_identity_number("15038545661")); /* the second check digit wrong */
+    assert_null(gvU_identity_number("15038545600")); /* both wrong */
+    assert_null(gvU_identity_number("3213851234"));  /* no 32nd */
+    assert_null(gvU_identity_number("290203-1234")); /* no 29 February in '03 */
+    assert_null(gvU_identity_number("47912345678")); /* a phone number */
+    assert_null(gvU_identity_number("150385 1234"));
+    assert_null(gvU_identity_number("r001"));
+    assert_null(gvU_identity_number(""));
+}
+
+/* A keyed hash, the same for the same key, another for another. */
+static void pseudonyms(void **state) {
+    (void)state;
+    unsigned char one[GV_KEY_SIZE], two[GV_KEY_SIZE];
+    memset(one, 1, sizeof one), memset(two, 2, sizeof two);
+    char a[36], b[36], c[36];
+    gvU_pseudonym(one, "15038545660", a);
+    gvU_pseudonym(one, "15038545660", b);
+    gvU_pseudonym(two, "15038545660", c);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    assert_true(gvU_is_pseudonym(a));
+    assert_int_equal(strlen(a), 35);
+    assert_false(gvU_is_pseudonym("ps-0123"));
+    assert_false(gvU_is_pseudonym("ps-0123456789ABCDEF0123456789abcdef"));
+    assert_true(gvU_is_pseudonym("ps-0123456789abcdef0123456789abcdef"));
+}
+
 int main(int argc, char **argv) {
     tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(realisation), cmocka_unit_test(impact_and_present_value),
-        cmocka_unit_test(sroi),        cmocka_unit_test(ratio_rounding),
-        cmocka_unit_test(sensitivity), cmocka_unit_test(money),
+        cmocka_unit_test(realisation),
+        cmocka_unit_test(impact_and_present_value),
+        cmocka_unit_test(sroi),
+        cmocka_unit_test(ratio_rounding),
+        cmocka_unit_test(sensitivity),
+        cmocka_unit_test(money),
+        cmocka_unit_test(identity_numbers),
+        cmocka_unit_test(pseudonyms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,6 +110,12 @@ typedef struct gevinst_import_options {
     const char *sheet;  /* a workbook's (.xlsx) sheet to read; NULL: the one named
                            for the kind (in English, bokmål, nynorsk or Danish),
                            else the only one */
+    /* a key file (gevinst_keygen): every observation's subject is replaced
+       by its pseudonym ("ps-" and 32 hex digits, an HMAC-SHA-256 under the
+       key), the same for the same subject and key in every file; a subject
+       that is a pseudonym already is kept.  NULL: a national identity
+       number in any text field is refused (docs/privacy.md) */
+    const char *key_file;
 } gevinst_import_options;
 /* gevinst_import_source with options; the file may be CSV or an Excel
 ** workbook (a zip, whatever its name), whose cells are read by their
@@ -117,6 +123,15 @@ typedef struct gevinst_import_options {
 gevinst_status gevinst_import_with(const char *db_path, const char *kind, const char *path,
                                    const gevinst_import_options *options,
                                    gevinst_import_result *res, char **err);
+/* gevinst_import_source with subjects pseudonymised under the key in
+** key_file (see gevinst_import_options). */
+gevinst_status gevinst_import_pseudonymised(const char *db_path, const char *kind,
+                                            const char *csv_path, const char *source,
+                                            const char *key_file, gevinst_import_result *res,
+                                            char **err);
+/* Write a new key for pseudonyms to path, readable only by its owner;
+** never over an existing file. */
+gevinst_status gevinst_keygen(const char *path, char **err);
 /* Take a source's rows out of the database (res->removed counts them);
 ** refused, with nothing changed, while other rows refer to them. */
 gevinst_status gevinst_remove_source(const char *db_path, const char *source,
@@ -234,9 +249,11 @@ typedef struct gevinst_report_options {
 /* Write a stored run to out: its results, each gain against its plan, and
 ** their value.  A run belongs to its config: without options->run, the
 ** latest run made with this config file (GEVINST_STATUS_NOT_FOUND when it
-** has none, even if other configs have).  Counts of persons under the config's
-*report.suppress_below
-** are shown as "<5" unless no_suppress. */
+** has none, even if other configs have).  Counts of persons under the
+** config's report.suppress_below, and what they could be computed from, are
+** hidden (docs/privacy.md) unless no_suppress, which the output then
+** records; with format "csv", which has no place to record it, no_suppress
+** is GEVINST_STATUS_USAGE. */
 gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options *options, FILE *out,
                               char **err);
 
@@ -253,7 +270,8 @@ typedef struct gevinst_result {
     double value;
     const char *unit, *status, *error; /* status: "ok", "no_data" or "error" */
     const char *module, *module_version;
-    int small; /* a count of persons under report.suppress_below, or made from one */
+    int small; /* hidden by the report's rules: a small count of persons, made from one,
+                  or one could be computed from it (docs/privacy.md) */
 } gevinst_result;
 /* Called for each value, in the order reports list them; the strings live
 ** until it returns.  Non-zero stops. */

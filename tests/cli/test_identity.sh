@@ -1,0 +1,108 @@
+# test_identity.sh -- national identity numbers never reach the database in
+# clear: a fødselsnummer, D-number or CPR number in any text field is
+# refused with its place; --pseudonymise replaces subjects by keyed hashes.
+. "$(dirname "$0")/lib.sh"
+demo="$GEVINST_SOURCE/config/demo"
+
+run init cases.db
+for kind in municipalities cases partners; do
+    run import cases.db $kind "$demo/$kind.csv"
+    expect_rc 0 "import $kind"
+done
+run import cases.db observations "$demo/observations.csv"
+expect_rc 0 "the demo's observations: no false alarm"
+before=$(db_digest cases.db)
+
+head -1 "$demo/observations.csv" > header.csv
+obs() { # obs FILE SUBJECT [NOTE]: one observation with that subject and note
+    cp header.csv "$1"
+    echo "no-drammen-jobbkafe,in_work,2020-Q1,3,persons,$2,NAV,${3:-}" >> "$1"
+}
+
+# 15038545660: a fødselsnummer with both check digits right
+obs fnr.csv 15038545660
+run import cases.db observations fnr.csv
+expect_rc 3 "a fødselsnummer refused"
+expect_eq "$err" "gevinst: fnr.csv:2:6: subject is a Norwegian fødselsnummer; identity numbers are never stored in clear: import with --pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')" "its place and the hint"
+case "$err" in *15038545660*) fail "the number itself is in the message" ;; esac
+expect_eq "$(db_digest cases.db)" "$before" "database unchanged"
+
+obs dnr.csv 45038545683
+run import cases.db observations dnr.csv
+expect_rc 3 "a D-number refused"
+expect_contains "$err" "dnr.csv:2:6: subject is a Norwegian D-number" "D-number named"
+
+for cpr in 150385-1234 1503851234; do
+    obs cpr.csv "$cpr"
+    run import cases.db observations cpr.csv
+    expect_rc 3 "a CPR number refused ($cpr)"
+    expect_contains "$err" "cpr.csv:2:6: subject is a Danish CPR number" "CPR named ($cpr)"
+done
+
+# in any text column, not only subject
+obs note.csv r900 15038545660
+run import cases.db observations note.csv
+expect_rc 3 "a fødselsnummer in a note refused"
+expect_eq "$err" "gevinst: note.csv:2:8: note is a Norwegian fødselsnummer; identity numbers are never stored: take it out of the file" "a note's place"
+expect_eq "$(db_digest cases.db)" "$before" "database still unchanged"
+
+# eleven digits whose check digits fail (a phone number), and a date that
+# is no date: imported as they are
+obs phone.csv 15038545661
+run import cases.db observations phone.csv
+expect_rc 0 "bad check digits pass"
+expect_eq "$(sql cases.db "SELECT subject FROM observations WHERE period = '2020-Q1'")" "15038545661" "stored as written"
+obs nodate.csv 3213851234 47912345678
+run import cases.db observations nodate.csv
+expect_rc 0 "a 32nd of a month is no CPR number"
+
+# keys: readable only by the owner, never overwritten
+run keygen one.key
+expect_rc 0 "keygen"
+expect_eq "$(stat -c %a one.key)" "600" "key readable by its owner only"
+expect_eq "$(tr -d '\n' < one.key | wc -c)" "64" "256 bits as hex"
+k1=$(cat one.key)
+run keygen one.key
+expect_rc 2 "keygen never overwrites"
+expect_contains "$err" "one.key: exists" "says why"
+expect_eq "$(cat one.key)" "$k1" "key unchanged"
+run keygen two.key
+cp one.key open.key && chmod 644 open.key
+obs fnr2.csv 15038545660
+run import cases.db observations fnr2.csv --pseudonymise open.key
+expect_rc 2 "a key others may read is refused"
+expect_contains "$err" "open.key: key file may be read by others" "says why"
+
+# the same subject, one key: one pseudonym across files and imports
+run import cases.db observations fnr.csv --pseudonymise one.key
+expect_rc 0 "imported with --pseudonymise"
+p1=$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'fnr.csv'")
+expect_eq "$(printf %s "$p1" | grep -c '^ps-[0-9a-f]\{32\}$')" "1" "a pseudonym, ps- and 32 hex digits"
+expect_eq "$(sql cases.db "SELECT count(*) FROM observations WHERE subject LIKE '%15038545660%'")" "0" "the number is nowhere"
+expect_eq "$(printf %s 15038545660 | openssl dgst -sha256 -mac HMAC -macopt hexkey:"$k1" | sed 's/.*= //' | cut -c1-32)" "${p1#ps-}" "HMAC-SHA-256 under the key"
+sed 's/2020-Q1/2020-Q2/' fnr.csv > fnr-q2.csv
+run import cases.db observations fnr-q2.csv --pseudonymise one.key
+expect_rc 0 "a second file"
+expect_eq "$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'fnr-q2.csv'")" "$p1" "the same pseudonym in another file"
+run init other.db
+for kind in municipalities cases partners; do run import other.db $kind "$demo/$kind.csv"; done
+run import other.db observations fnr.csv --pseudonymise one.key
+expect_eq "$(sql other.db "SELECT subject FROM observations")" "$p1" "and in another database"
+run init third.db
+for kind in municipalities cases partners; do run import third.db $kind "$demo/$kind.csv"; done
+run import third.db observations fnr.csv --pseudonymise two.key
+p2=$(sql third.db "SELECT subject FROM observations")
+[ "$p2" != "$p1" ] || fail "another key gives another pseudonym"
+checks=$((checks + 1))
+
+# a pseudonym already is left alone
+obs ps.csv "$p1"
+sed -i 's/2020-Q1/2020-Q3/' ps.csv
+run import cases.db observations ps.csv --pseudonymise one.key
+expect_rc 0 "pseudonyms imported"
+expect_eq "$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'ps.csv'")" "$p1" "kept as it is"
+
+run import cases.db observations fnr.csv --pseudonymise missing.key --source x
+expect_rc 2 "a missing key"
+expect_contains "$err" "missing.key: cannot open key file" "named"
+finish
