@@ -1537,10 +1537,15 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
         s->internal = -1;
         return;
     }
-    if (s->sheet) { /* a sheet's content is the file's and which sheet it is */
-        char *both = gvU_mprintf("%s\n%s", hash, s->sheet);
-        gvU_sha256_text(both, hash);
-        free(both);
+    /* what is stored is the file's content, and which sheet, and the key
+       subjects were pseudonymised with (by its own pseudonym, never the
+       key): the same file with another key is other content */
+    char key_print[36] = "";
+    if (s->key) gvU_pseudonym(s->key, "gevinst key fingerprint", key_print);
+    if (s->sheet || s->key) {
+        char *all = gvU_mprintf("%s\n%s\n%s", hash, s->sheet ? s->sheet : "", key_print);
+        gvU_sha256_text(all, hash);
+        free(all);
     }
     char *full = realpath(s->file, NULL);
     int checked = gvI_check_source(s, kind, hash, full ? full : s->file, res);

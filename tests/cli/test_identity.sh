@@ -102,6 +102,19 @@ run import cases.db observations ps.csv --pseudonymise one.key
 expect_rc 0 "pseudonyms imported"
 expect_eq "$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'ps.csv'")" "$p1" "kept as it is"
 
+# the same file imported plainly, then with a key, then with another key:
+# each is other content, so each replaces the rows (never "unchanged")
+printf 'case,metric,period,value,subject\nno-drammen-jobbkafe,svar,2019-03-01,4,kari\n' > plain.csv
+run import cases.db observations plain.csv
+expect_eq "$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'plain.csv'")" "kari" "a name as it is, without a key"
+run import cases.db observations plain.csv --pseudonymise one.key
+expect_contains "$out" "1 added, 0 changed, 1 removed" "with a key the same file is other content"
+one=$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'plain.csv'")
+expect_eq "${one:0:3}" "ps-" "pseudonymised"
+run import cases.db observations plain.csv --pseudonymise two.key
+expect_contains "$out" "1 added, 0 changed, 1 removed" "another key, other content again"
+expect_eq "$([ "$(sql cases.db "SELECT subject FROM observations WHERE import_source = 'plain.csv'")" != "$one" ] && echo other)" "other" "another pseudonym"
+
 run import cases.db observations fnr.csv --pseudonymise missing.key --source x
 expect_rc 2 "a missing key"
 expect_contains "$err" "missing.key: cannot open key file" "named"
