@@ -1,8 +1,10 @@
 /*
 ** main.c -- the gevinst command: a thin front end over libgevinst.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,22 @@
     "            2 usage, config or module error, or what was named is not there;\n"               \
     "            3 bad input data (database unchanged);\n"                                         \
     "            4 the database could not be read or written.\n"
+
+/* What each command's exit codes mean, where they differ from the whole
+** table: a command's help says only what applies to it. */
+#define EXIT_DONE                                                                                  \
+    "Exit codes: 0 done; 2 usage, or what was named is not there; 4 a database or\n"               \
+    "            file could not be read or written.\n"
+#define EXIT_IMPORT                                                                                \
+    "Exit codes: 0 imported (or nothing to do); 2 usage, or a file or key not there;\n"            \
+    "            3 bad input data (database unchanged); 4 the database could not be\n"             \
+    "            read or written.\n"
+#define EXIT_CHECK                                                                                 \
+    "Exit codes: 0 no problem; 2 a config or module problem (each said);\n"                        \
+    "            4 the database could not be read.\n"
+#define EXIT_SHOW                                                                                  \
+    "Exit codes: 0 shown; 2 usage, or no such run, indicator or case;\n"                           \
+    "            4 the database could not be read or the file written.\n"
 
 static const char *const usage_main =
     "Usage: gevinst COMMAND [ARGS]\n"
@@ -47,7 +65,7 @@ static const char *const usage_main =
 static const char *const usage_init =
     "Usage: gevinst init DB\n"
     "Create the SQLite case database DB with the current schema, or migrate an\n"
-    "existing one to it.\n\n" EXIT_CODES;
+    "existing one to it.\n\n" EXIT_DONE;
 
 static const char *const usage_import =
     "Usage: gevinst import DB KIND FILE [--source NAME] [--sheet NAME]\n"
@@ -75,29 +93,29 @@ static const char *const usage_import =
     "A national identity number (Norwegian fødselsnummer or D-number, Danish CPR\n"
     "number) in any text field is refused.  --pseudonymise KEYFILE replaces each\n"
     "subject by a keyed hash, ps-<32 hex digits>: the same person the same\n"
-    "pseudonym in every file imported with the key (make one with gevinst keygen).\n\n" EXIT_CODES;
+    "pseudonym in every file imported with the key (make one with gevinst keygen).\n\n" EXIT_IMPORT;
 
 static const char *const usage_keygen =
     "Usage: gevinst keygen FILE\n"
     "Write a new secret key for import --pseudonymise to FILE, readable only by\n"
     "its owner.  An existing file is never overwritten: a new key gives every\n"
-    "subject a new pseudonym.  Keep the key away from the database.\n\n" EXIT_CODES;
+    "subject a new pseudonym.  Keep the key away from the database.\n\n" EXIT_DONE;
 
 static const char *const usage_sources =
     "Usage: gevinst sources DB\n"
     "List the sources DB holds: name, kind, rows, when each was imported last,\n"
-    "from which file, and that file's SHA-256.\n\n" EXIT_CODES;
+    "from which file, and that file's SHA-256.\n\n" EXIT_DONE;
 
 static const char *const usage_check =
     "Usage: gevinst check -c CONFIG\n"
     "Load CONFIG and every module it names; report every problem as FILE:LINE:\n"
-    "message.  Changes nothing.\n\n" EXIT_CODES;
+    "message.  Changes nothing.\n\n" EXIT_CHECK;
 
 static const char *const usage_list =
     "Usage: gevinst list -c CONFIG [--params]\n"
     "Print the indicators CONFIG provides: id, kind (C or Lua), unit, description,\n"
     "and the file each is loaded from; --params adds each one's params with the\n"
-    "values a run would use, their types, allowed values and meaning.\n\n" EXIT_CODES;
+    "values a run would use, their types, allowed values and meaning.\n\n" EXIT_CHECK;
 
 static const char *const usage_run =
     "Usage: gevinst run -c CONFIG [--format text|json|csv] [-q]\n"
@@ -127,7 +145,7 @@ static const char *const usage_report =
     "              5), and what they could be computed from, as they are: not for\n"
     "              publication, and text, HTML and JSON say so; CSV has no place to\n"
     "              say it and refuses\n"
-    "  -o FILE     write FILE instead of standard output\n\n" EXIT_CODES;
+    "  -o FILE     write FILE instead of standard output\n\n" EXIT_SHOW;
 
 static const char *const usage_runs =
     "Usage: gevinst runs DB [--format text|csv]\n"
@@ -136,10 +154,10 @@ static const char *const usage_runs =
     "values are ok, without data, errors and partial (their data cover part of\n"
     "their period), how many gain rows (in error, incomplete), and the config\n"
     "that made it.  `report` and `explain` show a config's own\n"
-    "latest run unless given --run ID.\n\n" EXIT_CODES;
+    "latest run unless given --run ID.\n\n" EXIT_DONE;
 
 static const char *const usage_demo =
-    "Usage: gevinst demo [--dir DIR] [--format text|json|csv]\n"
+    "Usage: gevinst demo [--dir DIR] [--format text|json|csv] [-q]\n"
     "Build a sample database (synthetic data: 5 Norwegian cases and 1 Danish\n"
     "reference case) in DIR (default ./gevinst-demo) from scratch, copy the\n"
     "bundled config there as DIR/demo.cfg, run it and print the results.\n"
@@ -148,7 +166,7 @@ static const char *const usage_demo =
 static const char *const usage_new =
     "Usage: gevinst new-indicator NAME --lang c|lua [--dir DIR]\n"
     "Write a working, documented skeleton module NAME.c or NAME.lua into DIR\n"
-    "(default: the current folder), and say how to build and use it.\n\n" EXIT_CODES;
+    "(default: the current folder), and say how to build and use it.\n\n" EXIT_DONE;
 
 /* The one place a status becomes an exit code (see EXIT_CODES). */
 static int exit_code(gevinst_status status) {
@@ -185,12 +203,47 @@ static int wants_help(int argc, char **argv, const char *usage) {
     return 0;
 }
 
-static int usage_error(const char *usage, const char *fmt, const char *arg) {
+/* The command a usage text is of: "run" of "Usage: gevinst run -c ...". */
+static void command_of(const char *usage, char out[32]) {
+    const char *p = strstr(usage, "gevinst ");
+    size_t n = p ? strcspn(p + 8, " \n") : 0;
+    snprintf(out, 32, "%.*s", (int)(n < 31 ? n : 31), p ? p + 8 : "");
+    if (isupper((unsigned char)out[0])) out[0] = '\0'; /* "gevinst COMMAND": no command */
+}
+
+/* One line that says what is wrong, and where to read more: the whole
+** help would bury the line that matters. */
+static int usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *usage, const char *fmt, ...) {
+    char cmd[32];
+    va_list ap;
+    command_of(usage, cmd);
     fputs("gevinst: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    fputs(usage, stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'gevinst %s%s--help'\n", cmd, *cmd ? " " : "");
     return EXIT_USAGE;
+}
+
+/* Does the command take option a?  It does when its usage names it, by
+** its short or its long name: the help and the command never disagree. */
+static int takes(const char *usage, const char *a) {
+    static const char *const pairs[][2] = {
+        {"-c", "--config"}, {"-f", "--format"}, {"-o", "--output"}, {"-q", "--quiet"}};
+    const char *other = NULL;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        for (int k = 0; k < 2; k++)
+            if (strcmp(a, pairs[i][k]) == 0) other = pairs[i][1 - k];
+    for (const char *names[] = {a, other}, **n = names; n < names + 2; n++) {
+        size_t len = *n ? strlen(*n) : 0;
+        for (const char *p = *n ? strstr(usage, *n) : NULL; p; p = strstr(p + 1, *n))
+            if ((p == usage || strchr(" [|\n", p[-1])) &&
+                !(isalnum((unsigned char)p[len]) || p[len] == '-'))
+                return 1;
+    }
+    return 0;
 }
 
 /* Options shared by check, list, run and demo. */
@@ -212,7 +265,7 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
-        char name[32];
+        char name[32], cmd[32];
         const char *eq = strchr(a, '=');
         if (a[0] == '-' && a[1] == '-' && eq && (size_t)(eq - a) < sizeof name) {
             /* --format=csv is --format csv */
@@ -222,6 +275,11 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
         } else {
             eq = NULL;
         }
+        command_of(usage, cmd);
+        /* an option another command takes is no option of this one: said,
+           never silently ignored */
+        if (a[0] == '-' && !takes(usage, a))
+            return usage_error(usage, "%s takes no option '%s'", cmd, a);
         if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
             continue;
@@ -575,7 +633,7 @@ static const char *const usage_explain =
     "Show how one stored number was made, in the config's latest run (or run ID).\n"
     "WHAT is an indicator's id -- shown with the module, its version, hash and\n"
     "params, and the observations it read -- or a gain's name -- shown with its\n"
-    "plan and the arithmetic of its realisation and value, step by step.\n\n" EXIT_CODES;
+    "plan and the arithmetic of its realisation and value, step by step.\n\n" EXIT_SHOW;
 
 static int cmd_explain(int argc, char **argv) {
     options o = {0};
@@ -587,6 +645,10 @@ static int cmd_explain(int argc, char **argv) {
     int nrest = 0;
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-') {
+            if (!takes(usage_explain, argv[i])) {
+                free(rest);
+                return usage_error(usage_explain, "explain takes no option '%s'", argv[i]);
+            }
             rest[nrest++] = argv[i];
             /* options that take a value take the next word */
             int valued = strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0 ||
@@ -726,7 +788,7 @@ static const char *const usage_template =
     "one sheet per kind of data, named and headed in the language (default\n"
     "English), each with an example row, a note on each column and Excel's\n"
     "checks on what it takes.  Import each sheet as it is:\n"
-    "  gevinst import DB observations DIR/importmal.xlsx\n\n" EXIT_CODES;
+    "  gevinst import DB observations DIR/importmal.xlsx\n\n" EXIT_DONE;
 
 static int cmd_template(int argc, char **argv) {
     if (wants_help(argc, argv, usage_template)) return 0;
@@ -790,7 +852,5 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "gevinst: unknown command '%s'\n", argv[1]);
-    fputs(usage_main, stderr);
-    return EXIT_USAGE;
+    return usage_error(usage_main, "unknown command '%s'", argv[1]);
 }

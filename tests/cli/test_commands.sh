@@ -13,6 +13,30 @@ for cmd in init import check list run demo; do
     expect_eq "$err" "" "$cmd --help writes nothing to stderr"
 done
 
+# an option a command does not take is a usage error of one line, never
+# silently ignored (run --lang would still print bokmål, and store a run)
+"$GEVINST" demo --dir demo -q >/dev/null 2>&1
+runs_before=$(sqlite3 demo/demo.db "SELECT count(*) FROM runs")
+for bad in "run -c demo/demo.cfg --lang en" "run -c demo/demo.cfg -o x.txt" "list -c demo/demo.cfg -o x" \
+           "check -c demo/demo.cfg --lang en" "report -c demo/demo.cfg -q" "explain -c demo/demo.cfg --format json a b c"; do
+    set -- $bad
+    run $bad
+    expect_rc 2 "$bad"
+    expect_eq "$err" "gevinst: $1 takes no option '$(echo "$bad" | grep -o -- ' -[-a-z]*' | tail -1 | cut -c2-)'
+try 'gevinst $1 --help'" "$bad: one line, and where to read more"
+done
+expect_eq "$(sqlite3 demo/demo.db "SELECT count(*) FROM runs")" "$runs_before" "no run stored by a refused command"
+[ ! -e x.txt ] && [ ! -e x ] || fail "no file written by a refused command"
+checks=$((checks + 1))
+run report -c demo/demo.cfg --excel -o excel.csv
+expect_rc 0 "--excel alone is CSV for Excel"
+# each command's help says its own exit codes, not the whole table
+run import --help
+expect_contains "$out" "Exit codes: 0 imported (or nothing to do)" "import's own exit codes"
+expect_eq "$(printf '%s' "$out" | grep -c 'some indicators failed')" "0" "not run's"
+run run --help
+expect_contains "$out" "1 some indicators failed" "run's exit codes are the whole table"
+
 run --version
 expect_rc 0 "--version"
 expect_contains "$out" "gevinst 0.1.0 (plugin ABI 2.0)" "--version"
