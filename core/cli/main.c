@@ -559,6 +559,47 @@ static int cmd_run(int argc, char **argv) {
     return rc;
 }
 
+/* -o FILE: written beside as FILE.partial, then renamed, so the file
+** appears whole or not at all; a FILE that is there and no regular file
+** (a device, a pipe) is written as it is, never replaced.  NULL when it
+** cannot be opened (said). */
+static FILE *open_output(const char *path, char **partial) {
+    struct stat st;
+    *partial = NULL;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        if (!f) fprintf(stderr, "gevinst: %s: cannot write: %s\n", path, strerror(errno));
+        return f;
+    }
+    *partial = malloc(strlen(path) + 10);
+    if (!*partial) return NULL;
+    sprintf(*partial, "%s.partial", path);
+    FILE *f = fopen(*partial, "wb");
+    if (!f) {
+        fprintf(stderr, "gevinst: %s: cannot write: %s\n", *partial, strerror(errno));
+        free(*partial);
+        *partial = NULL;
+    }
+    return f;
+}
+
+/* Done writing out: rename it into place when all went well (rc 0), else
+** leave nothing; the exit code. */
+static int close_output(FILE *out, const char *path, char *partial, int rc) {
+    int bad = fclose(out) != 0;
+    if (rc == 0 && !bad && (!partial || rename(partial, path) == 0)) {
+        fprintf(stderr, "gevinst: wrote %s\n", path);
+    } else {
+        if (rc == 0) {
+            fprintf(stderr, "gevinst: %s: cannot write: %s\n", path, strerror(errno));
+            rc = exit_code(GEVINST_STATUS_IO);
+        }
+        if (partial) remove(partial);
+    }
+    free(partial);
+    return rc;
+}
+
 static int cmd_report(int argc, char **argv) {
     options o = {0};
     if (wants_help(argc, argv, usage_report)) return 0;
@@ -593,37 +634,17 @@ static int cmd_report(int argc, char **argv) {
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return EXIT_USAGE;
     char *err = NULL, *partial = NULL;
-    FILE *out = stdout;
-    if (o.output) {
-        /* the file appears whole or not at all */
-        partial = malloc(strlen(o.output) + 10);
-        sprintf(partial, "%s.partial", o.output);
-        out = fopen(partial, "wb");
-        if (!out) {
-            fprintf(stderr, "gevinst: %s: cannot write: %s\n", partial, strerror(errno));
-            free(partial);
-            gevinst_config_free(cfg);
-            return EXIT_USAGE;
-        }
+    FILE *out = o.output ? open_output(o.output, &partial) : stdout;
+    if (!out) { /* a folder not there, say: what was named is not there */
+        gevinst_config_free(cfg);
+        return EXIT_USAGE;
     }
     gevinst_status shown = gevinst_report(cfg, &show, out, &err);
     for (int i = 0; i < notes.n; i++)
         fprintf(stderr, "gevinst: note: %s\n", notes.msg[i]);
     gevinst_diag_free(&notes);
     rc = failed(shown, err);
-    if (o.output) {
-        int bad = fclose(out) != 0;
-        if (rc == 0 && !bad && rename(partial, o.output) == 0) {
-            fprintf(stderr, "gevinst: wrote %s\n", o.output);
-        } else {
-            if (rc == 0) {
-                fprintf(stderr, "gevinst: %s: cannot write: %s\n", o.output, strerror(errno));
-                rc = exit_code(GEVINST_STATUS_IO);
-            }
-            remove(partial);
-        }
-        free(partial);
-    }
+    if (o.output) rc = close_output(out, o.output, partial, rc);
     gevinst_config_free(cfg);
     return rc;
 }

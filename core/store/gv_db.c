@@ -438,7 +438,13 @@ int gvD_begin_write(sqlite3 *db, const char *db_path, char **err) {
 }
 
 char *gvD_errmsg(sqlite3 *db, const char *what) {
-    return gvU_mprintf("%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+    if (!db) return gvU_mprintf("%s: out of memory", what);
+    /* the file, whatever went wrong: "database is locked" alone does not
+       say which of an analyst's databases is */
+    const char *file = sqlite3_db_filename(db, "main");
+    if (!file || !*file) return gvU_mprintf("%s: %s", what, sqlite3_errmsg(db));
+    if (strcmp(what, "database") == 0) return gvU_mprintf("%s: %s", file, sqlite3_errmsg(db));
+    return gvU_mprintf("%s: %s: %s", file, what, sqlite3_errmsg(db));
 }
 
 sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
@@ -455,7 +461,9 @@ sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
 int gvD_exec(sqlite3 *db, const char *sql, char **err) {
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        *err = gvU_mprintf("database: %s", msg ? msg : sqlite3_errmsg(db));
+        const char *file = sqlite3_db_filename(db, "main");
+        *err = gvU_mprintf("%s: %s", file && *file ? file : "database",
+                           msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }

@@ -30,6 +30,14 @@ expect_eq "$(sqlite3 demo/demo.db "SELECT count(*) FROM runs")" "$runs_before" "
 checks=$((checks + 1))
 run report -c demo/demo.cfg --excel -o excel.csv
 expect_rc 0 "--excel alone is CSV for Excel"
+# -o onto a device writes to it, never replaces it; a full one is exit 4
+run report -c demo/demo.cfg -o /dev/null
+expect_rc 0 "a report to /dev/null"
+run report -c demo/demo.cfg -o /dev/full
+expect_rc 4 "a report to a full device"
+expect_contains "$err" "/dev/full: cannot write: No space left on device" "the file named"
+expect_eq "$([ -c /dev/null ] && [ -c /dev/full ] && echo devices)" "devices" "both still devices"
+
 # each command's help says its own exit codes, not the whole table
 run import --help
 expect_contains "$out" "Exit codes: 0 imported (or nothing to do)" "import's own exit codes"
