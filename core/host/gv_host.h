@@ -181,4 +181,77 @@ int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
 /* Done with a statement from gvM_query_prepare (it stays prepared). */
 void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st);
 
+/* ---------------------------------------------------------------- formulas */
+
+/* The formula language (gv_expr.c): DHIS2's indicator expressions, parsed
+** once into instructions and run for every case and period.  Pure: no
+** database, no config. */
+
+/* What an operand reads. */
+enum {
+    GVF_METRIC,    /* #{metric} or #{metric.aggregate}: the case's observations */
+    GVF_CONSTANT,  /* C{name}: the config's constants */
+    GVF_INDICATOR, /* I{id}: another indicator's value in the same run */
+    GVF_DAYS       /* [days]: the period's length */
+};
+/* The kinds of value a formula computes with. */
+enum { GVF_NULL, GVF_NUMBER, GVF_BOOL, GVF_STRING };
+/* DHIS2's missing value strategies: when operands that read data have
+** none, the value is skipped if any is missing, if all are, or never (a
+** missing one counts as 0 outside isNull, isNotNull and firstNonNull). */
+enum { GVF_SKIP_IF_ANY, GVF_SKIP_IF_ALL, GVF_NEVER_SKIP };
+
+typedef struct gvF_value {
+    int type;           /* GVF_NULL... */
+    double number;      /* a number, or a boolean's 0 or 1 */
+    const char *string; /* text: the formula's own, living as long as it */
+} gvF_value;
+
+/* One operand, however often the formula names it. */
+typedef struct gvF_operand_def {
+    int kind;        /* GVF_METRIC... */
+    char *name;      /* metric, constant or indicator; "days" */
+    char *aggregate; /* a metric's: "sum" unless #{metric.count} and the like */
+    int column;      /* where it is first written, from 1 */
+} gvF_operand_def;
+
+/* Where the formula's text names an operand, for explain. */
+typedef struct gvF_use {
+    int operand;
+    size_t start, length; /* bytes of the text */
+} gvF_use;
+
+typedef struct gvF_instr gvF_instr;
+
+typedef struct gvF_formula {
+    char *text;
+    gvF_operand_def *operands;
+    int noperands;
+    gvF_use *uses; /* in the order written */
+    int nuses;
+    gvF_instr *code; /* postfix: the stack never holds more than ncode values */
+    int ncode, capcode;
+    double *numbers;
+    int nnumbers;
+    char **strings;
+    int nstrings;
+} gvF_formula;
+
+/* Parse text; NULL with *err (the caller frees it) and the *column, from 1,
+** of the fault. */
+gvF_formula *gvF_parse(const char *text, char **err, int *column);
+void gvF_free(gvF_formula *f);
+/* Evaluate with operands[i] the value of f->operands[i] (GVF_NULL: no
+** data) under a missing value strategy; 0, or -1 on a formula that leaves
+** no single value (never one gvF_parse made). */
+int gvF_eval(const gvF_formula *f, const gvF_value *operands, int strategy, gvF_value *out);
+/* numerator / denominator x factor, x 365 / days when annualised, as
+** DHIS2 computes an indicator; 0, or 1 when the denominator is 0 (no value). */
+int gvF_indicator_value(double numerator, double denominator, double factor, int annualise,
+                        int days, double *out);
+/* The column, from 1, of byte at of text, counting characters. */
+int gvF_column(const char *text, size_t at);
+/* Two lines for a message: the text, and a caret under column. */
+char *gvF_caret(const char *text, int column);
+
 #endif
