@@ -116,6 +116,8 @@ const char *gvU_basename(const char *path);
 int gvU_sha256_file(const char *path, char hex[65]);
 /* ... of several files' bytes one after the other. */
 int gvU_sha256_files(const char *const *paths, int n, char hex[65]);
+/* ... of a text (a formula written in the config). */
+void gvU_sha256_text(const char *text, char hex[65]);
 
 /* The shortest decimal text that reads back as exactly v ("0.1", not
 ** "0.10000000000000001"), so printed figures are both exact and readable. */
@@ -125,6 +127,11 @@ void gvU_format_number(double v, char out[32]);
 void gvU_format_number_digits(double v, int digits, char out[32]);
 /* Parse a whole field as a finite number; 0 on success. */
 int gvU_parse_number(const char *s, double *v);
+
+/* The name among names[0..n) nearest to s by edit distance, for "did you
+** mean"; NULL when none is near (more edits apart than 2 or a third of
+** s's length, whichever is more). */
+const char *gvU_nearest(const char *s, const char *const *names, int n);
 
 /* Is s valid UTF-8?  Returns the byte offset of the first bad byte, or -1. */
 long gvU_utf8_invalid(const char *s, size_t n);

@@ -253,6 +253,21 @@ int gvU_sha256_file(const char *path, char hex[65]) {
     return gvU_sha256_files(&path, 1, hex);
 }
 
+static void gvU_sha256_hex(struct sha256_ctx *ctx, char hex[65]) {
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_digest(ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        sprintf(hex + 2 * i, "%02x", digest[i]);
+    hex[64] = '\0';
+}
+
+void gvU_sha256_text(const char *text, char hex[65]) {
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
+    gvU_sha256_hex(&ctx, hex);
+}
+
 int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
     struct sha256_ctx ctx;
     sha256_init(&ctx);
@@ -267,12 +282,42 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
         fclose(f);
         if (bad) return -1;
     }
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof digest, digest);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        sprintf(hex + 2 * i, "%02x", digest[i]);
-    hex[64] = '\0';
+    gvU_sha256_hex(&ctx, hex);
     return 0;
+}
+
+/* ------------------------------------------------------------------ names */
+
+/* Levenshtein's distance between a and b, in bytes. */
+static size_t gvU_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = gvU_malloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+const char *gvU_nearest(const char *s, const char *const *names, int n) {
+    const char *best = NULL;
+    size_t limit = strlen(s) / 3 > 2 ? strlen(s) / 3 : 2, least = limit + 1;
+    for (int i = 0; i < n; i++) {
+        size_t d = gvU_distance(s, names[i]);
+        if (d < least) best = names[i], least = d;
+    }
+    return best;
 }
 
 /* ---------------------------------------------------------------- numbers */
@@ -397,9 +442,7 @@ static int gvU_strip(const char *dir, const char *tail, char *out, size_t n) {
 }
 
 /* The bundled folders, found once: where the code is does not change. */
-static struct {
-    char plugin[4200], script[4200], data[4200], include[4200];
-} gvU_dirs;
+static struct { char plugin[4200], script[4200], data[4200], include[4200]; } gvU_dirs;
 static pthread_once_t gvU_dirs_once = PTHREAD_ONCE_INIT;
 
 /* Where this code is: the build tree, an install prefix (the folder above
@@ -416,7 +459,8 @@ static int gvU_prefix(char *prefix, size_t n) {
     int build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
     char *slash = strrchr(here, '/');
     if (slash) *slash = '\0';
-    if (gvU_strip(here, "bin", prefix, n) < 0 && gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
+    if (gvU_strip(here, "bin", prefix, n) < 0 &&
+        gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
         prefix[0] = '\0';
     return build;
 }

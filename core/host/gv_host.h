@@ -36,6 +36,9 @@ typedef struct gv_loader {
     /* The run's snapshot is taken: the module may read the data from now
     ** on (isolation's children wait for it).  NULL: nothing to do. */
     void (*begin)(gv_module *m);
+    /* `check` with a database: the names the module reads, each problem
+    ** to diag; the number of problems.  NULL: nothing to check. */
+    int (*check)(gv_module *m, sqlite3 *db, gv_diag *diag);
 } gv_loader;
 
 extern const gv_loader *const gvM_loaders[]; /* NULL-terminated */
@@ -48,6 +51,7 @@ const gv_loader *gvM_loader_named(const char *lang);
 /* The loaders (each file's own). */
 extern const gv_loader gvM_c_plugins; /* gv_cplugin.c */
 extern const gv_loader gvL_scripts;   /* gv_lua.c */
+extern const gv_loader gvF_formulas;  /* gv_formula.c */
 
 /* ---------------------------------------------------------------- modules */
 
@@ -56,6 +60,13 @@ typedef enum {
     GV_LOAD_PROBE, /* load it in a child to learn what it is, then stop */
     GV_LOAD_RUN    /* ... and go on to evaluate every case and period */
 } gv_load_mode;
+
+/* Another indicator of the run a module reads (a formula's I{id}): the
+** run evaluates it first and refuses a cycle. */
+typedef struct gv_need {
+    int indicator; /* its place in the config */
+    char *where;   /* "FILE:LINE:COLUMN" of the reference, for messages */
+} gv_need;
 
 /* A loaded module. */
 struct gv_module {
@@ -72,6 +83,8 @@ struct gv_module {
     gv_param_value *defaults; /* declared params with their defaults */
     int ndefaults;
     gv_limits limits;
+    gv_need *needs;
+    int nneeds;
     void *state; /* the runner's */
 };
 
@@ -129,6 +142,21 @@ typedef struct gv_series {
 
 #define GV_SOURCE_QUERIES 16
 
+/* One value a run made, kept for the modules that read it. */
+typedef struct gv_kept {
+    double value, fewest_persons, coverage;
+    int status; /* GEVINST_OK, GEVINST_NODATA, GEVINST_ERROR */
+} gv_kept;
+
+/* The values a run has made so far of the indicators other modules read:
+** kept[i] for indicator i of the config (NULL when none reads it), one
+** per case and period in the run's order (gevinst_ctx.row). */
+typedef struct gv_run_values {
+    gv_kept **kept;
+    long *n, *cap;
+    int nindicators;
+} gv_run_values;
+
 /* The read-only view of the database that modules see. */
 typedef struct gv_source {
     sqlite3 *db;
@@ -144,6 +172,7 @@ typedef struct gv_source {
        every case */
     sqlite3_stmt *queries[GV_SOURCE_QUERIES];
     int next_query;
+    const gv_run_values *values; /* the run's so far; NULL outside a run */
 } gv_source;
 
 int gvM_source_open(gv_source *src, const char *db_path, char **err);
@@ -162,6 +191,7 @@ struct gevinst_ctx {
     int nparams;
     double fewest_persons; /* the smallest positive count of persons the module read; 0: none */
     double coverage;       /* the least share of its period any read's data cover; NaN: none */
+    long row;              /* case number x periods + period number, in the run's order */
 };
 
 /* The host functions every module kind calls. */

@@ -119,7 +119,7 @@ CFG
 before=$(db_digest "$db")
 run run -c typo.cfg
 expect_rc 2 "config typo"
-expect_eq "$err" "typo.cfg:4: unknown setting 'parms' in indicator (id, module, lang, plugin, script, unit, description, params, limits, isolate)" "config typo message"
+expect_eq "$err" "typo.cfg:4: unknown setting 'parms' in indicator (id, module, lang, plugin, script, formula, numerator, denominator, factor, annualise, missing, unit, description, params, limits, isolate)" "config typo message"
 expect_eq "$(db_digest "$db")" "$before" "nothing stored"
 printf 'database = "demo/demo.db"\nperiods = [\n' > syntax.cfg
 run check -c syntax.cfg
