@@ -335,6 +335,46 @@ static void operands_are_collected_once(void **state) {
     gvF_free(f);
 }
 
+/* "did you mean": the nearest name, and none when nothing is near. */
+static void the_nearest_name_is_suggested(void **state) {
+    (void)state;
+    const char *names[] = {"in_work", "participants", "volunteer_hours"};
+    assert_string_equal(gvU_nearest("in_wrok", names, 3), "in_work");
+    assert_string_equal(gvU_nearest("volunter_hours", names, 3), "volunteer_hours");
+    assert_string_equal(gvU_nearest("Participants", names, 3), "participants");
+    assert_null(gvU_nearest("income", names, 3));
+    assert_null(gvU_nearest("x", names, 0));
+}
+
+/* Words DHIS2 also accepts, text and the functions' edges. */
+static void words_text_and_edges(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        double want; /* NaN: no value */
+    } cases[] = {
+        {"1 and 0 or not false", 1}, {"if(2 > 1 and 'b' > 'a', 7, 8)", 7},
+        {"abs(-2.5) + abs(2)", 4.5}, {"removeZeros(0) + 1", NAN},
+        {"greatest()", NAN},         {"firstNonNull(null, null)", NAN},
+        {"log(100, 10)", 2},         {"/* c */ 1 /* d */ + /**/ 2", 3},
+        {"\"it's\" == 'it\\'s'", 1}, {"2 ^ -1 ^ 2", 0.5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *err = NULL;
+        int col;
+        gvF_formula *f = gvF_parse(cases[i].text, &err, &col);
+        if (!f) fail_msg("%s: %s at %d", cases[i].text, err, col);
+        gvF_value out;
+        assert_int_equal(gvF_eval(f, NULL, GVF_SKIP_IF_ANY, &out), 0);
+        if (isnan(cases[i].want)) {
+            if (out.type != GVF_NULL) fail_msg("%s: a value, expected none", cases[i].text);
+        } else if (out.type == GVF_NULL || out.number != cases[i].want) {
+            fail_msg("%s: %g, expected %g", cases[i].text, out.number, cases[i].want);
+        }
+        gvF_free(f);
+    }
+}
+
 int main(int argc, char **argv) {
     tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
@@ -342,6 +382,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(dhis2_indicator_values),
         cmocka_unit_test(errors_point_at_their_column),
         cmocka_unit_test(operands_are_collected_once),
+        cmocka_unit_test(the_nearest_name_is_suggested),
+        cmocka_unit_test(words_text_and_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
