@@ -101,9 +101,11 @@ static int gvF_indicator(const gv_module *m, const char *id, char **msg) {
     return found;
 }
 
-/* What each operand of p names, found now: constants and indicators. */
+/* What each operand of p names, found now: constants and indicators;
+** every one not found is in *err. */
 static int gvF_resolve(gv_module *m, gvF_part *p, char **err) {
     gvF_formula *f = p->f;
+    gvU_buf problems = {0};
     p->constant = gvU_malloc((size_t)(f->noperands + 1) * sizeof *p->constant);
     p->indicator = gvU_malloc((size_t)(f->noperands + 1) * sizeof *p->indicator);
     p->values = gvU_malloc((size_t)(f->noperands + 1) * sizeof *p->values);
@@ -118,13 +120,15 @@ static int gvF_resolve(gv_module *m, gvF_part *p, char **err) {
             m->needs[m->nneeds].indicator = p->indicator[i];
             m->needs[m->nneeds++].where = gvU_mprintf("%s:%d:%d", p->file, p->line, o->column);
         }
-        if (msg) {
-            *err = gvF_error_at(m, p, f->text, o->column, msg);
-            free(msg);
-            return -1;
+        if (msg) { /* every one, each with its caret; a run stores the first line */
+            char *e = gvF_error_at(m, p, f->text, o->column, msg);
+            gvU_buf_printf(&problems, "%s%s", problems.s ? "\n" : "", e);
+            free(e), free(msg);
         }
     }
-    return 0;
+    if (!problems.s) return 0;
+    *err = gvU_buf_take(&problems);
+    return -1;
 }
 
 static int gvF_load_part(gv_module *m, const char *setting, const char *text, const char *file,

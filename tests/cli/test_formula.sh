@@ -146,7 +146,8 @@ indicators = (
   { id = "a"; formula = "I{b} + 1"; },
   { id = "b"; formula = "1 + I{a} * 2"; },
   { id = "ind"; formula = "I{nope}"; },
-  { id = "both"; formula = "1"; numerator = "#{in_work}"; denominator = "#{participants}"; }
+  { id = "both"; formula = "1"; numerator = "#{in_work}"; denominator = "#{participants}"; },
+  { id = "two"; formula = "C{nope} + I{gone}"; }
 );
 EOF
 before=$(db_digest "$db")
@@ -162,6 +163,12 @@ demo/bad.cfg:10:1: indicator 'ind': formula: unknown indicator 'nope'
     I{nope}
     ^
 demo/bad.cfg:11: indicator 'both': give a formula, or a numerator and a denominator, not both
+demo/bad.cfg:12:1: indicator 'two': formula: unknown constant 'nope'
+    C{nope} + I{gone}
+    ^
+demo/bad.cfg:12:11: indicator 'two': formula: unknown indicator 'gone'
+    C{nope} + I{gone}
+              ^
 demo/bad.cfg:9:5: indicator 'b': I{a} makes a cycle: a -> b -> a
 demo/bad.cfg:6:1: indicator 'metric': formula: unknown metric 'in_wrok' (did you mean 'in_work'?)
     #{in_wrok} + 1
@@ -179,7 +186,8 @@ both: demo/bad.cfg:11: indicator 'both': give a formula, or a numerator and a de
 const: demo/bad.cfg:7:14: indicator 'const': formula: unknown constant 'wag' (did you mean 'wage'?)
 ind: demo/bad.cfg:10:1: indicator 'ind': formula: unknown indicator 'nope'
 metric: #{in_wrok}: unknown metric 'in_wrok': no observation has it
-syntax: demo/bad.cfg:5:14: indicator 'syntax': formula: expected a number, an operand or '(' here" \
+syntax: demo/bad.cfg:5:14: indicator 'syntax': formula: expected a number, an operand or '(' here
+two: demo/bad.cfg:12:1: indicator 'two': formula: unknown constant 'nope'" \
   "errors stored per value"
 
 # division by zero, text and settings that do not fit
