@@ -161,7 +161,8 @@ static int gvF_operand(gvF_parser *p, int kind, const char *name, size_t n, size
     memcpy(text, name, n);
     text[n] = '\0';
     char *part = NULL;
-    static const char *const aggregates[] = {"sum", "count", "mean", "min", "max", "last", NULL};
+    static const char *const aggregates[] = {"sum", "count", "mean",     "min",
+                                             "max", "last",  "subjects", NULL};
     char *dot = kind == GVF_METRIC ? strrchr(text, '.') : NULL;
     for (const char *const *a = aggregates; dot && *a; a++)
         if (strcmp(dot + 1, *a) == 0) part = gvU_strdup(*a), *dot = '\0';

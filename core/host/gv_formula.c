@@ -314,6 +314,31 @@ static int gvF_earlier(gevinst_ctx *ctx, const char *id, int k, gvF_value *v, ch
     return 0;
 }
 
+/* #{metric.subjects}: how many persons (distinct subjects) have an
+** observation of metric in the period; the series' pass says whether the
+** metric exists and how much of the period its data cover. */
+static int gvF_subjects(gevinst_ctx *ctx, const char *metric, double *out, char **why) {
+    int rc = gvM_host.aggregate(ctx, "count", metric, NULL, out, why);
+    if (rc != GEVINST_OK || *out == 0) return rc;
+    sqlite3_stmt *st = gvM_query_prepare(
+        ctx,
+        "SELECT count(DISTINCT subject) FROM observations WHERE case_id = ?1 AND metric = ?2"
+        " AND in_period(period_start, period_end, ?3)",
+        3, why);
+    if (!st) return GEVINST_ERROR;
+    sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ctx->period->text, -1, SQLITE_STATIC);
+    int stepped = gvM_query_step(ctx, st, why);
+    *out = stepped == 1 ? sqlite3_column_double(st, 0) : 0;
+    gvM_query_done(ctx, st);
+    if (stepped < 0) return GEVINST_ERROR;
+    /* a count of persons: reports hide what is made from a small one */
+    if (*out > 0 && (ctx->fewest_persons == 0 || *out < ctx->fewest_persons))
+        ctx->fewest_persons = *out;
+    return GEVINST_OK;
+}
+
 /* Every operand of p for the case and period in ctx. */
 static int gvF_fetch(gvF_part *p, gevinst_ctx *ctx, char **err) {
     for (int i = 0; i < p->f->noperands; i++) {
@@ -328,7 +353,9 @@ static int gvF_fetch(gvF_part *p, gevinst_ctx *ctx, char **err) {
             if (gvF_earlier(ctx, o->name, p->indicator[i], v, err) < 0) return -1;
         } else {
             char *why = NULL;
-            int rc = gvM_host.aggregate(ctx, o->aggregate, o->name, NULL, &v->number, &why);
+            int rc = strcmp(o->aggregate, "subjects") == 0
+                         ? gvF_subjects(ctx, o->name, &v->number, &why)
+                         : gvM_host.aggregate(ctx, o->aggregate, o->name, NULL, &v->number, &why);
             if (rc == GEVINST_ERROR) {
                 *err = gvU_mprintf("#{%s}: %s", o->name, why ? why : "cannot be read");
                 free(why);

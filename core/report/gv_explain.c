@@ -171,19 +171,21 @@ static void gvW_metric(gvW *w, const gvF_operand_def *o, gvW_operand *x) {
         w,
         "WITH a AS (SELECT count(*) AS n, CASE ?4 WHEN 'sum' THEN total(value)"
         " WHEN 'count' THEN count(*) WHEN 'mean' THEN avg(value) WHEN 'min' THEN min(value)"
-        " WHEN 'max' THEN max(value) ELSE (SELECT value FROM observations WHERE case_id = ?1"
+        " WHEN 'max' THEN max(value) WHEN 'subjects' THEN count(DISTINCT subject)"
+        " ELSE (SELECT value FROM observations WHERE case_id = ?1"
         " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
         " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1) END AS v"
         " FROM observations WHERE case_id = ?1 AND metric = ?2"
         " AND in_period(period_start, period_end, ?3))"
-        " SELECT n, v, gv_small(v, CASE WHEN ?4 IN ('count', 'mean') THEN NULL"
+        " SELECT n, v, gv_small(v, CASE WHEN ?4 = 'subjects' THEN 'persons'"
+        " WHEN ?4 IN ('count', 'mean') THEN NULL"
         " ELSE (SELECT unit FROM metrics WHERE name = ?2) END, NULL), gv_below() FROM a",
         o->name);
     if (!st) return;
     sqlite3_bind_text(st, 4, o->aggregate, -1, SQLITE_STATIC);
     int stepped = sqlite3_step(st);
-    if (stepped == SQLITE_ROW &&
-        (sqlite3_column_int(st, 0) > 0 || !strcmp(o->aggregate, "count"))) {
+    if (stepped == SQLITE_ROW && (sqlite3_column_int(st, 0) > 0 || !strcmp(o->aggregate, "count") ||
+                                  !strcmp(o->aggregate, "subjects"))) {
         x->v.type = GVF_NUMBER;
         x->v.number = sqlite3_column_double(st, 1);
         x->hidden = sqlite3_column_int(st, 2);
@@ -251,9 +253,14 @@ static gvW_operand *gvW_operands(gvW *w, const gvF_formula *f, const char *param
 static void gvW_origin(gvW *w, const gvF_operand_def *o, const gvW_operand *x) {
     FILE *out = w->out;
     if (o->kind == GVF_METRIC) {
-        fprintf(out, "  #{%s%s%s} = %s: the %s of the case's observations of '%s' in %s\n", o->name,
+        char what[64];
+        if (strcmp(o->aggregate, "subjects") == 0)
+            snprintf(what, sizeof what, "number of persons (distinct subjects) in");
+        else
+            snprintf(what, sizeof what, "%s of", o->aggregate);
+        fprintf(out, "  #{%s%s%s} = %s: the %s the case's observations of '%s' in %s\n", o->name,
                 strcmp(o->aggregate, "sum") ? "." : "",
-                strcmp(o->aggregate, "sum") ? o->aggregate : "", x->text, o->aggregate, o->name,
+                strcmp(o->aggregate, "sum") ? o->aggregate : "", x->text, what, o->name,
                 w->period.text);
         if (!x->hidden) gvW_observations(w, o->name);
     } else if (o->kind == GVF_INDICATOR) {

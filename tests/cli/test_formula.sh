@@ -25,7 +25,8 @@ indicators = (
     missing = "SKIP_IF_ALL_VALUES_MISSING"; },
   { id = "answers"; formula = "#{wellbeing.count} + #{wellbeing.mean} * 0"; },
   { id = "per_year"; formula = "#{in_work} / [days] * 365"; },
-  { id = "halved"; formula = "(#{social_assistance} - #{social_assistance.min}) * C{half}"; }
+  { id = "halved"; formula = "(#{social_assistance} - #{social_assistance.min}) * C{half}"; },
+  { id = "people"; formula = "#{wellbeing.subjects}"; unit = "persons"; }
 );
 EOF
 
@@ -33,7 +34,7 @@ run check -c demo/f.cfg
 expect_rc 0 "check of good formulas"
 run run -c demo/f.cfg --format csv
 expect_rc 0 "run with formulas"
-expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 2")" "162" "9 indicators x 6 cases x 3 years"
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 2")" "180" "10 indicators x 6 cases x 3 years"
 
 # numerator / denominator x factor is the ratio plugin's value, case by case
 expect_eq "$(sql "$db" "SELECT count(*) FROM results a JOIN results b USING (run, case_id, period)
@@ -110,6 +111,16 @@ case "$out" in *"#{in_work} ="*) fail "a small value's operands are hidden" ;; e
 run explain -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017 --no-suppress
 expect_contains "$out" "  numerator: #{in_work}
            = 3" "--no-suppress shows them"
+
+# individual-level data: the distinct subjects answering, a count of persons
+expect_eq "$(sql "$db" "SELECT count(*) FROM results r WHERE run = 2 AND indicator = 'people'
+  AND value = (SELECT count(DISTINCT subject) FROM observations o WHERE o.case_id = r.case_id
+  AND o.metric = 'wellbeing' AND substr(o.period, 1, 4) = r.period)
+  AND fewest_persons = value")" "12" "#{wellbeing.subjects}"
+expect_eq "$(sql "$db" "SELECT group_concat(DISTINCT status || ' ' || value) FROM results
+  WHERE run = 2 AND indicator = 'people' AND period = '2016'")" "ok 0.0" "no one answered: 0"
+run explain -c demo/f.cfg people no-drammen-jobbkafe 2017
+expect_contains "$out" "  #{wellbeing.subjects} = 9: the number of persons (distinct subjects) in the case's observations of 'wellbeing' in 2017" "explain of .subjects"
 
 # missing values: never_skip keeps the null for isNull; skip if all missing
 expect_eq "$(sql "$db" "SELECT group_concat(DISTINCT value) FROM results WHERE run = 2
