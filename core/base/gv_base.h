@@ -145,6 +145,11 @@ void gvU_format_number_digits(double v, int digits, char out[32]);
 /* Parse a whole field as a finite number; 0 on success. */
 int gvU_parse_number(const char *s, double *v);
 
+/* The name among names[0..n) nearest to s by edit distance, for "did you
+** mean"; NULL when none is near (more edits apart than 2 or a third of
+** s's length, whichever is more). */
+const char *gvU_nearest(const char *s, const char *const *names, int n);
+
 /* Is s valid UTF-8?  Returns the byte offset of the first bad byte, or -1. */
 long gvU_utf8_invalid(const char *s, size_t n);
 

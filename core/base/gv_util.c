@@ -288,6 +288,40 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
     return 0;
 }
 
+/* ------------------------------------------------------------------ names */
+
+/* Levenshtein's distance between a and b, in bytes. */
+static size_t gvU_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = gvU_malloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+const char *gvU_nearest(const char *s, const char *const *names, int n) {
+    const char *best = NULL;
+    size_t limit = strlen(s) / 3 > 2 ? strlen(s) / 3 : 2, least = limit + 1;
+    for (int i = 0; i < n; i++) {
+        size_t d = gvU_distance(s, names[i]);
+        if (d < least) best = names[i], least = d;
+    }
+    return best;
+}
+
 /* ---------------------------------------------------------------- numbers */
 
 void gvU_format_number(double v, char out[32]) {

@@ -113,7 +113,7 @@ static const char *const usage_check =
 
 static const char *const usage_list =
     "Usage: gevinst list -c CONFIG [--params]\n"
-    "Print the indicators CONFIG provides: id, kind (C or Lua), unit, description,\n"
+    "Print the indicators CONFIG provides: id, kind (C, Lua or formula), unit, description,\n"
     "and the file each is loaded from; --params adds each one's params with the\n"
     "values a run would use, their types, allowed values and meaning.\n\n" EXIT_CHECK;
 
@@ -467,17 +467,18 @@ static int width_of(const char *s, int least) {
 
 /* The indicators as a table, widths fitted to the longest cell. */
 static void print_indicators(const gevinst_indicator_info *list, int n, int with_params) {
-    int wid = 2, wunit = 4, wdesc = 11;
+    int wid = 2, wkind = 4, wunit = 4, wdesc = 11;
     for (int i = 0; i < n; i++) {
         wid = width_of(list[i].id, wid);
+        wkind = width_of(list[i].kind, wkind);
         wunit = width_of(list[i].unit, wunit);
         wdesc = width_of(list[i].description, wdesc);
     }
-    printf("%-*s  %-4s  %-*s  %-*s  %s\n", wid, "id", "kind", wunit, "unit", wdesc, "description",
-           "from");
+    printf("%-*s  %-*s  %-*s  %-*s  %s\n", wid, "id", wkind, "kind", wunit, "unit", wdesc,
+           "description", "from");
     for (int i = 0; i < n; i++) {
         const gevinst_indicator_info *x = &list[i];
-        printf("%-*s  %-4s  %-*s  %-*s  %s\n", wid, x->id, x->kind ? x->kind : "?", wunit,
+        printf("%-*s  %-*s  %-*s  %-*s  %s\n", wid, x->id, wkind, x->kind ? x->kind : "?", wunit,
                x->unit ? x->unit : "-", wdesc, x->description, x->from);
         for (int k = 0; with_params && k < x->nparams; k++)
             print_param(&x->params[k]);

@@ -222,7 +222,7 @@ static char *gvC_find_module(const gv_config *cfg, const char *name, const gv_ki
                              const gv_kind **kind) {
     for (int i = 0; i < cfg->nmodule_path; i++)
         for (const gv_kind *const *k = cfg->kinds; *k; k++) {
-            if (lang && *k != lang) continue;
+            if ((lang && *k != lang) || !(*k)->extension) continue;
             char *path = gvU_mprintf("%s/%s%s", cfg->module_path[i], name, (*k)->extension);
             if (gvU_file_exists(path)) {
                 *kind = *k;
@@ -251,9 +251,11 @@ static char *gvC_kinds_text(const gv_config *cfg, int settings) {
         n++;
     for (int i = 0; i < n; i++) {
         const char *sep = i == 0 ? "" : settings ? ", " : i == n - 1 ? " or " : ", ";
-        if (settings)
+        if (settings) {
             gvU_buf_printf(&b, "%s%s", sep, cfg->kinds[i]->setting);
-        else
+            for (const char *const *s = cfg->kinds[i]->settings; s && *s; s++)
+                if (strcmp(*s, cfg->kinds[i]->setting) != 0) gvU_buf_printf(&b, ", %s", *s);
+        } else
             gvU_buf_printf(&b, "%s\"%s\"", sep, cfg->kinds[i]->lang);
     }
     return gvU_buf_take(&b);
@@ -269,36 +271,44 @@ static int gvC_valid_id(const char *id) {
     return 1;
 }
 
+/* One param, a number or a string, added to the indicator's. */
+static void gvC_param(gv_config *cfg, gv_indicator *ind, const config_setting_t *e, gv_diag *diag) {
+    gv_param_value p;
+    memset(&p, 0, sizeof p);
+    if (gvC_is_number(e)) {
+        p.type = GEVINST_PARAM_NUMBER;
+        p.number = gvC_number(e);
+    } else if (config_setting_type(e) == CONFIG_TYPE_STRING) {
+        p.type = GEVINST_PARAM_STRING;
+        p.string = gvU_strdup(config_setting_get_string(e));
+    } else {
+        gvC_error(diag, cfg, e, "param '%s' must be a number or a string, not %s",
+                  config_setting_name(e), gvC_type_name(config_setting_type(e)));
+        return;
+    }
+    p.name = gvU_strdup(config_setting_name(e));
+    p.file = gvC_file(e, cfg);
+    p.line = config_setting_source_line(e);
+    ind->params = gvU_realloc(ind->params, (size_t)(ind->nparams + 1) * sizeof p);
+    ind->params[ind->nparams++] = p;
+}
+
 static void gvC_params(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
                        gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "params must be a group { name = value; ... }");
         return;
     }
-    int n = config_setting_length(s);
-    ind->params = gvU_malloc((size_t)n * sizeof *ind->params);
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        gv_param_value *p = &ind->params[ind->nparams];
-        memset(p, 0, sizeof *p);
-        if (gvC_is_number(e)) {
-            p->type = GEVINST_PARAM_NUMBER;
-            p->number = config_setting_get_float(e);
-            if (config_setting_type(e) != CONFIG_TYPE_FLOAT)
-                p->number = (double)config_setting_get_int64(e);
-        } else if (config_setting_type(e) == CONFIG_TYPE_STRING) {
-            p->type = GEVINST_PARAM_STRING;
-            p->string = gvU_strdup(config_setting_get_string(e));
-        } else {
-            gvC_error(diag, cfg, e, "param '%s' must be a number or a string, not %s",
-                      config_setting_name(e), gvC_type_name(config_setting_type(e)));
-            continue;
-        }
-        p->name = gvU_strdup(config_setting_name(e));
-        p->file = gvC_file(e, cfg);
-        p->line = config_setting_source_line(e);
-        ind->nparams++;
-    }
+    for (int i = 0; i < config_setting_length(s); i++)
+        gvC_param(cfg, ind, config_setting_get_elem(s, (unsigned)i), diag);
+}
+
+/* The kind whose further settings (numerator, factor...) include name. */
+static const gv_kind *gvC_kind_of_setting(const gv_config *cfg, const char *name) {
+    for (const gv_kind *const *k = cfg->kinds; *k; k++)
+        for (const char *const *s = (*k)->settings; s && *s; s++)
+            if (strcmp(*s, name) == 0) return *k;
+    return NULL;
 }
 
 static void gvC_indicator_free(gv_indicator *ind) {
@@ -354,12 +364,16 @@ static int gvC_indicator_text(gv_config *cfg, gv_indicator *ind, const config_se
 
 /* Every setting of an indicator; the number of wrong ones. */
 static int gvC_indicator_settings(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
-                                  gv_diag *diag) {
+                                  const config_setting_t **part_e, gv_diag *diag) {
     int bad = 0;
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *name = config_setting_name(e);
-        if (strcmp(name, "params") == 0) {
+        const gv_kind *part = gvC_kind_of_setting(cfg, name);
+        if (part) { /* numerator = "#{in_work}": part of a module written here */
+            gvC_param(cfg, ind, e, diag);
+            if (!ind->kind) ind->kind = part, *part_e = e;
+        } else if (strcmp(name, "params") == 0) {
             gvC_params(cfg, ind, e, diag);
         } else if (strcmp(name, "limits") == 0) {
             gvC_limits(cfg, e, &ind->limits, diag);
@@ -367,7 +381,7 @@ static int gvC_indicator_settings(gv_config *cfg, gv_indicator *ind, const confi
             if (config_setting_type(e) != CONFIG_TYPE_BOOL)
                 gvC_error(diag, cfg, e, "'isolate' must be true or false");
             else
-                ind->isolate = config_setting_get_bool(e);
+                ind->isolate = config_setting_get_bool(e) ? 2 : 0; /* 2: asked for */
         } else {
             bad += gvC_indicator_text(cfg, ind, e, diag) < 0;
         }
@@ -384,7 +398,8 @@ static int gvC_indicator_whole(gv_config *cfg, const gv_indicator *ind, const co
         bad = 1;
     }
     if (!ind->how && ind->id) {
-        gvC_error(diag, cfg, s, "indicator '%s' names no module, plugin or script", ind->id);
+        gvC_error(diag, cfg, s, "indicator '%s' names no module, plugin, script or formula",
+                  ind->id);
         bad = 1;
     }
     for (int i = 0; ind->id && i < cfg->nindicators; i++)
@@ -401,6 +416,25 @@ static int gvC_indicator_whole(gv_config *cfg, const gv_indicator *ind, const co
     return bad;
 }
 
+/* A module written in the config (a formula) runs in gevinst's own
+** process, and its parts go with it alone.  The number of problems. */
+static int gvC_written_here(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
+                            gv_diag *diag) {
+    int bad = 0;
+    if (ind->kind && !ind->kind->extension) {
+        if (ind->isolate == 2)
+            gvC_error(diag, cfg, s,
+                      "a %s runs in gevinst's own process: 'isolate' goes with "
+                      "modules, plugins and scripts",
+                      ind->kind->setting),
+                bad++;
+        ind->isolate = 0;
+        return bad;
+    }
+    ind->isolate = ind->isolate != 0;
+    return bad;
+}
+
 static void gvC_indicator(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "each indicator must be a group { id = ...; module = ...; }");
@@ -413,14 +447,28 @@ static void gvC_indicator(gv_config *cfg, const config_setting_t *s, gv_diag *di
     ind.limits = cfg->limits;
     ind.isolate = 1;
     int before = diag->n;
-    int bad = gvC_indicator_settings(cfg, &ind, s, diag);
+    const config_setting_t *part_e = NULL;
+    int bad = gvC_indicator_settings(cfg, &ind, s, &part_e, diag);
+    if (!ind.how && ind.kind) /* a module written here: its parts are its params */
+        ind.how = ind.kind->setting, ind.ref = gvU_strdup(ind.kind->setting);
+    if (part_e && strcmp(ind.how, ind.kind->setting) != 0) {
+        if (strcmp(config_setting_name(part_e), ind.kind->setting) == 0)
+            gvC_error(diag, cfg, part_e, "indicator has both '%s' and '%s'; give one", ind.how,
+                      ind.kind->setting);
+        else
+            gvC_error(diag, cfg, part_e, "'%s' goes with a %s, not with a %s",
+                      config_setting_name(part_e), ind.kind->setting, ind.how);
+        bad++;
+    }
     bad += gvC_indicator_whole(cfg, &ind, s, diag);
     if (ind.how && strcmp(ind.how, "module") == 0) {
         ind.path = gvC_find_module(cfg, ind.ref, ind.lang, &ind.kind);
     } else if (ind.how) {
-        ind.path = gvU_path_join(cfg->dir, ind.ref);
         ind.kind = gvC_kind(cfg, NULL, ind.how);
+        ind.path = ind.kind->extension ? gvU_path_join(cfg->dir, ind.ref)
+                                       : gvU_mprintf("%s:%d", ind.file, ind.line);
     }
+    bad += gvC_written_here(cfg, &ind, s, diag);
     if (bad || diag->n > before) {
         /* keep nothing half-made: the config is rejected anyway */
         gvC_indicator_free(&ind);
@@ -641,6 +689,29 @@ static void gvC_allow_partial(gv_config *cfg, const config_setting_t *s, gv_diag
     }
 }
 
+/* `constants = { hourly_wage = 260; }`: the numbers formulas name as
+** C{name}. */
+static void gvC_constants(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
+    if (!config_setting_is_group(s)) {
+        gvC_error(diag, cfg, s, "constants must be a group { name = number; ... }");
+        return;
+    }
+    cfg->constants_file = gvC_file(s, cfg);
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        if (!gvC_is_number(e)) {
+            gvC_error(diag, cfg, e, "constants.%s must be a number, not %s", config_setting_name(e),
+                      gvC_type_name(config_setting_type(e)));
+            continue;
+        }
+        int n = cfg->nconstants;
+        gvC_add_name_number(&cfg->constant_names, &cfg->constant_values, &cfg->nconstants,
+                            config_setting_name(e), gvC_number(e));
+        cfg->constant_lines = gvU_realloc(cfg->constant_lines, (size_t)(n + 1) * sizeof(int));
+        cfg->constant_lines[n] = config_setting_source_line(e);
+    }
+}
+
 /* `report = { lang = "nb"; label = "Synthetic data"; }` */
 static void gvC_report(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
@@ -772,10 +843,12 @@ static const config_setting_t *gvC_top(gv_config *cfg, const config_setting_t *r
             gvC_report(cfg, e, diag);
         } else if (strcmp(name, "allow_partial") == 0) {
             gvC_allow_partial(cfg, e, diag);
+        } else if (strcmp(name, "constants") == 0) {
+            gvC_constants(cfg, e, diag);
         } else if (strcmp(name, "indicators") != 0) {
             gvC_error(diag, cfg, e,
                       "unknown setting '%s' (database, module_path, periods, limits, indicators, "
-                      "money, gains, allow_partial, report)",
+                      "constants, money, gains, allow_partial, report)",
                       name);
         } else if (!config_setting_is_list(e) && !config_setting_is_array(e)) {
             gvC_error(diag, cfg, e, "indicators must be a list ( { ... }, { ... } )");
@@ -874,6 +947,9 @@ void gvC_free(gv_config *cfg) {
     for (int i = 0; i < cfg->nallow_partial; i++)
         free(cfg->allow_partial[i]);
     free(cfg->allow_partial), free(cfg->allow_partial_line);
+    for (int i = 0; i < cfg->nconstants; i++)
+        free(cfg->constant_names[i]);
+    free(cfg->constant_names), free(cfg->constant_values), free(cfg->constant_lines);
     free(cfg->module_path);
     free(cfg->indicators);
     free(cfg->periods);

@@ -14,7 +14,11 @@
 typedef struct gv_kind {
     const char *lang;      /* "c", "lua": `lang = ...;`, and what the database stores */
     const char *setting;   /* "plugin", "script": the setting that names such a file */
-    const char *extension; /* ".so", ".lua": what `module = NAME` looks for */
+    const char *extension; /* ".so", ".lua": what `module = NAME` looks for; NULL for a
+                              kind written in the config itself (a formula) */
+    /* such a kind's further settings in an indicator (numerator, factor...),
+       read as its params; NULL-terminated, NULL for none */
+    const char *const *settings;
 } gv_kind;
 
 /* A param value from the config, or a module's default. */
@@ -46,8 +50,9 @@ typedef struct gv_indicator {
     const char *how;     /* "module", or a kind's setting ("plugin", "script") */
     const gv_kind *lang; /* `lang = ...;`: which kind `module` may find; NULL: any */
     int lang_given;      /* `lang` was written, known or not */
-    char *ref;           /* as written */
-    char *path;          /* resolved file; NULL when `module` found none */
+    char *ref;           /* as written; a module written in the config: its kind's setting */
+    char *path;          /* resolved file, or FILE:LINE of a module written in the
+                            config; NULL when `module` found none */
     const gv_kind *kind; /* what path is; NULL with it */
     char *unit;          /* override, or NULL */
     char *description;   /* override, or NULL */
@@ -109,6 +114,12 @@ struct gevinst_config {
     int nallow_partial;
     const char *allow_partial_file;
     const gv_kind *const *kinds; /* what modules it may name, NULL-terminated */
+    /* `constants = { name = number; ... }`: what formulas name as C{name} */
+    char **constant_names;
+    double *constant_values;
+    int *constant_lines;
+    int nconstants;
+    const char *constants_file;
 };
 
 /* Read and validate the config at path; the modules it names are of one of

@@ -12,14 +12,61 @@
 
 /* ------------------------------------------------------------- indicators */
 
+/* A load error: a module written in the config says its own place (and
+** shows it on the lines after the first, which alone the run stores). */
+static void gvE_load_error(gvE_indicator *r, gv_diag *diag) {
+    if (r->ind->kind && !r->ind->kind->extension) {
+        gvU_diag_add(diag, "%s", r->error);
+        r->error[strcspn(r->error, "\n")] = '\0';
+        return;
+    }
+    gvU_diag_add(diag, "%s:%d: indicator '%s': %s", r->ind->file, r->ind->line, r->ind->id,
+                 r->error);
+}
+
+/* Depth first from indicator i along what modules read (path holds the
+** way here, state 1 on it, 2 done): each cycle met is an error of every
+** indicator in it, reported once at the reference that closes it. */
+static void gvE_cycles_from(gvE_indicator *r, int i, int *path, int depth, char *state,
+                            gv_diag *diag) {
+    state[i] = 1;
+    path[depth] = i;
+    for (int k = 0; r[i].m && k < r[i].m->nneeds; k++) {
+        int j = r[i].m->needs[k].indicator;
+        if (state[j] == 0) gvE_cycles_from(r, j, path, depth + 1, state, diag);
+        if (state[j] != 1) continue;
+        int from = depth;
+        while (path[from] != j)
+            from--;
+        gvU_buf b = {0};
+        for (int x = from; x <= depth; x++)
+            gvU_buf_printf(&b, "%s -> ", r[path[x]].ind->id);
+        gvU_buf_puts(&b, r[j].ind->id);
+        gvU_diag_add(diag, "%s: indicator '%s': I{%s} makes a cycle: %s", r[i].m->needs[k].where,
+                     r[i].ind->id, r[j].ind->id, b.s);
+        for (int x = from; x <= depth; x++)
+            if (!r[path[x]].error) r[path[x]].error = gvU_mprintf("cycle: %s", b.s);
+        free(b.s);
+    }
+    state[i] = 2;
+}
+
+static void gvE_cycles(gvE_indicator *r, int n, gv_diag *diag) {
+    char *state = gvU_malloc((size_t)n + 1);
+    int *path = gvU_malloc(((size_t)n + 1) * sizeof *path);
+    memset(state, 0, (size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        if (!state[i]) gvE_cycles_from(r, i, path, 0, state, diag);
+    free(state), free(path);
+}
+
 gvE_indicator *gvE_prepare(const gv_config *cfg, gv_load_mode mode, gv_diag *diag) {
     gvE_indicator *r = gvU_malloc((size_t)(cfg->nindicators + 1) * sizeof *r);
     memset(r, 0, (size_t)(cfg->nindicators + 1) * sizeof *r);
     for (int i = 0; i < cfg->nindicators; i++) {
         r[i].ind = &cfg->indicators[i];
         if (gvM_load(r[i].ind, cfg, mode, &r[i].m, &r[i].error) < 0) {
-            gvU_diag_add(diag, "%s:%d: indicator '%s': %s", r[i].ind->file, r[i].ind->line,
-                         r[i].ind->id, r[i].error);
+            gvE_load_error(&r[i], diag);
             continue;
         }
         gv_diag mine = {0};
@@ -33,6 +80,7 @@ gvE_indicator *gvE_prepare(const gv_config *cfg, gv_load_mode mode, gv_diag *dia
         }
         gvU_diag_free(&mine);
     }
+    gvE_cycles(r, cfg->nindicators, diag);
     return r;
 }
 
@@ -74,17 +122,36 @@ static int gvE_check_gains(const gv_config *cfg, gv_diag *diag) {
     return failed;
 }
 
+/* What modules read checked against the database (a formula's metrics);
+** the number of problems. */
+static int gvE_check_names(const gv_config *cfg, gvE_indicator *r, gv_diag *diag) {
+    sqlite3 *db;
+    char *err = NULL;
+    if (gvD_open_readonly(cfg->database, &db, &err) < 0) {
+        gvU_diag_add(diag, "%s", err);
+        free(err);
+        return 1;
+    }
+    int failed = 0;
+    for (int i = 0; i < cfg->nindicators; i++)
+        if (r[i].m && r[i].m->loader->check) failed += r[i].m->loader->check(r[i].m, db, diag);
+    gvD_close(db);
+    return failed;
+}
+
 int gvE_check(const gv_config *cfg, gv_diag *diag) {
     gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0;
     for (int i = 0; i < cfg->nindicators; i++)
         failed += r[i].error != NULL;
-    gvE_release(r, cfg->nindicators);
     if (!gvU_file_exists(cfg->database)) {
+        gvE_release(r, cfg->nindicators);
         gvU_diag_add(diag, "%s: database '%s' does not exist; create it with 'gevinst init %s'",
                      cfg->file, cfg->database, cfg->database);
         return failed + 1;
     }
+    failed += gvE_check_names(cfg, r, diag);
+    gvE_release(r, cfg->nindicators);
     if (cfg->ngains > 0) failed += gvE_check_gains(cfg, diag);
     return failed;
 }
@@ -105,6 +172,7 @@ typedef struct gvE_state {
     double started;
     long done, total; /* values */
     int indicator;
+    gv_run_values values; /* kept for the modules that read other indicators */
 } gvE_state;
 
 static void gvE_progress(gvE_state *run, int finished) {
@@ -165,6 +233,56 @@ static int gvE_store_indicator(gvE_state *run, const gvE_indicator *r, int posit
     return rc;
 }
 
+/* A value another module reads (a formula's I{id}), kept in the run's
+** order of cases and periods. */
+static void gvE_keep(gvE_state *run, int i, const gevinst_ctx *ctx, int status, double value) {
+    gv_run_values *v = &run->values;
+    if (!v->kept || !v->kept[i]) return;
+    if (v->n[i] == v->cap[i]) {
+        v->cap[i] = v->cap[i] ? 2 * v->cap[i] : 256;
+        v->kept[i] = gvU_realloc(v->kept[i], (size_t)v->cap[i] * sizeof **v->kept);
+    }
+    gv_kept *k = &v->kept[i][v->n[i]++];
+    k->value = value;
+    k->status = status;
+    k->fewest_persons = ctx->fewest_persons;
+    k->coverage = ctx->coverage;
+}
+
+/* Which indicators' values to keep: those some module reads. */
+static void gvE_keep_needed(gvE_state *run, const gvE_indicator *r) {
+    int n = run->cfg->nindicators;
+    gv_run_values *v = &run->values;
+    v->nindicators = n;
+    v->kept = gvU_malloc(((size_t)n + 1) * sizeof *v->kept);
+    v->n = gvU_malloc(((size_t)n + 1) * sizeof *v->n);
+    v->cap = gvU_malloc(((size_t)n + 1) * sizeof *v->cap);
+    for (int i = 0; i < n; i++)
+        v->kept[i] = NULL, v->n[i] = v->cap[i] = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; r[i].m && k < r[i].m->nneeds; k++) {
+            int j = r[i].m->needs[k].indicator;
+            if (!v->kept[j]) v->kept[j] = gvU_malloc(sizeof **v->kept), v->cap[j] = 1;
+        }
+    run->src.values = v;
+}
+
+static void gvE_values_free(gv_run_values *v) {
+    for (int i = 0; v->kept && i < v->nindicators; i++)
+        free(v->kept[i]);
+    free(v->kept), free(v->n), free(v->cap);
+}
+
+/* The order to evaluate in: what a module reads before it, else the
+** config's order (a cycle is an error already, and broken here). */
+static void gvE_order_from(const gvE_indicator *r, int i, char *state, int *order, int *n) {
+    if (state[i]) return;
+    state[i] = 1;
+    for (int k = 0; r[i].m && k < r[i].m->nneeds; k++)
+        gvE_order_from(r, r[i].m->needs[k].indicator, state, order, n);
+    order[(*n)++] = i;
+}
+
 /* One value, or why there is none. */
 static int gvE_store(gvE_state *run, const gvE_indicator *r, const gevinst_ctx *ctx, int status,
                      double value, const char *error, char **err) {
@@ -194,6 +312,7 @@ static int gvE_store(gvE_state *run, const gvE_indicator *r, const gevinst_ctx *
         *err = gvD_errmsg(run->db, "cannot store result");
         return -1;
     }
+    gvE_keep(run, (int)(r->ind - run->cfg->indicators), ctx, status, value);
     run->nerror += status == GEVINST_ERROR;
     run->npartial += status == GEVINST_OK && ctx->coverage < 1;
     return 0;
@@ -281,12 +400,23 @@ static int gvE_evaluate_all(gvE_state *run, gvE_indicator *r, gv_diag *diag, cha
     if (gvE_snapshot(run, r, err) < 0) return -1;
     run->started = gvU_clock();
     if (run->progress) run->total = gvE_total(run);
-    for (int i = 0; i < cfg->nindicators; i++) {
-        run->indicator = i + 1;
+    gvE_keep_needed(run, r);
+    int *order = gvU_malloc(((size_t)cfg->nindicators + 1) * sizeof *order), n = 0;
+    char *state = gvU_malloc((size_t)cfg->nindicators + 1);
+    memset(state, 0, (size_t)cfg->nindicators + 1);
+    for (int i = 0; i < cfg->nindicators; i++)
+        gvE_order_from(r, i, state, order, &n);
+    free(state);
+    for (int k = 0; k < cfg->nindicators; k++) {
+        int i = order[k];
+        run->indicator = k + 1;
         if (gvE_store_indicator(run, &r[i], i + 1, err) < 0 ||
-            gvE_indicator_run(run, &r[i], err) < 0)
+            gvE_indicator_run(run, &r[i], err) < 0) {
+            free(order);
             return -1;
+        }
     }
+    free(order);
     gvE_progress(run, 1);
     /* the realisation plan and its value, from the values just stored */
     long incomplete = 0;
@@ -351,6 +481,7 @@ gv_status gvE_run(const gv_config *cfg, gvE_progress_fn progress, void *ud, long
     }
     sqlite3_finalize(run.insert);
     gvM_source_close(&run.src);
+    gvE_values_free(&run.values);
     gvE_release(r, cfg->nindicators);
     gvD_close(run.db);
     return rc;

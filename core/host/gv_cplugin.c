@@ -19,6 +19,7 @@ typedef struct gvM_plugin {
 static char *gvM_dlopen_hint(const char *path) {
     size_t n = strlen(path);
     for (const gv_loader *const *l = gvM_loaders; *l; l++) {
+        if (!(*l)->kind.extension) continue; /* written in the config: no file */
         size_t e = strlen((*l)->kind.extension);
         if (*l != &gvM_c_plugins && n > e && strcmp(path + n - e, (*l)->kind.extension) == 0)
             return gvU_mprintf("this is a %s: name it with %s = or module =", (*l)->noun,
@@ -135,6 +136,12 @@ static void gvM_plugin_unload(gv_module *m) {
 }
 
 const gv_loader gvM_c_plugins = {
-    {"c", "plugin", ".so"}, "C",  "C plugin", gvM_plugin_load, gvM_plugin_evaluate,
-    gvM_plugin_unload,      NULL,
+    {"c", "plugin", ".so", NULL},
+    "C",
+    "C plugin",
+    gvM_plugin_load,
+    gvM_plugin_evaluate,
+    gvM_plugin_unload,
+    NULL,
+    NULL,
 };

@@ -36,6 +36,9 @@ typedef struct gv_loader {
     /* The run's snapshot is taken: the module may read the data from now
     ** on (isolation's children wait for it).  NULL: nothing to do. */
     void (*begin)(gv_module *m);
+    /* `check` with a database: the names the module reads, each problem
+    ** to diag; the number of problems.  NULL: nothing to check. */
+    int (*check)(gv_module *m, sqlite3 *db, gv_diag *diag);
 } gv_loader;
 
 extern const gv_loader *const gvM_loaders[]; /* NULL-terminated */
@@ -48,6 +51,7 @@ const gv_loader *gvM_loader_named(const char *lang);
 /* The loaders (each file's own). */
 extern const gv_loader gvM_c_plugins; /* gv_cplugin.c */
 extern const gv_loader gvL_scripts;   /* gv_lua.c */
+extern const gv_loader gvF_formulas;  /* gv_formula.c */
 
 /* ---------------------------------------------------------------- modules */
 
@@ -56,6 +60,13 @@ typedef enum {
     GV_LOAD_PROBE, /* load it in a child to learn what it is, then stop */
     GV_LOAD_RUN    /* ... and go on to evaluate every case and period */
 } gv_load_mode;
+
+/* Another indicator of the run a module reads (a formula's I{id}): the
+** run evaluates it first and refuses a cycle. */
+typedef struct gv_need {
+    int indicator; /* its place in the config */
+    char *where;   /* "FILE:LINE:COLUMN" of the reference, for messages */
+} gv_need;
 
 /* A loaded module. */
 struct gv_module {
@@ -72,6 +83,8 @@ struct gv_module {
     gv_param_value *defaults; /* declared params with their defaults */
     int ndefaults;
     gv_limits limits;
+    gv_need *needs;
+    int nneeds;
     void *state; /* the runner's */
 };
 
@@ -129,6 +142,21 @@ typedef struct gv_series {
 
 #define GV_SOURCE_QUERIES 16
 
+/* One value a run made, kept for the modules that read it. */
+typedef struct gv_kept {
+    double value, fewest_persons, coverage;
+    int status; /* GEVINST_OK, GEVINST_NODATA, GEVINST_ERROR */
+} gv_kept;
+
+/* The values a run has made so far of the indicators other modules read:
+** kept[i] for indicator i of the config (NULL when none reads it), one
+** per case and period in the run's order (gevinst_ctx.row). */
+typedef struct gv_run_values {
+    gv_kept **kept;
+    long *n, *cap;
+    int nindicators;
+} gv_run_values;
+
 /* The read-only view of the database that modules see. */
 typedef struct gv_source {
     sqlite3 *db;
@@ -145,6 +173,7 @@ typedef struct gv_source {
     sqlite3_stmt *queries[GV_SOURCE_QUERIES];
     unsigned char reads_observations[GV_SOURCE_QUERIES]; /* which of them do */
     int next_query;
+    const gv_run_values *values; /* the run's so far; NULL outside a run */
 } gv_source;
 
 int gvM_source_open(gv_source *src, const char *db_path, char **err);
@@ -163,6 +192,7 @@ struct gevinst_ctx {
     int nparams;
     double fewest_persons; /* the smallest positive count of persons the module read; 0: none */
     double coverage;       /* the least share of its period any read's data cover; NaN: none */
+    long row;              /* case number x periods + period number, in the run's order */
 };
 
 /* The host functions every module kind calls. */
@@ -181,5 +211,78 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg);
 /* Done with a statement from gvM_query_prepare (it stays prepared). */
 void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st);
+
+/* ---------------------------------------------------------------- formulas */
+
+/* The formula language (gv_expr.c): DHIS2's indicator expressions, parsed
+** once into instructions and run for every case and period.  Pure: no
+** database, no config. */
+
+/* What an operand reads. */
+enum {
+    GVF_METRIC,    /* #{metric} or #{metric.aggregate}: the case's observations */
+    GVF_CONSTANT,  /* C{name}: the config's constants */
+    GVF_INDICATOR, /* I{id}: another indicator's value in the same run */
+    GVF_DAYS       /* [days]: the period's length */
+};
+/* The kinds of value a formula computes with. */
+enum { GVF_NULL, GVF_NUMBER, GVF_BOOL, GVF_STRING };
+/* DHIS2's missing value strategies: when operands that read data have
+** none, the value is skipped if any is missing, if all are, or never (a
+** missing one counts as 0 outside isNull, isNotNull and firstNonNull). */
+enum { GVF_SKIP_IF_ANY, GVF_SKIP_IF_ALL, GVF_NEVER_SKIP };
+
+typedef struct gvF_value {
+    int type;           /* GVF_NULL... */
+    double number;      /* a number, or a boolean's 0 or 1 */
+    const char *string; /* text: the formula's own, living as long as it */
+} gvF_value;
+
+/* One operand, however often the formula names it. */
+typedef struct gvF_operand_def {
+    int kind;        /* GVF_METRIC... */
+    char *name;      /* metric, constant or indicator; "days" */
+    char *aggregate; /* a metric's: "sum" unless #{metric.count} and the like */
+    int column;      /* where it is first written, from 1 */
+} gvF_operand_def;
+
+/* Where the formula's text names an operand, for explain. */
+typedef struct gvF_use {
+    int operand;
+    size_t start, length; /* bytes of the text */
+} gvF_use;
+
+typedef struct gvF_instr gvF_instr;
+
+typedef struct gvF_formula {
+    char *text;
+    gvF_operand_def *operands;
+    int noperands;
+    gvF_use *uses; /* in the order written */
+    int nuses;
+    gvF_instr *code; /* postfix: the stack never holds more than ncode values */
+    int ncode, capcode;
+    double *numbers;
+    int nnumbers;
+    char **strings;
+    int nstrings;
+} gvF_formula;
+
+/* Parse text; NULL with *err (the caller frees it) and the *column, from 1,
+** of the fault. */
+gvF_formula *gvF_parse(const char *text, char **err, int *column);
+void gvF_free(gvF_formula *f);
+/* Evaluate with operands[i] the value of f->operands[i] (GVF_NULL: no
+** data) under a missing value strategy; 0, or -1 on a formula that leaves
+** no single value (never one gvF_parse made). */
+int gvF_eval(const gvF_formula *f, const gvF_value *operands, int strategy, gvF_value *out);
+/* numerator / denominator x factor, x 365 / days when annualised, as
+** DHIS2 computes an indicator; 0, or 1 when the denominator is 0 (no value). */
+int gvF_indicator_value(double numerator, double denominator, double factor, int annualise,
+                        int days, double *out);
+/* The column, from 1, of byte at of text, counting characters. */
+int gvF_column(const char *text, size_t at);
+/* Two lines for a message: the text, and a caret under column. */
+char *gvF_caret(const char *text, int column);
 
 #endif

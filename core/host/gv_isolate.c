@@ -588,11 +588,12 @@ static void gvX_stop(gv_module *m) {
 /* The runner of every isolated module: a child process running the
 ** module's own loader.  Its kind stays the module's (m->loader). */
 const gv_loader gvX_isolated = {
-    {"isolated", NULL, NULL},
+    {"isolated", NULL, NULL, NULL},
     "isolated",
     "module in a child process",
     gvX_start,
     gvX_evaluate,
     gvX_stop,
     gvX_go,
+    NULL,
 };

@@ -686,5 +686,12 @@ static void gvL_free(gv_module *m) {
 }
 
 const gv_loader gvL_scripts = {
-    {"lua", "script", ".lua"}, "Lua", "Lua script", gvL_load, gvL_evaluate, gvL_free, NULL,
+    {"lua", "script", ".lua", NULL},
+    "Lua",
+    "Lua script",
+    gvL_load,
+    gvL_evaluate,
+    gvL_free,
+    NULL,
+    NULL,
 };

@@ -14,8 +14,9 @@
 
 /* Every kind of module gevinst loads.  `module = NAME` tries them in this
 ** order in each folder of the module path. */
-const gv_loader *const gvM_loaders[] = {&gvM_c_plugins, &gvL_scripts, NULL};
-const gv_kind *const gvM_kinds[] = {&gvM_c_plugins.kind, &gvL_scripts.kind, NULL};
+const gv_loader *const gvM_loaders[] = {&gvM_c_plugins, &gvL_scripts, &gvF_formulas, NULL};
+const gv_kind *const gvM_kinds[] = {&gvM_c_plugins.kind, &gvL_scripts.kind, &gvF_formulas.kind,
+                                    NULL};
 
 const gv_loader *gvM_loader_of(const gv_kind *kind) {
     for (const gv_loader *const *l = gvM_loaders; *l; l++)
@@ -35,7 +36,7 @@ const gv_loader *gvM_loader_named(const char *lang) {
 static char *gvM_looked_for(const gv_indicator *ind) {
     gvU_buf b = {0};
     int n = 0;
-    while (gvM_kinds[n])
+    while (gvM_kinds[n] && gvM_kinds[n]->extension) /* kinds with files come first */
         n++;
     for (int i = 0; i < n; i++) {
         if (ind->lang && ind->lang != gvM_kinds[i]) continue;
@@ -63,7 +64,8 @@ static gv_module *gvM_new(const gv_indicator *ind, const gv_config *cfg, char **
     m->cfg = cfg;
     m->path = gvU_strdup(ind->path);
     m->limits = ind->limits;
-    if (gvU_sha256_file(m->path, m->hash) < 0) {
+    /* a module written in the config: its loader hashes what is written */
+    if (loader->kind.extension && gvU_sha256_file(m->path, m->hash) < 0) {
         *err =
             gvU_mprintf("%s: cannot read %s: %s", m->path, loader->kind.setting, strerror(errno));
         gvM_free(m);
@@ -100,6 +102,9 @@ void gvM_free(gv_module *m) {
     if (!m) return;
     if (m->state) m->runner->unload(m);
     gvC_free_params(m->defaults, m->ndefaults);
+    for (int i = 0; i < m->nneeds; i++)
+        free(m->needs[i].where);
+    free(m->needs);
     free(m->path), free(m->name), free(m->version), free(m->unit), free(m->description);
     free(m);
 }

@@ -75,13 +75,14 @@ int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params,
              gvM_each_fn fn, void *ud, char **err) {
     sqlite3_stmt *cs = src->cases;
     int rc, stop = 0;
+    long row = 0;
     sqlite3_reset(cs);
     while (!stop && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
         const char *fields[GV_CASE_NFIELDS];
         for (int i = 0; i < GV_CASE_NFIELDS; i++)
             fields[i] = (const char *)sqlite3_column_text(cs, i);
         for (int p = 0; p < cfg->nperiods && !stop; p++) {
-            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0, NAN};
+            gevinst_ctx ctx = {src, fields, &cfg->periods[p], params, nparams, 0, NAN, row++};
             stop = fn(ud, &ctx);
         }
     }

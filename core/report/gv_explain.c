@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host/gv_host.h"
 #include "report/gv_writers.h"
@@ -143,6 +144,232 @@ static void gvW_indicator_read(gvW *w, const char *params) {
     }
 }
 
+/* ---------------------------------------------------------------- formulas */
+
+/* One operand of a formula as the run read it: its value (or none), the
+** text that stands for it, and whether privacy hides it. */
+typedef struct gvW_operand {
+    gvF_value v;
+    char text[32];
+    int hidden;
+} gvW_operand;
+
+/* A setting of a formula indicator, from its stored params; NULL if none. */
+static char *gvW_param(gvW *w, const char *params, const char *name) {
+    sqlite3_stmt *st;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(w->r->db, "SELECT json_extract(?1, '$.\"' || ?2 || '\"')", -1, &st,
+                           NULL) != SQLITE_OK) {
+        gvW_failed(w);
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL && *gvR_text(st, 0))
+        v = gvU_strdup(gvR_text(st, 0));
+    gvW_end(w, st, stepped);
+    return v;
+}
+
+/* #{metric.aggregate}: the aggregate of the case's observations in the
+** period, as the host computed it; a small count of persons hidden. */
+static void gvW_metric(gvW *w, const gvF_operand_def *o, gvW_operand *x) {
+    sqlite3_stmt *st = gvW_observations_query(
+        w,
+        "WITH a AS (SELECT count(*) AS n, CASE ?4 WHEN 'sum' THEN total(value)"
+        " WHEN 'count' THEN count(*) WHEN 'mean' THEN avg(value) WHEN 'min' THEN min(value)"
+        " WHEN 'max' THEN max(value) WHEN 'subjects' THEN count(DISTINCT subject)"
+        " ELSE (SELECT value FROM observations WHERE case_id = ?1"
+        " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+        " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1) END AS v"
+        " FROM observations WHERE case_id = ?1 AND metric = ?2"
+        " AND in_period(period_start, period_end, ?3))"
+        " SELECT n, v, gv_small(v, CASE WHEN ?4 = 'subjects' THEN 'persons'"
+        " WHEN ?4 IN ('count', 'mean') THEN NULL"
+        " ELSE (SELECT unit FROM metrics WHERE name = ?2) END, NULL)"
+        /* as the observations' own lines: a persons figure of a case and
+           period with a hidden count of persons is hidden too */
+        " OR ((?4 = 'subjects' OR (SELECT unit FROM metrics WHERE name = ?2) = 'persons')"
+        " AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.period = ?3"
+        " AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))), gv_hidden() FROM a",
+        o->name);
+    if (!st) return;
+    sqlite3_bind_text(st, 4, o->aggregate, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW && (sqlite3_column_int(st, 0) > 0 || !strcmp(o->aggregate, "count") ||
+                                  !strcmp(o->aggregate, "subjects"))) {
+        x->v.type = GVF_NUMBER;
+        x->v.number = sqlite3_column_double(st, 1);
+        x->hidden = sqlite3_column_int(st, 2);
+        if (x->hidden) snprintf(x->text, sizeof x->text, "%s", gvR_text(st, 3));
+    }
+    gvW_end(w, st, stepped);
+}
+
+/* I{id}: the value the same run stored for the case and period. */
+static void gvW_earlier(gvW *w, const char *id, gvW_operand *x) {
+    char *err = NULL;
+    sqlite3_stmt *st =
+        gvR_rows(w->r,
+                 "SELECT r.value, " GVR_RESULT_HIDDEN(
+                     "r") ","
+                          " gv_hidden() FROM results r JOIN run_indicators i"
+                          " USING (run, indicator) WHERE r.run = ?1"
+                          " AND r.indicator = ?2 AND r.case_id = ?3 AND r.period = ?4",
+                 &err);
+    if (!st) {
+        if (!w->failed)
+            w->failed = err;
+        else
+            free(err);
+        return;
+    }
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, w->r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, w->period.text, -1, SQLITE_STATIC);
+    int stepped = sqlite3_step(st);
+    if (stepped == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        x->v.type = GVF_NUMBER;
+        x->v.number = sqlite3_column_double(st, 0);
+        x->hidden = sqlite3_column_int(st, 1);
+        if (x->hidden) snprintf(x->text, sizeof x->text, "%s", gvR_text(st, 2));
+    }
+    gvW_end(w, st, stepped);
+}
+
+/* Each operand's value, and a line saying where it came from. */
+static gvW_operand *gvW_operands(gvW *w, const gvF_formula *f, const char *params) {
+    gvW_operand *x = gvU_malloc((size_t)(f->noperands + 1) * sizeof *x);
+    for (int i = 0; i < f->noperands; i++) {
+        const gvF_operand_def *o = &f->operands[i];
+        memset(&x[i], 0, sizeof x[i]);
+        x[i].v.type = GVF_NULL;
+        if (o->kind == GVF_METRIC) {
+            gvW_metric(w, o, &x[i]);
+        } else if (o->kind == GVF_INDICATOR) {
+            gvW_earlier(w, o->name, &x[i]);
+        } else if (o->kind == GVF_DAYS) {
+            x[i].v.type = GVF_NUMBER, x[i].v.number = gvP_days(&w->period);
+        } else {
+            char *name = gvU_mprintf("C{%s}", o->name), *v = gvW_param(w, params, name);
+            if (v) x[i].v.type = GVF_NUMBER, x[i].v.number = strtod(v, NULL);
+            free(name), free(v);
+        }
+        if (!x[i].hidden && x[i].v.type == GVF_NULL)
+            snprintf(x[i].text, sizeof x[i].text, "null");
+        else if (!x[i].hidden)
+            gvU_format_number_digits(x[i].v.number, 10, x[i].text);
+    }
+    return x;
+}
+
+/* Where operand o's number came from. */
+static void gvW_origin(gvW *w, const gvF_operand_def *o, const gvW_operand *x) {
+    FILE *out = w->out;
+    if (o->kind == GVF_METRIC) {
+        char what[64];
+        if (strcmp(o->aggregate, "subjects") == 0)
+            snprintf(what, sizeof what, "number of persons (distinct subjects) in");
+        else
+            snprintf(what, sizeof what, "%s of", o->aggregate);
+        fprintf(out, "  #{%s%s%s} = %s: the %s the case's observations of '%s' in %s\n", o->name,
+                strcmp(o->aggregate, "sum") ? "." : "",
+                strcmp(o->aggregate, "sum") ? o->aggregate : "", x->text, what, o->name,
+                w->period.text);
+        if (!x->hidden) gvW_observations(w, o->name);
+    } else if (o->kind == GVF_INDICATOR) {
+        fprintf(out, "  I{%s} = %s: indicator %s of this run, for this case and period\n", o->name,
+                x->text, o->name);
+    } else if (o->kind == GVF_DAYS) {
+        fprintf(out, "  [days] = %s: the days in %s (%s to %s)\n", x->text, w->period.text,
+                w->period.start, w->period.end);
+    } else {
+        fprintf(out, "  C{%s} = %s: a constant of the config (constants = { ... })\n", o->name,
+                x->text);
+    }
+}
+
+/* The formula, then again with each operand's number in its place. */
+static int gvW_substituted(gvW *w, const char *label, const gvF_formula *f, const gvW_operand *x) {
+    int hidden = 0;
+    size_t at = 0;
+    fprintf(w->out, "  %s: %s\n  %*s= ", label, f->text, (int)strlen(label), "");
+    for (int u = 0; u < f->nuses; u++) {
+        const gvF_use *use = &f->uses[u];
+        fprintf(w->out, "%.*s%s", (int)(use->start - at), f->text + at, x[use->operand].text);
+        hidden |= x[use->operand].hidden;
+        at = use->start + use->length;
+    }
+    fprintf(w->out, "%s\n", f->text + at);
+    return hidden;
+}
+
+/* One expression of a formula indicator, explained; its value. */
+static int gvW_part(gvW *w, const char *label, const char *text, const char *params, int strategy,
+                    gvF_value *value) {
+    char *err = NULL;
+    int column;
+    gvF_formula *f = gvF_parse(text, &err, &column);
+    value->type = GVF_NULL;
+    if (!f) { /* a run stored the error; nothing was read */
+        fprintf(w->out, "  %s: %s\n  (%s at column %d)\n", label, text, err, column);
+        free(err);
+        return 1;
+    }
+    gvW_operand *x = gvW_operands(w, f, params);
+    int hidden = gvW_substituted(w, label, f, x);
+    gvF_value *v = gvU_malloc((size_t)(f->noperands + 1) * sizeof *v);
+    for (int i = 0; i < f->noperands; i++)
+        v[i] = x[i].v;
+    if (!hidden && gvF_eval(f, v, strategy, value) == 0) {
+        char num[32];
+        gvU_format_number_digits(value->number, 10, num);
+        fprintf(w->out, "  %*s= %s\n", (int)strlen(label), "",
+                value->type == GVF_NULL ? "null (no value)" : num);
+    }
+    for (int i = 0; i < f->noperands; i++)
+        gvW_origin(w, &f->operands[i], &x[i]);
+    free(v), free(x);
+    gvF_free(f);
+    return hidden;
+}
+
+/* A formula indicator: its expressions with their numbers and where each
+** came from, then the value. */
+static void gvW_formula(gvW *w, const char *params) {
+    static const char *const rules[] = {"skip_if_any_missing", "skip_if_all_missing", "never_skip"};
+    char *formula = gvW_param(w, params, "formula"), *num = gvW_param(w, params, "numerator");
+    char *den = gvW_param(w, params, "denominator"), *missing = gvW_param(w, params, "missing");
+    char *factor = gvW_param(w, params, "factor"), *annualise = gvW_param(w, params, "annualise");
+    int strategy = GVF_SKIP_IF_ANY;
+    for (int i = 0; missing && i < 3; i++)
+        if (strcasecmp(missing, rules[i]) == 0 ||
+            (i == 0 && !strcmp(missing, "SKIP_IF_ANY_VALUE_MISSING")) ||
+            (i == 1 && !strcmp(missing, "SKIP_IF_ALL_VALUES_MISSING")))
+            strategy = i;
+    fprintf(w->out, "  missing values: %s\n", rules[strategy]);
+    gvF_value n, d;
+    if (formula) {
+        gvW_part(w, "formula", formula, params, strategy, &n);
+    } else if (num && den) {
+        int hidden = gvW_part(w, "numerator", num, params, strategy, &n);
+        hidden |= gvW_part(w, "denominator", den, params, strategy, &d);
+        int yearly = annualise && !strcmp(annualise, "yes");
+        fprintf(w->out, "  value = numerator / denominator x %s%s", factor ? factor : "1",
+                yearly ? " x 365 / days" : "");
+        double v;
+        if (hidden || n.type == GVF_NULL || d.type == GVF_NULL)
+            fputs("\n", w->out);
+        else if (gvF_indicator_value(n.number, d.number, factor ? strtod(factor, NULL) : 1, yearly,
+                                     gvP_days(&w->period), &v))
+            fputs(": the denominator is 0, so no value\n", w->out);
+        else
+            fputs(" = ", w->out), gvW_num(w->out, v), fputs("\n", w->out);
+    }
+    free(formula), free(num), free(den), free(missing), free(factor), free(annualise);
+}
+
 /* The kind of module a run stored, in words. */
 static const char *gvW_kind(const char *lang) {
     const gv_loader *l = gvM_loader_named(lang);
@@ -187,9 +414,13 @@ static int gvW_indicator(gvW *w) {
             sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
     fprintf(out, "  file %s\n  sha256 %s\n  params %s\n", gvR_text(st, 8), gvR_text(st, 7),
             gvR_text(st, 9));
-    char *params = gvU_strdup(gvR_text(st, 9));
+    char *params = gvU_strdup(gvR_text(st, 9)), kind[16];
+    snprintf(kind, sizeof kind, "%s", gvR_text(st, 5));
     sqlite3_finalize(st);
-    if (!small) gvW_indicator_read(w, params);
+    if (!small && strcmp(kind, "formula") == 0)
+        gvW_formula(w, params);
+    else if (!small)
+        gvW_indicator_read(w, params);
     free(params);
     return 0;
 }

@@ -174,6 +174,7 @@ expect_contains "$out" '"suppressed_below": 0' "JSON says so"
 "$GEVINST" demo --dir demo -q >/dev/null 2>&1 || fail "demo"
 run report -c demo/demo.cfg --format json
 printf '%s\n' "$out" > demo.json
-expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'primary'")" "12" "demo: 12 values hidden as primary"
-expect_eq "$(sqlite3 :memory: "SELECT (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.gains') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.value.cases') WHERE value ->> 'suppressed' IS NOT NULL)")" "0" "demo: secondary suppression hides nothing more"
+expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'primary'")" "13" "demo: 13 values hidden as primary"
+expect_eq "$(sqlite3 :memory: "SELECT (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.gains') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.value.cases') WHERE value ->> 'suppressed' IS NOT NULL)")" "1" "demo: secondary suppression hides one more"
+expect_eq "$(sqlite3 :memory: "SELECT value ->> 'indicator' || ' ' || (value ->> 'case') || ' ' || (value ->> 'period') FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'secondary'")" "caseworker_cost no-kristiansand-seniorsenter 2017" "the formula made from the hidden count's case and period"
 finish

@@ -51,7 +51,7 @@ expect_contains "$out" "respondents,dk-kobenhavn-socialokonomi,2019,8,persons,ok
 expect_contains "$out" "wellbeing,dk-kobenhavn-socialokonomi,2018,3.4,score 1-5,ok" "wellbeing DK 2018"
 
 # provenance of what was stored
-expect_eq "$(sql "$db" 'SELECT count(*) FROM results WHERE run = 1')" "234" "stored results"
+expect_eq "$(sql "$db" 'SELECT count(*) FROM results WHERE run = 1')" "288" "stored results"
 expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 1 AND status = 'error'")" "0" "no errors in the demo"
 expect_eq "$(sql "$db" "SELECT engine_version FROM runs WHERE id = 1")" "0.1.0" "engine version"
 expect_eq "$(sql "$db" "SELECT config_hash FROM runs WHERE id = 1")" \
@@ -106,7 +106,8 @@ expect_rc 2 "check finds problems"
 expect_contains "$err" "indicator 'gone': plugins/gone.so: cannot read plugin" "check names the plugin"
 run list -c "$GEVINST_SOURCE/config/demo.cfg"
 expect_rc 0 "list"
-expect_contains "$out" "volunteer_value     Lua   NOK " "list shows kind and unit"
+expect_contains "$out" "volunteer_value     Lua      NOK " "list shows kind and unit"
+expect_contains "$out" "work_share_gap      formula  points     work share against the target of 15 %" "list shows a formula"
 expect_contains "$out" "$GEVINST_SOURCE/scripts/volunteer_value.lua" "list shows where from"
 
 # a config typo: file:line, exit 2, nothing stored
@@ -120,7 +121,7 @@ CFG
 before=$(db_digest "$db")
 run run -c typo.cfg
 expect_rc 2 "config typo"
-expect_eq "$err" "typo.cfg:4: unknown setting 'parms' in indicator (id, module, lang, plugin, script, unit, description, params, limits, isolate)" "config typo message"
+expect_eq "$err" "typo.cfg:4: unknown setting 'parms' in indicator (id, module, lang, plugin, script, formula, numerator, denominator, factor, annualise, missing, unit, description, params, limits, isolate)" "config typo message"
 expect_eq "$(db_digest "$db")" "$before" "nothing stored"
 printf 'database = "demo/demo.db"\nperiods = [\n' > syntax.cfg
 run check -c syntax.cfg

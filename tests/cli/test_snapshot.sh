@@ -11,9 +11,11 @@ cat > mods/slow_sum.lua <<'LUA'
 local t = os.clock() while os.clock() - t < 1.5 do end
 return { unit = "persons", evaluate = function(ctx) return ctx:sum("in_work") end }
 LUA
+# (a time limit far above the loading, so a busy machine does not fail it)
 cat > demo/snap.cfg <<'CFG'
 database = "demo.db";
 module_path = ["../mods"];
+limits = { time_ms = 60000; };
 periods = ["2030"];
 indicators = (
   { id = "c_sum";   module = "sum"; params = { metric = "in_work"; }; },

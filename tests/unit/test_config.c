@@ -136,12 +136,13 @@ static void reports_every_problem_in_one_pass(void **state) {
             "2: periods: element 2 '2017-13' is not a period (YYYY, YYYY-Qn, YYYY-MM or "
             "YYYY-MM-DD)",
             "3: unknown setting 'colour' (database, module_path, periods, limits, indicators, "
-            "money, gains, allow_partial, report)",
+            "constants, money, gains, allow_partial, report)",
             "6: duplicate indicator id 'a' (first at line 5)",
             "7: indicator has both 'module' and 'script'; give one", "8: indicator has no 'id'",
-            "9: unknown setting 'modul' in indicator (id, module, lang, plugin, script, unit, "
-            "description, params, limits, isolate)",
-            "9: indicator 'c' names no module, plugin or script",
+            "9: unknown setting 'modul' in indicator (id, module, lang, plugin, script, formula, "
+            "numerator, denominator, factor, annualise, missing, unit, description, params, "
+            "limits, isolate)",
+            "9: indicator 'c' names no module, plugin, script or formula",
             "10: param 'on' must be a number or a string, not a boolean",
             "11: indicator id 'e f' may hold only letters, digits, _ - . (no spaces)",
             " no 'database' setting", NULL});

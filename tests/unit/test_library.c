@@ -220,7 +220,7 @@ static void twins_agree(void **state) {
             double v[2] = {-1, -2};
             int rc[2];
             for (int k = 0; k < 2; k++) {
-                gevinst_ctx ctx = {&src, fields, &period, params[k], nparams[k], 0, NAN};
+                gevinst_ctx ctx = {&src, fields, &period, params[k], nparams[k], 0, NAN, 0};
                 char *e = NULL;
                 rc[k] = gvM_evaluate(m[k], &ctx, &v[k], &e);
                 free(e);

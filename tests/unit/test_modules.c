@@ -268,7 +268,7 @@ static double coverage_of(gv_source *src, gv_module *m, gv_param_value *params, 
     const char *ids[] = {before, "c1"};
     for (int i = before ? 0 : 1; i < 2; i++) {
         const char *fields[GV_CASE_NFIELDS] = {ids[i], "0301", "K", NULL, NULL, NULL, "NO"};
-        gevinst_ctx ctx = {src, fields, &p, params, nparams, 0, NAN};
+        gevinst_ctx ctx = {src, fields, &p, params, nparams, 0, NAN, 0};
         char *err = NULL;
         gvM_evaluate(m, &ctx, &v, &err);
         free(err);

@@ -208,7 +208,7 @@ static int tu_evaluate(gevinst_config *cfg, const char *case_id, const char *per
     const char *fields[GV_CASE_NFIELDS] = {case_id, "0301", "Første sak", NULL, NULL, NULL, "NO"};
     gv_period p;
     assert_int_equal(gvP_parse(period, &p), 0);
-    gevinst_ctx ctx = {&src, fields, &p, params, nparams, 0, NAN};
+    gevinst_ctx ctx = {&src, fields, &p, params, nparams, 0, NAN, 0};
     int rc = gvM_evaluate(m, &ctx, v, err);
     gvM_source_close(&src);
     gvC_free_params(params, nparams);
