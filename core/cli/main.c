@@ -436,8 +436,14 @@ static int cmd_check(int argc, char **argv) {
     gevinst_diag diag = {0};
     rc = exit_code(gevinst_check(cfg, &diag));
     print_diag(&diag);
-    if (!rc && diag.n) rc = EXIT_USAGE;
-    if (!rc) printf("%s: ok\n", o.config);
+    int warnings = 0; /* said, but no reason to refuse the config */
+    for (int i = 0; i < diag.n; i++)
+        warnings += strstr(diag.msg[i], ": warning: ") != NULL;
+    if (!rc && diag.n > warnings) rc = EXIT_USAGE;
+    if (!rc && warnings)
+        printf("%s: ok, with %d warning%s\n", o.config, warnings, warnings == 1 ? "" : "s");
+    else if (!rc)
+        printf("%s: ok\n", o.config);
     gevinst_diag_free(&diag);
     gevinst_config_free(cfg);
     return rc;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine/gv_engine.h"
 #include "store/gv_store.h"
@@ -122,24 +123,75 @@ static int gvE_check_gains(const gv_config *cfg, gv_diag *diag) {
     return failed;
 }
 
-/* What modules read checked against the database (a formula's metrics);
-** the number of problems. */
+/* Does a module's string param name a metric?  It does when it is called
+** metric, numerator or denominator, or ends in _metric, or has no fixed
+** choices and its help begins "metric" or "the metric" ("the metric to
+** aggregate", "metric on top"): docs/modules.md. */
+static int gvE_names_metric(const gv_param_value *p) {
+    size_t n = strlen(p->name);
+    const char *h = p->help ? p->help : "";
+    return p->type == GEVINST_PARAM_STRING && p->string && *p->string &&
+           (strcmp(p->name, "metric") == 0 || strcmp(p->name, "numerator") == 0 ||
+            strcmp(p->name, "denominator") == 0 ||
+            (n > 7 && strcmp(p->name + n - 7, "_metric") == 0) ||
+            (!p->choices && (strncmp(h, "metric", 6) == 0 || strncmp(h, "the metric", 10) == 0)));
+}
+
+/* A metric a module's param names that no observation has: a warning (the
+** data may come later), with the name it most likely meant. */
+static void gvE_check_metrics(const gvE_indicator *r, char **names, int n, gv_diag *diag) {
+    for (int k = 0; k < r->nparams; k++) {
+        const gv_param_value *p = &r->params[k];
+        int known = !gvE_names_metric(p);
+        for (int j = 0; !known && j < n; j++)
+            known = strcmp(names[j], p->string) == 0;
+        if (known) continue;
+        const char *near = gvU_nearest(p->string, (const char *const *)names, n);
+        gvU_diag_add(diag,
+                     "%s:%d: warning: indicator '%s': param '%s': no observation has metric "
+                     "'%s'%s%s%s",
+                     p->file ? p->file : r->ind->file, p->file ? p->line : r->ind->line, r->ind->id,
+                     p->name, p->string, near ? " (did you mean '" : "", near ? near : "",
+                     near ? "'?)" : "");
+    }
+}
+
+/* What modules read checked against the database (a formula's metrics,
+** a module's metric params); the number of problems. */
 static int gvE_check_names(const gv_config *cfg, gvE_indicator *r, gv_diag *diag) {
     sqlite3 *db;
-    char *err = NULL;
+    char *err = NULL, **names = NULL;
     if (gvD_open_readonly(cfg->database, &db, &err) < 0) {
         gvU_diag_add(diag, "%s", err);
         free(err);
         return 1;
     }
-    int failed = 0;
-    for (int i = 0; i < cfg->nindicators; i++)
+    int failed = 0, n = gvM_metric_names(db, &names);
+    for (int i = 0; i < cfg->nindicators; i++) {
         if (r[i].m && r[i].m->loader->check) failed += r[i].m->loader->check(r[i].m, db, diag);
+        if (r[i].m && !r[i].error && n >= 0) gvE_check_metrics(&r[i], names, n, diag);
+    }
+    gvM_free_names(names, n);
     gvD_close(db);
     return failed;
 }
 
+/* The config's module folders that are not there: a warning each (a
+** module there would not be found). */
+static void gvE_check_folders(const gv_config *cfg, gv_diag *diag) {
+    for (int i = 0; i < cfg->nmodule_path; i++) {
+        struct stat st;
+        const char *dir = cfg->module_path[i];
+        if (strcmp(dir, gvU_bundled_plugin_dir()) == 0 ||
+            strcmp(dir, gvU_bundled_script_dir()) == 0)
+            continue;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            gvU_diag_add(diag, "%s: warning: module_path: no folder %s", cfg->file, dir);
+    }
+}
+
 int gvE_check(const gv_config *cfg, gv_diag *diag) {
+    gvE_check_folders(cfg, diag);
     gvE_indicator *r = gvE_prepare(cfg, GV_LOAD_PROBE, diag);
     int failed = 0;
     for (int i = 0; i < cfg->nindicators; i++)

@@ -407,32 +407,11 @@ static int gvF_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
 
 /* ---------------------------------------------------------------- checking */
 
-/* The metrics a database knows, sorted; their count, or -1. */
-static int gvF_metrics(sqlite3 *db, char ***out) {
-    sqlite3_stmt *st;
-    char **names = NULL;
-    int n = 0, rc;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM metrics ORDER BY name", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        names = gvU_realloc(names, (size_t)(n + 1) * sizeof *names);
-        names[n++] = gvU_strdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    *out = names;
-    if (rc == SQLITE_DONE) return n;
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return -1;
-}
-
 /* Every #{metric} against the database, with the nearest known name. */
 static int gvF_check(gv_module *m, sqlite3 *db, gv_diag *diag) {
     gvF_state *st = m->state;
     char **names = NULL;
-    int n = gvF_metrics(db, &names), bad = 0;
+    int n = gvM_metric_names(db, &names), bad = 0;
     if (n < 0) {
         gvU_diag_add(diag, "%s", sqlite3_errmsg(db));
         return 1;
@@ -452,9 +431,7 @@ static int gvF_check(gv_module *m, sqlite3 *db, gv_diag *diag) {
             free(e), free(msg), free(hint);
             bad++;
         }
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    gvM_free_names(names, n);
     return bad;
 }
 

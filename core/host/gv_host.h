@@ -204,6 +204,11 @@ typedef int (*gvM_each_fn)(void *ud, gevinst_ctx *ctx);
 int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params, int nparams,
              gvM_each_fn fn, void *ud, char **err);
 
+/* The metrics db knows (the catalogue import keeps), sorted: their
+** number, or -1 (sqlite3_errmsg says why); free with gvM_free_names. */
+int gvM_metric_names(sqlite3 *db, char ***names);
+void gvM_free_names(char **names, int n);
+
 /* A module's SQL: one read-only SELECT with nparam parameters for the
 ** caller to bind, or NULL with *errmsg; then step it: 1 a row, 0 done, -1
 ** an error in *errmsg (the time limit, say). */

@@ -617,3 +617,32 @@ const gevinst_host gvM_host = {
     .mprintf = gvU_mprintf,
     .free = gvM_free_text,
 };
+
+/* ------------------------------------------------------- names it knows */
+
+int gvM_metric_names(sqlite3 *db, char ***out) {
+    sqlite3_stmt *st;
+    char **names = NULL;
+    int n = 0, rc;
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM metrics ORDER BY name", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        names = gvU_realloc(names, (size_t)(n + 1) * sizeof *names);
+        names[n++] = gvU_strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        *out = names;
+        return n;
+    }
+    gvM_free_names(names, n);
+    return -1;
+}
+
+void gvM_free_names(char **names, int n) {
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}

@@ -38,6 +38,23 @@ expect_rc 4 "a report to a full device"
 expect_contains "$err" "/dev/full: cannot write: No space left on device" "the file named"
 expect_eq "$([ -c /dev/null ] && [ -c /dev/full ] && echo devices)" "devices" "both still devices"
 
+# check warns of a misspelt metric and a module folder that is not there,
+# and still passes the config
+cat > demo/w.cfg <<'CFG'
+database = "demo.db";
+periods = ["2018"];
+module_path = ["nosuchdir"];
+indicators = (
+  { id = "c"; module = "ratio"; params = { numerator = "in_work"; denominator = "participantz"; }; },
+  { id = "e"; module = "mean"; params = { metric = "wellbeing"; }; }
+);
+CFG
+run check -c demo/w.cfg
+expect_rc 0 "warnings do not refuse a config"
+expect_eq "$out" "demo/w.cfg: ok, with 2 warnings" "counted"
+expect_contains "$err" "demo/w.cfg: warning: module_path: no folder" "the missing folder"
+expect_contains "$err" "demo/w.cfg:5: warning: indicator 'c': param 'denominator': no observation has metric 'participantz' (did you mean 'participants'?)" "the misspelt metric, with the one meant"
+
 # each command's help says its own exit codes, not the whole table
 run import --help
 expect_contains "$out" "Exit codes: 0 imported (or nothing to do)" "import's own exit codes"
