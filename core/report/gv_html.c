@@ -245,7 +245,9 @@ static const char gvH_css[] =
     "code{word-break:break-all}.legend{font-size:.8rem;color:#333}"
     ".legend svg{vertical-align:middle}"
     ".case{break-before:page}.case:first-of-type{break-before:auto}"
-    ".gain{break-inside:avoid;margin-bottom:.6rem}"
+    ".gain{break-inside:avoid;margin-bottom:.6rem}svg.progress{display:block;margin:.2rem 0}"
+    "@media (min-width:56rem){.gains,.value{display:grid;grid-template-columns:1fr 1fr;"
+    "column-gap:1.5rem}}"
     "table.sortable th{cursor:pointer}"
     "@media print{@page{size:A4;margin:14mm 12mm 14mm 12mm;"
     "@bottom-right{content:counter(page) \" / \" counter(pages);font-size:8pt}}"
@@ -1379,14 +1381,18 @@ static void gvH_overview(gvH *h) {
                          "municipality: --municipality CODE."));
     gvH_totals(h);
     fprintf(h->out, "<h3>%s</h3>", gvT(h->lang, "Distribution of SROI"));
-    gvH_bars(h,
-             gvH_query(h,
-                       "SELECT CASE WHEN sroi < 0.5 THEN '< 0.5' WHEN sroi < 1 THEN '0.5 - 1'"
-                       " WHEN sroi < 2 THEN '1 - 2' WHEN sroi < 3 THEN '2 - 3' WHEN sroi < 5"
-                       " THEN '3 - 5' ELSE '5 +' END AS bin, count(*) FROM case_values"
-                       " WHERE run = ?1 AND sroi IS NOT NULL GROUP BY bin ORDER BY min(sroi)",
-                       NULL),
-             "bars distribution", gvT(h->lang, "cases"));
+    gvH_bars(
+        h,
+        gvH_query(
+            h,
+            /* ?2: the language's decimal mark */
+            "SELECT replace(CASE WHEN sroi < 0.5 THEN '< 0.5' WHEN sroi < 1 THEN"
+            " '0.5 \xE2\x80\x93 1' WHEN sroi < 2 THEN '1 \xE2\x80\x93 2' WHEN sroi < 3 THEN"
+            " '2 \xE2\x80\x93 3' WHEN sroi < 5 THEN '3 \xE2\x80\x93 5' ELSE '5 +' END, '.', ?2)"
+            " AS bin, count(*) FROM case_values WHERE run = ?1 AND sroi IS NOT NULL"
+            " GROUP BY bin ORDER BY min(sroi)",
+            h->lang == GV_LANG_EN ? "." : ","),
+        "bars distribution", gvT(h->lang, "cases"));
     fprintf(h->out, "<h3>%s</h3>", gvT(h->lang, "Gains by status (latest period)"));
     gvH_bars(h,
              gvH_query(h,

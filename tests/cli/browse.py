@@ -4,12 +4,16 @@
 px: a window has a larger minimum), and print what the page wrote on its
 <body> as JSON; with --shot FILE, also a PNG of the whole page.
 
-    browse.py CHROMIUM URL WIDTH [--shot FILE]
+    browse.py CHROMIUM URL WIDTH [--shot FILE] [--eval EXPRESSION]
+
+--eval runs EXPRESSION in the page after its own script (a click on a
+table's heading, say) and adds its value to the JSON as "eval".
 """
 import base64, json, os, subprocess, sys, tempfile, time
 
 chromium, url, width = sys.argv[1], sys.argv[2], int(sys.argv[3])
 shot = sys.argv[sys.argv.index("--shot") + 1] if "--shot" in sys.argv else None
+expression = sys.argv[sys.argv.index("--eval") + 1] if "--eval" in sys.argv else None
 to_chrome_r, to_chrome_w = os.pipe()
 from_chrome_r, from_chrome_w = os.pipe()
 profile = tempfile.mkdtemp()
@@ -72,7 +76,11 @@ try:
             return (s ? s.querySelector('h2').textContent : '') + ': ' + (th ? th.textContent : ''); })
     }, document.body.dataset))"""
     r = send("Runtime.evaluate", {"expression": measure, "returnByValue": True}, s)
-    print(r["result"]["value"])
+    seen = json.loads(r["result"]["value"])
+    if expression:
+        seen["eval"] = send("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                            s)["result"].get("value")
+    print(json.dumps(seen, ensure_ascii=False, separators=(",", ":")))
     if shot:
         png = send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, s)
         with open(shot, "wb") as f:
