@@ -174,7 +174,8 @@ static int gvH_step(gvH *h, sqlite3_stmt *st) {
 /* The page's one script, allowed by its hash: anything injected would not
 ** run.  It checks the page (every chart drew its marks; no two labels of a
 ** chart overlap; the smallest chart text as drawn, in px; how far the page
-** is wider than the window; nothing was fetched) and writes the answers on
+** is wider than the window; nothing was fetched; the milliseconds from
+** the start of loading to the end of the check) and writes the answers on
 ** <body> for a browser test to read, and sorts a table whose heading is
 ** clicked (the overview's). */
 static const char gvH_script[] =
@@ -196,6 +197,7 @@ static const char gvH_script[] =
     "b.setAttribute('data-smallest-text',small.toFixed(1));"
     "b.setAttribute('data-overflow',Math.max(0,document.documentElement.scrollWidth-"
     "document.documentElement.clientWidth));"
+    "b.setAttribute('data-ms',Math.round(performance.now()));"
     "document.querySelectorAll('table.sortable th').forEach(function(th,c){"
     "th.addEventListener('click',function(){var tb=th.closest('table').tBodies[0];"
     "var up=th.getAttribute('aria-sort')!=='ascending';"
@@ -1082,8 +1084,8 @@ static void gvH_case(gvH *h, sqlite3_stmt *c) {
 /* How many cases the page shows, and the title of the one, when one. */
 static void gvH_count(gvH *h) {
     sqlite3_stmt *st = gvH_query(h,
-                                 "SELECT count(*), max(c.title) FROM cases c WHERE c.id IN"
-                                 " (SELECT case_id FROM results WHERE run = ?1)",
+                                 "SELECT count(*), max(c.title) FROM cases c"
+                                 " WHERE " GVR_CASE_IN_RUN("c.id"),
                                  NULL);
     if (gvH_step(h, st)) {
         h->ncases = (long)sqlite3_column_int64(st, 0);
@@ -1141,7 +1143,7 @@ static void gvH_cases(gvH *h) {
         " v.currency, v.present_value, v.payback_months, v.error, v.price_year, " GVH_CASE_CURRENCY
         " FROM cases c JOIN municipalities m ON m.code = c.municipality"
         " LEFT JOIN case_values v ON v.case_id = c.id AND v.run = ?1"
-        " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) ORDER BY m.country DESC, c.id",
+        " WHERE " GVR_CASE_IN_RUN("c.id") " ORDER BY m.country DESC, c.id",
         NULL);
     while (gvH_step(h, c))
         gvH_case(h, c);
@@ -1346,8 +1348,8 @@ static void gvH_municipalities(gvH *h) {
         " sum(v.investment), sum(v.present_value), sum(v.present_value) / sum(v.investment),"
         " max(v.currency) FROM cases c JOIN municipalities m ON m.code = c.municipality"
         " LEFT JOIN case_values v ON v.run = ?1 AND v.case_id = c.id"
-        " WHERE c.id IN (SELECT case_id FROM results WHERE run = ?1) GROUP BY m.code ORDER BY "
-        "m.code",
+        " WHERE " GVR_CASE_IN_RUN("c.id") " GROUP BY m.code ORDER BY "
+                                          "m.code",
         NULL);
     while (gvH_step(h, st)) {
         fputs("<tr><td>", h->out);

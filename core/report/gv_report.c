@@ -182,18 +182,20 @@ static gv_status gvR_persons(gv_report *r, char **err) {
     return gvR_done(r, st, sqlite3_step(st), err);
 }
 
-/* The run's tables with a row per case.  The filter shadows each, for this
+/* The cases, and the run's tables with a row per case.  The filter shadows each, for this
 ** connection only, by a temp view of the chosen cases' rows (with the
 ** rowid writers order by, where the table has one): SQLite finds an
 ** unqualified name in temp first, so every writer shows the filter without
 ** a word of its own. */
-static const char *const gvR_per_case[][2] = {
-    {"results", ""},
-    {"gain_results", "rowid AS rowid, "},
-    {"run_gains", "rowid AS rowid, "},
-    {"case_values", "rowid AS rowid, "},
-    {"value_splits", "rowid AS rowid, "},
-    {"sensitivity", "rowid AS rowid, "},
+static const char *const gvR_per_case[][3] = {
+    /* table, its rowid (when it has one), its column naming the case */
+    {"cases", "rowid AS rowid, ", "id"},
+    {"results", "", "case_id"},
+    {"gain_results", "rowid AS rowid, ", "case_id"},
+    {"run_gains", "rowid AS rowid, ", "case_id"},
+    {"case_values", "rowid AS rowid, ", "case_id"},
+    {"value_splits", "rowid AS rowid, ", "case_id"},
+    {"sensitivity", "rowid AS rowid, ", "case_id"},
 };
 
 /* --case and --municipality: the cases shown, or GV_NOT_FOUND when the run
@@ -202,12 +204,15 @@ static gv_status gvR_filter(gv_report *r, char **err) {
     if (!r->only_case && !r->only_municipality) return GV_OK;
     if (gvD_exec(r->db, "CREATE TEMP TABLE gvr_cases (id TEXT PRIMARY KEY)", err) < 0)
         return GV_DATABASE;
-    sqlite3_stmt *st = gvR_rows(r,
-                                "INSERT INTO temp.gvr_cases SELECT c.id FROM main.cases c"
-                                " WHERE (?2 IS NULL OR c.id = ?2) AND (?3 IS NULL OR"
-                                " c.municipality = ?3) AND c.id IN"
-                                " (SELECT case_id FROM main.results WHERE run = ?1)",
-                                err);
+    sqlite3_stmt *st =
+        gvR_rows(r,
+                 /* by the case's key, or else the municipality's index */
+                 r->only_case ? "INSERT INTO temp.gvr_cases SELECT c.id FROM main.cases c"
+                                " WHERE c.id = ?2 AND (?3 IS NULL OR c.municipality = ?3)"
+                                " AND " GVR_CASE_IN_RUN("c.id")
+                              : "INSERT INTO temp.gvr_cases SELECT c.id FROM main.cases c"
+                                " WHERE c.municipality = ?3 AND " GVR_CASE_IN_RUN("c.id"),
+                 err);
     if (!st) return GV_DATABASE;
     sqlite3_bind_text(st, 2, r->only_case, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->only_municipality, -1, SQLITE_STATIC);
@@ -225,8 +230,9 @@ static gv_status gvR_filter(gv_report *r, char **err) {
     }
     for (size_t i = 0; i < sizeof gvR_per_case / sizeof gvR_per_case[0]; i++) {
         char *sql = gvU_mprintf("CREATE TEMP VIEW %s AS SELECT %s* FROM main.%s"
-                                " WHERE case_id IN (SELECT id FROM temp.gvr_cases)",
-                                gvR_per_case[i][0], gvR_per_case[i][1], gvR_per_case[i][0]);
+                                " WHERE %s IN (SELECT id FROM temp.gvr_cases)",
+                                gvR_per_case[i][0], gvR_per_case[i][1], gvR_per_case[i][0],
+                                gvR_per_case[i][2]);
         int failed = gvD_exec(r->db, sql, err) < 0;
         free(sql);
         if (failed) return GV_DATABASE;
