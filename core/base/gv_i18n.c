@@ -141,8 +141,6 @@ static const char *const gvT_words[][3] = {
     {"hours", "timer", "timer"},
     {"count", "antall", "antal"},
     {"years", "år", "år"},
-    {"hidden", "skjult", "skjult"},
-    {"of", "av", "af"},
     {"Small figure after a value: the share of its period the data cover.",
      "Lite tall etter en verdi: hvor stor del av perioden dataene dekker.",
      "Lille tal efter en værdi: hvor stor en del af perioden data dækker."},
@@ -168,7 +166,6 @@ static const char *const gvT_words[][3] = {
      "Gevinster efter status (seneste periode)"},
     {"Municipalities (click a heading to sort)", "Kommuner (klikk på en overskrift for å sortere)",
      "Kommuner (klik på en overskrift for at sortere)"},
-    {"Number", "Antall", "Antal"},
     {"gains", "gevinster", "gevinster"},
     {"One case at a time: gevinst report --case ID; the cases of one municipality: "
      "--municipality CODE.",
@@ -233,7 +230,9 @@ void gvT_date(gv_lang lang, const char *iso, char *out, int size) {
     const char *month = gvT_months[m - 1][lang];
     int w = lang == GV_LANG_EN ? snprintf(out, (size_t)size, "%d %s %d", d, month, y)
                                : snprintf(out, (size_t)size, "%d. %s %d", d, month, y);
-    if (w < 0 || w >= size || sscanf(iso + 10, "T%2d:%2d", &hh, &mm) != 2) return;
+    if (w < 0 || w >= size || (iso[10] != 'T' && iso[10] != ' ') ||
+        sscanf(iso + 11, "%2d:%2d", &hh, &mm) != 2)
+        return;
     /* a time stored in UTC (ISO 8601 with Z) says so */
     const char *zone = strchr(iso, 'Z') ? " UTC" : "";
     if (lang == GV_LANG_EN)
