@@ -245,7 +245,7 @@ static const char gvH_css[] =
     ".missed{color:#b3261e}.no_data,.error,.incomplete{color:#555}"
     "svg{max-width:100%;height:auto}svg text{font-size:12px;fill:#333}"
     "code{word-break:break-all}.legend{font-size:.8rem;color:#333}"
-    ".legend svg{vertical-align:middle}"
+    ".legend svg{vertical-align:middle}.key{white-space:nowrap;margin-right:1em}"
     ".case{break-before:page}.case:first-of-type{break-before:auto}"
     ".gain{break-inside:avoid;margin-bottom:.6rem}svg.progress{display:block;margin:.2rem 0}"
     "@media (min-width:56rem){.gains,.value{display:grid;grid-template-columns:1fr 1fr;"
@@ -279,7 +279,8 @@ static void gvH_status(gvH *h, const char *status) {
 
 /* A legend's sample: a line (solid, dashed), a bar, or a box. */
 static void gvH_swatch(gvH *h, const char *kind, const char *colour, const char *words) {
-    fputs("<svg width=\"22\" height=\"10\" aria-hidden=\"true\">", h->out);
+    /* a sample and its words stay on one line */
+    fputs("<span class=\"key\"><svg width=\"22\" height=\"10\" aria-hidden=\"true\">", h->out);
     if (strcmp(kind, "bar") == 0)
         fprintf(h->out, "<rect x=\"0\" y=\"1\" width=\"22\" height=\"8\" fill=\"%s\"/>", colour);
     else if (strcmp(kind, "tick") == 0)
@@ -297,7 +298,7 @@ static void gvH_swatch(gvH *h, const char *kind, const char *colour, const char 
                 colour, strcmp(kind, "dash") == 0 ? " stroke-dasharray=\"4 3\"" : "");
     fputs("</svg> ", h->out);
     gvH_text(h->out, words);
-    fputs(" &#160; ", h->out);
+    fputs("</span> ", h->out);
 }
 
 /* ----------------------------------------------------------------- charts */
