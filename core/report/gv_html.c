@@ -98,7 +98,7 @@ static void gvH_value(gvH *h, double v, const char *unit) {
     /* a whole number: halves away from zero, as a reader rounds */
     gvT_number(h->lang, decimals ? v : round(v), decimals, 1, buf, sizeof buf);
     char *mark = strrchr(buf, h->lang == GV_LANG_EN ? '.' : ',');
-    if (mark && !share && !strchr(mark, ';')) { /* 3,50 is 3,5; 2,00 is 2 */
+    if (mark && !share) { /* 3,50 is 3,5; 2,00 is 2 */
         char *end = buf + strlen(buf);
         while (end > mark + 1 && end[-1] == '0')
             *--end = '\0';
