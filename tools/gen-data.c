@@ -7,6 +7,9 @@
 **
 ** Per case and year it writes 10 observations: participants and in_work
 ** per quarter (4 + 4; in_work per subject), and 2 wellbeing responses.
+** Per case, one gain valued in money (more participants, for the state),
+** so that a run has a value and an SROI for every case; it draws no
+** random numbers, so the other files are the same bytes as without it.
 */
 #include <errno.h>
 #include <stdint.h>
@@ -47,8 +50,8 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             puts("Usage: gen-data --cases N [--years Y] [--seed S] [--out DIR]\n"
-                 "Write synthetic municipalities, cases, partners, observations and inputs\n"
-                 "CSV files (10 observations per case and year) into DIR.");
+                 "Write synthetic municipalities, cases, partners, observations, inputs and\n"
+                 "gains CSV files (10 observations per case and year) into DIR.");
             return 0;
         }
         if (i + 1 == argc) break;
@@ -80,11 +83,19 @@ int main(int argc, char **argv) {
     FILE *p = open_csv(out, "partners", "case,name,type,role\n");
     FILE *o = open_csv(out, "observations", "case,metric,period,value,unit,subject\n");
     FILE *in = open_csv(out, "inputs", "case,partner,period,kind,amount,currency\n");
+    FILE *g = open_csv(out, "gains",
+                       "case,gain,indicator,type,beneficiary,baseline,baseline_period,target,"
+                       "target_period,quantity_basis,proxy_value,currency,price_year,deadweight,"
+                       "attribution,displacement,drop_off,duration_years\n");
     for (long k = 0; k < cases; k++) {
         long mun = k % nmun;
         const char *currency = mun % 10 == 9 ? "DKK" : "NOK";
         fprintf(c, "c%07ld,K%04ld,Sak %ld,2017-01-01,%ld-12-31,synthetic\n", k, mun, k,
                 2016 + years);
+        fprintf(g,
+                "c%07ld,more,participants,economic,state,40,2017,%ld,%ld,change,%ld,%s,%ld,"
+                "0.2,0.2,0,0.3,2\n",
+                k, 60 + k % 40, 2016 + years, 5000 + (k * 37) % 20000, currency, 2016 + years);
         long npartners = uniform(2, 5);
         for (long j = 0; j < npartners; j++)
             fprintf(p, "c%07ld,Partner %ld,%s,\n", k, j,
@@ -106,6 +117,6 @@ int main(int argc, char **argv) {
             fprintf(in, "c%07ld,Partner 1,%ld,volunteer_hours,%ld,\n", k, year, uniform(0, 800));
         }
     }
-    fclose(c), fclose(p), fclose(o), fclose(in);
+    fclose(c), fclose(p), fclose(o), fclose(in), fclose(g);
     return 0;
 }

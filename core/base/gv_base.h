@@ -218,6 +218,11 @@ const char *gvT(gv_lang lang, const char *key);
 ** nb and da (a no-break space when html), 1,234,567.8 in en. */
 void gvT_number(gv_lang lang, double v, int decimals, int html, char *out, int size);
 
+/* An ISO 8601 date or time ("2019-12-31", "2026-11-30T20:21:54.050Z"; a
+** space for the T will do) written out as the language does: "31.
+** desember 2019", "30. november 2026 kl. 20.21 UTC", "30 November 2026,
+** 20:21 UTC"; anything else as it is. */
+void gvT_date(gv_lang lang, const char *iso, char *out, int size);
 /* A number already written plainly ("-1234.5") as the language writes it. */
 void gvT_localize(gv_lang lang, const char *plain, int html, char *out, int size);
 

@@ -186,6 +186,42 @@ static const char *const gvT_words[][3] = {
      "beløb x kurs x indeks nu / indeks dengang"},
     {"indicator", "indikator", "indikator"},
     {"Results", "Resultater", "Resultater"},
+    {"Indicators", "Indikatorer", "Indikatorer"},
+    {"Trend", "Utvikling", "Udvikling"},
+    {"persons", "personer", "personer"},
+    {"hours", "timer", "timer"},
+    {"count", "antall", "antal"},
+    {"years", "år", "år"},
+    {"Small figure after a value: the share of its period the data cover.",
+     "Lite tall etter en verdi: hvor stor del av perioden dataene dekker.",
+     "Lille tal efter en værdi: hvor stor en del af perioden data dækker."},
+    {"bar: realised so far", "stolpe: realisert så langt", "bjælke: realiseret indtil nu"},
+    {"expected by now", "forventet nå", "forventet nu"},
+    {"target", "mål", "mål"},
+    {"ratio from the low to the high value", "SROI fra lav til høy verdi",
+     "SROI fra lav til høj værdi"},
+    {"the case's SROI", "sakens SROI", "sagens SROI"},
+    {"1:1, the value repays the investment", "1:1, verdien betaler investeringen tilbake",
+     "1:1, værdien tilbagebetaler investeringen"},
+    {"SROI by case; the dashed line is 1:1", "SROI per sak; den stiplede linjen er 1:1",
+     "SROI pr. sag; den stiplede linje er 1:1"},
+    {"converted from", "omregnet fra", "omregnet fra"},
+    {"Overview", "Oversikt", "Oversigt"},
+    {"Totals", "Totalt", "I alt"},
+    {"with a value", "med verdi", "med værdi"},
+    {"SROI of all together", "SROI for alle samlet", "SROI for alle samlet"},
+    {"Distribution of SROI", "Fordeling av SROI", "Fordeling af SROI"},
+    {"Best by SROI", "Best etter SROI", "Bedst efter SROI"},
+    {"Weakest by SROI", "Svakest etter SROI", "Svagest efter SROI"},
+    {"Gains by status (latest period)", "Gevinster etter status (siste periode)",
+     "Gevinster efter status (seneste periode)"},
+    {"Municipalities (click a heading to sort)", "Kommuner (klikk på en overskrift for å sortere)",
+     "Kommuner (klik på en overskrift for at sortere)"},
+    {"gains", "gevinster", "gevinster"},
+    {"One case at a time: gevinst report --case ID; the cases of one municipality: "
+     "--municipality CODE.",
+     "Én sak om gangen: gevinst report --case ID; sakene i én kommune: --municipality KODE.",
+     "Én sag ad gangen: gevinst report --case ID; sagerne i én kommune: --municipality KODE."},
 };
 
 int gvT_lang(const char *name, gv_lang *out) {
@@ -219,6 +255,41 @@ const char *gvT(gv_lang lang, const char *key) {
         return key;
     }
     return key;
+}
+
+static const char *const gvT_months[][3] = {
+    {"January", "januar", "januar"},
+    {"February", "februar", "februar"},
+    {"March", "mars", "marts"},
+    {"April", "april", "april"},
+    {"May", "mai", "maj"},
+    {"June", "juni", "juni"},
+    {"July", "juli", "juli"},
+    {"August", "august", "august"},
+    {"September", "september", "september"},
+    {"October", "oktober", "oktober"},
+    {"November", "november", "november"},
+    {"December", "desember", "december"},
+};
+
+void gvT_date(gv_lang lang, const char *iso, char *out, int size) {
+    int y, m, d, hh, mm, n = 0;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || m < 1 || m > 12) {
+        snprintf(out, (size_t)size, "%s", iso ? iso : "");
+        return;
+    }
+    const char *month = gvT_months[m - 1][lang];
+    int w = lang == GV_LANG_EN ? snprintf(out, (size_t)size, "%d %s %d", d, month, y)
+                               : snprintf(out, (size_t)size, "%d. %s %d", d, month, y);
+    if (w < 0 || w >= size || (iso[10] != 'T' && iso[10] != ' ') ||
+        sscanf(iso + 11, "%2d:%2d", &hh, &mm) != 2)
+        return;
+    /* a time stored in UTC (ISO 8601 with Z) says so */
+    const char *zone = strchr(iso, 'Z') ? " UTC" : "";
+    if (lang == GV_LANG_EN)
+        snprintf(out + w, (size_t)(size - w), ", %02d:%02d%s", hh, mm, zone);
+    else /* the Nordic time mark: kl. 20.21 */
+        snprintf(out + w, (size_t)(size - w), " kl. %02d.%02d%s", hh, mm, zone);
 }
 
 void gvT_localize(gv_lang lang, const char *plain, int html, char *out, int size) {

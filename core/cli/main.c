@@ -132,7 +132,7 @@ static const char *const usage_run =
 static const char *const usage_report =
     "Usage: gevinst report -c CONFIG [--run ID] [--format text|json|csv|html|xlsx]\n"
     "                      [--lang nb|da|en] [--table results|gains|value] [--excel]\n"
-    "                      [--no-suppress] [-o FILE]\n"
+    "                      [--case ID] [--municipality CODE] [--no-suppress] [-o FILE]\n"
     "Print a run stored in the config's database (the latest by default) as\n"
     "`run` printed it: the indicator results, each gain against its plan, and\n"
     "the value (investment, present value, NPV, SROI with its sensitivity),\n"
@@ -143,6 +143,8 @@ static const char *const usage_report =
     "  --format xlsx  an Excel workbook, one sheet per table (-o FILE.xlsx)\n"
     "  --lang L    words and numbers of text, HTML and --excel: bokmål (nb), Danish\n"
     "              (da) or English (en); default the config's report.lang, else English\n"
+    "  --case ID   only the case ID, in every format\n"
+    "  --municipality CODE  only the cases of municipality CODE (with --case, both)\n"
     "  --no-suppress  show counts of persons under report.suppress_below (default\n"
     "              5), and what they could be computed from, as they are: not for\n"
     "              publication, and text, HTML and JSON say so; CSV has no place to\n"
@@ -257,6 +259,7 @@ typedef struct options {
     const char *run;
     const char *table;
     const char *output;
+    const char *only_case, *municipality;
     int params;
     int excel;
     int no_suppress;
@@ -308,6 +311,10 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
             dst = &o->table;
         else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
             dst = &o->output;
+        else if (strcmp(a, "--case") == 0)
+            dst = &o->only_case;
+        else if (strcmp(a, "--municipality") == 0)
+            dst = &o->municipality;
         else if (a[0] != '-')
             return usage_error(usage, "unexpected argument '%s' (a config goes after -c)", a);
         else
@@ -319,6 +326,8 @@ static int parse_options(int argc, char **argv, const char *usage, options *o) {
         if (i + 1 == argc) return usage_error(usage, "%s needs a value", a);
         *dst = argv[++i];
     }
+    if ((o->only_case || o->municipality) && usage != usage_report)
+        return usage_error(usage, "--case and --municipality go with 'gevinst report'%s", "");
     return 0;
 }
 
@@ -529,7 +538,7 @@ static void show_progress(void *ud, const gevinst_progress *p) {
 }
 
 static int run_config(gevinst_config *cfg, const char *format, int quiet, const char *usage) {
-    gevinst_report_options show = {0, format, NULL, 0, NULL, 0, NULL};
+    gevinst_report_options show = {0, format, NULL, 0, NULL, 0, NULL, NULL, NULL};
     if (format && !gevinst_report_has_format(format))
         return usage_error(usage, "unknown format '%s' (text, json, csv)", format);
     if (format && strcmp(format, "html") == 0)
@@ -624,7 +633,8 @@ static int cmd_report(int argc, char **argv) {
                            "");
     char *end = NULL;
     gevinst_diag notes = {0};
-    gevinst_report_options show = {0, fmt, o.table, o.excel, o.lang, o.no_suppress, &notes};
+    gevinst_report_options show = {
+        0, fmt, o.table, o.excel, o.lang, o.no_suppress, &notes, o.only_case, o.municipality};
     show.run = o.run ? strtoll(o.run, &end, 10) : 0;
     if (o.run && (*end || show.run <= 0))
         return usage_error(usage_report, "--run takes a run number, not '%s'", o.run);

@@ -406,8 +406,8 @@ int gevinst_report_has_format(const char *format) {
 }
 
 /* A report context on the config's database, with its privacy rule. */
-static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run, const char *lang,
-                                 int no_suppress, FILE *out, gv_diag *notes, char **err) {
+static void gvA_report_context(gv_report *r, gevinst_config *cfg, long long run, const char *lang,
+                               int no_suppress, FILE *out, gv_diag *notes) {
     memset(r, 0, sizeof *r);
     r->notes = notes;
     r->run = run;
@@ -418,6 +418,11 @@ static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long ru
     r->config_file = cfg->file;
     r->config_path = cfg->full_path ? cfg->full_path : cfg->file;
     r->config_hash = cfg->hash;
+}
+
+static gv_status gvA_open_report(gv_report *r, gevinst_config *cfg, long long run, const char *lang,
+                                 int no_suppress, FILE *out, gv_diag *notes, char **err) {
+    gvA_report_context(r, cfg, run, lang, no_suppress, out, notes);
     return gvR_open(r, cfg->database, err);
 }
 
@@ -425,7 +430,10 @@ static gevinst_status gvA_report(gevinst_config *cfg, const gevinst_report_optio
                                  char **err) {
     gv_report r;
     gv_diag notes = {0};
-    gv_status rc = gvA_open_report(&r, cfg, o->run, o->lang, o->no_suppress, out, &notes, err);
+    gvA_report_context(&r, cfg, o->run, o->lang, o->no_suppress, out, &notes);
+    r.only_case = o->case_id;
+    r.only_municipality = o->municipality;
+    gv_status rc = gvR_open(&r, cfg->database, err);
     gvA_diag_move(o->notes, &notes);
     r.table = o->table;
     r.excel = o->excel;

@@ -191,6 +191,64 @@ static gv_status gvR_persons(gv_report *r, char **err) {
     return gvR_done(r, st, sqlite3_step(st), err);
 }
 
+/* The cases, and the run's tables with a row per case.  The filter shadows each, for this
+** connection only, by a temp view of the chosen cases' rows (with the
+** rowid writers order by, where the table has one): SQLite finds an
+** unqualified name in temp first, so every writer shows the filter without
+** a word of its own. */
+static const char *const gvR_per_case[][3] = {
+    /* table, its rowid (when it has one), its column naming the case */
+    {"cases", "rowid AS rowid, ", "id"},
+    {"results", "", "case_id"},
+    {"gain_results", "rowid AS rowid, ", "case_id"},
+    {"run_gains", "rowid AS rowid, ", "case_id"},
+    {"case_values", "rowid AS rowid, ", "case_id"},
+    {"value_splits", "rowid AS rowid, ", "case_id"},
+    {"sensitivity", "rowid AS rowid, ", "case_id"},
+};
+
+/* --case and --municipality: the cases shown, or GV_NOT_FOUND when the run
+** has none of them. */
+static gv_status gvR_filter(gv_report *r, char **err) {
+    if (!r->only_case && !r->only_municipality) return GV_OK;
+    if (gvD_exec(r->db, "CREATE TEMP TABLE gvr_cases (id TEXT PRIMARY KEY)", err) < 0)
+        return GV_DATABASE;
+    sqlite3_stmt *st =
+        gvR_rows(r,
+                 /* by the case's key, or else the municipality's index */
+                 r->only_case ? "INSERT INTO temp.gvr_cases SELECT c.id FROM main.cases c"
+                                " WHERE c.id = ?2 AND (?3 IS NULL OR c.municipality = ?3)"
+                                " AND " GVR_CASE_IN_RUN("c.id")
+                              : "INSERT INTO temp.gvr_cases SELECT c.id FROM main.cases c"
+                                " WHERE c.municipality = ?3 AND " GVR_CASE_IN_RUN("c.id"),
+                 err);
+    if (!st) return GV_DATABASE;
+    sqlite3_bind_text(st, 2, r->only_case, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->only_municipality, -1, SQLITE_STATIC);
+    gv_status rc = gvR_done(r, st, sqlite3_step(st), err);
+    if (rc != GV_OK) return rc;
+    if (sqlite3_changes(r->db) == 0) {
+        *err = r->only_case && r->only_municipality
+                   ? gvU_mprintf("run %lld has no case '%s' in municipality '%s'", r->run,
+                                 r->only_case, r->only_municipality)
+               : r->only_case ? gvU_mprintf("unknown case '%s': run %lld has no such case",
+                                            r->only_case, r->run)
+                              : gvU_mprintf("run %lld has no case in municipality '%s'", r->run,
+                                            r->only_municipality);
+        return GV_NOT_FOUND;
+    }
+    for (size_t i = 0; i < sizeof gvR_per_case / sizeof gvR_per_case[0]; i++) {
+        char *sql = gvU_mprintf("CREATE TEMP VIEW %s AS SELECT %s* FROM main.%s"
+                                " WHERE %s IN (SELECT id FROM temp.gvr_cases)",
+                                gvR_per_case[i][0], gvR_per_case[i][1], gvR_per_case[i][0],
+                                gvR_per_case[i][2]);
+        int failed = gvD_exec(r->db, sql, err) < 0;
+        free(sql);
+        if (failed) return GV_DATABASE;
+    }
+    return GV_OK;
+}
+
 gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
     *err = NULL;
     r->db = NULL;
@@ -207,7 +265,11 @@ gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
     }
     rc = gvR_find_run(r, db_path, err);
     if (rc == GV_OK) rc = gvR_persons(r, err);
-    return rc == GV_OK ? gvR_protect(r, err) : rc;
+    /* what is hidden is decided on the whole run, then the cases shown
+       chosen: a filtered report hides what the whole one hides, so two
+       reports never differ in a way that gives a hidden count back */
+    if (rc == GV_OK) rc = gvR_protect(r, err);
+    return rc == GV_OK ? gvR_filter(r, err) : rc;
 }
 
 gv_status gvR_runs(sqlite3 *db, gvR_run_fn fn, void *ud, char **err) {

@@ -27,6 +27,8 @@ typedef struct gv_report {
     const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
     int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
     int hidden_null;       /* a writer's own: hidden figures as NULL, not the word */
+    /* the cases shown: one case, the cases of one municipality, or (NULL) all */
+    const char *only_case, *only_municipality;
     FILE *out;
     /* explain: one stored number */
     const char *what, *case_id, *period;
@@ -48,7 +50,9 @@ extern const gv_writer gvR_writers[]; /* ends with format NULL */
 ** functions on it, and find r->run: when 0, the latest run of r's config
 ** (by its path); GV_NOT_FOUND with *err when there is none, or no such
 ** run; GV_USAGE for an unknown language.  A run of another config, or of
-** this config before it changed, is noted in r->notes. */
+** this config before it changed, is noted in r->notes.  With only_case or
+** only_municipality the report shows those cases alone, in every format;
+** GV_NOT_FOUND when the run has none of them. */
 gv_status gvR_open(gv_report *r, const char *db_path, char **err);
 
 /* One run, as `gevinst runs` lists it. */

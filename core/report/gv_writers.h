@@ -96,6 +96,13 @@ char *gvR_hidden_note(gv_report *r, char **err);
 #define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_hidden()")
 #define GVR_HIDDEN(col) GVR_HIDDEN_AS(col, "gv_hidden()")
 
+/* Has the case whose id is `id` a value in run ?1?  Asked of the results'
+** key (run, indicator, case) an indicator at a time (CROSS JOIN keeps
+** that order): a few seeks a case, not a scan of the run's values. */
+#define GVR_CASE_IN_RUN(id)                                                                        \
+    "EXISTS (SELECT 1 FROM run_indicators gi CROSS JOIN results gr ON gr.run = gi.run AND"         \
+    " gr.indicator = gi.indicator AND gr.case_id = " id " WHERE gi.run = ?1)"
+
 /* Each gain g of run ?1 whose later period SROI passed over as partial,
 ** with that period's row x (its coverage). */
 #define GVR_LEFT_OUT                                                                               \

@@ -66,7 +66,7 @@ expect_contains "$out" "$d,lower_assistance,2019,social_assistance,economic,muni
 run report -c demo/demo.cfg --format html
 expect_eq "$(printf '%s' "$out" | grep -o 'ufullstendig</span> (data dekker 50,0 %)' | wc -l)" "18" "HTML: each incomplete gain"
 expect_contains "$out" "<p>Holdt utenfor SROI: en senere periode der data dekker bare en del av den: caseworker_time 2019 (data dekker 50,0 %); into_work 2019 (data dekker 50,0 %); lower_assistance 2019 (data dekker 50,0 %)</p>" "HTML: what SROI left out"
-expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; (Forventet 100,0 %) <span class="status incomplete">' | wc -l)" "18" \
+expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; (Forventet 100,0&#160;%) <span class="status incomplete">' | wc -l)" "18" \
     "HTML: no realisation, not even a hidden one (<5 would read as a figure)"
 run explain -c demo/demo.cfg lower_assistance "$d" 2019
 expect_contains "$out" "data cover 50.0 %: the actual was made from data of only part of a period" "explain: the coverage"

@@ -154,7 +154,7 @@ expect_contains "$out" "hidden (privacy), not drawn: A</p>" "HTML: the compariso
 expect_eq "$(grep -o '<svg class="chart bars comparison" data-marks="[0-9]*"' p.html)" '<svg class="chart bars comparison" data-marks="2"' "HTML: only cases b and c have bars"
 expect_contains "$out" "hidden: fewer than 5 persons, or a figure such a count could be computed from (privacy)" "HTML: the footnote"
 expect_eq "$(grep -c 'Realised hidden %' p.html)" "0" "HTML: no % beside the word"
-expect_contains "$out" 'Baseline hidden &#8594; Target 10.00, Actual 8.00: Realised hidden (Expected' "HTML: the gain's baseline and realisation hidden"
+expect_contains "$out" 'Baseline hidden &#8594; Target 10, Actual 8: Realised hidden (Expected' "HTML: the gain's baseline and realisation hidden"
 expect_contains "$out" '<div class="legend note">hidden (privacy), not drawn: 2018-Q1 2018-Q2 2018-Q3 2018-Q4</div>' "HTML: its chart names the hidden periods"
 # and what the attacker would compute finds nothing to compute with
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('p.json'), '\$.results') WHERE value ->> 'indicator' = 'jobs' AND value ->> 'case' = 'a' AND value ->> 'period' IN ('2018', '2018-Q2', '2018-Q3', '2018-Q4') AND value ->> 'value' IS NOT NULL")" "3" "year minus quarters: one term missing"

@@ -1,5 +1,6 @@
 /*
-** test_period.c -- reporting periods: parsing, ranges, containment.
+** test_period.c -- reporting periods: parsing, ranges, containment; and
+** dates and times written out as each language writes them.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +115,35 @@ static void counts_days(void **state) {
     assert_int_equal(gvP_days(&p), 1);
 }
 
+static void writes_dates_out(void **state) {
+    (void)state;
+    char out[96];
+    gvT_date(GV_LANG_NB, "2019-12-31", out, sizeof out);
+    assert_string_equal(out, "31. desember 2019");
+    gvT_date(GV_LANG_DA, "2017-05-01", out, sizeof out);
+    assert_string_equal(out, "1. maj 2017");
+    gvT_date(GV_LANG_EN, "2017-01-01", out, sizeof out);
+    assert_string_equal(out, "1 January 2017");
+    /* a time stored in UTC says so; the Nordic languages write kl. 20.21 */
+    gvT_date(GV_LANG_NB, "2026-11-30T20:21:54.050Z", out, sizeof out);
+    assert_string_equal(out, "30. november 2026 kl. 20.21 UTC");
+    gvT_date(GV_LANG_EN, "2026-11-30T20:21:54.050Z", out, sizeof out);
+    assert_string_equal(out, "30 November 2026, 20:21 UTC");
+    gvT_date(GV_LANG_DA, "2026-03-02 09:14:03", out, sizeof out);
+    assert_string_equal(out, "2. marts 2026 kl. 09.14");
+    /* what is no date stays as it is */
+    gvT_date(GV_LANG_NB, "2019-13-01", out, sizeof out);
+    assert_string_equal(out, "2019-13-01");
+    gvT_date(GV_LANG_NB, "", out, sizeof out);
+    assert_string_equal(out, "");
+    gvT_date(GV_LANG_NB, "2019", out, sizeof out);
+    assert_string_equal(out, "2019");
+    /* a buffer too small is cut, not overrun */
+    char small[8];
+    gvT_date(GV_LANG_NB, "2026-11-30T20:21:54Z", small, sizeof small);
+    assert_string_equal(small, "30. nov");
+}
+
 int main(int argc, char **argv) {
     tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
@@ -122,6 +152,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(an_observation_counts_in_every_coarser_period),
         cmocka_unit_test(advances_by_steps),
         cmocka_unit_test(counts_days),
+        cmocka_unit_test(writes_dates_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ static char *run(gevinst_config *cfg, const char *fmt, int expect_rc) {
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     char *err = NULL;
-    gevinst_report_options show = {0, fmt, NULL, 0, NULL, 0, NULL};
+    gevinst_report_options show = {0, fmt, NULL, 0, NULL, 0, NULL, NULL, NULL};
     gevinst_status rc = gevinst_run(cfg, NULL, NULL, &show.run, NULL, &err);
     if (rc != (gevinst_status)expect_rc)
         fail_msg("run returned %d, expected %d: %s", rc, expect_rc, err);
@@ -279,7 +279,7 @@ static void failed_allocations_in_import_and_report(void **state) {
     const char *formats[] = {"text", "json", "csv", "html"};
     long unwound = 0;
     for (int f = 0; f < 4; f++) {
-        gevinst_report_options show = {0, formats[f], NULL, 0, NULL, 0, NULL};
+        gevinst_report_options show = {0, formats[f], NULL, 0, NULL, 0, NULL, NULL, NULL};
         rc = GEVINST_STATUS_NO_MEMORY;
         for (n = 0; rc != GEVINST_STATUS_OK && n < 10000; n++) {
             char *text = NULL;

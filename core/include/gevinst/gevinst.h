@@ -244,6 +244,10 @@ typedef struct gevinst_report_options {
     /* where to say what the reader should know of the run shown (made with
        another config, or with this one before it changed); may be NULL */
     gevinst_diag *notes;
+    /* the cases shown, in every format: one case (its id), the cases of one
+       municipality (its code), both, or (NULL) every case of the run;
+       GEVINST_STATUS_NOT_FOUND when the run has none of them */
+    const char *case_id, *municipality;
 } gevinst_report_options;
 
 /* Write a stored run to out: its results, each gain against its plan, and
