@@ -372,6 +372,16 @@ long gvU_utf8_invalid(const char *s, size_t n) {
     return -1;
 }
 
+void gvU_utf8_scrub(char *s) {
+    if (!s) return;
+    size_t n = strlen(s), off = 0;
+    long bad;
+    while (off < n && (bad = gvU_utf8_invalid(s + off, n - off)) >= 0) {
+        s[off + (size_t)bad] = '?'; /* one byte at a time: what follows may be whole */
+        off += (size_t)bad + 1;
+    }
+}
+
 void gvU_now_iso(char out[32]) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
@@ -397,9 +407,7 @@ static int gvU_strip(const char *dir, const char *tail, char *out, size_t n) {
 }
 
 /* The bundled folders, found once: where the code is does not change. */
-static struct {
-    char plugin[4200], script[4200], data[4200], include[4200];
-} gvU_dirs;
+static struct { char plugin[4200], script[4200], data[4200], include[4200]; } gvU_dirs;
 static pthread_once_t gvU_dirs_once = PTHREAD_ONCE_INIT;
 
 /* Where this code is: the build tree, an install prefix (the folder above
@@ -416,7 +424,8 @@ static int gvU_prefix(char *prefix, size_t n) {
     int build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
     char *slash = strrchr(here, '/');
     if (slash) *slash = '\0';
-    if (gvU_strip(here, "bin", prefix, n) < 0 && gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
+    if (gvU_strip(here, "bin", prefix, n) < 0 &&
+        gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
         prefix[0] = '\0';
     return build;
 }

@@ -349,6 +349,13 @@ static int gvC_indicator_text(gv_config *cfg, gv_indicator *ind, const config_se
     /* a literal: the setting's own name dies with libconfig's tree */
     ind->how = kind ? kind->setting : "module";
     ind->ref = gvU_strdup(v);
+    /* a name stays inside the module path; a file anywhere is plugin = or script = */
+    if (!kind && (strchr(v, '/') || v[0] == '.' || !*v)) {
+        char *settings = gvC_kinds_text(cfg, 1);
+        gvC_error(diag, cfg, e, "module '%s' must be a name, not a path (a file: %s)", v, settings);
+        free(settings);
+        return -1;
+    }
     return 0;
 }
 

@@ -38,7 +38,14 @@ typedef struct gv_lua_module {
     int params_ref;              /* ctx.params for the current params */
     const gv_param_value *bound; /* the params params_ref was built from */
     gevinst_ctx *ctx;            /* the evaluation in progress */
+    sqlite3_stmt *stmt;          /* ctx:query's statement while it runs */
+    int closing;                 /* coroutine.close calls in progress, nested */
 } gv_lua_module;
+
+/* Nested coroutine.close calls each take C stack that Lua 5.4.4 does not
+** count (a __close handler closing another coroutine, and so on, crashes
+** the process past some 10,000).  Far more than any script needs. */
+#define GVL_MAX_CLOSING 100
 
 /* Allocation with a cap; Lua reports refusal as "not enough memory". */
 static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -55,8 +62,10 @@ static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+/* The hook stays on, firing at every instruction: a `__close` handler or
+** a message handler that runs while the error unwinds is stopped at its
+** first instruction too. */
 static int gvL_raise_killed(lua_State *L, gv_lua_module *lm) {
-    lua_sethook(L, NULL, 0, 0); /* we are unwinding: no more hooks */
     lua_pushstring(L, lm->killed);
     return lua_error(L);
 }
@@ -94,6 +103,30 @@ static int gvL_guard(lua_State *L) {
     return gvL_guard_k(L, LUA_OK, 0);
 }
 
+/* coroutine.close, guarded and bounded.  The real one runs in a
+** protected call, so the count comes down whatever happens. */
+static int gvL_close_protected(lua_State *L) {
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int gvL_close(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (lm->closing >= GVL_MAX_CLOSING) return luaL_error(L, "coroutines closed too deeply nested");
+    int n = lua_gettop(L);
+    lua_pushcfunction(L, gvL_close_protected);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    for (int i = 1; i <= n; i++)
+        lua_pushvalue(L, i);
+    lm->closing++;
+    int rc = lua_pcall(L, n + 1, LUA_MULTRET, 0);
+    lm->closing--;
+    if (lm->killed) return gvL_raise_killed(L, lm);
+    if (rc != LUA_OK) return lua_error(L);
+    return lua_gettop(L) - n;
+}
+
 /* setmetatable, refusing __gc: a finalizer runs with hooks off, beyond
 ** every limit. */
 static int gvL_setmetatable(lua_State *L) {
@@ -128,10 +161,15 @@ static int gvL_print(lua_State *L) {
 
 /* ------------------------------------------------------------ ctx methods */
 
+/* The ctx of the evaluation in progress, kept in the registry under lm:
+** a ctx kept from an earlier evaluation is another table. */
 static gv_lua_module *gvL_self(lua_State *L) {
     gv_lua_module *lm;
     lua_getallocf(L, (void **)&lm);
-    if (!lm->ctx) luaL_error(L, "ctx used outside evaluate");
+    lua_rawgetp(L, LUA_REGISTRYINDEX, lm);
+    int current = lm->ctx && lua_rawequal(L, 1, -1);
+    lua_pop(L, 1);
+    if (!current) luaL_error(L, "ctx used outside evaluate");
     return lm;
 }
 
@@ -180,8 +218,13 @@ static int gvL_query(lua_State *L) {
     const char *sql = luaL_checkstring(L, 2);
     int nparam = lua_gettop(L) - 2;
     char *err = NULL;
+    if (lm->stmt) gvM_query_done(lm->ctx, lm->stmt); /* one a Lua error left behind */
+    lm->stmt = NULL;
     sqlite3_stmt *st = gvM_query_prepare(lm->ctx, sql, nparam, &err);
     if (!st) goto fail;
+    /* building the rows allocates, and at the memory limit that raises a
+       Lua error past this function: the statement is finalized later */
+    lm->stmt = st;
     for (int i = 0; i < nparam; i++) {
         int arg = 3 + i;
         if (lua_isinteger(L, arg))
@@ -192,6 +235,7 @@ static int gvL_query(lua_State *L) {
             sqlite3_bind_text(st, i + 1, lua_tostring(L, arg), -1, SQLITE_TRANSIENT);
         else if (!lua_isnil(L, arg)) {
             gvM_query_done(lm->ctx, st);
+            lm->stmt = NULL;
             return luaL_error(L, "query: parameter %d must be a string, a number or nil", i + 1);
         }
     }
@@ -218,6 +262,7 @@ static int gvL_query(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
     gvM_query_done(lm->ctx, st);
+    lm->stmt = NULL;
     if (rc < 0) goto fail;
     return 1;
 fail:
@@ -275,9 +320,19 @@ static int gvL_read_only(lua_State *L) {
                       lua_tostring(L, lua_upvalueindex(1)));
 }
 
+/* pairs(lib): an iterator over the table behind the proxy that never
+** hands the table itself out (next(real) would). */
+static int gvL_proxy_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1))) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
 static int gvL_proxy_pairs(lua_State *L) {
-    lua_getglobal(L, "next");
     lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, gvL_proxy_next, 1);
+    lua_pushvalue(L, 1); /* the proxy */
     lua_pushnil(L);
     return 3;
 }
@@ -303,9 +358,9 @@ static void gvL_proxy(lua_State *L, const char *name) {
 }
 
 /* A copy of library lib with only the named fields (all when NULL),
-** guarded functions wrapped, as a proxy in env. */
+** guarded functions wrapped (the real one their upvalue), as a proxy in env. */
 static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *const *only,
-                        const char *const *guarded) {
+                        const luaL_Reg *guarded) {
     lua_getglobal(L, lib);
     lua_newtable(L);
     lua_pushnil(L);
@@ -318,8 +373,8 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
             lua_pop(L, 1);
             continue;
         }
-        for (const char *const *g = guarded; g && *g; g++)
-            if (strcmp(*g, k) == 0) lua_pushcclosure(L, gvL_guard, 1);
+        for (const luaL_Reg *g = guarded; g && g->name; g++)
+            if (strcmp(g->name, k) == 0) lua_pushcclosure(L, g->func, 1);
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_settable(L, -4);
@@ -338,7 +393,8 @@ static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
 static const char *const gvL_string_allowed[] = {
     "byte", "char",     "find", "format",  "gmatch", "gsub",   "len",   "lower", "match",
     "pack", "packsize", "rep",  "reverse", "sub",    "unpack", "upper", NULL};
-static const char *const gvL_coroutine_guarded[] = {"resume", NULL};
+static const luaL_Reg gvL_coroutine_guarded[] = {
+    {"resume", gvL_guard}, {"close", gvL_close}, {NULL, NULL}};
 
 /* Build the environment a script runs in; leaves it on the stack. */
 static void gvL_new_env(lua_State *L) {
@@ -594,6 +650,9 @@ static int gvL_load(gv_module *m, char **err) {
     luaL_newmetatable(L, "gevinst.ctx");
     luaL_newlib(L, gvL_ctx_methods);
     lua_setfield(L, -2, "__index");
+    /* locked: a __gc added to it would make every later ctx a finalizer */
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     return 0;
 }
@@ -646,6 +705,8 @@ static int gvL_call_evaluate(lua_State *L) {
     gvL_push_params(lm, ctx);
     lua_setfield(L, -2, "params");
     luaL_setmetatable(L, "gevinst.ctx");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, lm); /* this evaluation's ctx */
     lua_call(L, 1, 1);
     return 1;
 }
@@ -657,7 +718,11 @@ static int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
     lua_pushcfunction(L, gvL_call_evaluate); /* a light function: no allocation */
     lm->ctx = ctx;
     int rc = gvL_pcall(lm, 0, 1, err);
+    if (lm->stmt) gvM_query_done(ctx, lm->stmt);
+    lm->stmt = NULL;
     lm->ctx = NULL;
+    lua_pushnil(L); /* no allocation: the slot exists */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, lm);
     if (rc < 0) {
         lua_settop(L, top);
         return GEVINST_ERROR;
