@@ -11,9 +11,11 @@ cat > mods/slow_sum.lua <<'LUA'
 local t = os.clock() while os.clock() - t < 1.5 do end
 return { unit = "persons", evaluate = function(ctx) return ctx:sum("in_work") end }
 LUA
+# (a limit far beyond 1.5 s of CPU, which a loaded machine may stretch)
 cat > demo/snap.cfg <<'CFG'
 database = "demo.db";
 module_path = ["../mods"];
+limits = { time_ms = 60000; };
 periods = ["2030"];
 indicators = (
   { id = "c_sum";   module = "sum"; params = { metric = "in_work"; }; },
