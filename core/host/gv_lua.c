@@ -103,6 +103,95 @@ static int gvL_guard(lua_State *L) {
     return gvL_guard_k(L, LUA_OK, 0);
 }
 
+/* xpcall's message handler, wrapped: once the script is killed the error
+** passes unchanged.  (The kill is raised inside the count hook, where hooks
+** are off: a handler of the script's called then would run unlimited.) */
+static int gvL_handler(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (lm->killed) return 1;
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, 1);
+    return 1;
+}
+
+static int gvL_xpcall(lua_State *L) {
+    luaL_checkany(L, 2);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, gvL_handler, 1);
+    lua_replace(L, 2);
+    return gvL_guard(L);
+}
+
+/* Coroutines a kill went through.  The kill is raised inside the count
+** hook, where Lua turns hooks off; a coroutine it ends is left so, and its
+** `__close` handlers would run unlimited if it were closed.  Such a
+** coroutine is never closed (its handlers never run).  Weak keys. */
+static const char gvL_killed_key = 'k';
+
+static void gvL_push_killed(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &gvL_killed_key);
+}
+
+/* Mark or unmark the coroutine at idx; 1 when it was marked before. */
+static int gvL_mark(lua_State *L, int idx, int on) {
+    idx = lua_absindex(L, idx);
+    gvL_push_killed(L);
+    lua_pushvalue(L, idx);
+    int was = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, on);
+    if (!on) lua_pushnil(L), lua_replace(L, -2); /* removing allocates nothing */
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return was;
+}
+
+/* coroutine.resume, guarded: the coroutine is marked before (so that a
+** kill needs no allocation to mark it), and unmarked after unless a kill
+** went through it. */
+static int gvL_resume(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    lua_State *co = lua_tothread(L, 1);
+    int was = co ? gvL_mark(L, 1, 1) : 0;
+    int n = lua_gettop(L);
+    lua_pushvalue(L, 1); /* kept below the call */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 2);
+    lua_call(L, n, LUA_MULTRET);
+    if (lm->killed) return gvL_raise_killed(L, lm);
+    int st = co ? lua_status(co) : LUA_OK;
+    if (co && !(was && st != LUA_OK && st != LUA_YIELD)) gvL_mark(L, 1, 0);
+    lua_remove(L, 1);
+    return lua_gettop(L);
+}
+
+/* coroutine.wrap, on the guarded resume and close (Lua's own closes a
+** failed coroutine itself, wherever a kill left its hooks). */
+static const char gvL_wrap_source[] = "local create, resume, close, error, pack, unpack = ...\n"
+                                      "return function(f)\n"
+                                      "  local co = create(f)\n"
+                                      "  return function(...)\n"
+                                      "    local r = pack(resume(co, ...))\n"
+                                      "    if r[1] then return unpack(r, 2, r.n) end\n"
+                                      "    close(co)\n"
+                                      "    error(r[2], 2)\n"
+                                      "  end\n"
+                                      "end\n";
+static const char gvL_wrap_key = 'w';
+
+static int gvL_wrap(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &gvL_wrap_key);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
 /* coroutine.close, guarded and bounded.  The real one runs in a
 ** protected call, so the count comes down whatever happens. */
 static int gvL_close_protected(lua_State *L) {
@@ -114,6 +203,17 @@ static int gvL_close(lua_State *L) {
     gv_lua_module *lm;
     lua_getallocf(L, (void **)&lm);
     if (lm->closing >= GVL_MAX_CLOSING) return luaL_error(L, "coroutines closed too deeply nested");
+    if (lua_type(L, 1) == LUA_TTHREAD) {
+        gvL_push_killed(L);
+        lua_pushvalue(L, 1);
+        int killed = lua_rawget(L, -2) != LUA_TNIL;
+        lua_pop(L, 2);
+        if (killed) {
+            lua_pushboolean(L, 0);
+            lua_pushliteral(L, "coroutine stopped by a limit: its __close handlers do not run");
+            return 2;
+        }
+    }
     int n = lua_gettop(L);
     lua_pushcfunction(L, gvL_close_protected);
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -394,7 +494,36 @@ static const char *const gvL_string_allowed[] = {
     "byte", "char",     "find", "format",  "gmatch", "gsub",   "len",   "lower", "match",
     "pack", "packsize", "rep",  "reverse", "sub",    "unpack", "upper", NULL};
 static const luaL_Reg gvL_coroutine_guarded[] = {
-    {"resume", gvL_guard}, {"close", gvL_close}, {NULL, NULL}};
+    {"resume", gvL_resume}, {"close", gvL_close}, {"wrap", gvL_wrap}, {NULL, NULL}};
+
+/* The registry's table of killed coroutines, and wrap's maker on the
+** guarded resume and close. */
+static void gvL_coroutine_setup(lua_State *L) {
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &gvL_killed_key);
+    if (luaL_loadbufferx(L, gvL_wrap_source, sizeof gvL_wrap_source - 1, "=wrap", "t") != LUA_OK)
+        lua_error(L);
+    lua_newtable(L); /* an _ENV of nothing */
+    lua_setupvalue(L, -2, 1);
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "create");
+    lua_getfield(L, -2, "resume");
+    lua_pushcclosure(L, gvL_resume, 1);
+    lua_getfield(L, -3, "close");
+    lua_pushcclosure(L, gvL_close, 1);
+    lua_remove(L, -4);
+    lua_getglobal(L, "error");
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "pack");
+    lua_getfield(L, -2, "unpack");
+    lua_remove(L, -3);
+    lua_call(L, 6, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &gvL_wrap_key);
+}
 
 /* Build the environment a script runs in; leaves it on the stack. */
 static void gvL_new_env(lua_State *L) {
@@ -408,7 +537,7 @@ static void gvL_new_env(lua_State *L) {
     lua_pushcclosure(L, gvL_guard, 1);
     lua_setfield(L, env, "pcall");
     lua_getglobal(L, "xpcall");
-    lua_pushcclosure(L, gvL_guard, 1);
+    lua_pushcclosure(L, gvL_xpcall, 1);
     lua_setfield(L, env, "xpcall");
     lua_pushcfunction(L, gvL_print);
     lua_setfield(L, env, "print");
@@ -420,6 +549,7 @@ static void gvL_new_env(lua_State *L) {
     gvL_add_lib(L, env, "table", NULL, NULL);
     gvL_add_lib(L, env, "math", NULL, NULL);
     gvL_add_lib(L, env, "utf8", NULL, NULL);
+    gvL_coroutine_setup(L);
     gvL_add_lib(L, env, "coroutine", NULL, gvL_coroutine_guarded);
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");

@@ -74,6 +74,16 @@ expect_rc 1 "kill the parent"
 expect_eq "$(x_at $b 2017)" "kill refused: -1 -1 -1" "kill refused"
 expect_eq "$(good_count)" "12" "the run went on"
 
+# resource limits in the worker (no address-space limit under ASan)
+run run -c "$(cfg limits)" -q
+expect_rc 1 "limits"
+case "$(x_at $b 2017)" in
+"as limited, nofile 64, fsize limited, cpu limited and raised by the keeper" | \
+    "as unlimited, nofile 64, fsize limited, cpu limited and raised by the keeper") ;;
+*) fail "worker limits: $(x_at $b 2017)" ;;
+esac
+checks=$((checks + 1))
+
 # the database cannot be written: by SQLite of its own, by raw writes --
 # another gevinst database byte for byte, and the run's own
 cp "$db" target.db

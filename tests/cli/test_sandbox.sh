@@ -46,6 +46,31 @@ no-bodo-nabolagshelse 2017 error - m/close_after_kill.lua: instruction limit of 
         "every case stopped by its own limit ($iso)"
     expect_eq "$(good_count $runs)" "12" "the other indicator computed ($iso)"
 
+    # a message handler that loops, called with the kill's error
+    run_bounded run -c "$(cfg handler_after_kill $iso)" -q
+    runs=$((runs + 1))
+    expect_rc 1 "xpcall handler after the kill ($iso)"
+    expect_eq "$(x_results $runs | head -1)" \
+        "dk-kobenhavn-socialokonomi 2017 error - m/handler_after_kill.lua: instruction limit of 2000000 reached" \
+        "the handler stopped too ($iso)"
+
+    # a coroutine.wrap whose coroutine is killed: its looping __close never runs
+    run_bounded run -c "$(cfg wrap_close_after_kill $iso)" -q
+    runs=$((runs + 1))
+    expect_rc 1 "wrap with __close after the kill ($iso)"
+    expect_eq "$(x_results $runs | head -1)" \
+        "dk-kobenhavn-socialokonomi 2017 error - m/wrap_close_after_kill.lua: instruction limit of 2000000 reached" \
+        "wrap stopped ($iso)"
+
+    # a coroutine killed in one case and closed in the next
+    run_bounded run -c "$(cfg kept_killed_coroutine $iso)" -q
+    runs=$((runs + 1))
+    expect_rc 1 "killed coroutine closed later ($iso)"
+    expect_eq "$(x_results $runs | head -2)" \
+        "dk-kobenhavn-socialokonomi 2017 error - m/kept_killed_coroutine.lua: instruction limit of 2000000 reached
+dk-kobenhavn-socialokonomi 2018 error - coroutine stopped by a limit: its __close handlers do not run" \
+        "its __close never runs ($iso)"
+
     # the same while loading: check returns
     run_bounded check -c "$(cfg close_after_kill_load $iso)"
     expect_rc 2 "__close after the kill while loading ($iso)"
