@@ -89,7 +89,6 @@ typedef struct gv_child {
 typedef struct gvX_shared {
     volatile size_t committed; /* bytes of whole messages not yet handed on */
     volatile long values;      /* evaluations finished: progress, for the watchdog */
-    volatile long done;        /* 'R' messages committed by this worker */
     volatile int waiting;      /* waiting for the host or the keeper: no fault */
     volatile int started;      /* past the host's go: a death is a case's */
     volatile int finished;     /* ended as it should ('D', 'E', a probe) */
@@ -197,7 +196,6 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     gvX_put_str(ctx->period->text);
     gvX_end(at);
     free(err);
-    gvX_sh->done++;
     gvX_sh->values++;
     /* a slow module's values go out as they come: the host waits for each */
     if (gvX_out.len >= GVX_BATCH_BYTES || gvU_clock() - gvX_out.flushed_at >= GVX_BATCH_SECONDS) {
@@ -408,11 +406,22 @@ static int gvX_send(int out, const void *p, size_t n) {
     return 0;
 }
 
-/* Hand what the worker committed to the host. */
+/* Values handed on from the current worker: where a new one starts. */
+static long gvX_values_sent;
+
+/* Hand what the worker committed to the host, counting its values. */
 static int gvX_pass(int out) {
     size_t n = __atomic_load_n(&gvX_sh->committed, __ATOMIC_ACQUIRE);
     if (n > GVX_OUT_BYTES) n = GVX_OUT_BYTES; /* the module wrote here: the host will see */
-    int rc = gvX_send(out, gvX_sh->buf, n);
+    const unsigned char *b = gvX_sh->buf;
+    for (size_t at = 0; n - at > sizeof(uint32_t);) {
+        uint32_t len;
+        memcpy(&len, b + at + 1, sizeof len);
+        gvX_values_sent += b[at] == 'R';
+        if (len > n - at - 1 - sizeof len) break;
+        at += 1 + sizeof len + len;
+    }
+    int rc = gvX_send(out, b, n);
     gvX_sh->committed = 0;
     return rc;
 }
@@ -542,6 +551,7 @@ static void gvX_keeper(int out, int go, const gv_indicator *ind, const gv_config
     long skip = 0;
     for (int restarts = 0;; restarts++) {
         int tick, ack, stopped = 0, gone = 0;
+        gvX_values_sent = 0;
         pid_t w = gvX_spawn(&tick, &ack, out, restarts ? -1 : go, skip, ind, cfg, mode);
         if (w < 0) _exit(1);
         if (go >= 0) close(go), go = -1;
@@ -552,8 +562,7 @@ static void gvX_keeper(int out, int go, const gv_indicator *ind, const gv_config
         gvX_pass(out);
         if (gvX_tell(out, status, stopped) || !gvX_sh->started || restarts >= GVX_RESTARTS)
             _exit(0);
-        long done = gvX_sh->done;
-        skip += (done >= 0 && done < 1000000000L ? done : 0) + 1; /* past the one it died on */
+        skip += gvX_values_sent + 1; /* past the one it died on */
     }
 }
 
