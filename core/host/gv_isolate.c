@@ -851,7 +851,9 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
     }
     gvX_kill(c);
     c->dead = why ? why : gvU_strdup("ended early");
-    *err = gvU_strdup(c->dead);
+    /* the keeper gave up: this value was not tried either */
+    *err = type == 0 && c->deaths ? gvU_mprintf("not evaluated: the module %s", c->dead)
+                                  : gvU_strdup(c->dead);
     return GEVINST_ERROR;
 }
 

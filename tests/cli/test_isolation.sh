@@ -50,6 +50,19 @@ for how in "sigkill:crashed in case '$b', period 2017: signal 9 (Killed)" \
     expect_eq "$(good_count)" "12" "$name: the other indicator computed"
 done
 
+# a module that dies on every value: 16 new workers, then the keeper gives up
+sed -e 's/periods = \["2017", "2018"\];/periods = { from = "2017-01"; to = "2018-12"; };/' \
+    -e 's/how = "sigkill";/how = "sigkill"; on = "*";/' "$(cfg sigkill)" > every.cfg
+run run -c every.cfg -q
+expect_rc 1 "dies on every value"
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = $(last_run) AND indicator = 'x' AND error LIKE 'crashed in case%signal 9 (Killed)'")" \
+    "17" "17 values tried, each blamed for its own crash"
+expect_eq "$(sql "$db" "SELECT DISTINCT error FROM results WHERE run = $(last_run) AND indicator = 'x' AND error NOT LIKE 'crashed%'")" \
+    "not evaluated: the module stopped after 17 failures; the last: crashed in case 'dk-kobenhavn-socialokonomi', period 2018-05: signal 9 (Killed)" \
+    "the rest not evaluated"
+expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = $(last_run) AND indicator = 'good' AND status != 'error'")" \
+    "$(sql "$db" "SELECT count(*) FROM results WHERE run = $(last_run) AND indicator = 'x'")" "the other indicator computed"
+
 # what the plugin prints goes to stderr, never into results
 run run -c "$(cfg print)" --format json
 expect_rc 0 "printing plugin"

@@ -83,7 +83,7 @@ static void refuses_broken_scripts_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"loop\"; limits = { time_ms = 600000; }; }",
                          "instruction limit of 100000000 reached");
     tu_write("bomb.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; }",
+    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; limits = { time_ms = 600000; }; }",
                          "bomb.lua: memory limit of 64 MB reached");
 }
 
