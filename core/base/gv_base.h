@@ -152,6 +152,9 @@ const char *gvU_nearest(const char *s, const char *const *names, int n);
 
 /* Is s valid UTF-8?  Returns the byte offset of the first bad byte, or -1. */
 long gvU_utf8_invalid(const char *s, size_t n);
+/* Make s valid UTF-8 in place: each byte that is not becomes '?'.  Text
+** from modules goes through it before it can reach a report. */
+void gvU_utf8_scrub(char *s);
 
 /* UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void gvU_now_iso(char out[32]);

@@ -419,6 +419,16 @@ long gvU_utf8_invalid(const char *s, size_t n) {
     return -1;
 }
 
+void gvU_utf8_scrub(char *s) {
+    if (!s) return;
+    size_t n = strlen(s), off = 0;
+    long bad;
+    while (off < n && (bad = gvU_utf8_invalid(s + off, n - off)) >= 0) {
+        s[off + (size_t)bad] = '?'; /* one byte at a time: what follows may be whole */
+        off += (size_t)bad + 1;
+    }
+}
+
 void gvU_now_iso(char out[32]) {
     struct timeval tv;
     gettimeofday(&tv, NULL);

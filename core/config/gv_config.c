@@ -359,6 +359,17 @@ static int gvC_indicator_text(gv_config *cfg, gv_indicator *ind, const config_se
     /* a literal: the setting's own name dies with libconfig's tree */
     ind->how = kind ? kind->setting : "module";
     ind->ref = gvU_strdup(v);
+    /* a name stays inside the module path; a file anywhere is plugin = or script = */
+    if (!kind && (strchr(v, '/') || v[0] == '.' || !*v)) {
+        gvU_buf files = {0}; /* the settings that name a file: plugin, script */
+        for (int i = 0; cfg->kinds[i]; i++)
+            if (cfg->kinds[i]->extension)
+                gvU_buf_printf(&files, "%s%s", files.s ? ", " : "", cfg->kinds[i]->setting);
+        char *settings = gvU_buf_take(&files);
+        gvC_error(diag, cfg, e, "module '%s' must be a name, not a path (a file: %s)", v, settings);
+        free(settings);
+        return -1;
+    }
     return 0;
 }
 

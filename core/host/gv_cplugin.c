@@ -3,10 +3,42 @@
 ** gevinst_module_init() and are handed the host table (gevinst/plugin.h).
 */
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/gv_host.h"
+
+/* A plugin in the host's own process (isolate = false) is trusted code, but
+** exit() inside it must not pass for gevinst's own end: while a plugin's
+** code runs, an exit handler turns that exit into a failure with a message.
+** (_exit() passes no handler; only isolation stops that.)  The handler is
+** registered once per process and does nothing outside a plugin's call. */
+static const char *volatile gvM_inside;
+static int gvM_guarding = 1;
+
+void gvM_guard_exits(int on) {
+    gvM_guarding = on;
+}
+
+static void gvM_exit_guard(void) {
+    const char *path = gvM_inside;
+    if (!path || !gvM_guarding) return;
+    static const char a[] = "gevinst: ", b[] = ": the plugin ended the process (exit() in a "
+                                               "plugin with isolate = false); nothing of this "
+                                               "command is done\n";
+    if (write(2, a, sizeof a - 1) < 0 || write(2, path, strlen(path)) < 0 ||
+        write(2, b, sizeof b - 1) < 0) {
+    }
+    _exit(2);
+}
+
+static void gvM_enter(const char *path) {
+    static int registered;
+    if (!registered) registered = atexit(gvM_exit_guard) == 0;
+    gvM_inside = path;
+}
 
 /* A plugin in this process. */
 typedef struct gvM_plugin {
@@ -46,7 +78,9 @@ static const gevinst_module *gvM_descriptor(const char *path, void *dl, char **e
         *err = gvU_mprintf("%s: not a gevinst plugin: it has no %s()", path, GEVINST_MODULE_INIT);
         return NULL;
     }
+    gvM_enter(path);
     const gevinst_module *d = init(&gvM_host);
+    gvM_inside = NULL;
     if (!d) {
         *err = gvU_mprintf("%s: %s() returned NULL", path, GEVINST_MODULE_INIT);
         return NULL;
@@ -125,7 +159,10 @@ static int gvM_plugin_load(gv_module *m, char **err) {
 
 static int gvM_plugin_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     const gvM_plugin *p = m->state;
-    return p->d->evaluate(ctx, value, err);
+    gvM_enter(m->path);
+    int rc = p->d->evaluate(ctx, value, err);
+    gvM_inside = NULL;
+    return rc;
 }
 
 static void gvM_plugin_unload(gv_module *m) {

@@ -112,6 +112,11 @@ void gvM_begin(gv_module *m);
 /* One value: GEVINST_OK, GEVINST_NODATA or GEVINST_ERROR with *err. */
 int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err);
 
+/* exit() inside a C plugin running in this process ends it with status 2
+** and a message (on, the default), never as gevinst's own success; off in
+** an isolated worker, whose keeper reports the exit (gv_cplugin.c). */
+void gvM_guard_exits(int on);
+
 /* Isolation: the runner of every isolated module (gv_isolate.c). */
 extern const gv_loader gvX_isolated;
 

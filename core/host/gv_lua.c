@@ -38,7 +38,14 @@ typedef struct gv_lua_module {
     int params_ref;              /* ctx.params for the current params */
     const gv_param_value *bound; /* the params params_ref was built from */
     gevinst_ctx *ctx;            /* the evaluation in progress */
+    sqlite3_stmt *stmt;          /* ctx:query's statement while it runs */
+    int closing;                 /* coroutine.close calls in progress, nested */
 } gv_lua_module;
+
+/* Nested coroutine.close calls each take C stack that Lua 5.4.4 does not
+** count (a __close handler closing another coroutine, and so on, crashes
+** the process past some 10,000).  Far more than any script needs. */
+#define GVL_MAX_CLOSING 100
 
 /* Allocation with a cap; Lua reports refusal as "not enough memory". */
 static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -55,8 +62,10 @@ static void *gvL_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+/* The hook stays on, firing at every instruction: a `__close` handler or
+** a message handler that runs while the error unwinds is stopped at its
+** first instruction too. */
 static int gvL_raise_killed(lua_State *L, gv_lua_module *lm) {
-    lua_sethook(L, NULL, 0, 0); /* we are unwinding: no more hooks */
     lua_pushstring(L, lm->killed);
     return lua_error(L);
 }
@@ -94,6 +103,130 @@ static int gvL_guard(lua_State *L) {
     return gvL_guard_k(L, LUA_OK, 0);
 }
 
+/* xpcall's message handler, wrapped: once the script is killed the error
+** passes unchanged.  (The kill is raised inside the count hook, where hooks
+** are off: a handler of the script's called then would run unlimited.) */
+static int gvL_handler(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (lm->killed) return 1;
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, 1);
+    return 1;
+}
+
+static int gvL_xpcall(lua_State *L) {
+    luaL_checkany(L, 2);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, gvL_handler, 1);
+    lua_replace(L, 2);
+    return gvL_guard(L);
+}
+
+/* Coroutines a kill went through.  The kill is raised inside the count
+** hook, where Lua turns hooks off; a coroutine it ends is left so, and its
+** `__close` handlers would run unlimited if it were closed.  Such a
+** coroutine is never closed (its handlers never run).  Weak keys. */
+static const char gvL_killed_key = 'k';
+
+static void gvL_push_killed(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &gvL_killed_key);
+}
+
+/* Mark or unmark the coroutine at idx; 1 when it was marked before. */
+static int gvL_mark(lua_State *L, int idx, int on) {
+    idx = lua_absindex(L, idx);
+    gvL_push_killed(L);
+    lua_pushvalue(L, idx);
+    int was = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, on);
+    if (!on) lua_pushnil(L), lua_replace(L, -2); /* removing allocates nothing */
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return was;
+}
+
+/* coroutine.resume, guarded: the coroutine is marked before (so that a
+** kill needs no allocation to mark it), and unmarked after unless a kill
+** went through it. */
+static int gvL_resume(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    lua_State *co = lua_tothread(L, 1);
+    int was = co ? gvL_mark(L, 1, 1) : 0;
+    int n = lua_gettop(L);
+    lua_pushvalue(L, 1); /* kept below the call */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 2);
+    lua_call(L, n, LUA_MULTRET);
+    if (lm->killed) return gvL_raise_killed(L, lm);
+    int st = co ? lua_status(co) : LUA_OK;
+    if (co && !(was && st != LUA_OK && st != LUA_YIELD)) gvL_mark(L, 1, 0);
+    lua_remove(L, 1);
+    return lua_gettop(L);
+}
+
+/* coroutine.wrap, on the guarded resume and close (Lua's own closes a
+** failed coroutine itself, wherever a kill left its hooks). */
+static const char gvL_wrap_source[] = "local create, resume, close, error, pack, unpack = ...\n"
+                                      "return function(f)\n"
+                                      "  local co = create(f)\n"
+                                      "  return function(...)\n"
+                                      "    local r = pack(resume(co, ...))\n"
+                                      "    if r[1] then return unpack(r, 2, r.n) end\n"
+                                      "    close(co)\n"
+                                      "    error(r[2], 2)\n"
+                                      "  end\n"
+                                      "end\n";
+static const char gvL_wrap_key = 'w';
+
+static int gvL_wrap(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &gvL_wrap_key);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
+/* coroutine.close, guarded and bounded.  The real one runs in a
+** protected call, so the count comes down whatever happens. */
+static int gvL_close_protected(lua_State *L) {
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int gvL_close(lua_State *L) {
+    gv_lua_module *lm;
+    lua_getallocf(L, (void **)&lm);
+    if (lm->closing >= GVL_MAX_CLOSING) return luaL_error(L, "coroutines closed too deeply nested");
+    if (lua_type(L, 1) == LUA_TTHREAD) {
+        gvL_push_killed(L);
+        lua_pushvalue(L, 1);
+        int killed = lua_rawget(L, -2) != LUA_TNIL;
+        lua_pop(L, 2);
+        if (killed) {
+            lua_pushboolean(L, 0);
+            lua_pushliteral(L, "coroutine stopped by a limit: its __close handlers do not run");
+            return 2;
+        }
+    }
+    int n = lua_gettop(L);
+    lua_pushcfunction(L, gvL_close_protected);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    for (int i = 1; i <= n; i++)
+        lua_pushvalue(L, i);
+    lm->closing++;
+    int rc = lua_pcall(L, n + 1, LUA_MULTRET, 0);
+    lm->closing--;
+    if (lm->killed) return gvL_raise_killed(L, lm);
+    if (rc != LUA_OK) return lua_error(L);
+    return lua_gettop(L) - n;
+}
+
 /* setmetatable, refusing __gc: a finalizer runs with hooks off, beyond
 ** every limit. */
 static int gvL_setmetatable(lua_State *L) {
@@ -128,10 +261,15 @@ static int gvL_print(lua_State *L) {
 
 /* ------------------------------------------------------------ ctx methods */
 
+/* The ctx of the evaluation in progress, kept in the registry under lm:
+** a ctx kept from an earlier evaluation is another table. */
 static gv_lua_module *gvL_self(lua_State *L) {
     gv_lua_module *lm;
     lua_getallocf(L, (void **)&lm);
-    if (!lm->ctx) luaL_error(L, "ctx used outside evaluate");
+    lua_rawgetp(L, LUA_REGISTRYINDEX, lm);
+    int current = lm->ctx && lua_rawequal(L, 1, -1);
+    lua_pop(L, 1);
+    if (!current) luaL_error(L, "ctx used outside evaluate");
     return lm;
 }
 
@@ -180,8 +318,13 @@ static int gvL_query(lua_State *L) {
     const char *sql = luaL_checkstring(L, 2);
     int nparam = lua_gettop(L) - 2;
     char *err = NULL;
+    if (lm->stmt) gvM_query_done(lm->ctx, lm->stmt); /* one a Lua error left behind */
+    lm->stmt = NULL;
     sqlite3_stmt *st = gvM_query_prepare(lm->ctx, sql, nparam, &err);
     if (!st) goto fail;
+    /* building the rows allocates, and at the memory limit that raises a
+       Lua error past this function: the statement is finalized later */
+    lm->stmt = st;
     for (int i = 0; i < nparam; i++) {
         int arg = 3 + i;
         if (lua_isinteger(L, arg))
@@ -192,6 +335,7 @@ static int gvL_query(lua_State *L) {
             sqlite3_bind_text(st, i + 1, lua_tostring(L, arg), -1, SQLITE_TRANSIENT);
         else if (!lua_isnil(L, arg)) {
             gvM_query_done(lm->ctx, st);
+            lm->stmt = NULL;
             return luaL_error(L, "query: parameter %d must be a string, a number or nil", i + 1);
         }
     }
@@ -218,6 +362,7 @@ static int gvL_query(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
     gvM_query_done(lm->ctx, st);
+    lm->stmt = NULL;
     if (rc < 0) goto fail;
     return 1;
 fail:
@@ -275,9 +420,19 @@ static int gvL_read_only(lua_State *L) {
                       lua_tostring(L, lua_upvalueindex(1)));
 }
 
+/* pairs(lib): an iterator over the table behind the proxy that never
+** hands the table itself out (next(real) would). */
+static int gvL_proxy_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1))) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
 static int gvL_proxy_pairs(lua_State *L) {
-    lua_getglobal(L, "next");
     lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, gvL_proxy_next, 1);
+    lua_pushvalue(L, 1); /* the proxy */
     lua_pushnil(L);
     return 3;
 }
@@ -303,9 +458,9 @@ static void gvL_proxy(lua_State *L, const char *name) {
 }
 
 /* A copy of library lib with only the named fields (all when NULL),
-** guarded functions wrapped, as a proxy in env. */
+** guarded functions wrapped (the real one their upvalue), as a proxy in env. */
 static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *const *only,
-                        const char *const *guarded) {
+                        const luaL_Reg *guarded) {
     lua_getglobal(L, lib);
     lua_newtable(L);
     lua_pushnil(L);
@@ -318,8 +473,8 @@ static void gvL_add_lib(lua_State *L, int env, const char *lib, const char *cons
             lua_pop(L, 1);
             continue;
         }
-        for (const char *const *g = guarded; g && *g; g++)
-            if (strcmp(*g, k) == 0) lua_pushcclosure(L, gvL_guard, 1);
+        for (const luaL_Reg *g = guarded; g && g->name; g++)
+            if (strcmp(g->name, k) == 0) lua_pushcclosure(L, g->func, 1);
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_settable(L, -4);
@@ -338,7 +493,37 @@ static const char *const gvL_os_allowed[] = {"time", "date", "clock", NULL};
 static const char *const gvL_string_allowed[] = {
     "byte", "char",     "find", "format",  "gmatch", "gsub",   "len",   "lower", "match",
     "pack", "packsize", "rep",  "reverse", "sub",    "unpack", "upper", NULL};
-static const char *const gvL_coroutine_guarded[] = {"resume", NULL};
+static const luaL_Reg gvL_coroutine_guarded[] = {
+    {"resume", gvL_resume}, {"close", gvL_close}, {"wrap", gvL_wrap}, {NULL, NULL}};
+
+/* The registry's table of killed coroutines, and wrap's maker on the
+** guarded resume and close. */
+static void gvL_coroutine_setup(lua_State *L) {
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &gvL_killed_key);
+    if (luaL_loadbufferx(L, gvL_wrap_source, sizeof gvL_wrap_source - 1, "=wrap", "t") != LUA_OK)
+        lua_error(L);
+    lua_newtable(L); /* an _ENV of nothing */
+    lua_setupvalue(L, -2, 1);
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "create");
+    lua_getfield(L, -2, "resume");
+    lua_pushcclosure(L, gvL_resume, 1);
+    lua_getfield(L, -3, "close");
+    lua_pushcclosure(L, gvL_close, 1);
+    lua_remove(L, -4);
+    lua_getglobal(L, "error");
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "pack");
+    lua_getfield(L, -2, "unpack");
+    lua_remove(L, -3);
+    lua_call(L, 6, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &gvL_wrap_key);
+}
 
 /* Build the environment a script runs in; leaves it on the stack. */
 static void gvL_new_env(lua_State *L) {
@@ -352,7 +537,7 @@ static void gvL_new_env(lua_State *L) {
     lua_pushcclosure(L, gvL_guard, 1);
     lua_setfield(L, env, "pcall");
     lua_getglobal(L, "xpcall");
-    lua_pushcclosure(L, gvL_guard, 1);
+    lua_pushcclosure(L, gvL_xpcall, 1);
     lua_setfield(L, env, "xpcall");
     lua_pushcfunction(L, gvL_print);
     lua_setfield(L, env, "print");
@@ -364,6 +549,7 @@ static void gvL_new_env(lua_State *L) {
     gvL_add_lib(L, env, "table", NULL, NULL);
     gvL_add_lib(L, env, "math", NULL, NULL);
     gvL_add_lib(L, env, "utf8", NULL, NULL);
+    gvL_coroutine_setup(L);
     gvL_add_lib(L, env, "coroutine", NULL, gvL_coroutine_guarded);
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");
@@ -594,6 +780,9 @@ static int gvL_load(gv_module *m, char **err) {
     luaL_newmetatable(L, "gevinst.ctx");
     luaL_newlib(L, gvL_ctx_methods);
     lua_setfield(L, -2, "__index");
+    /* locked: a __gc added to it would make every later ctx a finalizer */
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     return 0;
 }
@@ -646,6 +835,8 @@ static int gvL_call_evaluate(lua_State *L) {
     gvL_push_params(lm, ctx);
     lua_setfield(L, -2, "params");
     luaL_setmetatable(L, "gevinst.ctx");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, lm); /* this evaluation's ctx */
     lua_call(L, 1, 1);
     return 1;
 }
@@ -657,7 +848,11 @@ static int gvL_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
     lua_pushcfunction(L, gvL_call_evaluate); /* a light function: no allocation */
     lm->ctx = ctx;
     int rc = gvL_pcall(lm, 0, 1, err);
+    if (lm->stmt) gvM_query_done(ctx, lm->stmt);
+    lm->stmt = NULL;
     lm->ctx = NULL;
+    lua_pushnil(L); /* no allocation: the slot exists */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, lm);
     if (rc < 0) {
         lua_settop(L, top);
         return GEVINST_ERROR;

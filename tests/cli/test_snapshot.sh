@@ -11,7 +11,7 @@ cat > mods/slow_sum.lua <<'LUA'
 local t = os.clock() while os.clock() - t < 1.5 do end
 return { unit = "persons", evaluate = function(ctx) return ctx:sum("in_work") end }
 LUA
-# (a time limit far above the loading, so a busy machine does not fail it)
+# (a limit far beyond 1.5 s of CPU, which a loaded machine may stretch)
 cat > demo/snap.cfg <<'CFG'
 database = "demo.db";
 module_path = ["../mods"];

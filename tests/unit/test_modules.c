@@ -83,7 +83,7 @@ static void refuses_broken_scripts_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"loop\"; limits = { time_ms = 600000; }; }",
                          "instruction limit of 100000000 reached");
     tu_write("bomb.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n");
-    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; }",
+    tu_expect_load_error("{ id = \"x\"; module = \"bomb\"; limits = { time_ms = 600000; }; }",
                          "bomb.lua: memory limit of 64 MB reached");
 }
 
@@ -277,6 +277,19 @@ static double coverage_of(gv_source *src, gv_module *m, gv_param_value *params, 
     return coverage;
 }
 
+/* A module's error text reaches reports as valid UTF-8: each bad byte
+** becomes '?', whole characters stay. */
+static void module_text_is_made_utf8(void **state) {
+    (void)state;
+    char s[] = "bad \xff\xfe, \xc3\xa6\xc3\xb8\xc3\xa5 ok, cut \xe2\x82";
+    gvU_utf8_scrub(s);
+    assert_string_equal(s, "bad ??, \xc3\xa6\xc3\xb8\xc3\xa5 ok, cut ??");
+    char surrogate[] = "\xed\xa0\x80x";
+    gvU_utf8_scrub(surrogate);
+    assert_string_equal(surrogate, "???x");
+    gvU_utf8_scrub(NULL);
+}
+
 static void coverage_is_the_same_by_either_read(void **state) {
     (void)state;
     tu_fixture_db();
@@ -331,6 +344,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(the_bundled_script_values_volunteer_hours, teardown),
         cmocka_unit_test_teardown(checks_params_against_the_module, teardown),
         cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
+        cmocka_unit_test_teardown(module_text_is_made_utf8, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
