@@ -92,38 +92,44 @@ static void gvC_add_period(gv_config *cfg, const gv_period *p) {
     cfg->periods[cfg->nperiods++] = *p;
 }
 
+/* `periods = ["2017", "2018-Q1"]` */
+static void gvC_period_list(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
+    gv_period p;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *text =
+            config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+        if (!text) {
+            gvC_error(diag, cfg, s,
+                      "periods: element %d is not a string; write periods in "
+                      "double quotes, as in [\"2017\", \"2018\"]",
+                      i + 1);
+            continue;
+        }
+        if (gvP_parse(text, &p) < 0) {
+            gvC_error(diag, cfg, s, "periods: element %d '%s' is not a period (%s)", i + 1, text,
+                      GV_PERIOD_FORMS);
+            continue;
+        }
+        /* a run stores one value per case and period: twice is a
+           mistake to say here, not a refused value later */
+        int twice = 0;
+        for (int k = 0; k < cfg->nperiods && !twice; k++)
+            twice = strcmp(cfg->periods[k].text, p.text) == 0;
+        if (twice) {
+            gvC_error(diag, cfg, config_setting_source_line(e) ? e : s,
+                      "periods: element %d '%s' is there twice", i + 1, text);
+            continue;
+        }
+        gvC_add_period(cfg, &p);
+    }
+    if (config_setting_length(s) == 0) gvC_error(diag, cfg, s, "periods is empty");
+}
+
 static void gvC_periods(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     gv_period p;
     if (config_setting_is_array(s) || config_setting_is_list(s)) {
-        for (int i = 0; i < config_setting_length(s); i++) {
-            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-            const char *text =
-                config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
-            if (!text) {
-                gvC_error(diag, cfg, s,
-                          "periods: element %d is not a string; write periods in "
-                          "double quotes, as in [\"2017\", \"2018\"]",
-                          i + 1);
-                continue;
-            }
-            if (gvP_parse(text, &p) < 0) {
-                gvC_error(diag, cfg, s, "periods: element %d '%s' is not a period (%s)", i + 1,
-                          text, GV_PERIOD_FORMS);
-                continue;
-            }
-            /* a run stores one value per case and period: twice is a
-               mistake to say here, not a refused value later */
-            int twice = 0;
-            for (int k = 0; k < cfg->nperiods && !twice; k++)
-                twice = strcmp(cfg->periods[k].text, p.text) == 0;
-            if (twice) {
-                gvC_error(diag, cfg, config_setting_source_line(e) ? e : s,
-                          "periods: element %d '%s' is there twice", i + 1, text);
-                continue;
-            }
-            gvC_add_period(cfg, &p);
-        }
-        if (config_setting_length(s) == 0) gvC_error(diag, cfg, s, "periods is empty");
+        gvC_period_list(cfg, s, diag);
         return;
     }
     if (!config_setting_is_group(s)) {
