@@ -116,6 +116,10 @@ const char *gvU_basename(const char *path);
 int gvU_sha256_file(const char *path, char hex[65]);
 /* ... of several files' bytes one after the other. */
 int gvU_sha256_files(const char *const *paths, int n, char hex[65]);
+/* ... of what `in` holds from where it is to its end, copied to `copy`
+** too when it is not NULL; *n counts the bytes.  0, 1 when there are more
+** than max bytes (it stops there), -1 when reading or copying fails. */
+int gvU_sha256_stream(FILE *in, FILE *copy, long long max, long long *n, char hex[65]);
 
 /* The shortest decimal text that reads back as exactly v ("0.1", not
 ** "0.10000000000000001"), so printed figures are both exact and readable. */

@@ -249,6 +249,31 @@ const char *gvU_basename(const char *path) {
 
 /* ----------------------------------------------------------------- hashes */
 
+static void gvU_hex(struct sha256_ctx *ctx, char hex[65]) {
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_digest(ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        sprintf(hex + 2 * i, "%02x", digest[i]);
+    hex[64] = '\0';
+}
+
+int gvU_sha256_stream(FILE *in, FILE *copy, long long max, long long *n, char hex[65]) {
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    unsigned char buf[65536];
+    size_t got;
+    *n = 0;
+    while ((got = fread(buf, 1, sizeof buf, in)) > 0) {
+        *n += (long long)got;
+        if (*n > max) return 1;
+        sha256_update(&ctx, got, buf);
+        if (copy && fwrite(buf, 1, got, copy) != got) return -1;
+    }
+    if (ferror(in) || (copy && fflush(copy) != 0)) return -1;
+    gvU_hex(&ctx, hex);
+    return 0;
+}
+
 int gvU_sha256_file(const char *path, char hex[65]) {
     return gvU_sha256_files(&path, 1, hex);
 }
@@ -267,11 +292,7 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
         fclose(f);
         if (bad) return -1;
     }
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof digest, digest);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        sprintf(hex + 2 * i, "%02x", digest[i]);
-    hex[64] = '\0';
+    gvU_hex(&ctx, hex);
     return 0;
 }
 
@@ -397,9 +418,7 @@ static int gvU_strip(const char *dir, const char *tail, char *out, size_t n) {
 }
 
 /* The bundled folders, found once: where the code is does not change. */
-static struct {
-    char plugin[4200], script[4200], data[4200], include[4200];
-} gvU_dirs;
+static struct { char plugin[4200], script[4200], data[4200], include[4200]; } gvU_dirs;
 static pthread_once_t gvU_dirs_once = PTHREAD_ONCE_INIT;
 
 /* Where this code is: the build tree, an install prefix (the folder above
@@ -416,7 +435,8 @@ static int gvU_prefix(char *prefix, size_t n) {
     int build = strncmp(here, GEVINST_BUILD_DIR, bl) == 0 && here[bl] == '/';
     char *slash = strrchr(here, '/');
     if (slash) *slash = '\0';
-    if (gvU_strip(here, "bin", prefix, n) < 0 && gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
+    if (gvU_strip(here, "bin", prefix, n) < 0 &&
+        gvU_strip(here, GEVINST_LIB_DIR_REL, prefix, n) < 0)
         prefix[0] = '\0';
     return build;
 }

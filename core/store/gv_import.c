@@ -9,6 +9,9 @@
 */
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,9 +225,9 @@ typedef struct gvI_state {
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
     char *also_done;              /* the metric the catalogue has from the last row */
     int nfield;
-    int overflow; /* more fields than the header */
-    long row;     /* the record being read, as a spreadsheet numbers it */
-    long nrows;   /* data rows stored */
+    long overflow; /* fields past GVI_MAXCOLS, counted, not kept */
+    long row;      /* the record being read, as a spreadsheet numbers it */
+    long nrows;    /* data rows stored */
     int have_header;
     int internal;      /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
     gv_diag *diag;     /* when set, every problem of the row goes here */
@@ -589,8 +592,8 @@ static int gvI_identity_free(gvI_state *s) {
 
 static void gvI_row(gvI_state *s) {
     if (s->nfield != s->ncols || s->overflow) {
-        int n = s->overflow ? s->nfield + 1 : s->nfield;
-        gvI_fail(s, -1, "%d fields, but the header has %d%s", n, s->ncols,
+        long n = s->nfield + s->overflow;
+        gvI_fail(s, -1, "%ld fields, but the header has %d%s", n, s->ncols,
                  n > s->ncols ? " (a decimal comma, as in 12,5? write 12.5; or quote a text "
                                 "that holds a comma)"
                               : "");
@@ -669,7 +672,7 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
     gvI_state *s = ud;
     if (s->err) return;
     if (s->nfield == GVI_MAXCOLS) {
-        s->overflow = 1;
+        s->overflow++;
         return;
     }
     int pos = s->nfield;
@@ -780,7 +783,7 @@ static int gvI_note_import(sqlite3 *db, const char *kind, const char *source, co
 }
 
 static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
-    char *full = realpath(s->file, NULL);
+    char *full = strcmp(s->file, "stdin") == 0 ? NULL : realpath(s->file, NULL);
     if (gvI_note_import(s->db, kind, s->source, full ? full : s->file, hash, s->nrows, "current",
                         &s->err) < 0)
         s->internal = 1;
@@ -1054,21 +1057,99 @@ static int gvI_references_kept(sqlite3 *db, const char *kind, const char *label,
     return rc;
 }
 
+/* ------------------------------------------------------------ the input */
+
+static long long gvI_max_bytes = GVI_MAX_BYTES;
+
+void gvI_set_max_bytes(long long n) {
+    gvI_max_bytes = n > 0 ? n : GVI_MAX_BYTES;
+}
+
+/* What an import reads, read and hashed whole before the write lock is
+** taken: a regular file, or standard input copied to a temporary file.
+** Nothing else: a device (/dev/zero) or a pipe by name would never end,
+** and the lock would be held all the while. */
+typedef struct gvI_input {
+    FILE *f;          /* at its start, to be parsed */
+    const char *name; /* for messages: the path, or "stdin" */
+    char hash[65];
+    struct stat seen; /* a regular file as hashed, to see it unchanged */
+} gvI_input;
+
+static gv_status gvI_too_big(const char *name, char **err) {
+    *err = gvU_mprintf("%s: larger than import reads (%lld bytes); split it into sources", name,
+                       gvI_max_bytes);
+    return GV_USAGE;
+}
+
+/* Open the named file, without waiting for a writer (a FIFO) on the way. */
+static gv_status gvI_open_file(gvI_input *in, const char *path, char **err) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &in->seen) < 0) {
+        *err = gvU_mprintf("%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return GV_USAGE;
+    }
+    if (!S_ISREG(in->seen.st_mode)) {
+        close(fd);
+        *err = gvU_mprintf("%s: not a regular file; import reads files, or standard input "
+                           "given as '-'",
+                           path);
+        return GV_USAGE;
+    }
+    if (in->seen.st_size > gvI_max_bytes) {
+        close(fd);
+        return gvI_too_big(path, err);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (!(in->f = fdopen(fd, "rb"))) close(fd);
+    return GV_OK;
+}
+
+static gv_status gvI_read_input(gvI_input *in, const char *path, char **err) {
+    memset(in, 0, sizeof *in);
+    int from_stdin = strcmp(path, "-") == 0;
+    in->name = from_stdin ? "stdin" : path;
+    gv_status rc = from_stdin ? GV_OK : gvI_open_file(in, path, err);
+    if (rc != GV_OK) return rc;
+    FILE *src = from_stdin ? stdin : in->f;
+    if (from_stdin) in->f = tmpfile();
+    long long n;
+    int hashed =
+        in->f ? gvU_sha256_stream(src, from_stdin ? in->f : NULL, gvI_max_bytes, &n, in->hash) : -1;
+    if (hashed == 0 && fseek(in->f, 0, SEEK_SET) == 0) return GV_OK;
+    rc = hashed > 0 ? gvI_too_big(in->name, err) : GV_USAGE;
+    if (hashed <= 0) *err = gvU_mprintf("%s: cannot read: %s", in->name, strerror(errno));
+    if (in->f) fclose(in->f);
+    in->f = NULL;
+    return rc;
+}
+
+/* The file is as it was hashed (a file changed while waiting for the
+** lock would be stored under another file's hash). */
+static int gvI_unchanged(const gvI_input *in) {
+    struct stat now;
+    if (!S_ISREG(in->seen.st_mode)) return 1; /* our own copy of stdin */
+    return fstat(fileno(in->f), &now) == 0 && now.st_size == in->seen.st_size &&
+           now.st_mtim.tv_sec == in->seen.st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == in->seen.st_mtim.tv_nsec;
+}
+
 /* Read, check and store the file in the transaction that is open; the
 ** caller commits or rolls back. */
-static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *res) {
-    char hash[65];
-    if (gvU_sha256_file(s->file, hash) < 0) {
-        s->err = gvU_mprintf("%s: cannot read: %s", s->file, strerror(errno));
-        s->internal = -1;
-        return;
-    }
-    char *full = realpath(s->file, NULL);
+static void gvI_file(gvI_state *s, const char *kind, const gvI_input *in, gv_import_result *res) {
+    FILE *f = in->f;
+    const char *hash = in->hash;
+    char *full = strcmp(s->file, "stdin") == 0 ? NULL : realpath(s->file, NULL);
     int checked = gvI_check_source(s, kind, hash, full ? full : s->file, res);
     free(full);
     if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
     if (!s->err) gvI_parse(s, f);
+    if (!s->err && !gvI_unchanged(in)) {
+        s->err = gvU_mprintf("%s: changed while it was imported; import it again", s->file);
+        s->internal = -1;
+    }
     if (s->err) return;
     if (res->replaced) {
         gvI_compare(s, res);
@@ -1126,22 +1207,26 @@ gv_status gvI_import(const char *db_path, const char *kind, const char *csv_path
         *err = gvU_strdup("a source needs a name: the source given is empty");
         return GV_USAGE;
     }
-    FILE *f = fopen(csv_path, "rb");
-    if (!f) {
-        *err = gvU_mprintf("%s: cannot open: %s", csv_path, strerror(errno));
+    if (strcmp(csv_path, "-") == 0 && !source) {
+        *err = gvU_strdup("standard input ('-') needs a source's name: --source NAME");
         return GV_USAGE;
     }
-    gv_status rc = gvD_open(db_path, 0, &s.db, err);
+    /* the whole file is read and hashed before the write lock is taken */
+    gvI_input in;
+    gv_status rc = gvI_read_input(&in, csv_path, err);
+    if (rc != GV_OK) return rc;
+    s.file = in.name;
+    rc = gvD_open(db_path, 0, &s.db, err);
     if (rc == GV_OK) rc = gvI_begin(s.db, db_path, err);
     if (rc != GV_OK) {
-        fclose(f);
+        fclose(in.f);
         gvD_close(s.db);
         return rc;
     }
     s.source = res->source = gvI_source_name(csv_path, source);
     s.source_named = source != NULL;
-    gvI_file(&s, kind, f, res);
-    fclose(f);
+    gvI_file(&s, kind, &in, res);
+    fclose(in.f);
     gvI_finish(&s);
     if (s.err) {
         *err = s.err;

@@ -74,6 +74,13 @@ typedef struct gv_import_result {
     long added, changed, removed, unchanged; /* against what it held */
 } gv_import_result;
 
+/* The largest file import reads, 4 GiB: a regular file, or standard input
+** ("-", with a source's name); the whole file is read and hashed before
+** the write lock is taken.  gvI_set_max_bytes changes it, for tests (0:
+** back to this). */
+#define GVI_MAX_BYTES (4LL << 30)
+void gvI_set_max_bytes(long long n);
+
 /* Import a CSV file of `kind` all-or-nothing as a source (NULL: the file's
 ** name): its rows replace what the source held.  GV_BAD_DATA with *err
 ** "FILE:ROW:COL: ..." when the file is wrong; the database is as it was. */

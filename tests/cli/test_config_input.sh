@@ -79,4 +79,50 @@ cfg_with whole.cfg '["2017"]' 'limits = { time_ms = 1500; instructions = 2000000
 run check -c whole.cfg
 expect_rc 0 "whole limits"
 
+# ----------------------------------------------------------------- import
+before=$(db_digest "$db")
+# a device never ends: refused at once, holding no lock
+timeout 20 "$GEVINST" import "$db" observations /dev/zero >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 2 "import of /dev/zero"
+expect_eq "$err" "gevinst: /dev/zero: not a regular file; import reads files, or standard input given as '-'" "refused as no file"
+mkfifo fifo
+timeout 20 "$GEVINST" import "$db" observations fifo >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 2 "import of a FIFO, with no writer"
+expect_contains "$err" "fifo: not a regular file" "refused without waiting for a writer"
+expect_eq "$(db_digest "$db")" "$before" "the database as it was"
+
+# standard input, named as a source
+printf 'code,name,country
+9999,Testby,NO
+' > muni.csv
+"$GEVINST" import "$db" municipalities - <muni.csv >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 2 "stdin without a source's name"
+expect_contains "$err" "standard input ('-') needs a source's name: --source NAME" "says so"
+"$GEVINST" import "$db" municipalities - --source testby <muni.csv >"$T/stdout" 2>"$T/stderr"; rc=$?; out=$(cat "$T/stdout")
+expect_rc 0 "stdin with --source"
+expect_eq "$(sql "$db" "SELECT name FROM municipalities WHERE code = '9999'")" "Testby" "its row stored"
+expect_eq "$(sql "$db" "SELECT source || ' ' || file || ' ' || sha256 || ' ' || rows FROM imports WHERE source = 'testby'")" \
+    "testby stdin $(sha256sum muni.csv | cut -d' ' -f1) 1" "recorded with the hash of what was read"
+printf 'code,name,country
+9999,Testby,NO
+9998,Bad;by
+' | "$GEVINST" import "$db" municipalities - --source testby >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 3 "bad data on stdin"
+expect_eq "$err" "gevinst: stdin:3: 2 fields, but the header has 3" "named as stdin"
+
+# the write lock is taken after the input is read: while a slow pipe
+# still writes, another writer gets the database at once
+printf 'code,name,country\n9997,Treg,NO\n' > slow.csv
+(sleep 2; cat slow.csv) | "$GEVINST" import "$db" municipalities - --source slow >"$T/slow.out" 2>&1 &
+sleep 0.5
+sql -cmd ".timeout 0" "$db" "BEGIN IMMEDIATE; UPDATE municipalities SET name = 'Testby2' WHERE code = '9999'; COMMIT;" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 0 "another writer while the import still reads"
+wait
+expect_eq "$(sql "$db" "SELECT count(*) FROM municipalities WHERE code IN ('9997') OR name = 'Testby2'")" "2" "both stored"
+# a row of 100,004 fields counts them all
+{ echo "case,metric,period,value"; printf 'c,m,2017,1'; i=4; while [ $i -lt 100004 ]; do printf ',x'; i=$((i + 1)); done; echo; } > wide.csv
+run import "$db" observations wide.csv
+expect_rc 3 "a row of 100,004 fields"
+expect_eq "$err" "gevinst: wide.csv:2: 100004 fields, but the header has 4 (a decimal comma, as in 12,5? write 12.5; or quote a text that holds a comma)" "the real count"
+
 finish
