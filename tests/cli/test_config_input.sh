@@ -125,4 +125,23 @@ run import "$db" observations wide.csv
 expect_rc 3 "a row of 100,004 fields"
 expect_eq "$err" "gevinst: wide.csv:2: 100004 fields, but the header has 4 (a decimal comma, as in 12,5? write 12.5; or quote a text that holds a comma)" "the real count"
 
+# ------------------------------------------------------------------ Excel
+# a case named to be a formula stays text in Excel: every start OWASP lists
+run init x.db
+printf 'code,name,country\n0301,Oslo,NO\n' > xm.csv
+printf 'id,municipality,title\n"=1+1",0301,a\n"+1",0301,b\n"-1",0301,c\n"@SUM(1)",0301,d\n"\tTAB",0301,e\n"\rCR",0301,f\n"\nLF",0301,g\nplain,0301,h\n' > xc.csv
+run import x.db municipalities xm.csv
+run import x.db cases xc.csv
+expect_rc 0 "cases named as formulas"
+printf 'database = "x.db";\nperiods = ["2017"];\nindicators = ( { id = "p"; module = "sum"; params = { metric = "m"; }; } );\n' > x.cfg
+run run -c x.cfg
+run report -c x.cfg --format csv --excel -o x.csv
+expect_rc 0 "the report for Excel"
+flat=$(tr '\n\r\t' 'NRT' < x.csv)
+for cell in "'=1+1;" "'+1;" "'-1;" "'@SUM(1);" "'TTAB;" "\"'RCR\";" "\"'NLF\";" ";plain;"; do
+    expect_contains "$flat" "$cell" "cell $cell in the Excel CSV"
+done
+run report -c x.cfg --format csv
+expect_contains "$out" $'\n1,p,\tTAB,2017' "without --excel a cell is as stored"
+
 finish
