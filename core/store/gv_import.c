@@ -269,7 +269,9 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
 
 /* The database failed us (not the file): exit 4, not 3. */
 static void gvI_db_fail(gvI_state *s) {
-    gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+    char *why = gvD_errmsg(s->db, "database");
+    gvI_fail(s, -1, "%s", why);
+    free(why);
     s->internal = 1;
 }
 
@@ -649,6 +651,8 @@ static void gvI_row(gvI_state *s) {
                      "duplicate %s: another row has the same key, in this file or in "
                      "the database (%s)",
                      s->t->noun, sqlite3_errmsg(s->db));
+        else if (gvD_status(s->db, GV_BAD_DATA) == GV_DATABASE)
+            gvI_db_fail(s); /* the file's failure: a full disk, a read-only one */
         else
             gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
         /* constraints are the data's fault; anything else is the database's */
@@ -1320,7 +1324,7 @@ gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *
 gv_status gvI_sources(const char *db_path, gvI_source_fn fn, void *ud, char **err) {
     sqlite3 *db;
     *err = NULL;
-    gv_status rc = gvD_open(db_path, 0, &db, err);
+    gv_status rc = gvD_open_reading(db_path, &db, err);
     if (rc != GV_OK) return rc;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,

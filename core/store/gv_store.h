@@ -22,6 +22,17 @@ int gvD_schema_version(void);
 ** be opened GV_USAGE, a failed migration GV_DATABASE. */
 gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 
+/* Open an existing database to read it only (report, explain, runs,
+** sources): nothing is written to it, so a file the user may only read,
+** or one on a read-only medium, is read too.  One of an older schema is
+** opened with gvD_open instead, to be brought up to date.  Statuses as
+** gvD_open's. */
+gv_status gvD_open_reading(const char *path, sqlite3 **db, char **err);
+
+/* GV_DATABASE when the last failure on db was the file's (a full disk, a
+** read-only medium, a file that is no database), else otherwise. */
+gv_status gvD_status(sqlite3 *db, gv_status otherwise);
+
 /* Open a read-only connection for modules: it reads one snapshot of the
 ** data, the one committed when it was opened, for as long as it is open;
 ** an authorizer allows reading only, so a module cannot write, ATTACH,
