@@ -24,6 +24,11 @@ expect_rc 0 "a plugin beside the config, named without a slash"
 expect_contains "$out" "h" "the plugin is listed"
 expect_contains "$out" "./h.so" "as the file beside the config"
 
+# nor does gevinst itself look for its libraries in the current folder
+# (an empty entry in its RUNPATH)
+runpath=$(readelf -d "$GEVINST" | sed -n 's/.*Library runpath: \[\(.*\)\]/\1/p')
+case ":$runpath:" in "::") ;; *::*) fail "gevinst's RUNPATH [$runpath] has an empty entry: the current folder" ;; esac
+
 # a plugin named as a system library loads the file beside the config,
 # whose hash is the one recorded; the system's libm has no descriptor
 cp "$GEVINST_TEST_PLUGINS/good_plugin.so" conf/libm.so.6
