@@ -9,6 +9,7 @@
 
 #include "base/gv_base.h"
 #include "fuzz_util.h"
+#include "gevinst/gevinst.h"
 #include "host/gv_host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

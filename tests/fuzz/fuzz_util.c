@@ -43,8 +43,7 @@ static void fz_import(const char *db, const char *kind, const char *csv) {
     char *err = NULL;
     char name[64];
     snprintf(name, sizeof name, "seed-%s.csv", kind);
-    if (gevinst_import(db, kind, fz_write(name, csv, strlen(csv)), NULL, &err) !=
-        GEVINST_STATUS_OK)
+    if (gevinst_import(db, kind, fz_write(name, csv, strlen(csv)), NULL, &err) != GEVINST_STATUS_OK)
         fz_fail("seed import", err);
 }
 
