@@ -132,6 +132,10 @@ int gvU_parse_number(const char *s, double *v);
 
 /* Is s valid UTF-8?  Returns the byte offset of the first bad byte, or -1. */
 long gvU_utf8_invalid(const char *s, size_t n);
+/* s (malloc'd) as valid UTF-8: itself when it is, else a new string with
+** each bad byte as U+FFFD, s freed.  For text from outside (a module's
+** error) on its way to JSON and reports. */
+char *gvU_utf8_repair(char *s);
 
 /* UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void gvU_now_iso(char out[32]);

@@ -393,6 +393,21 @@ long gvU_utf8_invalid(const char *s, size_t n) {
     return -1;
 }
 
+char *gvU_utf8_repair(char *s) {
+    long bad;
+    if (!s || (bad = gvU_utf8_invalid(s, strlen(s))) < 0) return s;
+    gvU_buf b = {0};
+    const char *rest = s;
+    do {
+        gvU_buf_add(&b, rest, (size_t)bad);
+        gvU_buf_puts(&b, "\xEF\xBF\xBD"); /* U+FFFD, the replacement character */
+        rest += bad + 1;
+    } while ((bad = gvU_utf8_invalid(rest, strlen(rest))) >= 0);
+    gvU_buf_puts(&b, rest);
+    free(s);
+    return gvU_buf_take(&b);
+}
+
 void gvU_now_iso(char out[32]) {
     struct timeval tv;
     gettimeofday(&tv, NULL);

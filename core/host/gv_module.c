@@ -80,6 +80,7 @@ static int gvM_load_with(const gv_indicator *ind, const gv_config *cfg, gv_load_
     m->mode = mode;
     if (isolate) m->runner = &gvX_isolated;
     if (m->runner->load(m, err) < 0) {
+        *err = gvU_utf8_repair(*err);
         gvM_free(m);
         return -1;
     }
@@ -200,5 +201,7 @@ int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
         *err = gvU_mprintf("%s returned unknown code %d", m->name, rc);
         return GEVINST_ERROR;
     }
+    /* a module's message goes into JSON and reports: valid UTF-8 only */
+    *err = gvU_utf8_repair(*err);
     return rc;
 }

@@ -3,6 +3,7 @@
 ** file.  Any file is imported whole or refused with a message naming the
 ** file, never a crash, a leak or a database left locked.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *csv = fz_write("fuzz.csv", data + 1, size - 1);
     gevinst_import_result res;
     char *err = NULL;
-    gevinst_status rc = gevinst_import_source(db, kind, csv, "fuzz", &res, &err);
+    char source[64]; /* a source holds rows of one kind */
+    snprintf(source, sizeof source, "fuzz-%s", kind);
+    gevinst_status rc = gevinst_import_source(db, kind, csv, source, &res, &err);
     if (rc != GEVINST_STATUS_OK && rc != GEVINST_STATUS_BAD_DATA)
         fz_fail(gevinst_status_name(rc), err);
     if (rc != GEVINST_STATUS_OK && (!err || !strstr(err, "fuzz.csv")))

@@ -51,6 +51,18 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"text\"; }", "dependencies with ldd");
 }
 
+/* A module's message reaches JSON and reports: bytes that are no UTF-8
+** become U+FFFD, at loading and at evaluating, whatever the module. */
+static void module_messages_are_made_valid_utf8(void **state) {
+    (void)state;
+    tu_fixture_db();
+    tu_write("bytes.lua", "error('load \\255')\nreturn {}\n");
+    tu_expect_load_error("{ id = \"x\"; module = \"bytes\"; }", "bytes.lua:1: load \xEF\xBF\xBD");
+    tu_write("bytes2.lua", "return { evaluate = function(ctx) error('bad \\255\\254', 0) end }\n");
+    tu_check_value("{ id = \"x\"; module = \"bytes2\"; }", "c1", "2017", GEVINST_ERROR, 0,
+                   "bad \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 static void refuses_broken_scripts_each_with_its_reason(void **state) {
     (void)state;
     tu_write("syntax.lua", "return {\n  evaluate = function(ctx) return 1 +\nend }\n");
@@ -331,6 +343,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(the_bundled_script_values_volunteer_hours, teardown),
         cmocka_unit_test_teardown(checks_params_against_the_module, teardown),
         cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
+        cmocka_unit_test_teardown(module_messages_are_made_valid_utf8, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
