@@ -88,13 +88,21 @@ static int gvC_is_number(const config_setting_t *s) {
 /* ---------------------------------------------------------------- periods */
 
 static void gvC_add_period(gv_config *cfg, const gv_period *p) {
-    cfg->periods = gvU_realloc(cfg->periods, (size_t)(cfg->nperiods + 1) * sizeof *p);
+    /* room doubled at each power of two: a range of 10,000 periods is
+       not 10,000 copies of a growing array */
+    int n = cfg->nperiods;
+    if ((n & (n - 1)) == 0)
+        cfg->periods = gvU_realloc(cfg->periods, (size_t)(n ? 2 * n : 1) * sizeof *p);
     cfg->periods[cfg->nperiods++] = *p;
 }
 
 /* `periods = ["2017", "2018-Q1"]` */
 static void gvC_period_list(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     gv_period p;
+    if (config_setting_length(s) > GVC_MAX_PERIODS) {
+        gvC_error(diag, cfg, s, "periods: more than %d periods", GVC_MAX_PERIODS);
+        return;
+    }
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *text =

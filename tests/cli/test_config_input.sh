@@ -74,6 +74,21 @@ run check -c q.cfg
 expect_rc 2 "a quarter twice"
 expect_contains "$err" "q.cfg:2: periods: element 3 '2017-Q1' is there twice" "a quarter twice, named"
 
+# at most 10,000 periods, in a list or a range (found by fuzz_config: a
+# long range was slow to build), each list checked for twice quickly
+list=$(i=0; printf '["2017-01-01"'; while [ $i -lt 10000 ]; do printf ', "2017-01-01"'; i=$((i + 1)); done; printf ']')
+cfg_with long.cfg "$list" ''
+timeout 20 "$GEVINST" check -c long.cfg >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 2 "a list of 10,001 periods"
+expect_eq "$err" "long.cfg:2: periods: more than 10000 periods" "refused as too many"
+cfg_with range.cfg '{ from = "2017-01-01"; to = "2044-05-18"; }' ''
+timeout 20 "$GEVINST" check -c range.cfg >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 0 "a range of exactly 10,000 days"
+cfg_with range2.cfg '{ from = "2017-01-01"; to = "2044-05-19"; }' ''
+timeout 20 "$GEVINST" check -c range2.cfg >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
+expect_rc 2 "a range of 10,001 days"
+expect_contains "$err" "periods: more than 10000 periods" "refused as too many"
+
 cfg_with half.cfg '["2017"]' 'limits = { time_ms = 1.5; instructions = 2e6; memory_mb = 0.5; };'
 run check -c half.cfg
 expect_rc 2 "limits that are not whole numbers"

@@ -3,20 +3,35 @@
 */
 #include "fuzz_util.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gevinst/gevinst.h"
 
+static char fz_folder[256];
+
+static int fz_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* the folder goes when the fuzzer ends (a finding ends it by abort, and
+** the input that made it is kept by libFuzzer, not here) */
+static void fz_clean(void) {
+    nftw(fz_folder, fz_remove, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *fz_dir(void) {
-    static char dir[256];
-    if (!dir[0]) {
+    if (!fz_folder[0]) {
         const char *tmp = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/gevinst-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(dir)) fz_fail("mkdtemp", dir);
+        snprintf(fz_folder, sizeof fz_folder, "%s/gevinst-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(fz_folder)) fz_fail("mkdtemp", fz_folder);
+        atexit(fz_clean);
     }
-    return dir;
+    return fz_folder;
 }
 
 const char *fz_path(const char *name) {

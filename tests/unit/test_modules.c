@@ -63,6 +63,14 @@ static void module_messages_are_made_valid_utf8(void **state) {
                    "bad \xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+/* `params = {}` declares none (found by fuzz_lua: no array to sort). */
+static void a_script_may_declare_no_params(void **state) {
+    (void)state;
+    tu_fixture_db();
+    tu_write("none.lua", "return { params = {}, evaluate = function(ctx) return 2 end }\n");
+    tu_check_value("{ id = \"x\"; module = \"none\"; }", "c1", "2017", GEVINST_OK, 2, NULL);
+}
+
 static void refuses_broken_scripts_each_with_its_reason(void **state) {
     (void)state;
     tu_write("syntax.lua", "return {\n  evaluate = function(ctx) return 1 +\nend }\n");
@@ -344,6 +352,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(checks_params_against_the_module, teardown),
         cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
         cmocka_unit_test_teardown(module_messages_are_made_valid_utf8, teardown),
+        cmocka_unit_test_teardown(a_script_may_declare_no_params, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
