@@ -135,6 +135,10 @@ int gvU_keygen(const char *path, char **err);
 /* Read a key file gvU_keygen wrote; refused when others may read it.
 ** 0, or -1 with *err. */
 int gvU_read_key(const char *path, unsigned char key[GV_KEY_SIZE], char **err);
+/* ... of what `in` holds from where it is to its end, copied to `copy`
+** too when it is not NULL; *n counts the bytes.  0, 1 when there are more
+** than max bytes (it stops there), -1 when reading or copying fails. */
+int gvU_sha256_stream(FILE *in, FILE *copy, long long max, long long *n, char hex[65]);
 
 /* The shortest decimal text that reads back as exactly v ("0.1", not
 ** "0.10000000000000001"), so printed figures are both exact and readable. */
@@ -152,9 +156,10 @@ const char *gvU_nearest(const char *s, const char *const *names, int n);
 
 /* Is s valid UTF-8?  Returns the byte offset of the first bad byte, or -1. */
 long gvU_utf8_invalid(const char *s, size_t n);
-/* Make s valid UTF-8 in place: each byte that is not becomes '?'.  Text
-** from modules goes through it before it can reach a report. */
-void gvU_utf8_scrub(char *s);
+/* s (malloc'd) as valid UTF-8: itself when it is, else a new string with
+** each bad byte as U+FFFD, s freed.  For text from outside (a module's
+** error) on its way to JSON and reports. */
+char *gvU_utf8_repair(char *s);
 
 /* UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void gvU_now_iso(char out[32]);

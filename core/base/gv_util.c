@@ -251,11 +251,7 @@ const char *gvU_basename(const char *path) {
 
 /* ----------------------------------------------------------------- hashes */
 
-int gvU_sha256_file(const char *path, char hex[65]) {
-    return gvU_sha256_files(&path, 1, hex);
-}
-
-static void gvU_sha256_hex(struct sha256_ctx *ctx, char hex[65]) {
+static void gvU_hex(struct sha256_ctx *ctx, char hex[65]) {
     unsigned char digest[SHA256_DIGEST_SIZE];
     sha256_digest(ctx, sizeof digest, digest);
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
@@ -263,11 +259,32 @@ static void gvU_sha256_hex(struct sha256_ctx *ctx, char hex[65]) {
     hex[64] = '\0';
 }
 
+int gvU_sha256_stream(FILE *in, FILE *copy, long long max, long long *n, char hex[65]) {
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    unsigned char buf[65536];
+    size_t got;
+    *n = 0;
+    while ((got = fread(buf, 1, sizeof buf, in)) > 0) {
+        *n += (long long)got;
+        if (*n > max) return 1;
+        sha256_update(&ctx, got, buf);
+        if (copy && fwrite(buf, 1, got, copy) != got) return -1;
+    }
+    if (ferror(in) || (copy && fflush(copy) != 0)) return -1;
+    gvU_hex(&ctx, hex);
+    return 0;
+}
+
+int gvU_sha256_file(const char *path, char hex[65]) {
+    return gvU_sha256_files(&path, 1, hex);
+}
+
 void gvU_sha256_text(const char *text, char hex[65]) {
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     sha256_update(&ctx, strlen(text), (const uint8_t *)text);
-    gvU_sha256_hex(&ctx, hex);
+    gvU_hex(&ctx, hex);
 }
 
 int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
@@ -284,7 +301,7 @@ int gvU_sha256_files(const char *const *paths, int n, char hex[65]) {
         fclose(f);
         if (bad) return -1;
     }
-    gvU_sha256_hex(&ctx, hex);
+    gvU_hex(&ctx, hex);
     return 0;
 }
 
@@ -419,14 +436,19 @@ long gvU_utf8_invalid(const char *s, size_t n) {
     return -1;
 }
 
-void gvU_utf8_scrub(char *s) {
-    if (!s) return;
-    size_t n = strlen(s), off = 0;
+char *gvU_utf8_repair(char *s) {
     long bad;
-    while (off < n && (bad = gvU_utf8_invalid(s + off, n - off)) >= 0) {
-        s[off + (size_t)bad] = '?'; /* one byte at a time: what follows may be whole */
-        off += (size_t)bad + 1;
-    }
+    if (!s || (bad = gvU_utf8_invalid(s, strlen(s))) < 0) return s;
+    gvU_buf b = {0};
+    const char *rest = s;
+    do {
+        gvU_buf_add(&b, rest, (size_t)bad);
+        gvU_buf_puts(&b, "\xEF\xBF\xBD"); /* U+FFFD, the replacement character */
+        rest += bad + 1;
+    } while ((bad = gvU_utf8_invalid(rest, strlen(rest))) >= 0);
+    gvU_buf_puts(&b, rest);
+    free(s);
+    return gvU_buf_take(&b);
 }
 
 void gvU_now_iso(char out[32]) {

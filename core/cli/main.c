@@ -84,6 +84,8 @@ static const char *const usage_import =
     "                  baseline_period, target, target_period [, the plan's other\n"
     "                  columns: see docs/data-model.md]\n"
     "  gain_shares     case, gain, partner, share\n"
+    "FILE is a regular file of at most 4 GiB, or - for standard input with\n"
+    "--source NAME.\n"
     "Columns may come in any order.  One bad field rejects the whole file with\n"
     "FILE:ROW:COLUMN: message, and the database is left as it was.\n"
     "Each file is a source, named by its file name (or --source NAME).  Import a\n"

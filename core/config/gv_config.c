@@ -88,32 +88,56 @@ static int gvC_is_number(const config_setting_t *s) {
 /* ---------------------------------------------------------------- periods */
 
 static void gvC_add_period(gv_config *cfg, const gv_period *p) {
-    cfg->periods = gvU_realloc(cfg->periods, (size_t)(cfg->nperiods + 1) * sizeof *p);
+    /* room doubled at each power of two: a range of 10,000 periods is
+       not 10,000 copies of a growing array */
+    int n = cfg->nperiods;
+    if ((n & (n - 1)) == 0)
+        cfg->periods = gvU_realloc(cfg->periods, (size_t)(n ? 2 * n : 1) * sizeof *p);
     cfg->periods[cfg->nperiods++] = *p;
+}
+
+/* `periods = ["2017", "2018-Q1"]` */
+static void gvC_period_list(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
+    gv_period p;
+    if (config_setting_length(s) > GVC_MAX_PERIODS) {
+        gvC_error(diag, cfg, s, "periods: more than %d periods", GVC_MAX_PERIODS);
+        return;
+    }
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *text =
+            config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+        if (!text) {
+            gvC_error(diag, cfg, s,
+                      "periods: element %d is not a string; write periods in "
+                      "double quotes, as in [\"2017\", \"2018\"]",
+                      i + 1);
+            continue;
+        }
+        if (gvP_parse(text, &p) < 0) {
+            gvC_error(diag, cfg, s, "periods: element %d '%s' is not a period (%s)", i + 1, text,
+                      GV_PERIOD_FORMS);
+            continue;
+        }
+        /* a run stores one value per case and period: twice is a
+           mistake to say here, not a refused value later */
+        int twice = 0;
+        for (int k = 0; k < cfg->nperiods && !twice; k++)
+            twice = strcmp(cfg->periods[k].text, p.text) == 0;
+        if (twice) {
+            gvC_error(diag, cfg, config_setting_source_line(e) ? e : s,
+                      "periods: element %d '%s' is there twice", i + 1, text);
+            continue;
+        }
+        gvC_add_period(cfg, &p);
+    }
+    if (config_setting_length(s) == 0) gvC_error(diag, cfg, s, "periods is empty");
 }
 
 static void gvC_periods(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     gv_period p;
     if (config_setting_is_array(s) || config_setting_is_list(s)) {
-        for (int i = 0; i < config_setting_length(s); i++) {
-            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-            const char *text =
-                config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
-            if (!text) {
-                gvC_error(diag, cfg, s,
-                          "periods: element %d is not a string; write periods in "
-                          "double quotes, as in [\"2017\", \"2018\"]",
-                          i + 1);
-                continue;
-            }
-            if (gvP_parse(text, &p) < 0) {
-                gvC_error(diag, cfg, s, "periods: element %d '%s' is not a period (%s)", i + 1,
-                          text, GV_PERIOD_FORMS);
-                continue;
-            }
-            gvC_add_period(cfg, &p);
-        }
-        if (config_setting_length(s) == 0) gvC_error(diag, cfg, s, "periods is empty");
+        gvC_period_list(cfg, s, diag);
         return;
     }
     if (!config_setting_is_group(s)) {
@@ -190,12 +214,17 @@ static void gvC_limits(gv_config *cfg, const config_setting_t *s, gv_limits *lim
         double v = gvC_number(e);
         int known = strcmp(name, "memory_mb") == 0 || strcmp(name, "instructions") == 0 ||
                     strcmp(name, "time_ms") == 0;
+        /* instructions and milliseconds are counted whole */
+        int whole = name[0] != 'm';
+        int type_ok = whole ? config_setting_type(e) == CONFIG_TYPE_INT ||
+                                  config_setting_type(e) == CONFIG_TYPE_INT64
+                            : gvC_is_number(e);
         if (!known) {
             gvC_error(diag, cfg, e,
                       "unknown setting 'limits.%s' (memory_mb, instructions, time_ms)", name);
-        } else if (!gvC_is_number(e) || !(v >= (name[0] == 'm' ? 0.001 : 1)) || v > 1e9) {
-            gvC_error(diag, cfg, e, "limits.%s must be a number from %s to 1e9", name,
-                      name[0] == 'm' ? "0.001" : "1");
+        } else if (!type_ok || !(v >= (whole ? 1 : 0.001)) || v > 1e9) {
+            gvC_error(diag, cfg, e, "limits.%s must be %s from %s to 1e9", name,
+                      whole ? "a whole number" : "a number", whole ? "1" : "0.001");
         } else if (name[0] == 'm') {
             limits->memory_mb = v;
         } else if (name[0] == 'i') {
@@ -446,6 +475,17 @@ static int gvC_written_here(gv_config *cfg, gv_indicator *ind, const config_sett
     return bad;
 }
 
+/* A file a setting names, relative to the config's folder, always with a
+** slash: dlopen would look for "h.so" or "libm.so.6" on the system's
+** library path, never beside the config whose file was hashed. */
+static char *gvC_beside(const gv_config *cfg, const char *name) {
+    char *path = gvU_path_join(cfg->dir, name);
+    if (strchr(path, '/')) return path;
+    char *here = gvU_mprintf("./%s", path);
+    free(path);
+    return here;
+}
+
 static void gvC_indicator(gv_config *cfg, const config_setting_t *s, gv_diag *diag) {
     if (!config_setting_is_group(s)) {
         gvC_error(diag, cfg, s, "each indicator must be a group { id = ...; module = ...; }");
@@ -476,7 +516,7 @@ static void gvC_indicator(gv_config *cfg, const config_setting_t *s, gv_diag *di
         ind.path = gvC_find_module(cfg, ind.ref, ind.lang, &ind.kind);
     } else if (ind.how) {
         ind.kind = gvC_kind(cfg, NULL, ind.how);
-        ind.path = ind.kind->extension ? gvU_path_join(cfg->dir, ind.ref)
+        ind.path = ind.kind->extension ? gvC_beside(cfg, ind.ref)
                                        : gvU_mprintf("%s:%d", ind.file, ind.line);
     }
     bad += gvC_written_here(cfg, &ind, s, diag);
@@ -780,6 +820,32 @@ static int gvC_include_name(const char *file, int line, char *name, size_t size)
     return found;
 }
 
+/* The config's text must be UTF-8, as everything it writes to reports and
+** JSON is: the first bad byte as FILE:LINE; 0 when the file is good. */
+static int gvC_utf8(const char *path, gv_diag *diag) {
+    FILE *in = fopen(path, "rb");
+    if (!in) return 0; /* libconfig says why it cannot be read */
+    gvU_buf b = {0};
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+        gvU_buf_add(&b, chunk, got);
+    fclose(in);
+    long bad = b.s ? gvU_utf8_invalid(b.s, b.len) : -1;
+    if (bad >= 0) {
+        int line = 1;
+        long col = 1;
+        for (long i = 0; i < bad; i++, col++)
+            if (b.s[i] == '\n') line++, col = 0;
+        gvU_diag_add(diag,
+                     "%s:%d: not valid UTF-8 (byte %ld of the line); save the config as "
+                     "UTF-8",
+                     path, line, col);
+    }
+    free(b.s);
+    return bad >= 0 ? -1 : 0;
+}
+
 /* Note every file a setting comes from (the config and its @includes), in
 ** the order they are met, for the config's hash. */
 static void gvC_note_files(gv_config *cfg, const config_setting_t *s) {
@@ -909,12 +975,16 @@ gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag
                      errno ? strerror(errno) : "not a file");
         goto fail;
     }
+    if (gvC_utf8(path, diag) < 0) goto fail;
     if (!config_read_file(&lc, path)) {
         gvC_syntax_error(cfg, &lc, path, diag);
         goto fail;
     }
     int ndiag = diag->n;
     config_setting_t *root = config_root_setting(&lc);
+    gvC_note_files(cfg, root);
+    for (int i = 0; i < cfg->nincluded; i++)
+        gvC_utf8(cfg->included[i], diag);
     const config_setting_t *indicators = gvC_top(cfg, root, diag);
     /* the bundled modules come after the operator's folders */
     gvC_add_module_dir(cfg, gvU_strdup(gvU_bundled_plugin_dir()));

@@ -708,7 +708,8 @@ static int gvL_params(lua_State *L, int t, gv_module *m, char **err) {
             lua_pop(L, 1);
         }
         /* table order is a hash's: sort, so messages and lists are stable */
-        qsort(m->defaults, (size_t)m->ndefaults, sizeof *m->defaults, gvL_param_order);
+        if (m->ndefaults > 1) /* `params = {}`: no array to sort (qsort takes none) */
+            qsort(m->defaults, (size_t)m->ndefaults, sizeof *m->defaults, gvL_param_order);
     } else if (!lua_isnil(L, -1)) {
         *err = gvU_mprintf("%s: 'params' must be a table of defaults", m->path);
         return -1;

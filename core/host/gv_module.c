@@ -82,7 +82,7 @@ static int gvM_load_with(const gv_indicator *ind, const gv_config *cfg, gv_load_
     m->mode = mode;
     if (isolate) m->runner = &gvX_isolated;
     if (m->runner->load(m, err) < 0) {
-        gvU_utf8_scrub(*err);
+        *err = gvU_utf8_repair(*err);
         gvM_free(m);
         return -1;
     }
@@ -201,11 +201,12 @@ int gvM_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
         return GEVINST_ERROR;
     }
     if (rc == GEVINST_ERROR && !*err) *err = gvU_mprintf("%s failed without a message", m->name);
-    gvU_utf8_scrub(*err); /* reports are UTF-8: JSON must stay valid */
     if (rc != GEVINST_OK && rc != GEVINST_NODATA && rc != GEVINST_ERROR) {
         free(*err);
         *err = gvU_mprintf("%s returned unknown code %d", m->name, rc);
         return GEVINST_ERROR;
     }
+    /* a module's message goes into JSON and reports: valid UTF-8 only */
+    *err = gvU_utf8_repair(*err);
     return rc;
 }

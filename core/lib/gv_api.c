@@ -549,7 +549,7 @@ static gevinst_status gvA_runs_of(const char *db_path, gevinst_run_info_fn fn, v
                                   char **err) {
     sqlite3 *db;
     gvA_runs x = {fn, ud};
-    gv_status rc = gvD_open(db_path, 0, &db, err);
+    gv_status rc = gvD_open_reading(db_path, &db, err);
     if (rc == GV_OK) rc = gvR_runs(db, gvA_on_run, &x, err);
     if (db) gvD_close(db);
     return (gevinst_status)rc;

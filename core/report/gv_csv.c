@@ -68,8 +68,15 @@ static void gvR_csv_cell(FILE *out, sqlite3_stmt *st, int i, int excel, int nord
         break;
     default: {
         const char *text = (const char *)sqlite3_column_text(st, i);
-        /* Excel would run "=..." as a formula: a leading ' keeps it text */
-        if (excel && strchr("=+-@", text[0]) && text[0]) fputc('\'', out);
+        /* Excel would run "=..." as a formula: a leading ' keeps it text.
+           OWASP's list of what starts one (CSV injection): = + - @, tab and
+           carriage return; and a line feed, which Excel reads as CR */
+        if (excel && text[0] && strchr("=+-@\t\r\n", text[0])) {
+            char *quoted = gvU_mprintf("'%s", text); /* inside the field's quotes */
+            gvR_csv_text(out, quoted, sep);
+            free(quoted);
+            break;
+        }
         gvR_csv_text(out, text, sep);
     }
     }

@@ -257,7 +257,7 @@ gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
         *err = gvU_mprintf("unknown language '%s' (nb, da, en)", r->lang_name);
         return GV_USAGE;
     }
-    gv_status rc = gvD_open(db_path, 0, &r->db, err);
+    gv_status rc = gvD_open_reading(db_path, &r->db, err);
     if (rc != GV_OK) return rc;
     if (gvR_functions(r) < 0) {
         *err = gvD_errmsg(r->db, "database");

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/gv_store.h"
 
@@ -437,14 +438,50 @@ int gvD_begin_write(sqlite3 *db, const char *db_path, char **err) {
     return -1;
 }
 
+/* A failure of the file rather than of the SQL (a full disk, a read-only
+** medium, a file that is not a database): the file's name and the
+** system's reason belong in the message. */
+static int gvD_file_failure(int code) {
+    switch (code & 0xff) {
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_PERM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* "FILE: MESSAGE", and for a failure of the file "FILE: MESSAGE (REASON)". */
+static char *gvD_why(sqlite3 *db, const char *msg) {
+    int code = sqlite3_extended_errcode(db), sys = sqlite3_system_errno(db);
+    const char *file = sqlite3_db_filename(db, "main");
+    if (!file || !*file) return gvU_strdup(msg);
+    if (!gvD_file_failure(code)) return gvU_mprintf("%s: %s", file, msg);
+    if (code == SQLITE_READONLY_DIRECTORY) /* no -wal and -shm beside it */
+        return gvU_mprintf("%s: %s (its folder cannot be written)", file, msg);
+    if (sys && (code & 0xff) != SQLITE_CORRUPT && (code & 0xff) != SQLITE_NOTADB)
+        return gvU_mprintf("%s: %s (%s)", file, msg, strerror(sys));
+    return gvU_mprintf("%s: %s", file, msg);
+}
+
 char *gvD_errmsg(sqlite3 *db, const char *what) {
     if (!db) return gvU_mprintf("%s: out of memory", what);
     /* the file, whatever went wrong: "database is locked" alone does not
-       say which of an analyst's databases is */
-    const char *file = sqlite3_db_filename(db, "main");
-    if (!file || !*file) return gvU_mprintf("%s: %s", what, sqlite3_errmsg(db));
-    if (strcmp(what, "database") == 0) return gvU_mprintf("%s: %s", file, sqlite3_errmsg(db));
-    return gvU_mprintf("%s: %s: %s", file, what, sqlite3_errmsg(db));
+       say which of an analyst's databases is (gvD_why names it) */
+    char *why = gvD_why(db, sqlite3_errmsg(db));
+    if (strcmp(what, "database") == 0) return why;
+    char *msg = gvU_mprintf("%s: %s", what, why);
+    free(why);
+    return msg;
+}
+
+gv_status gvD_status(sqlite3 *db, gv_status otherwise) {
+    return db && gvD_file_failure(sqlite3_extended_errcode(db)) ? GV_DATABASE : otherwise;
 }
 
 sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
@@ -461,9 +498,7 @@ sqlite3_stmt *gvD_imports_since(sqlite3 *db, long long run) {
 int gvD_exec(sqlite3 *db, const char *sql, char **err) {
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        const char *file = sqlite3_db_filename(db, "main");
-        *err = gvU_mprintf("%s: %s", file && *file ? file : "database",
-                           msg ? msg : sqlite3_errmsg(db));
+        *err = gvD_why(db, msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }
@@ -507,11 +542,44 @@ static int gvD_apply(sqlite3 *db, int v, char **err) {
     return rc;
 }
 
-/* Apply the migrations db lacks, each in its own transaction. */
-static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
+/* One number from a query, or -1 when it cannot be read. */
+static long long gvD_number(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Is db gevinst's (or empty), by reading only: its schema version, and the
+** tables every version of gevinst's schema has.  Another program's file is
+** refused before anything (WAL, a migration) is written to it.  The
+** version, or -1 with *err; -2 when the file cannot be read. */
+static int gvD_ours(sqlite3 *db, const char *path, char **err) {
     int version;
-    if (gvD_user_version(db, &version) < 0) {
-        *err = gvU_mprintf("%s: not a gevinst database (%s)", path, sqlite3_errmsg(db));
+    long long tables = gvD_number(db, "SELECT count(*) FROM sqlite_schema");
+    if (tables < 0 || gvD_user_version(db, &version) < 0) {
+        int unreadable = gvD_status(db, GV_USAGE) == GV_DATABASE &&
+                         (sqlite3_extended_errcode(db) & 0xff) != SQLITE_NOTADB;
+        *err = unreadable
+                   ? gvD_errmsg(db, "cannot open database")
+                   : gvU_mprintf("%s: not a gevinst database (%s)", path, sqlite3_errmsg(db));
+        return unreadable ? -2 : -1;
+    }
+    /* gevinst's own tables, under their names since schema 1 */
+    long long ours = gvD_number(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND"
+                                    " name IN ('municipalities', 'cases', 'observations', 'runs',"
+                                    " 'run_indicators', 'results')");
+    if (version == 0 && tables > 0) {
+        *err =
+            gvU_mprintf("%s: not a gevinst database (it has tables but no schema version)", path);
+        return -1;
+    }
+    if (version != 0 && ours != 6) {
+        *err = gvU_mprintf("%s: not a gevinst database (schema version %d, but not gevinst's "
+                           "tables)",
+                           path, version);
         return -1;
     }
     if (version > GVD_NMIGRATIONS) {
@@ -519,21 +587,12 @@ static int gvD_migrate(sqlite3 *db, const char *path, char **err) {
                            path, version, GVD_NMIGRATIONS);
         return -1;
     }
-    if (version == 0) {
-        /* an unversioned file that has tables is someone else's database */
-        sqlite3_stmt *st = NULL;
-        int foreign = 1; /* until its schema is seen to be empty */
-        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
-                SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            foreign = sqlite3_column_int(st, 0) > 0;
-        sqlite3_finalize(st);
-        if (foreign) {
-            *err = gvU_mprintf("%s: not a gevinst database (it has tables but no schema version)",
-                               path);
-            return -1;
-        }
-    }
+    return version;
+}
+
+/* Apply the migrations db lacks (it is at `version`), each in its own
+** transaction. */
+static int gvD_migrate(sqlite3 *db, int version, char **err) {
     if (version == GVD_NMIGRATIONS) return 0;
     /* a migration that rebuilds a table others refer to drops it first:
        foreign keys are checked once, before each migration commits.  The
@@ -629,23 +688,102 @@ gv_status gvD_open(const char *path, int create, sqlite3 **out, char **err) {
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);
-    /* WAL with synchronous = NORMAL never corrupts; a power cut may lose the
-       last transaction, which the user then runs again */
-    int migrated = -1;
     if (gvD_functions(db) < 0) {
         *err = gvD_errmsg(db, "database");
         sqlite3_close(db);
         return GV_DATABASE;
     }
+    /* a file that is not ours is the caller's mistake, refused before WAL
+       changes its header; a file that cannot be read or written, or a
+       failed migration, is the database's */
+    int version = gvD_ours(db, path, err);
+    if (version < 0) {
+        sqlite3_close(db);
+        return version == -2 ? GV_DATABASE : GV_USAGE;
+    }
+    /* WAL with synchronous = NORMAL never corrupts; a power cut may lose the
+       last transaction, which the user then runs again */
     if (gvD_exec(db,
                  "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
                  " PRAGMA synchronous = NORMAL;",
                  err) < 0 ||
-        (migrated = gvD_migrate(db, path, err)) < 0) {
+        gvD_migrate(db, version, err) < 0) {
         sqlite3_close(db);
-        /* a file that is not ours is the caller's mistake; a failed
-           migration is the database's */
-        return migrated == -2 ? GV_DATABASE : GV_USAGE;
+        return GV_DATABASE;
+    }
+    gvU_undo_on_unwind(gvD_close_unwound, db);
+    *out = db;
+    return GV_OK;
+}
+
+/* "file:PATH?immutable=1", the path escaped as a URI's path is. */
+static char *gvD_immutable_uri(const char *path) {
+    gvU_buf b = {0};
+    gvU_buf_puts(&b, path[0] == '/' && path[1] == '/' ? "file:///" : "file:");
+    for (const char *p = path; *p; p++)
+        if (*p == '%' || *p == '?' || *p == '#')
+            gvU_buf_printf(&b, "%%%02X", (unsigned char)*p);
+        else
+            gvU_buf_add(&b, p, 1);
+    gvU_buf_puts(&b, "?immutable=1");
+    return gvU_buf_take(&b);
+}
+
+/* Has the database a write-ahead log with transactions in it (left by a
+** writer that has not finished, or that died)? */
+static int gvD_has_log(const char *path) {
+    char *wal = gvU_mprintf("%s-wal", path);
+    struct stat st;
+    int has = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return has;
+}
+
+/* A read-only connection to path; where its folder cannot be written, so
+** SQLite cannot make the -shm file a WAL reader needs, and there is no log
+** to read, the file is read as the whole truth (immutable): no one can be
+** writing it there either. */
+static int gvD_open_ro(const char *path, sqlite3 **out) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK && gvD_number(db, "SELECT count(*) FROM sqlite_schema") < 0 &&
+        gvD_status(db, GV_USAGE) == GV_DATABASE && !gvD_has_log(path)) {
+        sqlite3_close(db);
+        db = NULL;
+        char *uri = gvD_immutable_uri(path);
+        rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                             NULL);
+        free(uri);
+    }
+    if (db) sqlite3_extended_result_codes(db, 1), sqlite3_busy_timeout(db, 5000);
+    *out = db;
+    return rc;
+}
+
+gv_status gvD_open_reading(const char *path, sqlite3 **out, char **err) {
+    gvD_configure();
+    sqlite3 *db = NULL;
+    *out = NULL;
+    if (!gvU_file_exists(path)) {
+        *err = gvU_mprintf("%s: no such database; create it with 'gevinst init %s'", path, path);
+        return GV_NOT_FOUND;
+    }
+    if (gvD_open_ro(path, &db) != SQLITE_OK) {
+        *err = gvU_mprintf("%s: cannot open database: %s", path,
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return GV_DATABASE;
+    }
+    int version = gvD_ours(db, path, err);
+    if (version >= 0 && version < GVD_NMIGRATIONS) {
+        /* an older schema is brought up to date first, which writes */
+        sqlite3_close(db);
+        return gvD_open(path, 0, out, err);
+    }
+    if (version < 0 || gvD_functions(db) < 0) {
+        if (version >= 0) *err = gvD_errmsg(db, "database");
+        sqlite3_close(db);
+        return version == -1 ? GV_USAGE : GV_DATABASE;
     }
     gvU_undo_on_unwind(gvD_close_unwound, db);
     *out = db;

@@ -11,6 +11,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,9 +228,9 @@ typedef struct gvI_state {
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
     char *also_done;              /* the metric the catalogue has from the last row */
     int nfield;
-    int overflow; /* more fields than the header */
-    long row;     /* the record being read, as a spreadsheet numbers it */
-    long nrows;   /* data rows stored */
+    long overflow; /* fields past GVI_MAXCOLS, counted, not kept */
+    long row;      /* the record being read, as a spreadsheet numbers it */
+    long nrows;    /* data rows stored */
     int have_header;
     int internal;      /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
     gv_diag *diag;     /* when set, every problem of the row goes here */
@@ -317,7 +320,9 @@ static void gvI_fail(gvI_state *s, int pos, const char *fmt, ...) {
 
 /* The database failed us (not the file): exit 4, not 3. */
 static void gvI_db_fail(gvI_state *s) {
-    gvI_fail(s, -1, "database: %s", sqlite3_errmsg(s->db));
+    char *why = gvD_errmsg(s->db, "database");
+    gvI_fail(s, -1, "%s", why);
+    free(why);
     s->internal = 1;
 }
 
@@ -827,9 +832,9 @@ static int gvI_field_count(gvI_state *s) {
         return -1;
     }
     if (s->nfield == s->ncols && !s->overflow) return 0;
-    int n = s->overflow ? s->nfield + 1 : s->nfield;
+    long n = s->nfield + s->overflow; /* every field, those not kept too */
     /* the hint fits the file: in a ';' file a comma is no separator */
-    gvI_fail(s, -1, "%d fields, but the header has %d%s", n, s->ncols,
+    gvI_fail(s, -1, "%ld fields, but the header has %d%s", n, s->ncols,
              n <= s->ncols      ? ""
              : s->decimal_comma ? " (a text that holds a ';'? write it in quotes)"
                                 : " (a decimal comma, as in 12,5? write 12.5; or quote a "
@@ -889,6 +894,8 @@ static void gvI_row(gvI_state *s) {
                      "duplicate %s: another row has the same key, in this file or in "
                      "the database (%s)",
                      s->t->noun, sqlite3_errmsg(s->db));
+        else if (gvD_status(s->db, GV_BAD_DATA) == GV_DATABASE)
+            gvI_db_fail(s); /* the file's failure: a full disk, a read-only one */
         else
             gvI_fail(s, -1, "database refused the row: %s", sqlite3_errmsg(s->db));
         /* constraints are the data's fault; anything else is the database's */
@@ -912,7 +919,7 @@ static void gvI_on_field(void *data, size_t len, void *ud) {
     gvI_state *s = ud;
     if (s->err) return;
     if (s->nfield == GVI_MAXCOLS) {
-        s->overflow = 1;
+        s->overflow++;
         return;
     }
     int pos = s->nfield;
@@ -998,13 +1005,14 @@ static void gvI_wide_header(gvI_state *s) {
 /* A wide row: an observation for each metric cell that holds a value. */
 static void gvI_wide_row(gvI_state *s) {
     char *row[GVI_MAXCOLS];
-    int n = s->nfield, overflow = s->overflow;
+    int n = s->nfield;
+    long overflow = s->overflow;
     memcpy(row, s->field, (size_t)n * sizeof *row);
     s->nfield = 0;
     while (n > s->wide_ncols && !overflow && !row[n - 1])
         free(row[--n]);
     if (n > s->wide_ncols || overflow) {
-        gvI_fail(s, -1, "%d fields, but the header has %d", overflow ? n + 1 : n, s->wide_ncols);
+        gvI_fail(s, -1, "%ld fields, but the header has %d", n + overflow, s->wide_ncols);
         n = s->nfield = 0;
     }
     const char *fields[GVI_MAXCOLS + 3];
@@ -1202,7 +1210,7 @@ static int gvI_note_import(sqlite3 *db, const char *kind, const char *source, co
 }
 
 static void gvI_record_file(gvI_state *s, const char *kind, const char *hash) {
-    char *full = realpath(s->file, NULL);
+    char *full = strcmp(s->file, "stdin") == 0 ? NULL : realpath(s->file, NULL);
     if (gvI_note_import(s->db, kind, s->source, full ? full : s->file, hash, s->nrows, "current",
                         &s->err) < 0)
         s->internal = 1;
@@ -1478,6 +1486,84 @@ static int gvI_references_kept(sqlite3 *db, const char *kind, const char *label,
     return rc;
 }
 
+/* ------------------------------------------------------------ the input */
+
+static long long gvI_max_bytes = GVI_MAX_BYTES;
+
+void gvI_set_max_bytes(long long n) {
+    gvI_max_bytes = n > 0 ? n : GVI_MAX_BYTES;
+}
+
+/* What an import reads, read and hashed whole before the write lock is
+** taken: a regular file, or standard input copied to a temporary file.
+** Nothing else: a device (/dev/zero) or a pipe by name would never end,
+** and the lock would be held all the while. */
+typedef struct gvI_input {
+    FILE *f;          /* at its start, to be parsed */
+    const char *name; /* for messages: the path, or "stdin" */
+    char hash[65];
+    struct stat seen; /* a regular file as hashed, to see it unchanged */
+} gvI_input;
+
+static gv_status gvI_too_big(const char *name, char **err) {
+    *err = gvU_mprintf("%s: larger than import reads (%lld bytes); split it into sources", name,
+                       gvI_max_bytes);
+    return GV_USAGE;
+}
+
+/* Open the named file, without waiting for a writer (a FIFO) on the way. */
+static gv_status gvI_open_file(gvI_input *in, const char *path, char **err) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &in->seen) < 0) {
+        *err = gvU_mprintf("%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return GV_USAGE;
+    }
+    if (!S_ISREG(in->seen.st_mode)) {
+        close(fd);
+        *err = gvU_mprintf("%s: not a regular file; import reads files, or standard input "
+                           "given as '-'",
+                           path);
+        return GV_USAGE;
+    }
+    if (in->seen.st_size > gvI_max_bytes) {
+        close(fd);
+        return gvI_too_big(path, err);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (!(in->f = fdopen(fd, "rb"))) close(fd);
+    return GV_OK;
+}
+
+static gv_status gvI_read_input(gvI_input *in, const char *path, char **err) {
+    memset(in, 0, sizeof *in);
+    int from_stdin = strcmp(path, "-") == 0;
+    in->name = from_stdin ? "stdin" : path;
+    gv_status rc = from_stdin ? GV_OK : gvI_open_file(in, path, err);
+    if (rc != GV_OK) return rc;
+    FILE *src = from_stdin ? stdin : in->f;
+    if (from_stdin) in->f = tmpfile();
+    long long n;
+    int hashed =
+        in->f ? gvU_sha256_stream(src, from_stdin ? in->f : NULL, gvI_max_bytes, &n, in->hash) : -1;
+    if (hashed == 0 && fseek(in->f, 0, SEEK_SET) == 0) return GV_OK;
+    rc = hashed > 0 ? gvI_too_big(in->name, err) : GV_USAGE;
+    if (hashed <= 0) *err = gvU_mprintf("%s: cannot read: %s", in->name, strerror(errno));
+    if (in->f) fclose(in->f);
+    in->f = NULL;
+    return rc;
+}
+
+/* The file is as it was hashed (a file changed while waiting for the
+** lock would be stored under another file's hash). */
+static int gvI_unchanged(const gvI_input *in) {
+    struct stat now;
+    if (!S_ISREG(in->seen.st_mode)) return 1; /* our own copy of stdin */
+    return fstat(fileno(in->f), &now) == 0 && now.st_size == in->seen.st_size &&
+           now.st_mtim.tv_sec == in->seen.st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == in->seen.st_mtim.tv_nsec;
+}
+
 /* Read, check and store the file in the transaction that is open; the
 ** caller commits or rolls back. */
 /* A metric counts persons in every row or in none: privacy rests on it
@@ -1530,13 +1616,10 @@ static void gvI_units_agree(gvI_state *s) {
         gvI_db_fail(s);
 }
 
-static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *res) {
+static void gvI_file(gvI_state *s, const char *kind, const gvI_input *in, gv_import_result *res) {
+    FILE *f = in->f;
     char hash[65];
-    if (gvU_sha256_file(s->file, hash) < 0) {
-        s->err = gvU_mprintf("%s: cannot read: %s", s->file, strerror(errno));
-        s->internal = -1;
-        return;
-    }
+    snprintf(hash, sizeof hash, "%s", in->hash);
     /* what is stored is the file's content, and which sheet, and the key
        subjects were pseudonymised with (by its own pseudonym, never the
        key): the same file with another key is other content */
@@ -1547,13 +1630,17 @@ static void gvI_file(gvI_state *s, const char *kind, FILE *f, gv_import_result *
         gvU_sha256_text(all, hash);
         free(all);
     }
-    char *full = realpath(s->file, NULL);
+    char *full = strcmp(s->file, "stdin") == 0 ? NULL : realpath(s->file, NULL);
     int checked = gvI_check_source(s, kind, hash, full ? full : s->file, res);
     free(full);
     if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
     if (!s->err) s->sheet ? gvI_parse_book(s) : gvI_parse(s, f);
     if (!s->err) gvI_units_agree(s);
+    if (!s->err && !gvI_unchanged(in)) {
+        s->err = gvU_mprintf("%s: changed while it was imported; import it again", s->file);
+        s->internal = -1;
+    }
     if (s->err) return;
     if (res->replaced) {
         gvI_compare(s, res);
@@ -1615,8 +1702,9 @@ static char *gvI_book_source(const gvI_state *s, const char *source) {
 }
 
 /* The file is open: read it into the database at db_path. */
-static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *kind, FILE *f,
-                                 const char *source, gv_import_result *res, char **err) {
+static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *kind,
+                                 const gvI_input *in, const char *source, gv_import_result *res,
+                                 char **err) {
     gv_status rc = gvD_open(db_path, 0, &s->db, err);
     if (rc == GV_OK) rc = gvI_begin(s->db, db_path, err);
     if (rc != GV_OK) {
@@ -1626,7 +1714,7 @@ static gv_status gvI_import_open(gvI_state *s, const char *db_path, const char *
     s->source = res->source =
         s->sheet ? gvI_book_source(s, source) : gvI_source_name(s->file, source);
     s->source_named = source != NULL;
-    gvI_file(s, kind, f, res);
+    gvI_file(s, kind, in, res);
     gvI_finish(s);
     if (s->err) {
         *err = s->err;
@@ -1662,19 +1750,25 @@ gv_status gvI_import_with(const char *db_path, const char *kind, const char *pat
         *err = gvU_strdup("a source needs a name: the source given is empty");
         return GV_USAGE;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = gvU_mprintf("%s: cannot open: %s", path, strerror(errno));
+    if (strcmp(path, "-") == 0 && !opt->source) {
+        *err = gvU_strdup("standard input ('-') needs a source's name: --source NAME");
         return GV_USAGE;
     }
-    gv_status rc = GV_OK;
-    if (gvB_is_workbook(f))
+    /* the whole file is read and hashed before the write lock is taken */
+    gvI_input in;
+    gv_status rc = gvI_read_input(&in, path, err);
+    if (rc != GV_OK) return rc;
+    s.file = in.name;
+    if (gvB_is_workbook(in.f) && strcmp(path, "-") == 0)
+        *err = gvU_strdup("a workbook is read from its file, not from standard input"),
+        rc = GV_USAGE;
+    else if (gvB_is_workbook(in.f))
         rc = gvI_which_sheet(&s, kind, opt, err);
     else if (opt->sheet)
         *err = gvU_mprintf("%s: --sheet is for a workbook (.xlsx); this is no workbook", path),
         rc = GV_USAGE;
-    if (rc == GV_OK) rc = gvI_import_open(&s, db_path, kind, f, opt->source, res, err);
-    fclose(f);
+    if (rc == GV_OK) rc = gvI_import_open(&s, db_path, kind, &in, opt->source, res, err);
+    fclose(in.f);
     free((char *)s.sheet);
     free(s.place);
     return rc;
@@ -1761,7 +1855,7 @@ gv_status gvI_remove(const char *db_path, const char *source, gv_import_result *
 gv_status gvI_sources(const char *db_path, gvI_source_fn fn, void *ud, char **err) {
     sqlite3 *db;
     *err = NULL;
-    gv_status rc = gvD_open(db_path, 0, &db, err);
+    gv_status rc = gvD_open_reading(db_path, &db, err);
     if (rc != GV_OK) return rc;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,

@@ -23,6 +23,17 @@ int gvD_schema_version(void);
 ** be opened GV_USAGE, a failed migration GV_DATABASE. */
 gv_status gvD_open(const char *path, int create, sqlite3 **db, char **err);
 
+/* Open an existing database to read it only (report, explain, runs,
+** sources): nothing is written to it, so a file the user may only read,
+** or one on a read-only medium, is read too.  One of an older schema is
+** opened with gvD_open instead, to be brought up to date.  Statuses as
+** gvD_open's. */
+gv_status gvD_open_reading(const char *path, sqlite3 **db, char **err);
+
+/* GV_DATABASE when the last failure on db was the file's (a full disk, a
+** read-only medium, a file that is no database), else otherwise. */
+gv_status gvD_status(sqlite3 *db, gv_status otherwise);
+
 /* Open a read-only connection for modules: it reads one snapshot of the
 ** data, the one committed when it was opened, for as long as it is open;
 ** an authorizer allows reading only, so a module cannot write, ATTACH,
@@ -99,6 +110,13 @@ typedef struct gv_import_result {
     const char *encoding; /* "Windows-1252" when the file was read as such; NULL: UTF-8 */
     int wide;             /* read as a wide sheet: one column per metric */
 } gv_import_result;
+
+/* The largest file import reads, 4 GiB: a regular file, or standard input
+** ("-", with a source's name); the whole file is read and hashed before
+** the write lock is taken.  gvI_set_max_bytes changes it, for tests (0:
+** back to this). */
+#define GVI_MAX_BYTES (4LL << 30)
+void gvI_set_max_bytes(long long n);
 
 /* Import a CSV file of `kind` all-or-nothing as a source (NULL: the file's
 ** name): its rows replace what the source held.  GV_BAD_DATA with *err

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "gevinst/gevinst.h"
+#include "store/gv_store.h"
 #include "test_util.h"
 
 static int teardown(void **state) {
@@ -215,6 +216,39 @@ static void usage_errors(void **state) {
     free(err);
 }
 
+/* Import reads a stated number of bytes at most, from a file or from
+** standard input that never ends, and then has changed nothing. */
+static void reads_at_most_the_stated_size(void **state) {
+    (void)state;
+    const char *db = tu_fixture_db();
+    const char *before = tu_sql(db, "SELECT count(*) FROM municipalities");
+    char *err = NULL;
+    gvI_set_max_bytes(30);
+    const char *csv = tu_write("big.csv", "code,name,country\n4601,Bergen,NO\n"); /* 33 bytes */
+    assert_int_equal(gevinst_import(db, "municipalities", csv, NULL, &err), GEVINST_STATUS_USAGE);
+    char expected[600];
+    snprintf(expected, sizeof expected,
+             "%s: larger than import reads (30 bytes); split it into "
+             "sources",
+             csv);
+    assert_string_equal(err, expected);
+    free(err);
+    err = NULL;
+    gvI_set_max_bytes(1 << 20);
+    assert_non_null(freopen("/dev/zero", "rb", stdin));
+    gevinst_import_result res;
+    assert_int_equal(gevinst_import_source(db, "municipalities", "-", "zeros", &res, &err),
+                     GEVINST_STATUS_USAGE);
+    assert_string_equal(err, "stdin: larger than import reads (1048576 bytes); split it into "
+                             "sources");
+    free(err);
+    gevinst_import_result_free(&res);
+    gvI_set_max_bytes(0);
+    assert_string_equal(tu_sql(db, "SELECT count(*) FROM municipalities"), before);
+    err = NULL;
+    assert_int_equal(gevinst_import(db, "municipalities", csv, NULL, &err), GEVINST_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     tu_filter(argc, argv);
     const struct CMUnitTest tests[] = {
@@ -225,6 +259,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(a_bad_last_row_undoes_the_good_ones, teardown),
         cmocka_unit_test_teardown(the_same_file_is_not_imported_twice, teardown),
         cmocka_unit_test_teardown(usage_errors, teardown),
+        cmocka_unit_test_teardown(reads_at_most_the_stated_size, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,26 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"text\"; }", "dependencies with ldd");
 }
 
+/* A module's message reaches JSON and reports: bytes that are no UTF-8
+** become U+FFFD, at loading and at evaluating, whatever the module. */
+static void module_messages_are_made_valid_utf8(void **state) {
+    (void)state;
+    tu_fixture_db();
+    tu_write("bytes.lua", "error('load \\255')\nreturn {}\n");
+    tu_expect_load_error("{ id = \"x\"; module = \"bytes\"; }", "bytes.lua:1: load \xEF\xBF\xBD");
+    tu_write("bytes2.lua", "return { evaluate = function(ctx) error('bad \\255\\254', 0) end }\n");
+    tu_check_value("{ id = \"x\"; module = \"bytes2\"; }", "c1", "2017", GEVINST_ERROR, 0,
+                   "bad \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+/* `params = {}` declares none (found by fuzz_lua: no array to sort). */
+static void a_script_may_declare_no_params(void **state) {
+    (void)state;
+    tu_fixture_db();
+    tu_write("none.lua", "return { params = {}, evaluate = function(ctx) return 2 end }\n");
+    tu_check_value("{ id = \"x\"; module = \"none\"; }", "c1", "2017", GEVINST_OK, 2, NULL);
+}
+
 static void refuses_broken_scripts_each_with_its_reason(void **state) {
     (void)state;
     tu_write("syntax.lua", "return {\n  evaluate = function(ctx) return 1 +\nend }\n");
@@ -277,19 +297,6 @@ static double coverage_of(gv_source *src, gv_module *m, gv_param_value *params, 
     return coverage;
 }
 
-/* A module's error text reaches reports as valid UTF-8: each bad byte
-** becomes '?', whole characters stay. */
-static void module_text_is_made_utf8(void **state) {
-    (void)state;
-    char s[] = "bad \xff\xfe, \xc3\xa6\xc3\xb8\xc3\xa5 ok, cut \xe2\x82";
-    gvU_utf8_scrub(s);
-    assert_string_equal(s, "bad ??, \xc3\xa6\xc3\xb8\xc3\xa5 ok, cut ??");
-    char surrogate[] = "\xed\xa0\x80x";
-    gvU_utf8_scrub(surrogate);
-    assert_string_equal(surrogate, "???x");
-    gvU_utf8_scrub(NULL);
-}
-
 static void coverage_is_the_same_by_either_read(void **state) {
     (void)state;
     tu_fixture_db();
@@ -344,7 +351,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(the_bundled_script_values_volunteer_hours, teardown),
         cmocka_unit_test_teardown(checks_params_against_the_module, teardown),
         cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
-        cmocka_unit_test_teardown(module_text_is_made_utf8, teardown),
+        cmocka_unit_test_teardown(module_messages_are_made_valid_utf8, teardown),
+        cmocka_unit_test_teardown(a_script_may_declare_no_params, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
