@@ -415,9 +415,12 @@ static int gvC_indicator_settings(gv_config *cfg, gv_indicator *ind, const confi
             if (!ind->kind) ind->kind = part, *part_e = e;
         } else if (strcmp(name, "params") == 0) {
             gvC_params(cfg, ind, e, diag);
+            ind->params_line = config_setting_source_line(e);
         } else if (strcmp(name, "limits") == 0) {
             gvC_limits(cfg, e, &ind->limits, diag);
+            ind->limits_line = config_setting_source_line(e);
         } else if (strcmp(name, "isolate") == 0) {
+            ind->isolate_line = config_setting_source_line(e);
             if (config_setting_type(e) != CONFIG_TYPE_BOOL)
                 gvC_error(diag, cfg, e, "'isolate' must be true or false");
             else
@@ -460,14 +463,23 @@ static int gvC_indicator_whole(gv_config *cfg, const gv_indicator *ind, const co
 ** process, and its parts go with it alone.  The number of problems. */
 static int gvC_written_here(gv_config *cfg, gv_indicator *ind, const config_setting_t *s,
                             gv_diag *diag) {
+    (void)cfg, (void)s; /* the lines are the settings' own */
     int bad = 0;
     if (ind->kind && !ind->kind->extension) {
-        if (ind->isolate == 2)
-            gvC_error(diag, cfg, s,
-                      "a %s runs in gevinst's own process: 'isolate' goes with "
-                      "modules, plugins and scripts",
-                      ind->kind->setting),
-                bad++;
+        /* its numbers are written in it (or in constants), and it runs in
+           gevinst's own process: a setting that would do nothing is said */
+        const struct {
+            int line;
+            const char *what;
+        } unused[] = {{ind->params_line, "params: its numbers are written in it, or in constants"},
+                      {ind->limits_line, "limits: it runs in gevinst's own process"},
+                      {ind->isolate_line, "isolate: it runs in gevinst's own process"}};
+        for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++)
+            if (unused[i].line)
+                gvU_diag_add(diag, "%s:%d: indicator '%s': a %s takes no %s", ind->file,
+                             unused[i].line, ind->id ? ind->id : "?", ind->kind->setting,
+                             unused[i].what),
+                    bad++;
         ind->isolate = 0;
         return bad;
     }

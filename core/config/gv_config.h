@@ -60,6 +60,9 @@ typedef struct gv_indicator {
     int nparams;
     gv_limits limits; /* the config's, overridden per indicator */
     int isolate;      /* evaluate in a child process (the default) */
+    /* the lines of settings that go with a module of a file only (a formula
+       takes none of them); 0: not given */
+    int params_line, limits_line, isolate_line;
 } gv_indicator;
 
 /* `money = { ... }`: the currency and price year figures are shown in, and

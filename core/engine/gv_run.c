@@ -169,7 +169,9 @@ static int gvE_check_names(const gv_config *cfg, gvE_indicator *r, gv_diag *diag
     int failed = 0, n = gvM_metric_names(db, &names);
     for (int i = 0; i < cfg->nindicators; i++) {
         if (r[i].m && r[i].m->loader->check) failed += r[i].m->loader->check(r[i].m, db, diag);
-        if (r[i].m && !r[i].error && n >= 0) gvE_check_metrics(&r[i], names, n, diag);
+        /* a module that checks its own reads (a formula) has its params checked there */
+        if (r[i].m && !r[i].m->loader->check && !r[i].error && n >= 0)
+            gvE_check_metrics(&r[i], names, n, diag);
     }
     gvM_free_names(names, n);
     gvD_close(db);

@@ -248,6 +248,13 @@ static int gvF_load(gv_module *m, char **err) {
     gvF_settings_of(st, ind);
     const gv_param_value *num = gvF_given(ind, "numerator"), *den = gvF_given(ind, "denominator");
     const gv_param_value *formula = gvF_given(ind, "formula");
+    if (formula && (gvF_given(ind, "factor") || gvF_given(ind, "annualise"))) {
+        /* they scale numerator / denominator: a formula writes its own */
+        *err = gvU_mprintf("%s:%d: indicator '%s': 'factor' and 'annualise' go with numerator "
+                           "and denominator; a formula writes its own arithmetic",
+                           ind->file, ind->line, ind->id);
+        return -1;
+    }
     st->ratio = num || den;
     if (st->ratio && formula) {
         *err = gvU_mprintf("%s:%d: indicator '%s': give a formula, or a numerator and a "

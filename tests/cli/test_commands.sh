@@ -54,6 +54,8 @@ expect_rc 0 "warnings do not refuse a config"
 expect_eq "$out" "demo/w.cfg: ok, with 2 warnings" "counted"
 expect_contains "$err" "demo/w.cfg: warning: module_path: no folder" "the missing folder"
 expect_contains "$err" "demo/w.cfg:5: warning: indicator 'c': param 'denominator': no observation has metric 'participantz' (did you mean 'participants'?)" "the misspelt metric, with the one meant"
+run check -c demo/demo.cfg
+expect_eq "$out$err" "demo/demo.cfg: ok" "the demo's config, formulas and all, warns of nothing"
 
 # each command's help says its own exit codes, not the whole table
 run import --help

@@ -231,7 +231,25 @@ run check -c demo/mixed.cfg
 expect_rc 2 "formula settings on a module"
 expect_eq "$err" "demo/mixed.cfg:4: 'factor' goes with a formula, not with a module
 demo/mixed.cfg:5: indicator has both 'module' and 'formula'; give one
-demo/mixed.cfg:6: a formula runs in gevinst's own process: 'isolate' goes with modules, plugins and scripts" \
+demo/mixed.cfg:6: indicator 'o': a formula takes no isolate: it runs in gevinst's own process" \
   "settings that do not fit"
+# settings a formula would silently do nothing with
+cat > demo/unused.cfg <<'EOF'
+database = "demo.db";
+periods = ["2017"];
+indicators = (
+  { id = "p"; formula = "2"; params = { formula = "1"; }; },
+  { id = "l"; formula = "2"; isolate = false; limits = { time_ms = 100; }; }
+);
+EOF
+run check -c demo/unused.cfg
+expect_rc 2 "params, limits and isolate refused with a formula"
+expect_eq "$err" "demo/unused.cfg:4: indicator 'p': a formula takes no params: its numbers are written in it, or in constants
+demo/unused.cfg:5: indicator 'l': a formula takes no limits: it runs in gevinst's own process
+demo/unused.cfg:5: indicator 'l': a formula takes no isolate: it runs in gevinst's own process" "each said"
+printf 'database = "demo.db";\nperiods = ["2017"];\nindicators = ( { id = "f"; formula = "3"; factor = 100; } );\n' > demo/factor.cfg
+run check -c demo/factor.cfg
+expect_rc 2 "factor with a formula"
+expect_eq "$err" "demo/factor.cfg:3: indicator 'f': 'factor' and 'annualise' go with numerator and denominator; a formula writes its own arithmetic" "said"
 
 finish
