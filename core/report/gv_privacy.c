@@ -404,9 +404,10 @@ static const char gvR_linked_sql[] =
     " AND r.indicator NOT IN (SELECT indicator FROM temp.gvr_persons) AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = r.case_id"
     " AND h.period = r.period AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))";
 
-/* a valued gain whose quantity would give a hidden count back: its
+/* a valued gain whose figures would give a hidden count back: its
    quantity is small, or its actual hidden, or it is a change from a hidden
-   baseline; its case's value figures carry it */
+   baseline, or its target, target_low or target_high is small (the
+   scenarios value them); its case's value figures carry it */
 static const char gvR_valued_sql[] =
     "INSERT INTO temp.gvr_valued SELECT g.case_id, g.gain, 'primary' FROM run_gains g"
     " WHERE g.run = ?1 AND g.present_value IS NOT NULL"
@@ -414,7 +415,12 @@ static const char gvR_valued_sql[] =
     " AND (gv_small(g.quantity, 'persons', NULL) OR EXISTS (SELECT 1 FROM temp.gvr_hidden h"
     " WHERE h.indicator = json_extract(g.plan, '$.indicator') AND h.case_id = g.case_id"
     " AND h.period = g.quantity_period) OR (json_extract(g.plan, '$.quantity_basis') = 'change'"
-    " AND gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL)));"
+    " AND gv_small(json_extract(g.plan, '$.baseline'), 'persons', NULL))"
+    /* the scenarios value the target, its low and its high: one hidden
+       comes back from a scenario's SROI times the investment */
+    " OR gv_small(json_extract(g.plan, '$.target'), 'persons', NULL)"
+    " OR gv_small(json_extract(g.plan, '$.target_low'), 'persons', NULL)"
+    " OR gv_small(json_extract(g.plan, '$.target_high'), 'persons', NULL));"
     "INSERT INTO temp.gvr_case SELECT DISTINCT case_id, 'primary' FROM temp.gvr_valued";
 /* clang-format on */
 

@@ -86,11 +86,12 @@ char *gvR_hidden_note(gv_report *r, char **err);
 ** else secondary; NULL when none is hidden. */
 #define GVR_GAIN_RULE                                                                              \
     "CASE WHEN " GVR_ANY_HIDDEN " THEN coalesce(" GVR_RESULT_RULE("x") ", 'primary') END"
-/* A gain's status is hidden with its actual: beside the target it would
-** bound the hidden count (no data, incomplete and errors say nothing). */
+/* A gain's status is hidden with its actual, or with a hidden baseline or
+** target: beside the actuals and the share of time gone it would bound the
+** hidden count (no data, incomplete and errors say nothing). */
 #define GVR_STATUS_SHOWN                                                                           \
     "CASE WHEN r.status IN ('achieved', 'on_track', 'behind', 'missed') AND r.actual IS NOT NULL"  \
-    " AND " GVR_GAIN_SMALL " THEN 'hidden' ELSE r.status END"
+    " AND " GVR_HIDDEN_WHEN " THEN 'hidden' ELSE r.status END"
 #define GVR_PLAN_SHOWN(col) GVR_PLAN_SHOWN_AS(col, "gv_hidden()")
 #define GVR_EXPECTED_SHOWN(col) GVR_EXPECTED_SHOWN_AS(col, "gv_hidden()")
 #define GVR_SHOWN(col) GVR_SHOWN_AS(col, "gv_hidden()")

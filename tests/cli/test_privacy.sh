@@ -144,7 +144,7 @@ run report -c p.cfg --format csv --table value --excel
 expect_contains "$out" "1;a;0301;NO;NOK;2018;0,04;10000;;;;;;;;;;;;primary" "Excel CSV value: a hidden"
 run report -c p.cfg --format csv --table gains
 expect_eq "$(printf '%s\n' "$out" | grep '^1,a,jobs,' | cut -d, -f9,13,14,16,17,18,21 | sort -u | tr '\n' ' ')" \
-    ",,,,,error,primary ,,,,,hidden,primary ,,,,,hidden,secondary ,7,,,,behind,primary ,8,,,,missed,primary " "CSV gains: baseline and what gives it back empty, hidden actuals and their status"
+    ",,,,,error,primary ,,,,,hidden,primary ,,,,,hidden,secondary ,7,,,,hidden,primary ,8,,,,hidden,primary " "CSV gains: baseline and what gives it back empty, hidden actuals and their status, and the status beside a hidden baseline"
 run report -c p.cfg --format text --lang en
 expect_eq "$(printf '%s\n' "$out" | grep -cE '^a +10,000 +hidden +hidden +hidden')" "1" "text value: a hidden"
 expect_contains "$out" "NO            3          30,000          hidden  hidden  hidden" "text: the country's total hidden"
