@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -596,6 +597,48 @@ const char *gvU_identity_number(const char *s) {
     if ((n == 10 && digits == 10) || dashed) {
         int d = gvU_digits_at(s, 2), m = gvU_digits_at(s + 2, 2), yy = gvU_digits_at(s + 4, 2);
         if (gvU_date_shaped(d, m, yy)) return "a Danish CPR number";
+    }
+    return NULL;
+}
+
+/* The digits of a number written with single spaces, dots or dashes
+** between groups ("150790 10003", "15.07.90-10003"), from s to its end
+** (*end); how many, 0 when it is none. */
+static size_t gvU_number_token(const char *s, char out[24], const char **end) {
+    size_t n = 0;
+    const char *p = s;
+    while (isdigit((unsigned char)*p) ||
+           ((*p == ' ' || *p == '.' || *p == '-') && p > s && isdigit((unsigned char)p[-1]) &&
+            isdigit((unsigned char)p[1]))) {
+        if (isdigit((unsigned char)*p) && n < 23) out[n] = *p;
+        n += isdigit((unsigned char)*p) != 0;
+        p++;
+    }
+    *end = p;
+    out[n < 23 ? n : 23] = '\0';
+    return n < 23 ? n : 0;
+}
+
+const char *gvU_identity_in(const char *s, char digits[24]) {
+    const char *p = s;
+    while (*p) {
+        if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1]))) {
+            p++;
+            continue;
+        }
+        const char *end;
+        size_t n = gvU_number_token(p, digits, &end);
+        const char *what = NULL;
+        if (!isalnum((unsigned char)*end) && (n == 10 || n == 11))
+            what = gvU_identity_number(digits);
+        /* a number cell lost its leading zero: 01019010046 read as 1019010046 */
+        if (!what && !isalnum((unsigned char)*end) && (n == 9 || n == 10)) {
+            memmove(digits + 1, digits, n + 1);
+            digits[0] = '0';
+            what = gvU_identity_number(digits);
+        }
+        if (what) return what;
+        p = end > p ? end : p + 1;
     }
     return NULL;
 }

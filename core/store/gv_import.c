@@ -703,20 +703,22 @@ static int gvI_reference(gvI_state *s, int pos, const char *v) {
 ** is refused, naming the kind of number but never the number. */
 static int gvI_text_field(gvI_state *s, int pos, const char **v) {
     int subject = strcmp(s->col[pos]->name, "subject") == 0;
+    char digits[24];
+    const char *what = gvU_identity_in(*v, digits);
     if (subject && s->key && !gvU_is_pseudonym(*v)) {
-        gvU_pseudonym(s->key, *v, s->pseudonym);
+        /* one person, one pseudonym: 150790-1234 and 1507901234 alike */
+        gvU_pseudonym(s->key, what ? digits : *v, s->pseudonym);
         *v = s->pseudonym;
         return 0;
     }
-    const char *what = gvU_identity_number(*v);
     if (!what) return 0;
     if (subject)
         gvI_fail(s, pos,
-                 "subject is %s; identity numbers are never stored in clear: import with "
+                 "subject holds %s; identity numbers are never stored in clear: import with "
                  "--pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')",
                  what);
     else
-        gvI_fail(s, pos, "%s is %s; identity numbers are never stored: take it out of the file",
+        gvI_fail(s, pos, "%s holds %s; identity numbers are never stored: take it out of the file",
                  s->col[pos]->name, what);
     return -1;
 }
@@ -734,6 +736,13 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
             }
         gvI_bind_all(s, pos, NULL, NULL);
         return s->err ? -1 : 0;
+    }
+    char digits[24];
+    const char *what = c->type == GVI_TEXT ? NULL : gvU_identity_in(v, digits);
+    if (what) { /* said before any message that would show the field */
+        gvI_fail(s, pos, "%s holds %s; identity numbers are never stored: take it out of the file",
+                 c->name, what);
+        return -1;
     }
     switch (c->type) {
     case GVI_TEXT:
@@ -1748,6 +1757,13 @@ gv_status gvI_import_with(const char *db_path, const char *kind, const char *pat
     }
     if (opt->source && !*opt->source) {
         *err = gvU_strdup("a source needs a name: the source given is empty");
+        return GV_USAGE;
+    }
+    char digits[24];
+    const char *what = gvU_identity_in(opt->source ? opt->source : gvU_basename(path), digits);
+    if (what) { /* a source's name is stored and listed: never a person's number */
+        *err = gvU_mprintf("the %s holds %s; name the source otherwise (--source NAME)",
+                           opt->source ? "source's name" : "file's name", what);
         return GV_USAGE;
     }
     if (strcmp(path, "-") == 0 && !opt->source) {

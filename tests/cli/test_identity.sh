@@ -23,27 +23,58 @@ obs() { # obs FILE SUBJECT [NOTE]: one observation with that subject and note
 obs fnr.csv 15038545660
 run import cases.db observations fnr.csv
 expect_rc 3 "a fødselsnummer refused"
-expect_eq "$err" "gevinst: fnr.csv:2:6: subject is a Norwegian fødselsnummer; identity numbers are never stored in clear: import with --pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')" "its place and the hint"
+expect_eq "$err" "gevinst: fnr.csv:2:6: subject holds a Norwegian fødselsnummer; identity numbers are never stored in clear: import with --pseudonymise KEYFILE (make one with 'gevinst keygen KEYFILE')" "its place and the hint"
 case "$err" in *15038545660*) fail "the number itself is in the message" ;; esac
 expect_eq "$(db_digest cases.db)" "$before" "database unchanged"
 
 obs dnr.csv 45038545683
 run import cases.db observations dnr.csv
 expect_rc 3 "a D-number refused"
-expect_contains "$err" "dnr.csv:2:6: subject is a Norwegian D-number" "D-number named"
+expect_contains "$err" "dnr.csv:2:6: subject holds a Norwegian D-number" "D-number named"
 
 for cpr in 150385-1234 1503851234; do
     obs cpr.csv "$cpr"
     run import cases.db observations cpr.csv
     expect_rc 3 "a CPR number refused ($cpr)"
-    expect_contains "$err" "cpr.csv:2:6: subject is a Danish CPR number" "CPR named ($cpr)"
+    expect_contains "$err" "cpr.csv:2:6: subject holds a Danish CPR number" "CPR named ($cpr)"
 done
 
 # in any text column, not only subject
 obs note.csv r900 15038545660
 run import cases.db observations note.csv
 expect_rc 3 "a fødselsnummer in a note refused"
-expect_eq "$err" "gevinst: note.csv:2:8: note is a Norwegian fødselsnummer; identity numbers are never stored: take it out of the file" "a note's place"
+expect_eq "$err" "gevinst: note.csv:2:8: note holds a Norwegian fødselsnummer; identity numbers are never stored: take it out of the file" "a note's place"
+expect_eq "$(db_digest cases.db)" "$before" "database still unchanged"
+
+# written with spaces, dots or dashes, inside a longer text, or without its
+# leading zero (a spreadsheet's number cell): found all the same, never shown
+for form in "r901|150385 45660" "r902|15.03.85-45660" "r903|Saken til 150385-4566" "r904|Ola (15038545660)"; do
+    obs form.csv "${form%%|*}" "${form#*|}"
+    run import cases.db observations form.csv
+    expect_rc 3 "refused: ${form#*|}"
+    expect_contains "$err" "form.csv:2:8: note holds a" "at the note (${form#*|})"
+    case $err in *4566*|*45660*) fail "the number shown: $err" ;; esac
+done
+# 01018512345's check digits: a fødselsnummer that loses its leading zero
+lead=$(awk 'BEGIN { w1 = "376189452"; w2 = "5432765432"; s = "010185123"
+    for (i = 1; i <= 9; i++) t += substr(s, i, 1) * substr(w1, i, 1); k1 = 11 - t % 11; if (k1 == 11) k1 = 0
+    if (k1 == 10) exit 1; s = s k1; t = 0
+    for (i = 1; i <= 10; i++) t += substr(s, i, 1) * substr(w2, i, 1); k2 = 11 - t % 11; if (k2 == 11) k2 = 0
+    if (k2 == 10) exit 1; print s k2 }')
+obs lead.csv r905 "${lead#0}"
+run import cases.db observations lead.csv
+expect_rc 3 "a fødselsnummer without its leading zero (${lead#0})"
+expect_contains "$err" "note holds a Norwegian fødselsnummer" "found"
+# not in a number or a period either, and the number is not echoed
+printf 'case,metric,period,value\nno-drammen-jobbkafe,x,150385-4566,1\n' > period.csv
+run import cases.db observations period.csv
+expect_rc 3 "in a period"
+expect_eq "$err" "gevinst: period.csv:2:3: period holds a Danish CPR number; identity numbers are never stored: take it out of the file" "said, never shown"
+# nor in a source's name
+obs ok.csv r906
+run import cases.db observations ok.csv --source 15038545660
+expect_rc 2 "a source named by a number"
+expect_eq "$err" "gevinst: the source's name holds a Norwegian fødselsnummer; name the source otherwise (--source NAME)" "said"
 expect_eq "$(db_digest cases.db)" "$before" "database still unchanged"
 
 # eleven digits whose check digits fail (a phone number), and a date that
@@ -94,6 +125,13 @@ run import third.db observations fnr.csv --pseudonymise two.key
 p2=$(sql third.db "SELECT subject FROM observations")
 [ "$p2" != "$p1" ] || fail "another key gives another pseudonym"
 checks=$((checks + 1))
+
+# one person, one pseudonym, however the number is written
+printf 'case,metric,period,value,unit,subject\nno-drammen-jobbkafe,cpr_a,2020-Q1,1,persons,150385-4566\n' > cpr1.csv
+printf 'case,metric,period,value,unit,subject\nno-drammen-jobbkafe,cpr_b,2020-Q1,1,persons,1503854566\n' > cpr2.csv
+run import cases.db observations cpr1.csv --pseudonymise one.key
+run import cases.db observations cpr2.csv --pseudonymise one.key
+expect_eq "$(sql cases.db "SELECT count(DISTINCT subject) FROM observations WHERE metric IN ('cpr_a', 'cpr_b')")" "1" "150385-4566 and 1503854566: one pseudonym"
 
 # a pseudonym already is left alone
 obs ps.csv "$p1"
