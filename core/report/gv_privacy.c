@@ -175,17 +175,39 @@ static void gvR_secondary(gvR_table *t) {
 /* ------------------------------------------------------- results: periods */
 
 /* The sums of one indicator's values for one case: each period is the sum
-** of the periods of one finer kind inside it, when they cover it whole. */
-static void gvR_period_sums(gvR_table *t, const gv_period *p) {
-    int *parts = gvU_malloc((size_t)t->n * sizeof *parts);
-    for (int i = 0; i < t->n; i++)
-        for (int kind = p[i].kind + 1; kind <= GV_DAY; kind++) {
-            int nparts = 0, days = 0;
-            for (int k = 0; k < t->n; k++)
-                if ((int)p[k].kind == kind && gvP_contains(&p[i], &p[k]))
-                    parts[nparts++] = k, days += gvP_days(&p[k]);
-            if (nparts > 0 && days == gvP_days(&p[i])) gvR_sum_add(t, i, parts, nparts);
+** of the coarsest periods of the run inside it that do not overlap (a year
+** of its quarters, or of three quarters and three months), and of what
+** they leave uncovered: a remainder no period of the run shows, which the
+** year less its parts gives all the same.  A remainder that is a small
+** count of persons is protected as a hidden one is; one of 0 is taken as
+** known (whoever reads the parts may guess that nothing lies outside). */
+static void gvR_period_sums(gvR_table *t, const gv_period *p, double below) {
+    int n = t->n; /* the periods; remainders come after them */
+    int *parts = gvU_malloc((size_t)(n + 1) * sizeof *parts);
+    for (int i = 0; i < n; i++) {
+        int nparts = 0, days = 0;
+        double sum = 0;
+        for (int kind = p[i].kind + 1; kind <= GV_DAY; kind++)
+            for (int k = 0; k < n; k++) {
+                if ((int)p[k].kind != kind || !gvP_contains(&p[i], &p[k])) continue;
+                int inside = 0; /* in a coarser part already */
+                for (int c = 0; c < nparts && !inside; c++)
+                    inside = gvP_contains(&p[parts[c]], &p[k]);
+                if (inside) continue;
+                parts[nparts++] = k, days += gvP_days(&p[k]);
+                sum += t->cells[k].has_value ? t->cells[k].value : 0;
+            }
+        if (nparts == 0) continue;
+        if (days < gvP_days(&p[i])) {
+            if (!t->cells[i].has_value) continue; /* no total: nothing to take parts from */
+            double rest = t->cells[i].value - sum;
+            int hidden = fabs(rest) < 1e-9 ? 0 : rest > 0 && rest < below ? 1 : 2;
+            int r = gvR_cell_add(t, rest, 1, hidden);
+            t->cells[r].fixed = hidden == 0;
+            parts[nparts++] = r;
         }
+        gvR_sum_add(t, i, parts, nparts);
+    }
     free(parts);
 }
 
@@ -195,19 +217,18 @@ typedef struct gvR_group {
     gv_period *periods;
     int cap;
     char *indicator, *case_id;
+    double below; /* the report's threshold */
 } gvR_group;
 
 /* Hide what the group's sums would give back, and store it. */
 static int gvR_group_flush(gvR_group *g, sqlite3_stmt *insert) {
-    int any = 0;
+    int n = g->t.n, any = 0; /* the periods: the remainders are no cells of a report */
+    if (n > 1) gvR_period_sums(&g->t, g->periods, g->below);
     for (int i = 0; i < g->t.n; i++)
-        any |= g->t.cells[i].hidden;
-    if (any && g->t.n > 1) {
-        gvR_period_sums(&g->t, g->periods);
-        gvR_secondary(&g->t);
-    }
+        any |= g->t.cells[i].hidden == 1;
+    if (any) gvR_secondary(&g->t);
     int rc = SQLITE_DONE;
-    for (int i = 0; i < g->t.n && rc == SQLITE_DONE; i++) {
+    for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
         if (g->t.cells[i].hidden != 2) continue;
         sqlite3_reset(insert);
         sqlite3_bind_text(insert, 1, g->indicator, -1, SQLITE_STATIC);
@@ -261,6 +282,7 @@ static gv_status gvR_protect_periods(gv_report *r, char **err) {
     }
     gvR_group g;
     memset(&g, 0, sizeof g);
+    g.below = r->suppress_below;
     int stepped, failed = 0;
     while (!failed && (stepped = sqlite3_step(st)) == SQLITE_ROW)
         failed = gvR_group_row(&g, st, insert) < 0;
@@ -268,6 +290,75 @@ static gv_status gvR_protect_periods(gv_report *r, char **err) {
     sqlite3_finalize(insert);
     gvR_table_free(&g.t);
     free(g.periods), free(g.indicator), free(g.case_id);
+    return gvR_done(r, st, failed ? SQLITE_ERROR : stepped, err);
+}
+
+/* ------------------------------------------------------- results: derived */
+
+/* A value made from counts of persons (a share) is no sum, but beside what
+** it was made from it gives its counts back: a year's share times the
+** year's participants less the quarters' gives a hidden quarter's count.
+** So every period that holds a hidden one of the same indicator and case
+** is hidden too (docs/privacy.md, rule 3).  Rows of one indicator and case
+** in turn: (period, hidden). */
+static int gvR_derived_flush(const char *indicator, const char *case_id, const gv_period *p,
+                             const int *hidden, int n, sqlite3_stmt *insert) {
+    int rc = SQLITE_DONE;
+    for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
+        int holds = 0;
+        for (int k = 0; k < n && !hidden[i] && !holds; k++)
+            holds = hidden[k] && k != i && gvP_contains(&p[i], &p[k]);
+        if (!holds) continue;
+        sqlite3_reset(insert);
+        sqlite3_bind_text(insert, 1, indicator, -1, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 2, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 3, p[i].text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(insert);
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static gv_status gvR_protect_derived(gv_report *r, char **err) {
+    sqlite3_stmt *st = gvR_rows(
+        r,
+        "SELECT r.indicator, r.case_id, r.period, EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE"
+        " h.indicator = r.indicator AND h.case_id = r.case_id AND h.period = r.period)"
+        " FROM results r WHERE r.run = ?1 AND r.fewest_persons IS NOT NULL"
+        " AND r.indicator NOT IN (SELECT indicator FROM temp.gvr_persons)"
+        " AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.indicator = r.indicator"
+        " AND h.case_id = r.case_id) ORDER BY r.indicator, r.case_id",
+        err);
+    if (!st) return GV_DATABASE;
+    sqlite3_stmt *insert = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "INSERT OR IGNORE INTO temp.gvr_hidden VALUES (?1, ?2, ?3,"
+                           " 'secondary')",
+                           -1, &insert, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        *err = gvD_errmsg(r->db, "cannot read the run");
+        return GV_DATABASE;
+    }
+    char *indicator = NULL, *case_id = NULL;
+    gv_period *p = NULL;
+    int *hidden = NULL, n = 0, cap = 0, stepped, failed = 0;
+    while (!failed && (stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!indicator || strcmp(indicator, gvR_text(st, 0)) || strcmp(case_id, gvR_text(st, 1))) {
+            if (indicator) failed = gvR_derived_flush(indicator, case_id, p, hidden, n, insert);
+            free(indicator), free(case_id);
+            indicator = gvU_strdup(gvR_text(st, 0)), case_id = gvU_strdup(gvR_text(st, 1));
+            n = 0;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            p = gvU_realloc(p, (size_t)cap * sizeof *p);
+            hidden = gvU_realloc(hidden, (size_t)cap * sizeof *hidden);
+        }
+        if (gvP_parse(gvR_text(st, 2), &p[n]) == 0) hidden[n++] = sqlite3_column_int(st, 3);
+    }
+    if (!failed && stepped == SQLITE_DONE && indicator)
+        failed = gvR_derived_flush(indicator, case_id, p, hidden, n, insert);
+    sqlite3_finalize(insert);
+    free(indicator), free(case_id), free(p), free(hidden);
     return gvR_done(r, st, failed ? SQLITE_ERROR : stepped, err);
 }
 
@@ -447,6 +538,7 @@ gv_status gvR_protect(gv_report *r, char **err) {
     gv_status rc = gvR_step_sql(r, gvR_primary_sql, err);
     if (rc == GV_OK) rc = gvR_protect_periods(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_linked_sql, err);
+    if (rc == GV_OK) rc = gvR_protect_derived(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_valued_sql, err);
     if (rc == GV_OK) rc = gvR_protect_totals(r, err);
     return rc;

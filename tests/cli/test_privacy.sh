@@ -112,8 +112,8 @@ expect_contains "$out" "note: not for publication: small counts of persons are s
 expect_contains "$out" "jobs for case a in 2018-Q1: 3 persons" "and shows it"
 
 # derived: a share, a mean and a module's own SQL made from the small count
-expect_eq "$(jq_results share a)" "20: -:primary -:secondary 23.3333333333333: 26.6666666666667:" "a share: hidden where its count is (Q2 beside 30 people would give 6 back)"
-expect_eq "$(jq_results avg a)" "6: -:primary -:secondary 7: 8:" "a mean of 3 persons a quarter hidden, and Q2's, which is Q2's count"
+expect_eq "$(jq_results share a)" "-:secondary -:primary -:secondary 23.3333333333333: 26.6666666666667:" "a share: hidden where its count is (Q2 beside 30 people would give 6 back), and the year's, which beside its people and the quarters' would give Q1's back"
+expect_eq "$(jq_results avg a)" "-:secondary -:primary -:secondary 7: 8:" "a mean of 3 persons a quarter hidden, Q2's, which is Q2's count, and the year's"
 expect_eq "$(jq_results positive a)" "-:primary 0: 0: -:primary -:primary" "a share from a query: one answer of 7 or more in Q3 and Q4, two in the year, hidden; none is shown"
 
 # value algebra: a change of 5 from a hidden baseline of 3; its value, and
