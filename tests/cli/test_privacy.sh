@@ -177,4 +177,25 @@ printf '%s\n' "$out" > demo.json
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'primary'")" "13" "demo: 13 values hidden as primary"
 expect_eq "$(sqlite3 :memory: "SELECT (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.gains') WHERE value ->> 'suppressed' = 'secondary') + (SELECT count(*) FROM json_each(readfile('demo.json'), '\$.value.cases') WHERE value ->> 'suppressed' IS NOT NULL)")" "1" "demo: secondary suppression hides one more"
 expect_eq "$(sqlite3 :memory: "SELECT value ->> 'indicator' || ' ' || (value ->> 'case') || ' ' || (value ->> 'period') FROM json_each(readfile('demo.json'), '\$.results') WHERE value ->> 'suppressed' = 'secondary'")" "caseworker_cost no-kristiansand-seniorsenter 2017" "the formula made from the hidden count's case and period"
+# periods nest by what the run shows: a quarter left out of the run is the
+# year less the others; quarters and months mixed; a share's year over a
+# hidden quarter
+"$GEVINST" init n.db >/dev/null
+printf 'code,name,country\n0301,Oslo,NO\n' > nm.csv
+printf 'id,municipality,title\na,0301,A\n' > nc.csv
+{ echo "case,metric,period,value,unit"
+  for q in 1:3 2:6 3:7 4:8; do echo "a,in_work,2018-Q${q%%:*},${q#*:},persons"; echo "a,participants,2018-Q${q%%:*},20,persons"; done
+  for m in 01 02 03 04 05 06 07 08 09; do echo "a,helped,2018-$m,7,persons"; done
+  echo "a,helped,2018-10,3,persons"; echo "a,helped,2018-11,7,persons"; echo "a,helped,2018-12,8,persons"; } > no.csv
+for k in municipalities:nm cases:nc observations:no; do "$GEVINST" import n.db "${k%%:*}" "${k#*:}.csv" >/dev/null; done
+csv_hidden() { # csv_hidden CFG: "period=value/rule" of each row of the report
+    "$GEVINST" run -c "$1" -q >/dev/null 2>&1
+    "$GEVINST" report -c "$1" --format csv | awk -F, 'NR > 1 { printf "%s%s=%s/%s", sep, $4, $5, $12; sep = " " }'
+}
+printf 'database = "n.db";\nperiods = ["2018", "2018-Q2", "2018-Q3", "2018-Q4"];\nindicators = ( { id = "w"; module = "sum"; unit = "persons"; params = { metric = "in_work"; }; } );\n' > n1.cfg
+expect_eq "$(csv_hidden n1.cfg)" "2018=24/ 2018-Q2=/secondary 2018-Q3=7/ 2018-Q4=8/" "Q1 left out of the run: 24 - 7 - 8 no longer gives its 3"
+printf 'database = "n.db";\nperiods = ["2018", "2018-Q1", "2018-Q2", "2018-Q3", "2018-10", "2018-11", "2018-12"];\nindicators = ( { id = "h"; module = "sum"; unit = "persons"; params = { metric = "helped"; }; } );\n' > n2.cfg
+expect_eq "$(csv_hidden n2.cfg)" "2018=81/ 2018-10=/primary 2018-11=/secondary 2018-12=8/ 2018-Q1=21/ 2018-Q2=21/ 2018-Q3=21/" "quarters and months together: October's 3 does not follow"
+printf 'database = "n.db";\nperiods = ["2018", "2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"];\nindicators = ( { id = "p"; module = "sum"; unit = "persons"; params = { metric = "participants"; }; },\n  { id = "f"; formula = "#{in_work} / #{participants}"; } );\n' > n3.cfg
+expect_eq "$(csv_hidden n3.cfg | tr ' ' '\n' | grep -c '/secondary\|/primary')" "2" "a share of a metric no indicator counts: its hidden quarter and the year over it"
 finish
