@@ -698,6 +698,20 @@ static int gvI_reference(gvI_state *s, int pos, const char *v) {
     return 0;
 }
 
+/* A unit as the catalogue keeps it: persons in any case and in bokmål,
+** nynorsk or Danish is "persons", which reports hide when small; any other
+** as written. */
+static const char *gvI_unit(const char *v) {
+    static const char *const persons[] = {"persons",   "person",    "people",
+                                          "personer",  "personar",  "personar",
+                                          "deltakere", "deltagere", NULL};
+    char folded[32];
+    gvI_fold(v, folded, sizeof folded);
+    for (int i = 0; persons[i]; i++)
+        if (strcmp(folded, persons[i]) == 0) return "persons";
+    return v;
+}
+
 /* A text field never holds a national identity number in clear: a
 ** subject becomes its pseudonym when the import has a key, anything else
 ** is refused, naming the kind of number but never the number. */
@@ -747,6 +761,7 @@ static int gvI_field(gvI_state *s, int pos, const char *v) {
     switch (c->type) {
     case GVI_TEXT:
         if (gvI_text_field(s, pos, &v) < 0) return -1;
+        if (strcmp(c->name, "unit") == 0) v = gvI_unit(v);
         break;
     case GVI_NUMBER:
     case GVI_FRACTION:

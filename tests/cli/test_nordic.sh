@@ -61,6 +61,12 @@ run import n.db observations wide-bad.csv
 expect_rc 3 "a wide sheet's bad cell"
 expect_eq "$err" "gevinst: wide-bad.csv:2:4: value 'mange' is not a number" "at its own column"
 
+# a unit of persons in any case and language is "persons": reports hide it when small
+printf 'sak;nøkkeltall;periode;verdi;enhet\ndrm-jobb;frivillige;2023;3;Personer\ndrm-jobb;frivillige;2024;4;people\n' > units.csv
+run import n.db observations units.csv
+expect_rc 0 "units in words"
+expect_eq "$(sql n.db "SELECT DISTINCT unit FROM observations WHERE metric = 'frivillige'")" "persons" "stored as persons"
+
 # refusals, each at its place, with a hint for the file's dialect
 before=$(db_digest n.db)
 printf 'sak;nøkkeltall;periode;verdi\ndrm-jobb;y;2024;12 34\n' > bad1.csv
