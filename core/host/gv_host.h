@@ -177,6 +177,7 @@ typedef struct gv_source {
        every case */
     sqlite3_stmt *queries[GV_SOURCE_QUERIES];
     unsigned char reads_observations[GV_SOURCE_QUERIES]; /* which of them do */
+    long query_rows[GV_SOURCE_QUERIES];                  /* the rows each gave in its running now */
     int next_query;
     const gv_run_values *values; /* the run's so far; NULL outside a run */
 } gv_source;

@@ -521,7 +521,10 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
     return st;
 }
 
+static void gvM_query_rows(gevinst_ctx *ctx, sqlite3_stmt *st);
+
 void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    gvM_query_rows(ctx, st); /* stopped early: the rows it gave so far */
     for (int i = 0; i < GV_SOURCE_QUERIES; i++)
         if (ctx->src->queries[i] == st) {
             sqlite3_reset(st);
@@ -535,24 +538,50 @@ void gvM_query_done(gevinst_ctx *ctx, sqlite3_stmt *st) {
 ** is taken as made from the smallest positive number it returned, so
 ** reports hide it when that is small (docs/privacy.md).  A statement not
 ** kept (one run inside another of the same SQL) is taken to read them. */
-static void gvM_query_traced(gevinst_ctx *ctx, sqlite3_stmt *st) {
-    int reads = 1;
+/* Its slot among the kept statements, or -1. */
+static int gvM_query_slot(const gevinst_ctx *ctx, sqlite3_stmt *st) {
     for (int i = 0; i < GV_SOURCE_QUERIES; i++)
-        if (ctx->src->queries[i] == st) reads = ctx->src->reads_observations[i];
+        if (ctx->src->queries[i] == st) return i;
+    return -1;
+}
+
+/* The rows of a query that reads observations and gives no number, only
+** text (the respondents who answered so, a subject a row), are a count
+** too: when it ends, what the module makes is taken as made from at most
+** that many.  A row with a number is traced by its numbers instead. */
+static void gvM_query_rows(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    int i = gvM_query_slot(ctx, st);
+    if (i < 0) return;
+    long n = ctx->src->query_rows[i]; /* -1: it gave a number */
+    ctx->src->query_rows[i] = 0;
+    if (ctx->src->reads_observations[i] && n > 0 &&
+        (ctx->fewest_persons == 0 || n < ctx->fewest_persons))
+        ctx->fewest_persons = (double)n;
+}
+
+static void gvM_query_traced(gevinst_ctx *ctx, sqlite3_stmt *st) {
+    int slot = gvM_query_slot(ctx, st), numbers = 0;
+    int reads = slot < 0 || ctx->src->reads_observations[slot];
     if (!reads) return;
     for (int i = 0; i < sqlite3_column_count(st); i++) {
         int type = sqlite3_column_type(st, i);
         double v = sqlite3_column_double(st, i);
+        numbers |= type == SQLITE_INTEGER || type == SQLITE_FLOAT;
         if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) && v > 0 &&
             (ctx->fewest_persons == 0 || v < ctx->fewest_persons))
             ctx->fewest_persons = v;
     }
+    if (slot < 0) return;
+    /* a number in any row: the query is traced by its numbers */
+    if (numbers) ctx->src->query_rows[slot] = -1;
+    if (ctx->src->query_rows[slot] >= 0) ctx->src->query_rows[slot]++;
 }
 
 int gvM_query_step(gevinst_ctx *ctx, sqlite3_stmt *st, char **errmsg) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) gvM_query_traced(ctx, st);
     if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) gvM_query_rows(ctx, st);
     if (rc == SQLITE_DONE) return 0;
     *errmsg = rc == SQLITE_INTERRUPT
                   ? gvU_strdup("query stopped: time limit reached")

@@ -198,4 +198,20 @@ printf 'database = "n.db";\nperiods = ["2018", "2018-Q1", "2018-Q2", "2018-Q3", 
 expect_eq "$(csv_hidden n2.cfg)" "2018=81/ 2018-10=/primary 2018-11=/secondary 2018-12=8/ 2018-Q1=21/ 2018-Q2=21/ 2018-Q3=21/" "quarters and months together: October's 3 does not follow"
 printf 'database = "n.db";\nperiods = ["2018", "2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"];\nindicators = ( { id = "p"; module = "sum"; unit = "persons"; params = { metric = "participants"; }; },\n  { id = "f"; formula = "#{in_work} / #{participants}"; } );\n' > n3.cfg
 expect_eq "$(csv_hidden n3.cfg | tr ' ' '\n' | grep -c '/secondary\|/primary')" "2" "a share of a metric no indicator counts: its hidden quarter and the year over it"
+# a module's query that gives text only (a subject a row): its rows count
+mkdir -p lmods
+cat > lmods/pos_people.lua <<'LUA'
+local sql = "SELECT DISTINCT subject FROM observations WHERE case_id = ? AND metric = 'sat'"
+  .. " AND in_period(period_start, period_end, ?)"
+return { unit = "%", evaluate = function(ctx)
+  local pos = ctx:query(sql .. " AND value >= 4", ctx.case.id, ctx.period)
+  local all = ctx:query(sql, ctx.case.id, ctx.period)
+  if #all == 0 then return nil end
+  return 100 * #pos / #all end }
+LUA
+{ echo "case,metric,period,value,unit,subject"
+  for i in 1 2 3 4 5 6 7 8 9 10; do echo "a,sat,2018-03-0$((i % 9 + 1)),$([ $i -le 3 ] && echo 5 || echo 2),score,r$i"; done; } > sat.csv
+"$GEVINST" import n.db observations sat.csv >/dev/null
+printf 'database = "n.db";\nmodule_path = ["lmods"];\nperiods = ["2018"];\nindicators = ( { id = "pos"; module = "pos_people"; } );\n' > n4.cfg
+expect_eq "$(csv_hidden n4.cfg)" "2018=/primary" "3 of 10 respondents, counted by the rows of a query, hidden"
 finish
