@@ -27,7 +27,8 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
     if (gvD_open_readonly(db_path, &src->db, err) < 0) return -1;
     /* the authorizer lets these through: they only read */
     static const char *const sql[] = {
-        "SELECT total(value), count(value), min(value), max(value) FROM observations"
+        "SELECT total(value), count(value), min(value), max(value),"
+        " total(subject IS NOT NULL AND period_start = period_end) FROM observations"
         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)",
         "SELECT value FROM observations"
         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
@@ -259,6 +260,7 @@ static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, ch
 typedef struct gvM_found {
     double total, lo, hi, last;
     long n;
+    long answers; /* of them, persons' measurements (a subject on one day) */
 } gvM_found;
 
 static const char *const gvM_aggregates[] = {"sum", "count", "mean", "min", "max", "last", NULL};
@@ -274,6 +276,7 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
         f->lo = f->n == 0 || r->value < f->lo ? r->value : f->lo;
         f->hi = f->n == 0 || r->value > f->hi ? r->value : f->hi;
         f->n++;
+        f->answers += r->point;
         int c = latest ? strcmp(r->end, latest->end) : 1;
         if (c == 0) c = strcmp(r->start, latest->start);
         if (c == 0) c = r->id > latest->id ? 1 : -1;
@@ -364,6 +367,7 @@ static int gvM_found_in_sql(gevinst_ctx *ctx, int fn, const char *metric, const 
         f->n = (long)sqlite3_column_int64(st, 1);
         f->lo = sqlite3_column_double(st, 2);
         f->hi = sqlite3_column_double(st, 3);
+        f->answers = (long)sqlite3_column_double(st, 4);
     }
     sqlite3_reset(st);
     return 0;
@@ -419,7 +423,7 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     gv_period p;
     int f = gvM_aggregate_args(ctx, fn, metric, period, &p, errmsg);
     if (f < 0) return GEVINST_ERROR;
-    gvM_found found = {0, 0, 0, 0, 0};
+    gvM_found found = {0, 0, 0, 0, 0, 0};
     gv_series *series = gvM_series(ctx->src, metric, errmsg);
     if (!series) return GEVINST_ERROR;
     int seek = gvM_series_seek(ctx->src, series, ctx->case_fields[0], errmsg);
@@ -442,10 +446,13 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     if (found.n == 0 && f != GVM_COUNT) return GEVINST_NODATA;
     /* what the module made from a count of persons is as small as that count,
        a mean of counts as small as the mean (privacy: see docs/privacy.md); a
-       count of observations counts rows */
-    if (series->persons && f != GVM_COUNT && *out > 0 &&
-        (ctx->fewest_persons == 0 || *out < ctx->fewest_persons))
-        ctx->fewest_persons = *out;
+       count of observations counts rows, and persons when they are persons'
+       answers (a subject on one day: one row a respondent) */
+    double persons = series->persons && f != GVM_COUNT     ? *out
+                     : f == GVM_COUNT && found.answers > 0 ? (double)found.answers
+                                                           : 0;
+    if (persons > 0 && (ctx->fewest_persons == 0 || persons < ctx->fewest_persons))
+        ctx->fewest_persons = persons;
     return GEVINST_OK;
 }
 

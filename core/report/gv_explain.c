@@ -417,7 +417,8 @@ static int gvW_indicator(gvW *w) {
     char *params = gvU_strdup(gvR_text(st, 9)), kind[16];
     snprintf(kind, sizeof kind, "%s", gvR_text(st, 5));
     sqlite3_finalize(st);
-    if (!small && strcmp(kind, "formula") == 0)
+    /* a formula that could not be read has no parts to show: its error said it */
+    if (!small && strcmp(kind, "formula") == 0 && *params)
         gvW_formula(w, params);
     else if (!small)
         gvW_indicator_read(w, params);

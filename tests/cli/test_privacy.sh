@@ -214,4 +214,9 @@ LUA
 "$GEVINST" import n.db observations sat.csv >/dev/null
 printf 'database = "n.db";\nmodule_path = ["lmods"];\nperiods = ["2018"];\nindicators = ( { id = "pos"; module = "pos_people"; } );\n' > n4.cfg
 expect_eq "$(csv_hidden n4.cfg)" "2018=/primary" "3 of 10 respondents, counted by the rows of a query, hidden"
+# a count of persons' answers counts the respondents: 3 answers of a score
+{ echo "case,metric,period,value,unit,subject"; for i in 1 2 3; do echo "a,few,2019-05-0$i,4,score,q$i"; done; } > few.csv
+"$GEVINST" import n.db observations few.csv >/dev/null
+printf 'database = "n.db";\nperiods = ["2019"];\nindicators = ( { id = "n"; formula = "#{few.count}"; }, { id = "c"; module = "count"; params = { metric = "few"; }; } );\n' > n5.cfg
+expect_eq "$(csv_hidden n5.cfg)" "2019=/primary 2019=/primary" "three answers counted, by a formula and by the count module, hidden"
 finish
