@@ -40,8 +40,13 @@ static void gvE_cycles_from(gvE_indicator *r, int i, int *path, int depth, char 
         while (path[from] != j)
             from--;
         gvU_buf b = {0};
-        for (int x = from; x <= depth; x++)
+        /* a long cycle is named by its ends: every indicator in it stores
+           the message, so its length must not grow with the cycle's */
+        for (int x = from; x <= depth; x++) {
+            if (depth - from > 8 && x == from + 4)
+                gvU_buf_printf(&b, "(%d more) -> ", depth - from - 6), x = depth - 2;
             gvU_buf_printf(&b, "%s -> ", r[path[x]].ind->id);
+        }
         gvU_buf_puts(&b, r[j].ind->id);
         gvU_diag_add(diag, "%s: indicator '%s': I{%s} makes a cycle: %s", r[i].m->needs[k].where,
                      r[i].ind->id, r[j].ind->id, b.s);
