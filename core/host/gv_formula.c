@@ -382,8 +382,11 @@ static int gvF_result(gvF_value v, double *value, char **err) {
         return GEVINST_ERROR;
     }
     if (!isfinite(v.number)) {
-        *err = gvU_mprintf("the formula gives %s (a division by zero, or the log of 0 or less)",
-                           isnan(v.number) ? "no number (NaN)" : "an infinity");
+        *err = gvU_mprintf("the formula gives %s",
+                           isnan(v.number) ? "no number (NaN: 0 / 0, x %% 0, the log of a "
+                                             "negative number, or arithmetic on a text)"
+                                           : "an infinity (a division by zero, the log of 0, or "
+                                             "a number too large)");
         return GEVINST_ERROR;
     }
     *value = v.number;

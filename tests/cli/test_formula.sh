@@ -216,7 +216,7 @@ expect_rc 1 "odd formulas"
 expect_eq "$(sql "$db" "SELECT indicator || ' ' || status || ' ' || coalesce(error, '') FROM results
   WHERE run = 5 AND case_id = 'no-drammen-jobbkafe' ORDER BY indicator")" \
 "text error the formula gives text ('many'), not a number
-zero error the formula gives an infinity (a division by zero, or the log of 0 or less)
+zero error the formula gives an infinity (a division by zero, the log of 0, or a number too large)
 zero_ratio no_data " "division by zero and text"
 cat > demo/mixed.cfg <<'EOF'
 database = "demo.db";
