@@ -444,10 +444,8 @@ static int cmd_check(int argc, char **argv) {
     int rc = parse_options(argc, argv, usage_check, &o);
     if (rc) return rc;
     if (!o.config) return usage_error(usage_check, "check needs -c CONFIG%s", "");
-    gevinst_config *cfg = load_config(o.config);
-    if (!cfg) return EXIT_USAGE;
-    gevinst_diag diag = {0};
-    rc = exit_code(gevinst_check(cfg, &diag));
+    gevinst_diag diag = {0}; /* every problem, in one pass */
+    rc = exit_code(gevinst_check_file(o.config, &diag));
     print_diag(&diag);
     int warnings = 0; /* said, but no reason to refuse the config */
     for (int i = 0; i < diag.n; i++)
@@ -458,7 +456,6 @@ static int cmd_check(int argc, char **argv) {
     else if (!rc)
         printf("%s: ok\n", o.config);
     gevinst_diag_free(&diag);
-    gevinst_config_free(cfg);
     return rc;
 }
 

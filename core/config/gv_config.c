@@ -976,7 +976,8 @@ static gv_config *gvC_new(const char *path, const gv_kind *const *kinds) {
     return cfg;
 }
 
-gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag) {
+static gv_config *gvC_read(const char *path, const gv_kind *const *kinds, gv_diag *diag,
+                           int *problems) {
     config_t lc;
     config_init(&lc);
     gv_config *cfg = gvC_new(path, kinds);
@@ -1007,7 +1008,9 @@ gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag
     if (!cfg->nperiods && !config_lookup(&lc, "periods"))
         gvU_diag_add(diag, "%s: no 'periods' setting", path);
     if (!indicators) gvU_diag_add(diag, "%s: no 'indicators' list", path);
-    if (diag->n > ndiag) goto fail;
+    /* check goes on with what could be read: every problem in one pass */
+    if (diag->n > ndiag && !(problems && cfg->database)) goto fail;
+    if (problems) *problems = diag->n - ndiag;
     if (gvC_identity(cfg, root) < 0) {
         gvU_diag_add(diag, "%s: cannot read config: %s", path, strerror(errno));
         goto fail;
@@ -1017,7 +1020,18 @@ gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag
 fail:
     config_destroy(&lc);
     gvC_free(cfg);
+    if (problems) *problems = 1;
     return NULL;
+}
+
+gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag) {
+    return gvC_read(path, kinds, diag, NULL);
+}
+
+gv_config *gvC_load_all(const char *path, const gv_kind *const *kinds, gv_diag *diag,
+                        int *problems) {
+    *problems = 0;
+    return gvC_read(path, kinds, diag, problems);
 }
 
 void gvC_free(gv_config *cfg) {

@@ -129,6 +129,12 @@ struct gevinst_config {
 ** `kinds` (NULL-terminated).  Problems go to diag; NULL when there were
 ** any. */
 gv_config *gvC_load(const char *path, const gv_kind *const *kinds, gv_diag *diag);
+/* The same for `check`, which says every problem in one pass: a config
+** whose file reads (no syntax error) comes back even with problems in its
+** settings, which it counts in *problems; its indicators with problems of
+** their own are left out, the others can be loaded and checked. */
+gv_config *gvC_load_all(const char *path, const gv_kind *const *kinds, gv_diag *diag,
+                        int *problems);
 void gvC_free(gv_config *cfg);
 
 void gvC_free_params(gv_param_value *p, int n);

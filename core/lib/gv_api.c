@@ -274,6 +274,25 @@ static gevinst_status gvA_check(gevinst_config *cfg, gevinst_diag *diag) {
     return problems ? GEVINST_STATUS_USAGE : GEVINST_STATUS_OK;
 }
 
+static gevinst_status gvA_check_file(const char *path, gevinst_diag *diag) {
+    gv_diag mine = {0};
+    int problems = 0;
+    gv_config *cfg = gvC_load_all(path, gvM_kinds, &mine, &problems);
+    gvA_diag_move(diag, &mine);
+    gevinst_status rc = cfg ? gvA_check(cfg, diag) : GEVINST_STATUS_USAGE;
+    gvC_free(cfg);
+    return problems ? GEVINST_STATUS_USAGE : rc;
+}
+
+gevinst_status gevinst_check_file(const char *path, gevinst_diag *diag) {
+    gvU_oom_catch c;
+    if (setjmp(c.to)) return gvA_no_memory_in(diag);
+    gvU_catch_oom(&c);
+    gevinst_status rc = gvA_check_file(path, diag);
+    gvU_end_catch(&c);
+    return rc;
+}
+
 gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag) {
     gvU_oom_catch c;
     if (setjmp(c.to)) return gvA_no_memory_in(diag);

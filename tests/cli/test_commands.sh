@@ -57,6 +57,23 @@ expect_contains "$err" "demo/w.cfg:5: warning: indicator 'c': param 'denominator
 run check -c demo/demo.cfg
 expect_eq "$out$err" "demo/demo.cfg: ok" "the demo's config, formulas and all, warns of nothing"
 
+# check says every problem in one pass: a setting's problem does not hide
+# the other indicators' params
+cat > demo/rounds.cfg <<'CFG'
+database = "demo.db";
+periods = ["2018"];
+indicators = (
+  { id = "a"; module = "sum"; isolate = "yes"; params = { metric = "in_work"; }; },
+  { id = "b"; module = "sum"; params = { metrc = "x"; }; },
+  { id = "c"; module = "ratio"; params = { numerator = "in_work"; denominator = "participants"; factor = "x"; }; }
+);
+CFG
+run check -c demo/rounds.cfg
+expect_rc 2 "problems in settings and params"
+expect_contains "$err" "demo/rounds.cfg:4: 'isolate' must be true or false" "the setting"
+expect_contains "$err" "demo/rounds.cfg:5: indicator 'b': module 'sum' has no param 'metrc'" "and b's param, in the same pass"
+expect_contains "$err" "demo/rounds.cfg:6: indicator 'c': param 'factor' must be a number" "and c's"
+
 # each command's help says its own exit codes, not the whole table
 run import --help
 expect_contains "$out" "Exit codes: 0 imported (or nothing to do)" "import's own exit codes"

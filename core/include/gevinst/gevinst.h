@@ -165,6 +165,10 @@ gevinst_status gevinst_config_set_database(gevinst_config *cfg, const char *path
 ** config's gains against the database; each problem to diag.
 ** GEVINST_STATUS_USAGE when there is any.  Forks (see above). */
 gevinst_status gevinst_check(gevinst_config *cfg, gevinst_diag *diag);
+/* Load the config at path and check it and every module it names, saying
+** every problem in one pass: a setting's problem does not stop the
+** modules of the other indicators from being loaded and checked. */
+gevinst_status gevinst_check_file(const char *path, gevinst_diag *diag);
 
 /* A param of an indicator, with the value a run would use.  Its types
 ** are those of plugin.h's GEVINST_PARAM_NUMBER and GEVINST_PARAM_STRING. */
