@@ -275,8 +275,8 @@ static int gvX_filter(pid_t keeper) {
     /* threads, but no processes */
     rc |= seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                            SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
-    rc |=
-        seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prlimit64), 1, SCMP_A2(SCMP_CMP_NE, 0));
+    rc |= seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prlimit64), 1,
+                           SCMP_A2(SCMP_CMP_NE, 0, 0));
     /* no signal to the keeper, its group, or everyone */
     scmp_datum_t others[] = {(uint32_t)keeper, (uint32_t)-keeper, 0, (uint32_t)-1};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {

@@ -27,18 +27,19 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
     if (gvD_open_readonly(db_path, &src->db, err) < 0) return -1;
     /* the authorizer lets these through: they only read */
     static const char *const sql[] = {
-        "SELECT total(value), count(value), min(value), max(value),"
-        " total(subject IS NOT NULL AND period_start = period_end) FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)",
-        "SELECT value FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
-        " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1",
+        /* (each in brackets: several literals make one statement) */
+        ("SELECT total(value), count(value), min(value), max(value),"
+         " total(subject IS NOT NULL AND period_start = period_end) FROM observations"
+         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"),
+        ("SELECT value FROM observations"
+         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+         " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1"),
         "SELECT 1 FROM metrics WHERE name = ?1",
-        "SELECT period_start, period_end, subject IS NOT NULL AND period_start = period_end"
-        " FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)",
-        "SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
-        " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id",
+        ("SELECT period_start, period_end, subject IS NOT NULL AND period_start = period_end"
+         " FROM observations"
+         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"),
+        ("SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
+         " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id"),
     };
     sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->rows,
                            &src->cases};
