@@ -123,10 +123,11 @@ void gvU_sha256_text(const char *text, char hex[65]);
 ** is, as a whole field: "a Norwegian fødselsnummer", "a Norwegian
 ** D-number", "a Danish CPR number", or NULL for none of these. */
 const char *gvU_identity_number(const char *s);
-/* The same for a number anywhere in s, written with single spaces, dots or
-** dashes between its groups too ("150790 10003", "Saken til 150790-1234"),
-** or stored without its leading zero (a spreadsheet's number cell); its
-** digits go in `digits`. */
+/* The same for a number anywhere in s, its groups apart by up to three
+** separators too (spaces, no-break spaces, . / _ - , : and dashes:
+** "150790 10003", "Saken til 150790-1234", "FNR15079010003"), or stored
+** without its leading zero (a spreadsheet's number cell); its digits go in
+** `digits`. */
 const char *gvU_identity_in(const char *s, char digits[24]);
 /* A pseudonym: "ps-" and 32 hex digits, the first 128 bits of
 ** HMAC-SHA-256(key, subject).  Already one: left as it is. */

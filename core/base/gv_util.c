@@ -601,18 +601,34 @@ const char *gvU_identity_number(const char *s) {
     return NULL;
 }
 
-/* The digits of a number written with single spaces, dots or dashes
-** between groups ("150790 10003", "15.07.90-10003"), from s to its end
-** (*end); how many, 0 when it is none. */
+/* How many bytes of s are a separator a number may be written with
+** between its groups: a space, . / _ - , : or a no-break space, narrow
+** no-break space, en or em dash; 0 when none. */
+static int gvU_separator(const char *s) {
+    const unsigned char *u = (const unsigned char *)s;
+    if (*u && strchr(" ./_-,:", *u)) return 1;
+    if (u[0] == 0xC2 && u[1] == 0xA0) return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xAF || u[2] == 0x93 || u[2] == 0x94)) return 3;
+    return 0;
+}
+
+/* The digits of a number from s on, its groups apart by up to three
+** separators ("150790 10003", "15/07/90 - 10003", "15,079,010,003"); *end
+** past it.  How many digits; 0 when more than a number holds. */
 static size_t gvU_number_token(const char *s, char out[24], const char **end) {
     size_t n = 0;
     const char *p = s;
-    while (isdigit((unsigned char)*p) ||
-           ((*p == ' ' || *p == '.' || *p == '-') && p > s && isdigit((unsigned char)p[-1]) &&
-            isdigit((unsigned char)p[1]))) {
-        if (isdigit((unsigned char)*p) && n < 23) out[n] = *p;
-        n += isdigit((unsigned char)*p) != 0;
-        p++;
+    for (;;) {
+        while (isdigit((unsigned char)*p)) {
+            if (n < 23) out[n] = *p;
+            n++, p++;
+        }
+        const char *q = p;
+        int seps = 0, k;
+        while (seps < 3 && (k = gvU_separator(q)) > 0)
+            q += k, seps++;
+        if (!seps || !isdigit((unsigned char)*q)) break;
+        p = q;
     }
     *end = p;
     out[n < 23 ? n : 23] = '\0';
@@ -622,17 +638,18 @@ static size_t gvU_number_token(const char *s, char out[24], const char **end) {
 const char *gvU_identity_in(const char *s, char digits[24]) {
     const char *p = s;
     while (*p) {
-        if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1]))) {
+        /* a run of digits starts here (a letter may touch it: FNR15079010003) */
+        if (!isdigit((unsigned char)*p) || (p > s && isdigit((unsigned char)p[-1]))) {
             p++;
             continue;
         }
         const char *end;
         size_t n = gvU_number_token(p, digits, &end);
         const char *what = NULL;
-        if (!isalnum((unsigned char)*end) && (n == 10 || n == 11))
+        if (!isdigit((unsigned char)*end) && (n == 10 || n == 11))
             what = gvU_identity_number(digits);
         /* a number cell lost its leading zero: 01019010046 read as 1019010046 */
-        if (!what && !isalnum((unsigned char)*end) && (n == 9 || n == 10)) {
+        if (!what && !isdigit((unsigned char)*end) && (n == 9 || n == 10)) {
             memmove(digits + 1, digits, n + 1);
             digits[0] = '0';
             what = gvU_identity_number(digits);

@@ -1471,10 +1471,14 @@ static void gvH_overview(gvH *h) {
     fprintf(h->out, "<h3>%s</h3>", gvT(h->lang, "Gains by status (latest period)"));
     gvH_bars(h,
              gvH_query(h,
-                       "SELECT status, count(*) FROM gain_results r WHERE run = ?1 AND period ="
-                       " (SELECT max(l.period) FROM gain_results l WHERE l.run = r.run AND"
-                       " l.case_id = r.case_id AND l.gain = r.gain AND l.actual IS NOT NULL)"
-                       " GROUP BY status ORDER BY count(*) DESC",
+                       /* each gain's status as every format shows it: hidden where
+                          its figures are */
+                       "SELECT " GVR_STATUS_SHOWN " AS shown, count(*) FROM gain_results r"
+                       " JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
+                       " WHERE r.run = ?1 AND r.period = (SELECT max(l.period) FROM"
+                       " gain_results l WHERE l.run = r.run AND l.case_id = r.case_id"
+                       " AND l.gain = r.gain AND l.actual IS NOT NULL)"
+                       " GROUP BY shown ORDER BY count(*) DESC",
                        NULL),
              "bars statuses", gvT(h->lang, "gains"));
     gvH_extremes(h, "Best by SROI", GVH_EXTREMES "DESC LIMIT 10");

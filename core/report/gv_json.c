@@ -52,17 +52,19 @@ static const char gvR_gains_json[] =
             GVR_TOTAL_FIGURE("sroi_rounded", tkey, "ratio_rounded(sum(v.present_value) / sum(v.investment))") " 'sroi_net', CASE WHEN " GVR_CASE_HIDDEN( \
                 tkey) " THEN NULL ELSE"                                                                                                                  \
                       " (sum(v.present_value) - sum(v.investment)) / sum(v.investment) END),"                                                            \
-                      " CASE WHEN " GVR_CASE_HIDDEN(tkey) " THEN "                                                                                       \
-                                                          "json_object('suppressed',"                                                                    \
-                                                          " " GVR_CASE_RULE(                                                                             \
-                                                              tkey) ") ELSE '{}' END) AS t"                                                              \
-                                                                    " FROM case_values v JOIN "                                                          \
-                                                                    "cases c ON c.id = v.case_id"                                                        \
-                                                                    " JOIN municipalities m ON "                                                         \
-                                                                    "m.code = c.municipality"                                                            \
-                                                                    " WHERE v.run = ?1 AND "                                                             \
-                                                                    "v.error IS NULL GROUP "                                                             \
-                                                                    "BY " key " ORDER BY " key ")"
+                      " CASE WHEN " GVR_CASE_HIDDEN(                                                                                                     \
+                          tkey) " THEN "                                                                                                                 \
+                                "json_object('suppressed',"                                                                                              \
+                                " " GVR_CASE_RULE(                                                                                                       \
+                                    tkey) ") ELSE '{}' END) AS t"                                                                                        \
+                                          " FROM case_values v JOIN "                                                                                    \
+                                          "cases c ON c.id = v.case_id"                                                                                  \
+                                          " JOIN municipalities m ON "                                                                                   \
+                                          "m.code = c.municipality"                                                                                      \
+                                          " WHERE v.run = ?1 AND "                                                                                       \
+                                          "v.error IS NULL AND NOT " GVR_CASE_HIDDEN(                                                                    \
+                                              "v.case_id") " GROUP "                                                                                     \
+                                                           "BY " key " ORDER BY " key ")"
 /* A case's value figure: null when its value is hidden. */
 #define GVR_CASE_FIGURE(col) "CASE WHEN " GVR_CASE_HIDDEN("v.case_id") " THEN NULL ELSE " col " END"
 

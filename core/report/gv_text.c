@@ -379,24 +379,26 @@ static gv_status gvR_text_totals(gv_report *r, char **err) {
     sqlite3_stmt *st = gvR_rows(
         r,
         "SELECT m.country, count(*), sum(v.investment),"
-        " " GVR_TOTAL_SHOWN("'country:' || m.country",
-                            "sum(v.present_value)") ","
-                                                    " " GVR_TOTAL_SHOWN(
-                                                        "'country:' || m.country",
-                                                        "sum(v.present_value) / "
-                                                        "sum(v.investment)") " FROM case_values "
-                                                                             "v JOIN cases c ON "
-                                                                             "c.id = v.case_id"
-                                                                             " JOIN "
-                                                                             "municipalities m "
-                                                                             "ON m.code = "
-                                                                             "c.municipality"
-                                                                             " WHERE v.run = ?1 "
-                                                                             "AND v.error IS "
-                                                                             "NULL GROUP BY "
-                                                                             "m.country"
-                                                                             " ORDER BY "
-                                                                             "m.country",
+        " " GVR_TOTAL_SHOWN(
+            "'country:' || m.country",
+            "sum(v.present_value)") ","
+                                    " " GVR_TOTAL_SHOWN(
+                                        "'country:' || m.country",
+                                        "sum(v.present_value) / "
+                                        "sum(v.investment)") " FROM case_values "
+                                                             "v JOIN cases c ON "
+                                                             "c.id = v.case_id"
+                                                             " JOIN "
+                                                             "municipalities m "
+                                                             "ON m.code = "
+                                                             "c.municipality"
+                                                             " WHERE v.run = ?1 "
+                                                             "AND v.error IS "
+                                                             "NULL AND NOT " GVR_CASE_HIDDEN(
+                                                                 "v.case_id") " GROUP BY "
+                                                                              "m.country"
+                                                                              " ORDER BY "
+                                                                              "m.country",
         err);
     if (!st) return GV_DATABASE;
     int n = 0, stepped;

@@ -1775,10 +1775,15 @@ gv_status gvI_import_with(const char *db_path, const char *kind, const char *pat
         return GV_USAGE;
     }
     char digits[24];
-    const char *what = gvU_identity_in(opt->source ? opt->source : gvU_basename(path), digits);
-    if (what) { /* a source's name is stored and listed: never a person's number */
-        *err = gvU_mprintf("the %s holds %s; name the source otherwise (--source NAME)",
-                           opt->source ? "source's name" : "file's name", what);
+    /* a source's name and its file's path are stored and listed: never a
+       person's number */
+    const char *what = gvU_identity_in(path, digits);
+    if (what) {
+        *err = gvU_mprintf("the file's path holds %s; rename it, or its folder", what);
+        return GV_USAGE;
+    }
+    if (opt->source && (what = gvU_identity_in(opt->source, digits))) {
+        *err = gvU_mprintf("the source's name holds %s; name the source otherwise", what);
         return GV_USAGE;
     }
     if (strcmp(path, "-") == 0 && !opt->source) {

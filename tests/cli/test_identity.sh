@@ -74,7 +74,16 @@ expect_eq "$err" "gevinst: period.csv:2:3: period holds a Danish CPR number; ide
 obs ok.csv r906
 run import cases.db observations ok.csv --source 15038545660
 expect_rc 2 "a source named by a number"
-expect_eq "$err" "gevinst: the source's name holds a Norwegian fødselsnummer; name the source otherwise (--source NAME)" "said"
+expect_eq "$err" "gevinst: the source's name holds a Norwegian fødselsnummer; name the source otherwise" "said"
+mkdir -p 15038545660 && obs 15038545660/obs.csv r907
+run import cases.db observations 15038545660/obs.csv
+expect_rc 2 "a file in a folder named by a number"
+expect_eq "$err" "gevinst: the file's path holds a Norwegian fødselsnummer; rename it, or its folder" "the path, never stored"
+for form in "r908|FNR15038545660" "r909|150385/45660" "r910|150385 - 45660" "r911|$(printf '150385\302\24045660')" "r912|15/03/85 45660"; do
+    obs form.csv "${form%%|*}" "${form#*|}"
+    run import cases.db observations form.csv
+    expect_rc 3 "refused: ${form#*|}"
+done
 expect_eq "$(db_digest cases.db)" "$before" "database still unchanged"
 
 # eleven digits whose check digits fail (a phone number), and a date that

@@ -147,7 +147,7 @@ expect_eq "$(printf '%s\n' "$out" | grep '^1,a,jobs,' | cut -d, -f9,13,14,16,17,
     ",,,,,error,primary ,,,,,hidden,primary ,,,,,hidden,secondary ,7,,,,hidden,primary ,8,,,,hidden,primary " "CSV gains: baseline and what gives it back empty, hidden actuals and their status, and the status beside a hidden baseline"
 run report -c p.cfg --format text --lang en
 expect_eq "$(printf '%s\n' "$out" | grep -cE '^a +10,000 +hidden +hidden +hidden')" "1" "text value: a hidden"
-expect_contains "$out" "NO            3          30,000          hidden  hidden  hidden" "text: the country's total hidden"
+expect_contains "$out" "NO            2          20,000          hidden  hidden  hidden" "text: the country's total, of the cases shown only, hidden"
 run report -c p.cfg --format html --lang en
 printf '%s\n' "$out" > p.html
 expect_contains "$out" "hidden (privacy), not drawn: A</p>" "HTML: the comparison names the hidden case"
