@@ -153,8 +153,6 @@ static const char *const gvT_words[][3] = {
     {"Params", "Parametre", "Parametre"},
     {"Rows", "Rader", "Rækker"},
     {"Hidden by rule", "Skjult etter regel", "Skjult efter regel"},
-    {"primary", "primær", "primær"},
-    {"secondary", "sekundær", "sekundær"},
     {"Figures that count fewer than %g persons, or are made from such a count, are hidden",
      "Tall som teller færre enn %g personer, eller er laget av et slikt tall, er skjult",
      "Tal, der tæller færre end %g personer, eller er dannet af et sådant tal, er skjult"},

@@ -3,8 +3,8 @@
 ** results, each gain against its plan, and the value.  The gains and the
 ** value are built by SQLite's JSON functions from the stored rows, so the
 ** document says exactly what the database holds; a figure hidden for
-** privacy is null, and its object says by which rule ("suppressed":
-** "primary" or "secondary").
+** privacy is null, and its object says so ("suppressed": "hidden"),
+** never by which rule.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +103,8 @@ static const char gvR_value_json[] =
     "     'quantity_period', quantity_period, 'proxy', proxy,"
     "     'impact_year1', CASE WHEN rule IS NULL THEN impact_year1 END,"
     "     'present_value', CASE WHEN rule IS NULL THEN present_value END),"
-    "     CASE WHEN rule IS NOT NULL THEN json_object('suppressed', rule) ELSE '{}' END)), '[]')"
+    "     CASE WHEN rule IS NOT NULL THEN json_object('suppressed', 'hidden') ELSE '{}' END)),"
+    " '[]')"
     /* a hidden gain's value gives its quantity back; the others' values
        with the case's hidden present value do not */
     "     FROM (SELECT g.*, h.rule FROM run_gains g LEFT JOIN temp.gvr_valued h"

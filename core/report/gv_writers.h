@@ -26,13 +26,16 @@
 ** (hidden so that no hidden count can be computed from the cells shown). */
 gv_status gvR_protect(gv_report *r, char **err);
 
-/* The rule that hides result `a` (an alias of results), or NULL. */
+/* 'hidden' when result `a` (an alias of results) is hidden, else NULL.
+** Outputs never say by which rule: a cell marked as a small count beside
+** one marked as hidden to protect it would tell which is which, and with
+** the sums shown, the count. */
 #define GVR_RESULT_RULE(a)                                                                         \
-    "(SELECT h.rule FROM temp.gvr_hidden h WHERE h.indicator = " a ".indicator AND h.case_id = " a \
-    ".case_id AND h.period = " a ".period)"
+    "(SELECT 'hidden' FROM temp.gvr_hidden h WHERE h.indicator = " a                               \
+    ".indicator AND h.case_id = " a ".case_id AND h.period = " a ".period)"
 #define GVR_RESULT_HIDDEN(a) "(" GVR_RESULT_RULE(a) " IS NOT NULL)"
-/* The rule that hides a case's value figures, or a total (by its key). */
-#define GVR_CASE_RULE(key) "(SELECT h.rule FROM temp.gvr_case h WHERE h.key = " key ")"
+/* 'hidden' when a case's value figures, or a total (by its key), are. */
+#define GVR_CASE_RULE(key) "(SELECT 'hidden' FROM temp.gvr_case h WHERE h.key = " key ")"
 #define GVR_CASE_HIDDEN(key) "(" GVR_CASE_RULE(key) " IS NOT NULL)"
 
 /* A case's value figure (`col` of case_values v, or of a row with
@@ -84,8 +87,7 @@ char *gvR_hidden_note(gv_report *r, char **err);
 #define GVR_ANY_HIDDEN "(" GVR_HIDDEN_WHEN " OR " GVR_PLAN_SMALL("r.expected_value") ")"
 /* Which rule hides a gain's row: primary when a figure of it is small,
 ** else secondary; NULL when none is hidden. */
-#define GVR_GAIN_RULE                                                                              \
-    "CASE WHEN " GVR_ANY_HIDDEN " THEN coalesce(" GVR_RESULT_RULE("x") ", 'primary') END"
+#define GVR_GAIN_RULE "CASE WHEN " GVR_ANY_HIDDEN " THEN 'hidden' END"
 /* A gain's status is hidden with its actual, or with a hidden baseline or
 ** target: beside the actuals and the share of time gone it would bound the
 ** hidden count (no data, incomplete and errors say nothing). */

@@ -27,13 +27,13 @@ expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "ATTACH '$db' AS d" \
      AND r.gain = g.gain AND r.period = g.period WHERE g.realisation_pct NOT LIKE '<%'
      AND g.realisation_pct <> '' AND CAST(g.realisation_pct AS REAL) <> r.realisation_pct")" \
     "0" "the same numbers"
-expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) > 0 FROM g WHERE realisation_pct = '' AND suppressed = 'primary'")" \
+expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) > 0 FROM g WHERE realisation_pct = '' AND suppressed = 'hidden'")" \
     "1" "small counts of persons hidden: an empty cell, and the rule beside it"
 # in JSON a hidden number is null, and its gain says so: the same gains as in CSV
 hidden_csv=$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE suppressed <> ''")
 [ "$hidden_csv" -gt 0 ] || fail "no hidden gain in the demo"
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains')
-    WHERE value ->> 'suppressed' IN ('primary', 'secondary')")" "$hidden_csv" "hidden gains marked in JSON"
+    WHERE value ->> 'suppressed' = 'hidden'")" "$hidden_csv" "hidden gains marked in JSON"
 expect_eq "$(sqlite3 :memory: ".import --csv gains.csv g" "SELECT count(*) FROM g WHERE suppressed <> '' AND '' NOT IN (baseline, target, actual, realisation_pct, expected_value, deviation)")" \
     "0" "a row marked hides a figure"
 expect_eq "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('run.json'), '\$.gains') g,
@@ -146,7 +146,7 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 2 AND in
 run report -c demo/nounit.cfg --format csv --table gains
 printf '%s\n' "$out" > nounit.csv
 expect_eq "$(sqlite3 :memory: ".import --csv nounit.csv g" "SELECT group_concat(DISTINCT '[' || baseline || '|' || realisation_pct || '|' || expected_value || '|' || deviation || '] ' || suppressed) FROM g WHERE \"case\" = 'no-kristiansand-seniorsenter' AND gain = 'into_work'")" \
-    "[|||] primary" "baseline, realisation, expected value and deviation hidden"
+    "[|||] hidden" "baseline, realisation, expected value and deviation hidden"
 run report -c demo/nounit.cfg --format html --lang en
 expect_contains "$out" "Realised hidden (Expected" "HTML shows a hidden realisation as hidden, no % beside it"
 expect_eq "$(printf '%s\n' "$out" | grep -c 'Baseline hidden[^<]*Realised [0-9]')" "0" "never a number for it"

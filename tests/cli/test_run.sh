@@ -40,8 +40,8 @@ expect_eq "$mismatch" "0" "every demo value equals SQL's"
 
 # privacy: a count of persons under 5, and a share made from it, are an
 # empty cell with the rule beside it
-expect_contains "$out" "into_work,no-kristiansand-seniorsenter,2017,,persons,ok,,sum,1.0.0,1,primary" "a small count hidden"
-expect_contains "$out" "work_share,no-kristiansand-seniorsenter,2017,,%,ok,,ratio,1.0.0,1,primary" "a share made from it hidden"
+expect_contains "$out" "into_work,no-kristiansand-seniorsenter,2017,,persons,ok,,sum,1.0.0,1,hidden" "a small count hidden"
+expect_contains "$out" "work_share,no-kristiansand-seniorsenter,2017,,%,ok,,ratio,1.0.0,1,hidden" "a share made from it hidden"
 expect_eq "$(sql "$db" "SELECT value FROM results WHERE run = 1 AND indicator = 'into_work' AND case_id = 'no-kristiansand-seniorsenter' AND period = '2017'")" \
     "$(sql "$db" "SELECT total(value) FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'in_work' AND period LIKE '2017%'")" "but stored as it is"
 
