@@ -1187,7 +1187,7 @@ static void gvI_parse_book(gvI_state *s) {
     if (gvB_read(s->file, s->sheet, NULL, gvI_book_field, gvI_book_row, s, &chosen, &err) < 0 &&
         !s->err) {
         s->err = err ? err : gvU_mprintf("%s: cannot be read", s->place);
-        s->internal = -1;
+        s->internal = 0; /* the workbook's content, as a CSV file's: bad data */
         err = NULL;
     }
     free(err);

@@ -23,9 +23,14 @@
 #define GVB_PART_MAX ((zip_uint64_t)256 << 20) /* a part read whole */
 #define GVB_SHEET_MAX ((zip_uint64_t)4 << 30)  /* a sheet, streamed */
 #define GVB_MAXCOL 16384                       /* Excel's own last column, XFD */
+#define GVB_MAXROW 1048576L                    /* and its last row */
+#define GVB_CELL_MAX (1 << 20)                 /* a cell's text: Excel holds 32,767 characters */
+#define GVB_STRINGS_MAX 4000000 /* shared strings: more than a sheet of an analyst's */
+#define GVB_SHEETS_MAX 10000
 
 typedef struct gvB_book {
     zip_t *zip;
+    XML_Parser parser; /* the part being read, to stop at a fault */
     const char *path;
     char **sheet_name, **sheet_rel; /* in the workbook's order */
     int nsheet;
@@ -55,6 +60,12 @@ static const char *gvB_attr(const char **atts, const char *name) {
     return NULL;
 }
 
+/* A fault of the workbook's content: said once, and the reading stops. */
+static void gvB_fail(gvB_book *b, const char *fmt, const char *arg, long n) {
+    if (!b->err) b->err = gvU_mprintf(fmt, b->path, arg, n);
+    if (b->parser) XML_StopParser(b->parser, XML_FALSE);
+}
+
 /* Feed part `name` of the zip to parser p; 0, or -1 with b->err.  A
 ** missing part is 1 when `optional`. */
 static int gvB_parse_part(gvB_book *b, const char *name, XML_Parser p, zip_uint64_t max,
@@ -70,6 +81,7 @@ static int gvB_parse_part(gvB_book *b, const char *name, XML_Parser p, zip_uint6
     zip_int64_t n;
     zip_uint64_t total = 0;
     int rc = 0;
+    b->parser = p;
     while (rc == 0 && (n = zip_fread(f, buf, sizeof buf)) >= 0) {
         total += (zip_uint64_t)n;
         if (total > max) {
@@ -105,6 +117,10 @@ static void XMLCALL gvB_workbook_start(void *ud, const char *el, const char **at
     const char *name = gvB_local(el);
     if (strcmp(name, "sheet") == 0) {
         int n = b->nsheet;
+        if (n == GVB_SHEETS_MAX) {
+            gvB_fail(b, "%s: more sheets than a workbook %s (%ld)", "can hold here", n);
+            return;
+        }
         b->sheet_name = gvB_push(b->sheet_name, &n, gvB_attr(atts, "name"));
         b->sheet_rel = gvB_push(b->sheet_rel, &b->nsheet, gvB_attr(atts, "id"));
     } else if (strcmp(name, "workbookPr") == 0) {
@@ -198,6 +214,10 @@ static void XMLCALL gvB_strings_end(void *ud, const char *el) {
     if (strcmp(name, "t") == 0) s->in_t = 0;
     if (strcmp(name, "rPh") == 0) s->in_rph = 0;
     if (strcmp(name, "si") != 0) return;
+    if (b->nstring == GVB_STRINGS_MAX) {
+        gvB_fail(b, "%s: more shared strings than %s (%ld)", "import reads", GVB_STRINGS_MAX);
+        return;
+    }
     if (b->nstring == b->capstring) {
         b->capstring = b->capstring ? 2 * b->capstring : 256;
         b->strings = gvU_realloc(b->strings, (size_t)b->capstring * sizeof *b->strings);
@@ -208,7 +228,11 @@ static void XMLCALL gvB_strings_end(void *ud, const char *el) {
 
 static void XMLCALL gvB_strings_text(void *ud, const char *text, int len) {
     gvB_strings *s = ud;
-    if (s->in_t) gvU_buf_add(&s->text, text, (size_t)len);
+    if (!s->in_t) return;
+    if (s->text.len + (size_t)len > GVB_CELL_MAX)
+        gvB_fail(s->b, "%s: a text longer than %s (%ld bytes)", "a cell holds", GVB_CELL_MAX);
+    else
+        gvU_buf_add(&s->text, text, (size_t)len);
 }
 
 /* Parse part `name` with handlers; 0, or -1 with b->err. */
@@ -256,9 +280,9 @@ typedef struct gvB_sheetread {
 /* "C12" -> column 2 (0-based); -1 when it is no cell reference. */
 static int gvB_column_of(const char *ref) {
     int col = 0, letters = 0;
-    for (; ref && isupper((unsigned char)*ref); ref++, letters++)
+    for (; ref && isupper((unsigned char)*ref) && col <= GVB_MAXCOL; ref++, letters++)
         col = col * 26 + (*ref - 'A' + 1);
-    return letters && col <= GVB_MAXCOL ? col - 1 : -1;
+    return letters && col <= GVB_MAXCOL && isdigit((unsigned char)*ref) ? col - 1 : -1;
 }
 
 /* Days since Excel's epoch as YYYY-MM-DD (and the time, when it has one). */
@@ -346,14 +370,27 @@ static void XMLCALL gvB_sheet_start(void *ud, const char *el, const char **atts)
     if (s->stop) return;
     if (strcmp(name, "row") == 0) {
         const char *r = gvB_attr(atts, "r");
-        long n = r ? atol(r) : s->next_row;
+        char *end = NULL;
+        long n = r ? strtol(r, &end, 10) : s->next_row;
+        /* rows come in order, none past Excel's last: a row number is no loop count */
+        if ((r && (*end || end == r)) || n < s->next_row || n > GVB_MAXROW) {
+            s->stop = 1;
+            gvB_fail(s->b, "%s: a row numbered '%s' (after row %ld): not a sheet Excel wrote",
+                     r ? r : "", s->next_row - 1);
+            return;
+        }
         while (s->next_row < n && !s->stop) /* rows Excel left out are empty */
             gvB_row_end(s);
         s->col = 0;
     } else if (strcmp(name, "c") == 0) {
         const char *ref = gvB_attr(atts, "r"), *t = gvB_attr(atts, "t"), *st = gvB_attr(atts, "s");
         int col = ref ? gvB_column_of(ref) : s->col;
-        s->cell_col = col >= s->col ? col : s->col;
+        if (col < 0 || col < s->col) { /* out of Excel's sheet, or back in the row */
+            s->stop = 1;
+            gvB_fail(s->b, "%s: a cell '%s' in row %ld: not a sheet Excel wrote", ref, s->next_row);
+            return;
+        }
+        s->cell_col = col;
         snprintf(s->cell_type, sizeof s->cell_type, "%s", t ? t : "");
         s->cell_style = st ? atoi(st) : -1;
         s->value.len = 0;
@@ -382,7 +419,13 @@ static void XMLCALL gvB_sheet_end(void *ud, const char *el) {
 
 static void XMLCALL gvB_sheet_text(void *ud, const char *text, int len) {
     gvB_sheetread *s = ud;
-    if (s->in_value) gvU_buf_add(&s->value, text, (size_t)len);
+    if (!s->in_value || s->stop) return;
+    if (s->value.len + (size_t)len > GVB_CELL_MAX) {
+        s->stop = 1;
+        gvB_fail(s->b, "%s: a cell longer than %s (%ld bytes)", "Excel writes", GVB_CELL_MAX);
+        return;
+    }
+    gvU_buf_add(&s->value, text, (size_t)len);
 }
 
 /* ------------------------------------------------------------- the book */

@@ -75,4 +75,25 @@ run import w.db observations plain.csv --sheet Ark1
 expect_rc 2 "--sheet on a CSV file"
 expect_contains "$err" "--sheet is for a workbook" "said so"
 expect_eq "$(db_digest w.db)" "$before" "the database as it was"
+# a sheet no Excel wrote: refused at once, never looped over or held
+$PY - <<'EOF'
+import zipfile
+def book(name, sheet):
+    with zipfile.ZipFile(name, "w") as z:
+        z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="observations" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><sheetData>' + sheet + '</sheetData></worksheet>')
+head = '<row r="1">' + "".join('<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (c, h) for c, h in zip("ABCD", ["case", "metric", "period", "value"])) + '</row>'
+book("rowbomb.xlsx", head + '<row r="9000000000000000000"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>')
+book("colbomb.xlsx", head + '<row r="2"><c r="ZZZZZZZZ2" t="inlineStr"><is><t>x</t></is></c></row>')
+book("bigcell.xlsx", head + '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "x" * 2000000 + '</t></is></c></row>')
+EOF
+for f in rowbomb:"a row numbered '9000000000000000000' (after row 1): not a sheet Excel wrote" \
+         colbomb:"a cell 'ZZZZZZZZ2' in row 2: not a sheet Excel wrote" \
+         bigcell:"a cell longer than Excel writes (1048576 bytes)"; do
+    run import w.db observations "${f%%:*}.xlsx"
+    expect_rc 3 "${f%%:*}: bad data"
+    expect_eq "$err" "gevinst: ${f%%:*}.xlsx: ${f#*:}" "${f%%:*}: said at once"
+done
+expect_eq "$(db_digest w.db)" "$before" "the database as it was"
 finish
