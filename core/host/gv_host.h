@@ -68,6 +68,9 @@ typedef struct gv_need {
     char *where;   /* "FILE:LINE:COLUMN" of the reference, for messages */
 } gv_need;
 
+/* The longest name, version, unit or description a module may give. */
+#define GV_MODULE_TEXT_MAX 4096
+
 /* A loaded module. */
 struct gv_module {
     const gv_loader *loader; /* its kind */

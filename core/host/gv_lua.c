@@ -653,15 +653,20 @@ static int gvL_param(lua_State *L, gv_param_value *v, const char *path, char **e
                            path, v->name);
         return -1;
     }
-    lua_getfield(L, -1, "type");
-    const char *type = lua_tostring(L, -1);
+    /* raw reads: a declaration's metatable (an __index that errors or
+       churns memory) never runs outside the script's protected call */
+    lua_pushliteral(L, "type");
+    lua_rawget(L, -2);
+    const char *type = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     if (!type || (strcmp(type, "number") && strcmp(type, "string"))) {
         *err = gvU_mprintf("%s: param '%s': type must be \"number\" or \"string\"", path, v->name);
         return -1;
     }
     v->type = type[0] == 'n' ? GEVINST_PARAM_NUMBER : GEVINST_PARAM_STRING;
+    type = v->type == GEVINST_PARAM_NUMBER ? "number" : "string"; /* not the popped string */
     lua_pop(L, 1);
-    lua_getfield(L, -1, "default");
+    lua_pushliteral(L, "default");
+    lua_rawget(L, -2);
     if (!lua_isnil(L, -1)) {
         int ok = v->type == GEVINST_PARAM_NUMBER ? lua_type(L, -1) == LUA_TNUMBER
                                                  : lua_type(L, -1) == LUA_TSTRING;
@@ -675,16 +680,18 @@ static int gvL_param(lua_State *L, gv_param_value *v, const char *path, char **e
             v->string = gvU_strdup(lua_tostring(L, -1));
     }
     lua_pop(L, 1);
-    lua_getfield(L, -1, "help");
+    lua_pushliteral(L, "help");
+    lua_rawget(L, -2);
     if (lua_type(L, -1) == LUA_TSTRING) v->help = gvU_strdup(lua_tostring(L, -1));
     lua_pop(L, 1);
-    lua_getfield(L, -1, "choices");
+    lua_pushliteral(L, "choices");
+    lua_rawget(L, -2);
     if (lua_istable(L, -1)) {
         int n = (int)lua_rawlen(L, -1);
         v->choices = gvU_malloc((size_t)(n + 1) * sizeof(char *));
         for (int i = 0; i < n; i++) {
             lua_rawgeti(L, -1, i + 1);
-            v->choices[i] = gvU_strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+            v->choices[i] = gvU_strdup(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
             lua_pop(L, 1);
         }
         v->choices[n] = NULL;
@@ -744,6 +751,35 @@ static int gvL_describe(lua_State *L, int t, gv_module *m, char **err) {
     return gvL_params(L, t, m, err);
 }
 
+/* gvL_describe in a protected call: reading the table may allocate, and
+** an allocation over the limit outside one would end the process. */
+typedef struct gvL_describing {
+    gv_module *m;
+    char **err;
+    int rc;
+} gvL_describing;
+
+static int gvL_describe_call(lua_State *L) {
+    gvL_describing *d = lua_touserdata(L, 2);
+    d->rc = gvL_describe(L, 1, d->m, d->err);
+    return 0;
+}
+
+static int gvL_describe_protected(lua_State *L, gv_module *m, char **err) {
+    gvL_describing d = {m, err, 0};
+    lua_pushcfunction(L, gvL_describe_call);
+    lua_pushvalue(L, -2); /* the returned table */
+    lua_pushlightuserdata(L, &d);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        if (!*err)
+            *err = gvU_mprintf("%s: the returned table cannot be read: %s", m->path,
+                               lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return d.rc;
+}
+
 static int gvL_load(gv_module *m, char **err) {
     gv_lua_module *lm = gvU_malloc(sizeof *lm);
     memset(lm, 0, sizeof *lm);
@@ -774,7 +810,7 @@ static int gvL_load(gv_module *m, char **err) {
             "%s: the script must return a table { evaluate = function(ctx) ... end }", m->path);
         return -1;
     }
-    if (gvL_describe(L, lua_gettop(L), m, err) < 0) return -1;
+    if (gvL_describe_protected(L, m, err) < 0) return -1;
     lm->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     /* ctx's methods, shared by every evaluation */

@@ -74,6 +74,26 @@ static gv_module *gvM_new(const gv_indicator *ind, const gv_config *cfg, char **
     return m;
 }
 
+/* What a module says of itself goes into every output: each text valid
+** UTF-8 with no control character (no escape sequence reaches a
+** terminal), and short; 0, or -1 with *err. */
+static int gvM_own_words(gv_module *m, char **err) {
+    static const char *const what[] = {"name", "version", "unit", "description"};
+    char **text[] = {&m->name, &m->version, &m->unit, &m->description};
+    for (int i = 0; i < 4; i++) {
+        if (!*text[i]) continue;
+        if (strlen(*text[i]) > GV_MODULE_TEXT_MAX) {
+            *err = gvU_mprintf("%s: its %s is longer than %d bytes", m->path, what[i],
+                               GV_MODULE_TEXT_MAX);
+            return -1;
+        }
+        *text[i] = gvU_utf8_repair(*text[i]);
+        for (char *c = *text[i]; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+    }
+    return 0;
+}
+
 static int gvM_load_with(const gv_indicator *ind, const gv_config *cfg, gv_load_mode mode,
                          int isolate, gv_module **out, char **err) {
     gv_module *m = gvM_new(ind, cfg, err);
@@ -81,7 +101,7 @@ static int gvM_load_with(const gv_indicator *ind, const gv_config *cfg, gv_load_
     if (!m) return -1;
     m->mode = mode;
     if (isolate) m->runner = &gvX_isolated;
-    if (m->runner->load(m, err) < 0) {
+    if (m->runner->load(m, err) < 0 || gvM_own_words(m, err) < 0) {
         *err = gvU_utf8_repair(*err);
         gvM_free(m);
         return -1;

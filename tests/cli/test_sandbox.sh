@@ -136,4 +136,20 @@ run run -c escape.cfg
 expect_rc 2 "run refuses it too"
 expect_eq "$(sql demo/demo.db "SELECT count(*) FROM runs")" "$runs" "and stores nothing"
 
+# what a module says of itself: bad bytes, escapes, a metatable on a param,
+# an endless name; in process and isolated, never a crash or bad JSON
+mkdir -p words
+printf 'return { unit = "kr\\255\\27]0;x\\7", description = "d\\128", evaluate = function() return 1 end }\n' > words/badwords.lua
+printf 'return { evaluate = function() return 1 end, params = { x = setmetatable({}, {__index = function() error("boom") end}) } }\n' > words/metaparam.lua
+printf 'return { name = string.rep("x", 5000), evaluate = function() return 1 end }\n' > words/longname.lua
+for iso in true false; do
+    printf 'database = "demo/demo.db";\nmodule_path = ["words"];\nperiods = ["2018"];\nindicators = ( { id = "w"; module = "badwords"; isolate = %s; }, { id = "p"; module = "metaparam"; isolate = %s; }, { id = "l"; module = "longname"; isolate = %s; } );\n' $iso $iso $iso > words.cfg
+    run run -c words.cfg --format json
+    expect_rc 1 "hostile words ($iso): the run stored, some indicators failed"
+    checks=$((checks + 1))
+    printf '%s' "$out" | /usr/bin/python3 -c "import json, sys; json.load(sys.stdin)" 2>/dev/null || fail "valid JSON ($iso)"
+    case $out in *$(printf '\033')*) fail "an escape in the output ($iso)" ;; esac
+    expect_contains "$err" "param 'x': type must be" "a metatable on a param does not run ($iso)"
+    expect_contains "$err" "its name is longer than 4096 bytes" "an endless name refused ($iso)"
+done
 finish
