@@ -264,6 +264,20 @@ static gvW_operand *gvW_operands(gvW *w, const gvF_formula *f, const char *param
     return x;
 }
 
+/* A value missing from the data counts as 0 where the rule says so
+** (never_skip; skip_if_all_missing when some has a value): shown so. */
+static void gvW_missing_as_zero(const gvF_formula *f, gvW_operand *x, int strategy) {
+    int some = 0;
+    for (int i = 0; i < f->noperands; i++)
+        some |= (f->operands[i].kind == GVF_METRIC || f->operands[i].kind == GVF_INDICATOR) &&
+                x[i].v.type != GVF_NULL;
+    if (strategy == GVF_SKIP_IF_ANY || (strategy == GVF_SKIP_IF_ALL && !some)) return;
+    for (int i = 0; i < f->noperands; i++)
+        if ((f->operands[i].kind == GVF_METRIC || f->operands[i].kind == GVF_INDICATOR) &&
+            x[i].v.type == GVF_NULL && !x[i].hidden)
+            snprintf(x[i].text, sizeof x[i].text, "0");
+}
+
 /* Where operand o's number came from. */
 static void gvW_origin(gvW *w, const gvF_operand_def *o, const gvW_operand *x) {
     FILE *out = w->out;
@@ -318,6 +332,7 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
         return 1;
     }
     gvW_operand *x = gvW_operands(w, f, params);
+    gvW_missing_as_zero(f, x, strategy);
     int hidden = gvW_substituted(w, label, f, x);
     gvF_value *v = gvU_malloc((size_t)(f->noperands + 1) * sizeof *v);
     for (int i = 0; i < f->noperands; i++)
