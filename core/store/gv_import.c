@@ -1035,12 +1035,10 @@ static void gvI_wide_row(gvI_state *s) {
     s->nfield = 0;
     while (n > s->wide_ncols && !overflow && !row[n - 1])
         free(row[--n]);
-    if (n > s->wide_ncols || overflow) {
-        gvI_fail(s, -1, "%ld fields, but the header has %d", n + overflow, s->wide_ncols);
-        n = s->nfield = 0;
-    }
+    int bad = n > s->wide_ncols || overflow;
+    if (bad) gvI_fail(s, -1, "%ld fields, but the header has %d", n + overflow, s->wide_ncols);
     const char *fields[GVI_MAXCOLS + 3];
-    for (int j = 0; j < n && (!s->err || s->diag); j++) {
+    for (int j = 0; j < n && !bad && (!s->err || s->diag); j++) {
         if (!s->metric_of[j] || !row[j]) continue;
         int k = 0;
         for (; k < s->nkeep; k++)
