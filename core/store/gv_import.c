@@ -1008,11 +1008,12 @@ static void gvI_wide_header(gvI_state *s) {
             continue;
         }
         const char *open = strrchr(h, '[');
-        size_t len = open && h[strlen(h) - 1] == ']' ? (size_t)(open - h) : strlen(h);
+        int bracket = open && h[strlen(h) - 1] == ']'; /* "deltakere [persons]" */
+        size_t len = bracket ? (size_t)(open - h) : strlen(h);
         while (len && h[len - 1] == ' ')
             len--;
         s->metric_of[i] = gvU_mprintf("%.*s", (int)len, h);
-        if (len < strlen(h)) {
+        if (bracket) {
             s->unit_of[i] = gvU_mprintf("%.*s", (int)(strlen(open) - 2), open + 1);
             units |= 1;
         }

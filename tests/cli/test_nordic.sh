@@ -56,6 +56,10 @@ expect_contains "$err" "wide.csv has no metric and value columns: it was read as
 expect_contains "$out" "4 rows imported into observations" "one observation a filled cell"
 expect_eq "$(sql n.db "SELECT metric || ' ' || period || ' ' || value || ' ' || coalesce(unit, '-') || ' @' || import_row FROM observations WHERE import_source = 'wide.csv' ORDER BY import_row, metric" | paste -sd,)" \
     "deltakere 2023-Q1 12.0 persons @2,i_arbeid 2023-Q1 3.0 persons @2,deltakere 2023-Q2 15.0 persons @3,timer 2023-Q2 100.5 - @3" "metric, period, value and unit of each"
+printf 'Sak;Periode;"oppmote  ";"timer [t]"\ndrm-jobb;2025-Q1;4;5\n' > wide-spaces.csv
+run import n.db observations wide-spaces.csv
+expect_rc 0 "a wide heading with spaces after it"
+expect_eq "$(sql n.db "SELECT metric || ':' || coalesce(unit, '-') FROM observations WHERE import_source = 'wide-spaces.csv' ORDER BY metric" | paste -sd' ')" "oppmote:- timer:t" "the metric without the spaces"
 printf 'Sak;Periode;deltakere;timer\ndrm-jobb;2024-Q1;4;5;6\n' > wide-long.csv
 run import n.db observations wide-long.csv
 expect_rc 3 "a wide row longer than its header"
