@@ -56,10 +56,20 @@ static const gv_param_value *gvF_given(const gv_indicator *ind, const char *name
 ** with a caret under the column. */
 static char *gvF_error_at(const gv_module *m, const gvF_part *p, const char *text, int column,
                           const char *msg) {
-    char *caret = gvF_caret(text, column);
-    char *e = gvU_mprintf("%s:%d:%d: indicator '%s': %s: %s\n%s", p->file, p->line, column,
+    /* a formula written over several lines: the line the column is on,
+       and the column in it, shown under that line alone */
+    const char *line = text;
+    int lines = 0, chars = 0;
+    for (const char *c = text; *c && chars < column - 1; c++) {
+        if (((unsigned char)*c & 0xC0) == 0x80) continue; /* inside a character */
+        chars++;
+        if (*c == '\n') line = c + 1, lines++, column -= chars, chars = 0;
+    }
+    char *one = gvU_mprintf("%.*s", (int)strcspn(line, "\n"), line);
+    char *caret = gvF_caret(one, column);
+    char *e = gvU_mprintf("%s:%d:%d: indicator '%s': %s: %s\n%s", p->file, p->line + lines, column,
                           m->ind->id, p->setting, msg, caret);
-    free(caret);
+    free(one), free(caret);
     return e;
 }
 

@@ -252,4 +252,11 @@ run check -c demo/factor.cfg
 expect_rc 2 "factor with a formula"
 expect_eq "$err" "demo/factor.cfg:3: indicator 'f': 'factor' and 'annualise' go with numerator and denominator; a formula writes its own arithmetic" "said"
 
+# a formula over several lines: the line and column where the fault is
+printf 'database = "demo.db";\nperiods = ["2017"];\nindicators = ( { id = "ml"; formula = "#{participants}\n  + #{in_work} *\n  * 2"; } );\n' > demo/ml.cfg
+run check -c demo/ml.cfg
+expect_rc 2 "a fault on a formula's third line"
+expect_eq "$err" "demo/ml.cfg:5:3: indicator 'ml': formula: expected a number, an operand or '(' here
+      * 2
+      ^" "its own line, its column in it, the caret under it"
 finish
