@@ -211,6 +211,29 @@ static void gvR_period_sums(gvR_table *t, const gv_period *p, double below) {
     free(parts);
 }
 
+/* The statement that hides a value as secondary (?1 indicator, ?2 case,
+** ?3 period), for the rules over periods; NULL with *err. */
+static sqlite3_stmt *gvR_hide_statement(gv_report *r, char **err) {
+    sqlite3_stmt *insert = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "INSERT OR IGNORE INTO temp.gvr_hidden VALUES (?1, ?2, ?3,"
+                           " 'secondary')",
+                           -1, &insert, NULL) == SQLITE_OK)
+        return insert;
+    *err = gvD_errmsg(r->db, "cannot read the run");
+    return NULL;
+}
+
+/* Hide one value as secondary; SQLite's result code. */
+static int gvR_hide(sqlite3_stmt *insert, const char *indicator, const char *case_id,
+                    const char *period) {
+    sqlite3_reset(insert);
+    sqlite3_bind_text(insert, 1, indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 2, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 3, period, -1, SQLITE_STATIC);
+    return sqlite3_step(insert);
+}
+
 /* One indicator's values for one case, read in turn. */
 typedef struct gvR_group {
     gvR_table t;
@@ -230,11 +253,7 @@ static int gvR_group_flush(gvR_group *g, sqlite3_stmt *insert) {
     int rc = SQLITE_DONE;
     for (int i = 0; i < n && rc == SQLITE_DONE; i++) {
         if (g->t.cells[i].hidden != 2) continue;
-        sqlite3_reset(insert);
-        sqlite3_bind_text(insert, 1, g->indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_text(insert, 2, g->case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(insert, 3, g->periods[i].text, -1, SQLITE_STATIC);
-        rc = sqlite3_step(insert);
+        rc = gvR_hide(insert, g->indicator, g->case_id, g->periods[i].text);
     }
     gvR_table_clear(&g->t);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -273,11 +292,9 @@ static gv_status gvR_protect_periods(gv_report *r, char **err) {
                                 " temp.gvr_persons) ORDER BY r.indicator, r.case_id, r.period",
                                 err);
     if (!st) return GV_DATABASE;
-    sqlite3_stmt *insert = NULL;
-    if (sqlite3_prepare_v2(r->db, "INSERT INTO temp.gvr_hidden VALUES (?1, ?2, ?3, 'secondary')",
-                           -1, &insert, NULL) != SQLITE_OK) {
+    sqlite3_stmt *insert = gvR_hide_statement(r, err);
+    if (!insert) {
         sqlite3_finalize(st);
-        *err = gvD_errmsg(r->db, "cannot read the run");
         return GV_DATABASE;
     }
     gvR_group g;
@@ -309,11 +326,7 @@ static int gvR_derived_flush(const char *indicator, const char *case_id, const g
         for (int k = 0; k < n && !hidden[i] && !holds; k++)
             holds = hidden[k] && k != i && gvP_contains(&p[i], &p[k]);
         if (!holds) continue;
-        sqlite3_reset(insert);
-        sqlite3_bind_text(insert, 1, indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_text(insert, 2, case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(insert, 3, p[i].text, -1, SQLITE_STATIC);
-        rc = sqlite3_step(insert);
+        rc = gvR_hide(insert, indicator, case_id, p[i].text);
     }
     return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -329,13 +342,9 @@ static gv_status gvR_protect_derived(gv_report *r, char **err) {
         " AND h.case_id = r.case_id) ORDER BY r.indicator, r.case_id",
         err);
     if (!st) return GV_DATABASE;
-    sqlite3_stmt *insert = NULL;
-    if (sqlite3_prepare_v2(r->db,
-                           "INSERT OR IGNORE INTO temp.gvr_hidden VALUES (?1, ?2, ?3,"
-                           " 'secondary')",
-                           -1, &insert, NULL) != SQLITE_OK) {
+    sqlite3_stmt *insert = gvR_hide_statement(r, err);
+    if (!insert) {
         sqlite3_finalize(st);
-        *err = gvD_errmsg(r->db, "cannot read the run");
         return GV_DATABASE;
     }
     char *indicator = NULL, *case_id = NULL;

@@ -67,6 +67,10 @@ expect_eq "$(read_book r.xlsx column Verdi Prisår | cut -d'|' -f3 | sort -u)" "
 expect_eq "$(read_book r.xlsx cell Oversikt A1)" "'Gevinstrealiseringsrapport'" "title"
 expect_contains "$(read_book r.xlsx cell Oversikt B5)" "datetime.datetime(" "the start as a date and time"
 expect_contains "$(read_book r.xlsx cell Oversikt B3)" "Syntetiske demodata" "the label"
+expect_contains "$(read_book r.xlsx cell Oversikt B12)" "Tall som teller færre enn 5 personer" "the privacy rule stated"
+run report -c demo/demo.cfg --format xlsx --no-suppress -o open.xlsx
+expect_rc 0 "a workbook with every figure"
+expect_contains "$(read_book open.xlsx cell Oversikt B12)" "ikke for publisering" "says it is not for publication"
 
 # English and Danish
 run report -c demo/demo.cfg --format xlsx --lang en -o en.xlsx
