@@ -41,7 +41,7 @@ _gevinst() {
     run) opts="-c --config --format -q --quiet" ;;
     report) opts="-c --config --run --format --lang --table --excel --no-suppress -o --output" ;;
     runs) opts="--format" ;;
-    explain) opts="-c --config --run --no-suppress" ;;
+    explain) opts="-c --config --run --lang --no-suppress" ;;
     demo) opts="--dir --format -q --quiet" ;;
     new-indicator) opts="--lang --dir" ;;
     template) opts="--lang" ;;

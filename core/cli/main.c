@@ -668,11 +668,14 @@ static int cmd_report(int argc, char **argv) {
 }
 
 static const char *const usage_explain =
-    "Usage: gevinst explain -c CONFIG [--run ID] [--no-suppress] WHAT CASE PERIOD\n"
+    "Usage: gevinst explain -c CONFIG [--run ID] [--lang nb|da|en] [--no-suppress]\n"
+    "                       WHAT CASE PERIOD\n"
     "Show how one stored number was made, in the config's latest run (or run ID).\n"
     "WHAT is an indicator's id -- shown with the module, its version, hash and\n"
-    "params, and the observations it read -- or a gain's name -- shown with its\n"
-    "plan and the arithmetic of its realisation and value, step by step.\n\n" EXIT_SHOW;
+    "params, what the module read through gevinst and the observations there --\n"
+    "or a gain's name -- shown with its plan and the arithmetic of its\n"
+    "realisation and value, step by step.  In the config's report.lang unless\n"
+    "--lang.\n\n" EXIT_SHOW;
 
 static int cmd_explain(int argc, char **argv) {
     options o = {0};
@@ -691,7 +694,7 @@ static int cmd_explain(int argc, char **argv) {
             rest[nrest++] = argv[i];
             /* options that take a value take the next word */
             int valued = strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0 ||
-                         strcmp(argv[i], "--run") == 0;
+                         strcmp(argv[i], "--run") == 0 || strcmp(argv[i], "--lang") == 0;
             if (valued && i + 1 < argc) rest[nrest++] = argv[++i];
         } else if (nwords < 3) {
             words[nwords++] = argv[i];
@@ -712,8 +715,8 @@ static int cmd_explain(int argc, char **argv) {
     gevinst_config *cfg = load_config(o.config);
     if (!cfg) return EXIT_USAGE;
     char *err = NULL;
-    gevinst_status told =
-        gevinst_explain(cfg, id, words[0], words[1], words[2], o.no_suppress, stdout, &err);
+    gevinst_status told = gevinst_explain_in(cfg, id, o.lang, words[0], words[1], words[2],
+                                             o.no_suppress, stdout, &err);
     rc = failed(told, err);
     gevinst_config_free(cfg);
     return rc;

@@ -395,10 +395,53 @@ static int gvE_value(void *ud, gevinst_ctx *ctx) {
     return bad;
 }
 
-/* Every case and period of one indicator. */
+/* What an indicator's module read (run_reads), and whether that is all. */
+static int gvE_store_reads(gvE_state *run, const gvE_indicator *r, const gv_reads *reads,
+                           char **err) {
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(run->db,
+                                "INSERT INTO run_reads (run, indicator, position, aggregate,"
+                                " metric, period, query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                -1, &st, NULL) == SQLITE_OK
+                 ? 0
+                 : -1;
+    for (int i = 0; rc == 0 && i < reads->n; i++) {
+        const gv_read *x = &reads->r[i];
+        /* as every output shows a module's words: printable */
+        char *text[] = {gvM_read_shown(x->aggregate), gvM_read_shown(x->metric),
+                        gvM_read_shown(x->period), gvM_read_shown(x->query)};
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, run->id);
+        sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, i + 1);
+        for (int k = 0; k < 4; k++)
+            sqlite3_bind_text(st, 4 + k, text[k], -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        for (int k = 0; k < 4; k++)
+            free(text[k]);
+    }
+    sqlite3_finalize(st);
+    if (rc == 0) {
+        char *sql = sqlite3_mprintf("UPDATE run_indicators SET reads_recorded = %d"
+                                    " WHERE run = %lld AND indicator = %Q",
+                                    !reads->more, run->id, r->ind->id);
+        rc = sqlite3_exec(run->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+        sqlite3_free(sql);
+    }
+    if (rc) *err = gvD_errmsg(run->db, "cannot store run");
+    return rc;
+}
+
+/* Every case and period of one indicator, and what its module read. */
 static int gvE_indicator_run(gvE_state *run, const gvE_indicator *r, char **err) {
     gvE_each e = {run, r, err};
-    return gvM_each(&run->src, run->cfg, r->params, r->nparams, gvE_value, &e, err) ? -1 : 0;
+    gv_reads reads = {0};
+    run->src.reads = r->m ? &reads : NULL;
+    int rc = gvM_each(&run->src, run->cfg, r->params, r->nparams, gvE_value, &e, err) ? -1 : 0;
+    run->src.reads = NULL;
+    if (rc == 0 && r->m) rc = gvE_store_reads(run, r, &reads, err);
+    gvM_reads_free(&reads);
+    return rc;
 }
 
 /* ----------------------------------------------------------------- a run */

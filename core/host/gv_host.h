@@ -165,6 +165,38 @@ typedef struct gv_run_values {
     int nindicators;
 } gv_run_values;
 
+/* What a module read through the host (sum, count, mean, aggregate,
+** query), each distinct read once: the run stores it for `explain`
+** (run_reads).  A module that reads more distinct things than GV_READS_MAX
+** (a period a case, say) has the first kept and `more` set. */
+#define GV_READS_MAX 32
+typedef struct gv_read {
+    char *aggregate; /* "sum", "count", "mean", "min", "max", "last"; "query" */
+    char *metric;    /* an aggregate's; NULL for a query */
+    char *period;    /* an aggregate's period when not the one evaluated; NULL */
+    char *query;     /* a query's SQL, its white space one space; NULL */
+} gv_read;
+
+typedef struct gv_reads {
+    gv_read r[GV_READS_MAX];
+    int n;
+    int more;
+    int last; /* the read met last: most calls read it again */
+} gv_reads;
+
+/* Record a read (the texts are copied, made printable and cut); 1 when
+** it is new and kept, else 0. */
+int gvM_reads_add(gv_reads *reads, const char *aggregate, const char *metric, const char *period,
+                  const char *query);
+void gvM_reads_free(gv_reads *reads);
+/* A read's text as outputs show it: printable, a query's white space one
+** space; malloc'd. */
+char *gvM_read_shown(const char *text);
+
+/* s (malloc'd) made fit for any output: valid UTF-8, each control
+** character '?' (no escape sequence reaches a terminal). */
+char *gvM_printable(char *s);
+
 /* The read-only view of the database that modules see. */
 typedef struct gv_source {
     sqlite3 *db;
@@ -183,6 +215,7 @@ typedef struct gv_source {
     long query_rows[GV_SOURCE_QUERIES];                  /* the rows each gave in its running now */
     int next_query;
     const gv_run_values *values; /* the run's so far; NULL outside a run */
+    gv_reads *reads;             /* where reads are recorded; NULL: nowhere */
 } gv_source;
 
 int gvM_source_open(gv_source *src, const char *db_path, char **err);

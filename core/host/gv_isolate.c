@@ -29,6 +29,8 @@
 ** use, and a message it cannot read fails that module alone.
 **   'H' header: what the module is    'E' it cannot be loaded: why
 **   'R' one value: status, number, error text, case and period
+**   'Q' what the module read, before the value it read it for: whether
+**       reads were left out (u8), then aggregate, metric, period and query
 **   'S' the worker died of a signal   'X' it exited: the status
 **   'T' the watchdog stopped it      'D' done
 */
@@ -175,6 +177,29 @@ static void gvX_put_params(const gv_param_value *p, int n) {
 /* A new worker starts after the values its predecessors finished or died on. */
 static long gvX_skip;
 
+/* What the module read, and how much of it the host has been sent. */
+static gv_reads gvX_reads;
+static int gvX_reads_sent, gvX_more_sent;
+
+/* Reads the host has not heard of, each a 'Q'. */
+static void gvX_send_reads(void) {
+    while (gvX_reads_sent < gvX_reads.n || gvX_reads.more > gvX_more_sent) {
+        size_t at = gvX_begin('Q');
+        unsigned char more = (unsigned char)gvX_reads.more;
+        gvX_put(&more, 1);
+        if (gvX_reads_sent < gvX_reads.n) {
+            const gv_read *r = &gvX_reads.r[gvX_reads_sent++];
+            gvX_put_str(r->aggregate), gvX_put_str(r->metric);
+            gvX_put_str(r->period), gvX_put_str(r->query);
+        } else {
+            for (int i = 0; i < 4; i++) /* none: the news that more were left out */
+                gvX_put_str(NULL);
+        }
+        gvX_more_sent = gvX_reads.more;
+        gvX_end(at);
+    }
+}
+
 static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     if (gvX_skip > 0) {
         gvX_skip--;
@@ -184,6 +209,7 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     double v = 0;
     char *err = NULL;
     int status = gvM_evaluate(m, ctx, &v, &err);
+    gvX_send_reads();
     size_t at = gvX_begin('R');
     unsigned char st = (unsigned char)status;
     gvX_put(&st, 1);
@@ -388,6 +414,7 @@ static void gvX_worker(int tick, int ack, int go, long skip, const gv_indicator 
     gvX_sh->started = 1;
     gv_source src;
     if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_finish('F', err);
+    src.reads = &gvX_reads;
     if (gvM_each(&src, cfg, params, nparams, gvX_child_value, m, &err) < 0) gvX_finish('F', err);
     gvX_finish('D', NULL);
 }
@@ -826,6 +853,24 @@ static int gvX_value(gv_child *c, gevinst_ctx *ctx, double *value, char **err, c
     return -1;
 }
 
+/* One 'Q' message: a read, recorded where ctx's reads are; -1 when it
+** cannot be read. */
+static int gvX_read(gv_child *c, gevinst_ctx *ctx) {
+    int more = gvX_have(c, 1) ? c->buf[c->pos++] : -1;
+    char *text[4];
+    for (int i = 0; i < 4; i++)
+        text[i] = gvX_str(c);
+    int ok = !c->garbled && (more == 0 || more == 1);
+    c->pos = c->end;
+    if (ok && ctx->src->reads) {
+        gvM_reads_add(ctx->src->reads, text[0], text[1], text[2], text[3]);
+        ctx->src->reads->more |= more;
+    }
+    for (int i = 0; i < 4; i++)
+        free(text[i]);
+    return ok ? 0 : -1;
+}
+
 static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **err) {
     gv_child *c = m->state;
     if (c->dead) {
@@ -834,6 +879,15 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
     }
     char *why = NULL;
     char type = gvX_message(c, m->limits.time_ms, ctx, &why);
+    /* a value's reads come before it: as many as a module keeps, and one
+       saying more were left out */
+    for (int reads = 0; type == 'Q'; reads++) {
+        if (reads > GV_READS_MAX || gvX_read(c, ctx) < 0) {
+            type = 1; /* a message gevinst cannot read */
+            break;
+        }
+        type = gvX_message(c, m->limits.time_ms, ctx, &why);
+    }
     if (type == 'R') {
         int status = gvX_value(c, ctx, value, err, &why);
         if (status >= 0) return status;

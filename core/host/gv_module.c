@@ -87,11 +87,16 @@ static int gvM_own_words(gv_module *m, char **err) {
                                GV_MODULE_TEXT_MAX);
             return -1;
         }
-        *text[i] = gvU_utf8_repair(*text[i]);
-        for (char *c = *text[i]; *c; c++)
-            if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+        *text[i] = gvM_printable(*text[i]);
     }
     return 0;
+}
+
+char *gvM_printable(char *s) {
+    s = gvU_utf8_repair(s);
+    for (char *c = s; c && *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+    return s;
 }
 
 static int gvM_load_with(const gv_indicator *ind, const gv_config *cfg, gv_load_mode mode,

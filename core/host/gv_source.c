@@ -286,6 +286,77 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
     if (latest) f->last = latest->value;
 }
 
+/* ------------------------------------------------------------------ reads */
+
+/* Is stored (a kept text) the text s, as cut to GV_MODULE_TEXT_MAX? */
+static int gvM_read_is(const char *stored, const char *s) {
+    if (!stored || !s) return stored == s;
+    size_t n = strnlen(s, GV_MODULE_TEXT_MAX);
+    return strlen(stored) == n && memcmp(stored, s, n) == 0;
+}
+
+static int gvM_read_matches(const gv_read *r, const char *aggregate, const char *metric,
+                            const char *period, const char *query) {
+    return gvM_read_is(r->aggregate, aggregate) && gvM_read_is(r->metric, metric) &&
+           gvM_read_is(r->period, period) && gvM_read_is(r->query, query);
+}
+
+static char *gvM_read_copy(const char *s) {
+    if (!s) return NULL;
+    size_t n = strnlen(s, GV_MODULE_TEXT_MAX);
+    char *t = gvU_malloc(n + 1);
+    memcpy(t, s, n);
+    t[n] = '\0';
+    return t;
+}
+
+int gvM_reads_add(gv_reads *reads, const char *aggregate, const char *metric, const char *period,
+                  const char *query) {
+    if (!aggregate) return 0;
+    /* most calls read what the last one did: asked first */
+    if (reads->n > 0 && gvM_read_matches(&reads->r[reads->last], aggregate, metric, period, query))
+        return 0;
+    for (int i = 0; i < reads->n; i++)
+        if (gvM_read_matches(&reads->r[i], aggregate, metric, period, query)) {
+            reads->last = i;
+            return 0;
+        }
+    if (reads->n == GV_READS_MAX) {
+        reads->more = 1;
+        return 0;
+    }
+    gv_read *r = &reads->r[reads->last = reads->n++];
+    r->aggregate = gvM_read_copy(aggregate);
+    r->metric = gvM_read_copy(metric);
+    r->period = gvM_read_copy(period);
+    r->query = gvM_read_copy(query);
+    return 1;
+}
+
+void gvM_reads_free(gv_reads *reads) {
+    for (int i = 0; i < reads->n; i++) {
+        gv_read *r = &reads->r[i];
+        free(r->aggregate), free(r->metric), free(r->period), free(r->query);
+    }
+    memset(reads, 0, sizeof *reads);
+}
+
+char *gvM_read_shown(const char *text) {
+    if (!text) return NULL;
+    char *t = gvU_malloc(strlen(text) + 1), *o = t;
+    for (const char *c = text; *c; c++) {
+        int blank = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
+        if (!blank)
+            *o++ = *c;
+        else if (o > t && o[-1] != ' ')
+            *o++ = ' ';
+    }
+    while (o > t && o[-1] == ' ')
+        o--;
+    *o = '\0';
+    return gvM_printable(t);
+}
+
 /* ---------------------------------------------------------------- coverage */
 
 /* How much of p the case's observations in rows cover, 0 to 1, counted in
@@ -424,6 +495,9 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     gv_period p;
     int f = gvM_aggregate_args(ctx, fn, metric, period, &p, errmsg);
     if (f < 0) return GEVINST_ERROR;
+    if (ctx->src->reads) /* for explain: what this module read */
+        gvM_reads_add(ctx->src->reads, fn, metric,
+                      period && strcmp(p.text, ctx->period->text) ? p.text : NULL, NULL);
     gvM_found found = {0, 0, 0, 0, 0, 0};
     gv_series *series = gvM_series(ctx->src, metric, errmsg);
     if (!series) return GEVINST_ERROR;
@@ -520,6 +594,7 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
             break;
         }
     }
+    if (src->reads) gvM_reads_add(src->reads, "query", NULL, NULL, sql);
     if (nparam != sqlite3_bind_parameter_count(st)) {
         *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
                               sqlite3_bind_parameter_count(st), nparam);

@@ -482,9 +482,9 @@ gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options 
     return rc;
 }
 
-static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char *what,
-                                  const char *case_id, const char *period, int no_suppress,
-                                  FILE *out, char **err) {
+static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char *lang,
+                                  const char *what, const char *case_id, const char *period,
+                                  int no_suppress, FILE *out, char **err) {
     gv_period p;
     if (gvP_parse(period, &p) < 0) {
         *err = gvU_mprintf("'%s' is not a period (%s)", period, GV_PERIOD_FORMS);
@@ -492,7 +492,7 @@ static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char
     }
     gv_report r;
     /* explain says itself what differs in the run it explains */
-    gv_status rc = gvA_open_report(&r, cfg, run, NULL, no_suppress, out, NULL, err);
+    gv_status rc = gvA_open_report(&r, cfg, run, lang, no_suppress, out, NULL, err);
     r.what = what;
     r.case_id = case_id;
     r.period = period;
@@ -501,16 +501,22 @@ static gevinst_status gvA_explain(gevinst_config *cfg, long long run, const char
     return (gevinst_status)rc;
 }
 
-gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
-                               const char *case_id, const char *period, int no_suppress, FILE *out,
-                               char **err) {
+gevinst_status gevinst_explain_in(gevinst_config *cfg, long long run, const char *lang,
+                                  const char *what, const char *case_id, const char *period,
+                                  int no_suppress, FILE *out, char **err) {
     gvU_oom_catch c;
     *err = NULL;
     if (setjmp(c.to)) return gvA_no_memory(err);
     gvU_catch_oom(&c);
-    gevinst_status rc = gvA_explain(cfg, run, what, case_id, period, no_suppress, out, err);
+    gevinst_status rc = gvA_explain(cfg, run, lang, what, case_id, period, no_suppress, out, err);
     gvU_end_catch(&c);
     return rc;
+}
+
+gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
+                               const char *case_id, const char *period, int no_suppress, FILE *out,
+                               char **err) {
+    return gevinst_explain_in(cfg, run, NULL, what, case_id, period, no_suppress, out, err);
 }
 
 /* A stored value, as the library's callers see it. */

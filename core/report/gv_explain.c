@@ -20,15 +20,31 @@ typedef struct gvW {
     char *failed;
 } gvW;
 
+/* Words in the report's language. */
+static const char *gvW_t(const gvW *w, const char *en) {
+    return gvT(w->r->lang, en);
+}
+
 /* A read failed: keep SQLite's word for it while it is the last one. */
 static void gvW_failed(gvW *w) {
     if (!w->failed) w->failed = gvD_errmsg(w->r->db, "cannot read the run");
 }
 
-static void gvW_num(FILE *out, double v) {
-    char text[32];
-    gvU_format_number_digits(v, 10, text);
-    fputs(text, out);
+/* A number as the report's language writes it, to ten digits. */
+static void gvW_num(const gvW *w, double v) {
+    char plain[32], text[64];
+    gvU_format_number_digits(v, 10, plain);
+    gvT_localize(w->r->lang, plain, 0, text, sizeof text);
+    fputs(text, w->out);
+}
+
+/* A period with its first and last day, written out: "2019 (1. januar
+** 2019 til 31. desember 2019)". */
+static void gvW_period(const gvW *w, const gv_period *p) {
+    char from[64], to[64];
+    gvT_date(w->r->lang, p->start, from, sizeof from);
+    gvT_date(w->r->lang, p->end, to, sizeof to);
+    fprintf(w->out, gvW_t(w, "%s (%s to %s)"), p->text, from, to);
 }
 
 /* The end of a loop over st: a read that failed is noted. */
@@ -37,10 +53,11 @@ static void gvW_end(gvW *w, sqlite3_stmt *st, int stepped) {
     sqlite3_finalize(st);
 }
 
-/* A query on the observations of metric for the case in the period
+/* A query on the observations of metric for the case in period p
 ** (?1 case, ?2 metric, ?3 period): the one rule of which observation
 ** counts in a period, as SQL (in_period). */
-static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char *metric) {
+static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char *metric,
+                                            const gv_period *p) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(w->r->db, sql, -1, &st, NULL) != SQLITE_OK) {
         gvW_failed(w);
@@ -48,63 +65,80 @@ static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char 
     }
     sqlite3_bind_text(st, 1, w->r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, w->period.text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->text, -1, SQLITE_STATIC);
     return st;
 }
 
-/* The observations of metric for the case in the period: how many, their
+#define GVW_ROWS_SHOWN 8
+
+/* The first rows of metric's observations in p, each with its period,
+** value, subject and source; the rows' values as '-' when hidden. */
+static void gvW_observation_rows(gvW *w, const char *metric, const gv_period *p, int hidden,
+                                 int n) {
+    sqlite3_stmt *st =
+        gvW_observations_query(w,
+                               "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
+                               " coalesce(source, '') FROM observations WHERE case_id = ?1"
+                               " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+                               " ORDER BY period_start, id LIMIT ?4",
+                               metric, p);
+    if (!st) return;
+    sqlite3_bind_int(st, 4, GVW_ROWS_SHOWN);
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        fprintf(w->out, "    %-10s  ", gvR_text(st, 0));
+        if (hidden)
+            fputs("-", w->out);
+        else
+            gvW_num(w, sqlite3_column_double(st, 1));
+        const char *subject = gvR_text(st, 3), *source = gvR_text(st, 4);
+        fprintf(w->out, " %s", gvW_t(w, gvR_text(st, 2)));
+        if (*subject) fprintf(w->out, "  %s %s", gvW_t(w, "subject"), subject);
+        if (*source) fprintf(w->out, "  %s %s", gvW_t(w, "source"), source);
+        fputc('\n', w->out);
+    }
+    gvW_end(w, st, stepped);
+    if (n > GVW_ROWS_SHOWN) fprintf(w->out, gvW_t(w, "    ... and %d more\n"), n - GVW_ROWS_SHOWN);
+}
+
+/* The observations of metric for the case in period p: how many, their
 ** sum, and the first rows.  A sum of persons is hidden when it is small or
 ** a count of persons of the case and period is hidden; when any row is a
 ** small count of persons, or the case has a hidden count, every row's value is,
 ** alike: the sum less the rows shown, or the rows' markers, would give it
 ** back. */
-static void gvW_observations(gvW *w, const char *metric) {
-    const gv_period *p = &w->period;
+static void gvW_observations(gvW *w, const char *metric, const gv_period *p) {
     sqlite3_stmt *st = gvW_observations_query(
         w,
         "SELECT count(*), total(value), gv_small(total(value), max(unit), NULL) OR (max(unit) ="
         " 'persons' AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1"
         " AND h.period = ?3 AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))),"
-        " 'hidden', max(gv_small(value, unit, NULL)) OR (max(unit) = 'persons' AND EXISTS"
+        " gv_hidden(), max(gv_small(value, unit, NULL)) OR (max(unit) = 'persons' AND EXISTS"
         " (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.indicator IN"
         " (SELECT indicator FROM temp.gvr_persons)))"
         " FROM observations WHERE case_id = ?1"
         " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
-        metric);
+        metric, p);
     if (!st) return;
-    int stepped = sqlite3_step(st), rows_hidden = 0;
+    int stepped = sqlite3_step(st), rows_hidden = 0, n = 0;
     if (stepped == SQLITE_ROW) {
-        fprintf(w->out, "  observations of '%s' in %s (%s to %s): %d, sum ", metric, p->text,
-                p->start, p->end, sqlite3_column_int(st, 0));
+        n = sqlite3_column_int(st, 0);
+        fprintf(w->out, gvW_t(w, "  observations of '%s' in "), metric);
+        gvW_period(w, p);
+        fprintf(w->out, gvW_t(w, ": %d, sum "), n);
         if (sqlite3_column_int(st, 2))
             fputs(gvR_text(st, 3), w->out);
         else
-            gvW_num(w->out, sqlite3_column_double(st, 1));
+            gvW_num(w, sqlite3_column_double(st, 1));
         rows_hidden = sqlite3_column_int(st, 4);
-        fputs(rows_hidden ? " (the rows' values are hidden: some are, or give back, small counts "
-                            "of persons)\n"
-                          : "\n",
-              w->out);
-    }
-    gvW_end(w, st, stepped);
-    st = gvW_observations_query(w,
-                                "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
-                                " coalesce(source, '') FROM observations WHERE case_id = ?1"
-                                " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
-                                " ORDER BY period_start, id LIMIT 8",
-                                metric);
-    if (!st) return;
-    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
-        fprintf(w->out, "    %-10s  ", gvR_text(st, 0));
         if (rows_hidden)
-            fputs("-", w->out);
-        else
-            gvW_num(w->out, sqlite3_column_double(st, 1));
-        const char *subject = gvR_text(st, 3), *source = gvR_text(st, 4);
-        fprintf(w->out, " %s%s%s%s%s\n", gvR_text(st, 2), *subject ? "  subject " : "", subject,
-                *source ? "  source " : "", source);
+            fputs(gvW_t(w, " (the rows' values are hidden: some are, or give back, small counts "
+                           "of persons)"),
+                  w->out);
+        fputc('\n', w->out);
     }
     gvW_end(w, st, stepped);
+    if (stepped == SQLITE_ROW) gvW_observation_rows(w, metric, p, rows_hidden, n);
 }
 
 /* A statement on the run (?1), what (?2), case (?3) and period (?4). */
@@ -124,8 +158,9 @@ static sqlite3_stmt *gvW_prepare(gvW *w, const char *sql) {
     return st;
 }
 
-/* What an indicator read: the metrics its params name. */
-static void gvW_indicator_read(gvW *w, const char *params) {
+/* What an indicator read in a run made before reads were recorded: the
+** metrics its params name. */
+static void gvW_params_read(gvW *w, const char *params) {
     static const char *const metric_params[] = {"metric", "numerator", "denominator", NULL};
     if (!*params) return; /* a module that never loaded read nothing */
     for (const char *const *name = metric_params; *name; name++) {
@@ -139,9 +174,73 @@ static void gvW_indicator_read(gvW *w, const char *params) {
         sqlite3_bind_text(st, 2, *name, -1, SQLITE_STATIC);
         int stepped = sqlite3_step(st);
         if (stepped == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-            gvW_observations(w, gvR_text(st, 0));
+            gvW_observations(w, gvR_text(st, 0), &w->period);
         gvW_end(w, st, stepped);
     }
+}
+
+/* Each metric and period the module read through gevinst, with what it
+** took of them, then the observations there.  The reads are the run's,
+** over every case: a module that read a metric for some cases only shows
+** its observations here too. */
+static void gvW_metrics_read(gvW *w) {
+    sqlite3_stmt *st = gvW_prepare(
+        w, "SELECT metric, period, group_concat(aggregate, ', ') FROM (SELECT * FROM run_reads"
+           " WHERE run = ?1 AND indicator = ?2 AND metric IS NOT NULL ORDER BY position)"
+           " GROUP BY metric, period ORDER BY min(position)");
+    if (!st) return;
+    int stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        gv_period p = w->period;
+        const char *period = (const char *)sqlite3_column_text(st, 1);
+        if (period && gvP_parse(period, &p) < 0) continue; /* stored by hand */
+        fprintf(w->out, gvW_t(w, "  it read %s of '%s' in %s\n"), gvR_text(st, 2), gvR_text(st, 0),
+                p.text);
+        gvW_observations(w, gvR_text(st, 0), &p);
+    }
+    gvW_end(w, st, stepped);
+}
+
+/* The queries the module asked, by their SQL: what a query read is not
+** traced row by row. */
+static int gvW_queries_read(gvW *w) {
+    sqlite3_stmt *st =
+        gvW_prepare(w, "SELECT query FROM run_reads WHERE run = ?1"
+                       " AND indicator = ?2 AND query IS NOT NULL ORDER BY position");
+    if (!st) return 0;
+    int stepped, n = 0;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        fprintf(w->out, gvW_t(w, "  it asked the database: %s\n"), gvR_text(st, 0));
+        n++;
+    }
+    gvW_end(w, st, stepped);
+    if (n) fputs(gvW_t(w, "  (the rows a query gave are not listed)\n"), w->out);
+    return n;
+}
+
+/* What an indicator read, as the host recorded it (run_reads): recorded
+** is 1 when all was kept, 0 when there was more, -1 in a run made before
+** reads were recorded. */
+static void gvW_indicator_read(gvW *w, const char *params, int recorded) {
+    if (recorded < 0) {
+        gvW_params_read(w, params);
+        return;
+    }
+    sqlite3_stmt *st = gvW_prepare(w, "SELECT count(*) FROM run_reads WHERE run = ?1"
+                                      " AND indicator = ?2");
+    if (!st) return;
+    int stepped = sqlite3_step(st);
+    int n = stepped == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    gvW_end(w, st, stepped);
+    if (n == 0 && recorded) {
+        fputs(gvW_t(w, "  it read no observations through gevinst\n"), w->out);
+        return;
+    }
+    gvW_metrics_read(w);
+    gvW_queries_read(w);
+    if (!recorded)
+        fprintf(w->out, gvW_t(w, "  (it read more than the %d things gevinst keeps a record of)\n"),
+                GV_READS_MAX);
 }
 
 /* ---------------------------------------------------------------- formulas */
@@ -193,7 +292,7 @@ static void gvW_metric(gvW *w, const gvF_operand_def *o, gvW_operand *x) {
         " OR ((?4 = 'subjects' OR (SELECT unit FROM metrics WHERE name = ?2) = 'persons')"
         " AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.period = ?3"
         " AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))), gv_hidden() FROM a",
-        o->name);
+        o->name, &w->period);
     if (!st) return;
     sqlite3_bind_text(st, 4, o->aggregate, -1, SQLITE_STATIC);
     int stepped = sqlite3_step(st);
@@ -282,25 +381,28 @@ static void gvW_missing_as_zero(const gvF_formula *f, gvW_operand *x, int strate
 static void gvW_origin(gvW *w, const gvF_operand_def *o, const gvW_operand *x) {
     FILE *out = w->out;
     if (o->kind == GVF_METRIC) {
-        char what[64];
-        if (strcmp(o->aggregate, "subjects") == 0)
-            snprintf(what, sizeof what, "number of persons (distinct subjects) in");
+        const char *what = strcmp(o->aggregate, "subjects") == 0
+                               ? gvW_t(w, "the number of persons (distinct subjects) in")
+                           : strcmp(o->aggregate, "sum") == 0 ? gvW_t(w, "the sum of")
+                                                              : NULL;
+        fprintf(out, "  #{%s%s%s} = %s: ", o->name, strcmp(o->aggregate, "sum") ? "." : "",
+                strcmp(o->aggregate, "sum") ? o->aggregate : "", x->text);
+        if (what)
+            fprintf(out, gvW_t(w, "%s the case's observations of '%s' in %s\n"), what, o->name,
+                    w->period.text);
         else
-            snprintf(what, sizeof what, "%s of", o->aggregate);
-        fprintf(out, "  #{%s%s%s} = %s: the %s the case's observations of '%s' in %s\n", o->name,
-                strcmp(o->aggregate, "sum") ? "." : "",
-                strcmp(o->aggregate, "sum") ? o->aggregate : "", x->text, what, o->name,
-                w->period.text);
-        if (!x->hidden) gvW_observations(w, o->name);
+            fprintf(out, gvW_t(w, "%s of the case's observations of '%s' in %s\n"), o->aggregate,
+                    o->name, w->period.text);
+        if (!x->hidden) gvW_observations(w, o->name, &w->period);
     } else if (o->kind == GVF_INDICATOR) {
-        fprintf(out, "  I{%s} = %s: indicator %s of this run, for this case and period\n", o->name,
-                x->text, o->name);
+        fprintf(out, "  I{%s} = %s: ", o->name, x->text);
+        fprintf(out, gvW_t(w, "indicator %s of this run, for this case and period\n"), o->name);
     } else if (o->kind == GVF_DAYS) {
-        fprintf(out, "  [days] = %s: the days in %s (%s to %s)\n", x->text, w->period.text,
-                w->period.start, w->period.end);
+        fprintf(out, "  [days] = %s: ", x->text);
+        fprintf(out, gvW_t(w, "the days in %s\n"), w->period.text);
     } else {
-        fprintf(out, "  C{%s} = %s: a constant of the config (constants = { ... })\n", o->name,
-                x->text);
+        fprintf(out, "  C{%s} = %s: ", o->name, x->text);
+        fputs(gvW_t(w, "a constant of the config (constants = { ... })\n"), out);
     }
 }
 
@@ -327,7 +429,8 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
     gvF_formula *f = gvF_parse(text, &err, &column);
     value->type = GVF_NULL;
     if (!f) { /* a run stored the error; nothing was read */
-        fprintf(w->out, "  %s: %s\n  (%s at column %d)\n", label, text, err, column);
+        fprintf(w->out, "  %s: %s\n  (%s, ", label, text, err);
+        fprintf(w->out, gvW_t(w, "column %d)\n"), column);
         free(err);
         return 1;
     }
@@ -338,10 +441,11 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
     for (int i = 0; i < f->noperands; i++)
         v[i] = x[i].v;
     if (!hidden && gvF_eval(f, v, strategy, value) == 0) {
-        char num[32];
+        fprintf(w->out, "  %*s= ", (int)strlen(label), "");
+        char num[32]; /* as the numbers above it: the formula's own writing */
         gvU_format_number_digits(value->number, 10, num);
-        fprintf(w->out, "  %*s= %s\n", (int)strlen(label), "",
-                value->type == GVF_NULL ? "null (no value)" : num);
+        fputs(value->type == GVF_NULL ? gvW_t(w, "null (no value)") : num, w->out);
+        fputc('\n', w->out);
     }
     for (int i = 0; i < f->noperands; i++)
         gvW_origin(w, &f->operands[i], &x[i]);
@@ -363,7 +467,7 @@ static void gvW_formula(gvW *w, const char *params) {
             (i == 0 && !strcmp(missing, "SKIP_IF_ANY_VALUE_MISSING")) ||
             (i == 1 && !strcmp(missing, "SKIP_IF_ALL_VALUES_MISSING")))
             strategy = i;
-    fprintf(w->out, "  missing values: %s\n", rules[strategy]);
+    fprintf(w->out, gvW_t(w, "  missing values: %s\n"), rules[strategy]);
     gvF_value n, d;
     if (formula) {
         gvW_part(w, "formula", formula, params, strategy, &n);
@@ -371,37 +475,55 @@ static void gvW_formula(gvW *w, const char *params) {
         int hidden = gvW_part(w, "numerator", num, params, strategy, &n);
         hidden |= gvW_part(w, "denominator", den, params, strategy, &d);
         int yearly = annualise && !strcmp(annualise, "yes");
-        fprintf(w->out, "  value = numerator / denominator x %s%s", factor ? factor : "1",
-                yearly ? " x 365 / days" : "");
+        fprintf(w->out, gvW_t(w, "  value = numerator / denominator x %s"), factor ? factor : "1");
+        if (yearly) fputs(gvW_t(w, " x 365 / days"), w->out);
         double v;
         if (hidden || n.type == GVF_NULL || d.type == GVF_NULL)
             fputs("\n", w->out);
         else if (gvF_indicator_value(n.number, d.number, factor ? strtod(factor, NULL) : 1, yearly,
                                      gvP_days(&w->period), &v))
-            fputs(": the denominator is 0, so no value\n", w->out);
+            fputs(gvW_t(w, ": the denominator is 0, so no value\n"), w->out);
         else
-            fputs(" = ", w->out), gvW_num(w->out, v), fputs("\n", w->out);
+            fputs(" = ", w->out), gvW_num(w, v), fputs("\n", w->out);
     }
     free(formula), free(num), free(den), free(missing), free(factor), free(annualise);
 }
 
 /* The kind of module a run stored, in words. */
-static const char *gvW_kind(const char *lang) {
+static const char *gvW_kind(const gvW *w, const char *lang) {
     const gv_loader *l = gvM_loader_named(lang);
-    return l ? l->noun : "module";
+    return gvW_t(w, l ? l->noun : "module");
+}
+
+/* The value itself, or why there is none. */
+static void gvW_indicator_value(gvW *w, sqlite3_stmt *st, int small) {
+    FILE *out = w->out;
+    const char *status = gvR_text(st, 1), *error = gvR_text(st, 2);
+    if (small)
+        fprintf(out, "%s %s\n", gvW_t(w, "hidden"),
+                gvW_t(w, "(a small count of persons, made from one, or one could be computed "
+                         "from it: --no-suppress shows it)"));
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+        gvW_num(w, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvW_t(w, gvR_text(st, 3)));
+    else
+        fprintf(out, "%s%s%s\n", gvW_t(w, status), *error ? ": " : "", error);
+    char note[64];
+    if (*gvR_coverage(w->r->lang, st, 13, note))
+        fprintf(out, gvW_t(w, "  partial: %s (the least of what it read)\n"), note);
 }
 
 /* An indicator's value: what made it and what it read; 1 when the run
 ** has no such value. */
 static int gvW_indicator(gvW *w) {
-    sqlite3_stmt *st = gvW_prepare(
-        w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
-           " i.module_version, i.module_hash, i.module_path, i.params,"
-           " i.isolated, " GVR_RESULT_RULE(
-               "r") " IS NOT NULL, gv_hidden(),"
-                    " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
-                    " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
-                    " AND r.period = ?4");
+    sqlite3_stmt *st =
+        gvW_prepare(w, "SELECT r.value, r.status, r.error, i.unit, i.module, i.module_kind,"
+                       " i.module_version, i.module_hash, i.module_path, i.params,"
+                       " i.isolated, " GVR_RESULT_RULE(
+                           "r") " IS NOT NULL, gv_hidden(),"
+                                " r.coverage, coalesce(i.reads_recorded, -1)"
+                                " FROM results r JOIN run_indicators i USING (run, indicator)"
+                                " WHERE r.run = ?1 AND r.indicator = ?2 AND r.case_id = ?3"
+                                " AND r.period = ?4");
     if (!st) return -1;
     int stepped = sqlite3_step(st);
     if (stepped != SQLITE_ROW) {
@@ -409,34 +531,24 @@ static int gvW_indicator(gvW *w) {
         return 1;
     }
     FILE *out = w->out;
-    fprintf(out, "%s for case %s in %s: ", w->r->what, w->r->case_id, w->period.text);
+    fprintf(out, gvW_t(w, "%s for case %s in %s: "), w->r->what, w->r->case_id, w->period.text);
     int small = sqlite3_column_int(st, 11); /* made from a small count of persons */
-    const char *status = gvR_text(st, 1), *error = gvR_text(st, 2);
-    if (small)
-        fprintf(out,
-                "%s (a small count of persons, made from one, or one could be computed from "
-                "it: --no-suppress shows it)\n",
-                "hidden");
-    else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-        gvW_num(out, sqlite3_column_double(st, 0)), fprintf(out, " %s\n", gvR_text(st, 3));
-    else
-        fprintf(out, "%s%s%s\n", gvT(GV_LANG_EN, status), *error ? ": " : "", error);
-    char note[64];
-    if (*gvR_coverage(GV_LANG_EN, st, 13, note))
-        fprintf(out, "  partial: %s (the least of what it read)\n", note);
-    fprintf(out, "  made by module %s (%s, version %s), %s\n", gvR_text(st, 4),
-            gvW_kind(gvR_text(st, 5)), *gvR_text(st, 6) ? gvR_text(st, 6) : "not given",
-            sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process");
-    fprintf(out, "  file %s\n  sha256 %s\n  params %s\n", gvR_text(st, 8), gvR_text(st, 7),
-            gvR_text(st, 9));
+    gvW_indicator_value(w, st, small);
+    fprintf(out, gvW_t(w, "  made by module %s (%s, version %s), %s\n"), gvR_text(st, 4),
+            gvW_kind(w, gvR_text(st, 5)),
+            *gvR_text(st, 6) ? gvR_text(st, 6) : gvW_t(w, "not given"),
+            gvW_t(w, sqlite3_column_int(st, 10) ? "in a child process" : "in the gevinst process"));
+    fprintf(out, gvW_t(w, "  file %s\n  sha256 %s\n  params %s\n"), gvR_text(st, 8),
+            gvR_text(st, 7), gvR_text(st, 9));
     char *params = gvU_strdup(gvR_text(st, 9)), kind[16];
     snprintf(kind, sizeof kind, "%s", gvR_text(st, 5));
+    int recorded = sqlite3_column_int(st, 14);
     sqlite3_finalize(st);
     /* a formula that could not be read has no parts to show: its error said it */
     if (!small && strcmp(kind, "formula") == 0 && *params)
         gvW_formula(w, params);
     else if (!small)
-        gvW_indicator_read(w, params);
+        gvW_indicator_read(w, params, recorded);
     free(params);
     return 0;
 }
@@ -471,84 +583,95 @@ enum {
 };
 
 /* (a - b) / (c - b) x 100, with the numbers. */
-static void gvW_realisation(FILE *out, sqlite3_stmt *st) {
+static void gvW_realisation(gvW *w, sqlite3_stmt *st) {
+    FILE *out = w->out;
     double actual = sqlite3_column_double(st, GVW_ACTUAL);
     double baseline = sqlite3_column_double(st, GVW_BASELINE);
     double target = sqlite3_column_double(st, GVW_TARGET);
-    fputs("  actual ", out);
-    gvW_num(out, actual);
-    fputs("\n  realisation = (actual - baseline) / (target - baseline) x 100\n              = (",
-          out);
+    const char *label = gvW_t(w, "realisation");
+    fprintf(out, "  %s ", gvW_t(w, "actual"));
+    gvW_num(w, actual);
+    fprintf(out, "\n  %s = %s\n  %*s = (", label,
+            gvW_t(w, "(actual - baseline) / (target - baseline) x 100"), gvR_chars(label), "");
     const double terms[] = {actual, baseline, target, baseline};
     const char *const between[] = {" - ", ") / (", " - ", ") x 100 = "};
     for (int i = 0; i < 4; i++)
-        gvW_num(out, terms[i]), fputs(between[i], out);
-    gvW_num(out, sqlite3_column_double(st, GVW_REALISATION));
-    fputs(" %\n  expected by now (straight line from the end of the baseline period to the "
-          "end of the target period) = ",
-          out);
-    gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED_PCT));
-    fputs(" %, that is ", out);
-    gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED));
-    fputs("; deviation ", out);
-    gvW_num(out, sqlite3_column_double(st, GVW_DEVIATION));
+        gvW_num(w, terms[i]), fputs(between[i], out);
+    gvW_num(w, sqlite3_column_double(st, GVW_REALISATION));
+    fprintf(out, " %%\n  %s = ",
+            gvW_t(w, "expected by now (straight line from the end of the baseline period to the "
+                     "end of the target period)"));
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED_PCT));
+    fprintf(out, " %%, %s ", gvW_t(w, "that is"));
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED));
+    fprintf(out, "; %s ", gvW_t(w, "deviation"));
+    gvW_num(w, sqlite3_column_double(st, GVW_DEVIATION));
     fputc('\n', out);
 }
 
 /* quantity x proxy x (1 - deadweight) ... = year 1, and its present value. */
-static void gvW_valued(FILE *out, sqlite3_stmt *st) {
-    fprintf(out, "  valued with the quantity of %s (%s): ", gvR_text(st, GVW_QUANTITY_PERIOD),
-            gvR_text(st, GVW_BASIS));
+static void gvW_valued(gvW *w, sqlite3_stmt *st) {
+    FILE *out = w->out;
+    fprintf(out, gvW_t(w, "  valued with the quantity of %s (%s): "),
+            gvR_text(st, GVW_QUANTITY_PERIOD), gvW_t(w, gvR_text(st, GVW_BASIS)));
     const int terms[] = {GVW_QUANTITY,     GVW_PROXY,       GVW_DEADWEIGHT,
                          GVW_DISPLACEMENT, GVW_ATTRIBUTION, GVW_IMPACT};
-    const char *const before[] = {"",
-                                  " x proxy ",
-                                  " x (1 - deadweight ",
-                                  ") x (1 - displacement ",
-                                  ") x (1 - attribution ",
-                                  ") = "};
-    for (int i = 0; i < 6; i++)
-        fputs(before[i], out), gvW_num(out, sqlite3_column_double(st, terms[i]));
-    fputs(" in year 1; present value ", out);
-    gvW_num(out, sqlite3_column_double(st, GVW_PRESENT_VALUE));
+    const char *const word[] = {NULL, "proxy", "deadweight", "displacement", "attribution", NULL};
+    for (int i = 0; i < 6; i++) {
+        if (i == 1) fprintf(out, " x %s ", gvW_t(w, word[i]));
+        if (i >= 2 && i <= 4) fprintf(out, "%s x (1 - %s ", i > 2 ? ")" : "", gvW_t(w, word[i]));
+        if (i == 5) fputs(") = ", out);
+        gvW_num(w, sqlite3_column_double(st, terms[i]));
+    }
+    fprintf(out, " %s; %s ", gvW_t(w, "in year 1"), gvW_t(w, "present value"));
+    gvW_num(w, sqlite3_column_double(st, GVW_PRESENT_VALUE));
+    fputc('\n', out);
+}
+
+/* An incomplete gain: its actual, and what was expected by the end of
+** the period, not compared. */
+static void gvW_incomplete(gvW *w, sqlite3_stmt *st) {
+    FILE *out = w->out;
+    fprintf(out, "  %s ", gvW_t(w, "actual"));
+    gvW_num(w, sqlite3_column_double(st, GVW_ACTUAL));
+    fputs(gvW_t(w, ": incomplete, so not compared with the plan nor valued (allow_partial in the "
+                   "config judges it anyway)\n"),
+          out);
+    fprintf(out, gvW_t(w, "  expected by the end of %s "), w->period.text);
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED_PCT));
+    fprintf(out, " %%, %s ", gvW_t(w, "that is"));
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED));
     fputc('\n', out);
 }
 
 /* The plan, and what was measured against it. */
 static void gvW_gain_figures(gvW *w, sqlite3_stmt *st) {
     FILE *out = w->out;
-    fprintf(out, "  baseline ");
-    gvW_num(out, sqlite3_column_double(st, GVW_BASELINE));
-    fprintf(out, " in %s, target ", gvR_text(st, GVW_BASELINE_PERIOD));
-    gvW_num(out, sqlite3_column_double(st, GVW_TARGET));
-    fprintf(out, " by %s; measured by indicator %s\n", gvR_text(st, GVW_TARGET_PERIOD),
+    fprintf(out, "  %s ", gvW_t(w, "baseline"));
+    gvW_num(w, sqlite3_column_double(st, GVW_BASELINE));
+    fprintf(out, gvW_t(w, " in %s, target "), gvR_text(st, GVW_BASELINE_PERIOD));
+    gvW_num(w, sqlite3_column_double(st, GVW_TARGET));
+    fprintf(out, gvW_t(w, " by %s; measured by indicator %s\n"), gvR_text(st, GVW_TARGET_PERIOD),
             gvR_text(st, GVW_INDICATOR));
-    if (*gvR_text(st, GVW_ERROR)) fprintf(out, "  error: %s\n", gvR_text(st, GVW_ERROR));
+    if (*gvR_text(st, GVW_ERROR))
+        fprintf(out, "  %s: %s\n", gvW_t(w, "error"), gvR_text(st, GVW_ERROR));
     char note[64];
-    if (*gvR_coverage(GV_LANG_EN, st, GVW_COVERAGE, note))
-        fprintf(out, "  %s: the actual was made from data of only part of a period\n", note);
+    if (*gvR_coverage(w->r->lang, st, GVW_COVERAGE, note))
+        fprintf(out, gvW_t(w, "  %s: the actual was made from data of only part of a period\n"),
+                note);
     if (strcmp(gvR_text(st, GVW_STATUS), "error") == 0) {
         /* the error said it: no actual was read */
     } else if (sqlite3_column_type(st, GVW_ACTUAL) == SQLITE_NULL) {
-        fprintf(out, "  no value of %s for this case and period: no realisation\n",
+        fprintf(out, gvW_t(w, "  no value of %s for this case and period: no realisation\n"),
                 gvR_text(st, GVW_INDICATOR));
     } else if (sqlite3_column_type(st, GVW_REALISATION) == SQLITE_NULL) {
-        fputs("  actual ", out);
-        gvW_num(out, sqlite3_column_double(st, GVW_ACTUAL));
-        fputs(": incomplete, so not compared with the plan nor valued (allow_partial in the "
-              "config judges it anyway)\n",
-              out);
-        fprintf(out, "  expected by the end of %s ", w->period.text);
-        gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED_PCT));
-        fputs(" %, that is ", out);
-        gvW_num(out, sqlite3_column_double(st, GVW_EXPECTED));
-        fputc('\n', out);
+        gvW_incomplete(w, st);
     } else {
-        gvW_realisation(out, st);
+        gvW_realisation(w, st);
     }
-    if (sqlite3_column_type(st, GVW_PRESENT_VALUE) != SQLITE_NULL) gvW_valued(out, st);
+    if (sqlite3_column_type(st, GVW_PRESENT_VALUE) != SQLITE_NULL) gvW_valued(w, st);
     if (*gvR_text(st, GVW_LEFT_OUT))
-        fprintf(out, "  SROI passed over %s: its data cover only part of it\n",
+        fprintf(out, gvW_t(w, "  SROI passed over %s: its data cover only part of it\n"),
                 gvR_text(st, GVW_LEFT_OUT));
 }
 
@@ -575,19 +698,46 @@ static int gvW_gain(gvW *w) {
         gvW_end(w, st, stepped);
         return 1;
     }
-    fprintf(w->out, "gain %s of case %s in %s: %s (plan from the %s)\n", w->r->what, w->r->case_id,
-            w->period.text, gvT(GV_LANG_EN, gvR_text(st, GVW_STATUS)), gvR_text(st, GVW_SOURCE));
+    fprintf(w->out, gvW_t(w, "gain %s of case %s in %s: %s (plan from the %s)\n"), w->r->what,
+            w->r->case_id, w->period.text, gvW_t(w, gvR_text(st, GVW_STATUS)),
+            gvW_t(w, gvR_text(st, GVW_SOURCE)));
     if (sqlite3_column_int(st, GVW_HIDDEN))
-        fprintf(w->out, "  its figures are hidden: they are, or are made from, a small count of "
-                        "persons (--no-suppress shows them)\n");
+        fputs(gvW_t(w, "  its figures are hidden: they are, or are made from, a small count of "
+                       "persons (--no-suppress shows them)\n"),
+              w->out);
     else
         gvW_gain_figures(w, st);
     sqlite3_finalize(st);
     return 0;
 }
 
-/* Which run, and what has changed since: the values are the run's, the
-** data and plan listed are today's. */
+/* What has changed since the run: the values are the run's, the data and
+** plan listed are today's. */
+static void gvW_since(gvW *w, sqlite3_stmt *st) {
+    const char *note = gvW_t(w, "note");
+    int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
+    if (!same)
+        fprintf(w->out, gvW_t(w, "%s: %s differs from the config this run used\n"), note,
+                w->r->config_file);
+    char *elsewhere = gvR_config_elsewhere(w->r, w->r->lang, gvR_text(st, 3), gvR_text(st, 2));
+    if (elsewhere) fprintf(w->out, "%s: %s\n", note, elsewhere);
+    free(elsewhere);
+    sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
+    int s = since ? SQLITE_DONE : SQLITE_ERROR;
+    while (since && (s = sqlite3_step(since)) == SQLITE_ROW) {
+        char when[64];
+        gvT_date(w->r->lang, gvR_text(since, 2), when, sizeof when);
+        if (sqlite3_column_int(since, 3))
+            fprintf(w->out, gvW_t(w, "%s: %s of source %s removed since this run, on %s\n"), note,
+                    gvR_text(since, 0), gvR_text(since, 4), when);
+        else
+            fprintf(w->out, gvW_t(w, "%s: %s imported since this run, on %s (from %s)\n"), note,
+                    gvR_text(since, 0), when, gvR_text(since, 1));
+    }
+    gvW_end(w, since, s);
+}
+
+/* Which run, and what has changed since. */
 static void gvW_run(gvW *w) {
     sqlite3_stmt *st =
         gvW_prepare(w, "SELECT started, engine_version, config_hash, config_file FROM runs"
@@ -595,30 +745,46 @@ static void gvW_run(gvW *w) {
     if (!st) return;
     int stepped = sqlite3_step(st);
     if (stepped == SQLITE_ROW) {
-        fprintf(w->out, "run %lld, %s, gevinst %s, config sha256 %.12s\n", w->r->run,
-                gvR_text(st, 0), gvR_text(st, 1), gvR_text(st, 2));
+        char started[64];
+        gvT_date(w->r->lang, gvR_text(st, 0), started, sizeof started);
+        fprintf(w->out, gvW_t(w, "run %lld, %s, gevinst %s, config sha256 %.12s\n"), w->r->run,
+                started, gvR_text(st, 1), gvR_text(st, 2));
         if (w->r->suppress_below <= 0)
-            fprintf(w->out, "note: %s\n",
-                    gvT(GV_LANG_EN, "not for publication: small counts of persons are shown "
-                                    "(--no-suppress)"));
-        int same = !w->r->config_hash || strcmp(gvR_text(st, 2), w->r->config_hash) == 0;
-        if (!same)
-            fprintf(w->out, "note: %s differs from the config this run used\n", w->r->config_file);
-        char *elsewhere = gvR_config_elsewhere(w->r, gvR_text(st, 3), gvR_text(st, 2));
-        if (elsewhere) fprintf(w->out, "note: %s\n", elsewhere);
-        free(elsewhere);
-        sqlite3_stmt *since = gvD_imports_since(w->r->db, w->r->run);
-        int s = since ? SQLITE_DONE : SQLITE_ERROR;
-        while (since && (s = sqlite3_step(since)) == SQLITE_ROW)
-            if (sqlite3_column_int(since, 3))
-                fprintf(w->out, "note: %s of source %s removed since this run, on %s\n",
-                        gvR_text(since, 0), gvR_text(since, 4), gvR_text(since, 2));
-            else
-                fprintf(w->out, "note: %s imported since this run, on %s (from %s)\n",
-                        gvR_text(since, 0), gvR_text(since, 2), gvR_text(since, 1));
-        gvW_end(w, since, s);
+            fprintf(w->out, "%s: %s\n", gvW_t(w, "note"),
+                    gvW_t(w, "not for publication: small counts of persons are shown "
+                             "(--no-suppress)"));
+        gvW_since(w, st);
     }
     gvW_end(w, st, stepped);
+}
+
+/* A case the run does not have: unknown, with the id most like it, or
+** imported since. */
+static char *gvW_no_case(gvW *w) {
+    const gv_report *r = w->r;
+    sqlite3_stmt *st = gvW_prepare(w, "SELECT id, id = ?3 FROM cases ORDER BY id = ?3 DESC, id");
+    if (!st) return NULL;
+    char **ids = NULL;
+    int n = 0, cap = 0, known = 0, stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        known |= sqlite3_column_int(st, 1);
+        if (n == cap) ids = gvU_realloc(ids, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *ids);
+        ids[n++] = gvU_strdup(gvR_text(st, 0));
+    }
+    gvW_end(w, st, stepped);
+    char *why = NULL;
+    if (known) {
+        why = gvU_mprintf("run %lld has no case '%s': it was imported after the run", r->run,
+                          r->case_id);
+    } else if (stepped == SQLITE_DONE) {
+        const char *near = gvU_nearest(r->case_id, (const char *const *)ids, n);
+        why = gvU_mprintf("unknown case '%s'%s%s%s", r->case_id, near ? " (did you mean '" : "",
+                          near ? near : "", near ? "'?)" : "");
+    }
+    for (int i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    return why;
 }
 
 /* Why the run holds nothing for WHAT, CASE and PERIOD: the first of them
@@ -626,10 +792,10 @@ static void gvW_run(gvW *w) {
 static char *gvW_missing(gvW *w) {
     /* gvW_prepare binds all four; a check that reads fewer ignores the rest */
     static const char *const checks[] = {
-        "SELECT (SELECT count(*) FROM run_indicators WHERE run = ?1 AND indicator = ?2)"
-        " + (SELECT count(*) FROM gain_results WHERE run = ?1 AND gain = ?2)",
         "SELECT (SELECT count(*) FROM results WHERE run = ?1 AND case_id = ?3)"
         " + (SELECT count(*) FROM gain_results WHERE run = ?1 AND case_id = ?3)",
+        "SELECT (SELECT count(*) FROM run_indicators WHERE run = ?1 AND indicator = ?2)"
+        " + (SELECT count(*) FROM gain_results WHERE run = ?1 AND gain = ?2)",
         "SELECT group_concat(period, ', ') FROM (SELECT period FROM results WHERE run = ?1"
         " AND indicator = ?2 AND case_id = ?3 UNION SELECT period FROM gain_results"
         " WHERE run = ?1 AND gain = ?2 AND case_id = ?3 ORDER BY 1)"};
@@ -637,21 +803,20 @@ static char *gvW_missing(gvW *w) {
     for (int i = 0; i < 3; i++) {
         sqlite3_stmt *st = gvW_prepare(w, checks[i]);
         if (!st) return NULL;
-        int stepped = sqlite3_step(st);
+        int stepped = sqlite3_step(st), none = stepped == SQLITE_ROW && !sqlite3_column_int(st, 0);
         char *why = NULL;
         if (stepped != SQLITE_ROW) {
             gvW_end(w, st, stepped);
             return NULL;
         }
-        if (i == 0 && sqlite3_column_int(st, 0) == 0)
-            why = gvU_mprintf("run %lld has no indicator or gain '%s'", r->run, r->what);
-        else if (i == 1 && sqlite3_column_int(st, 0) == 0)
-            why = gvU_mprintf("run %lld has no case '%s'", r->run, r->case_id);
-        else if (i == 2)
+        if (i == 2)
             why = gvU_mprintf("run %lld has no value of '%s' for case '%s' in %s (it has: %s)",
                               r->run, r->what, r->case_id, w->period.text,
                               sqlite3_column_type(st, 0) == SQLITE_NULL ? "none" : gvR_text(st, 0));
         sqlite3_finalize(st);
+        if (i == 0 && none) return gvW_no_case(w);
+        if (i == 1 && none)
+            why = gvU_mprintf("run %lld has no indicator or gain '%s'", r->run, r->what);
         if (why) return why;
     }
     return NULL;

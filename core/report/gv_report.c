@@ -115,16 +115,18 @@ const char *gvR_coverage(gv_lang lang, sqlite3_stmt *st, int col, char out[64]) 
     return out;
 }
 
-char *gvR_config_elsewhere(const gv_report *r, const char *config_file, const char *config_hash) {
+char *gvR_config_elsewhere(const gv_report *r, gv_lang lang, const char *config_file,
+                           const char *config_hash) {
     if (!r->config_path || strcmp(config_file, r->config_path) == 0) return NULL;
     int same = r->config_hash && strcmp(config_hash, r->config_hash) == 0;
-    return gvU_mprintf("run %lld was made with %s, %s", r->run,
-                       same ? "a config of the same content" : "another config", config_file);
+    return gvU_mprintf(gvT(lang, "run %lld was made with %s, %s"), r->run,
+                       gvT(lang, same ? "a config of the same content" : "another config"),
+                       config_file);
 }
 
 static void gvR_note_run(gv_report *r, const char *config_file, const char *config_hash) {
     if (!r->notes || !r->config_path) return;
-    char *elsewhere = gvR_config_elsewhere(r, config_file, config_hash);
+    char *elsewhere = gvR_config_elsewhere(r, GV_LANG_EN, config_file, config_hash);
     if (elsewhere)
         gvU_diag_add(r->notes, "%s", elsewhere);
     else if (r->config_hash && strcmp(config_hash, r->config_hash) != 0)

@@ -115,9 +115,10 @@ char *gvR_hidden_note(gv_report *r, char **err);
 /* ------------------------------------------------------------------ rows */
 
 /* When the run was made with a config at another path than r's: the note
-** that says so, naming it and whether its content was the same (malloc'd);
-** else NULL. */
-char *gvR_config_elsewhere(const gv_report *r, const char *config_file, const char *config_hash);
+** that says so in lang, naming it and whether its content was the same
+** (malloc'd); else NULL. */
+char *gvR_config_elsewhere(const gv_report *r, gv_lang lang, const char *config_file,
+                           const char *config_hash);
 
 /* A statement of one run's rows (?1 is r->run), ready to step; NULL with
 ** *err. */

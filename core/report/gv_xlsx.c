@@ -147,14 +147,6 @@ static void gvX_formats(gvX *x) {
     format_set_align(x->hidden, LXW_ALIGN_RIGHT);
 }
 
-/* Width of s in characters, for the column it stands in. */
-static int gvX_width(const char *s) {
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* One number in its column's format. */
 static void gvX_number(gvX *x, lxw_worksheet *ws, int row, int col, double v, gvX_kind kind,
                        const char *currency) {
@@ -200,13 +192,13 @@ static int gvX_cell(gvX *x, lxw_worksheet *ws, sqlite3_stmt *st, int row, int co
         x->hidden_cells++;
         text = gvT(x->r->lang, "hidden");
         worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, x->hidden);
-        return gvX_width(text);
+        return gvR_chars(text);
     }
     const char *name = sqlite3_column_name(st, col);
     if (strcmp(name, "status") == 0 || strcmp(name, "suppressed") == 0)
         text = gvT(x->r->lang, text);
     worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, NULL);
-    return gvX_width(text);
+    return gvR_chars(text);
 }
 
 /* A sheet of the rows of sql (?1 the run): a heading row that stays in
@@ -225,7 +217,7 @@ static void gvX_sheet(gvX *x, const char *name, const char *sql) {
         kinds[i] = gvX_kind_of(sqlite3_column_name(st, i), &heading);
         heading = gvT(x->r->lang, heading);
         worksheet_write_string(ws, 0, (lxw_col_t)i, heading, x->heading);
-        widths[i] = gvX_width(heading) + 2;
+        widths[i] = gvR_chars(heading) + 2;
         if (strcmp(sqlite3_column_name(st, i), "currency") == 0) currency_col = i;
         if (strcmp(sqlite3_column_name(st, i), "suppressed") == 0) rule_col = i;
     }

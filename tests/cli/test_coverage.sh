@@ -68,9 +68,9 @@ expect_eq "$(printf '%s' "$out" | grep -o 'ufullstendig</span> (data dekker 50,0
 expect_contains "$out" "<p>Holdt utenfor SROI: en senere periode der data dekker bare en del av den: caseworker_time 2019 (data dekker 50,0 %); into_work 2019 (data dekker 50,0 %); lower_assistance 2019 (data dekker 50,0 %)</p>" "HTML: what SROI left out"
 expect_eq "$(printf '%s' "$out" | grep -o 'Realisert &#8211; (Forventet 100,0&#160;%) <span class="status incomplete">' | wc -l)" "18" \
     "HTML: no realisation, not even a hidden one (<5 would read as a figure)"
-run explain -c demo/demo.cfg lower_assistance "$d" 2019
+run explain --lang en -c demo/demo.cfg lower_assistance "$d" 2019
 expect_contains "$out" "data cover 50.0 %: the actual was made from data of only part of a period" "explain: the coverage"
-expect_contains "$out" "expected by the end of 2019 100 %, that is 5499824" "explain: what was expected"
+expect_contains "$out" "expected by the end of 2019 100 %, that is 5,499,824" "explain: what was expected"
 expect_contains "$out" "SROI passed over 2019: its data cover only part of it" "explain: SROI"
 run runs "$db" --format csv
 expect_contains "$out" ",$partial,18" "runs counts them"
@@ -114,7 +114,7 @@ expect_eq "$(sql "$db" "SELECT count(*) || ' ' || count(sroi) || ' ' || count(pr
 expect_contains "$err" "case '$d': value not computed: no gain with a proxy_value has a quantity" "said for each case"
 expect_eq "$(printf '%s' "$out" | python3 -c "import json, sys; print([c['sroi'] for c in json.load(sys.stdin)['value']['cases']][:2])")" \
     "[None, None]" "JSON: null, not 0"
-run explain -c demo/q.cfg lower_assistance "$d" 2019-Q2
+run explain --lang en -c demo/q.cfg lower_assistance "$d" 2019-Q2
 expect_contains "$out" "  error: period 2019-Q2 is a quarter and the baseline 2017 a year: a gain compares like with like" "explain: the error"
 expect_eq "$(printf '%s\n' "$out" | grep -c 'no value of')" "0" "explain: no false 'no value'"
 run report -c demo/q.cfg --format html

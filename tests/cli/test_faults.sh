@@ -55,7 +55,7 @@ run run -c ro/demo.cfg
 run report -c ro/demo.cfg --format csv
 expect_rc 0 "report, writable"
 report_rw=$out
-run explain -c ro/demo.cfg work_share no-drammen-jobbkafe 2018
+run explain --lang en -c ro/demo.cfg work_share no-drammen-jobbkafe 2018
 expect_rc 0 "explain, writable"
 explain_rw=$out
 chmod 755 "$T"
@@ -77,7 +77,7 @@ if command -v as_reader >/dev/null; then
     as_reader report -c ro/demo.cfg --format csv >"$T/stdout" 2>"$T/stderr"; rc=$?; out=$(cat "$T/stdout"); err=$(cat "$T/stderr")
     expect_rc 0 "report on a file one may only read, in a folder one may not write"
     expect_eq "$out" "$report_rw" "the same report"
-    as_reader explain -c ro/demo.cfg work_share no-drammen-jobbkafe 2018 >"$T/stdout" 2>"$T/stderr"; rc=$?; out=$(cat "$T/stdout"); err=$(cat "$T/stderr")
+    as_reader explain --lang en -c ro/demo.cfg work_share no-drammen-jobbkafe 2018 >"$T/stdout" 2>"$T/stderr"; rc=$?; out=$(cat "$T/stdout"); err=$(cat "$T/stderr")
     expect_rc 0 "explain on it"
     expect_eq "$out" "$explain_rw" "the same explanation"
     as_reader runs ro/demo.db >"$T/stdout" 2>"$T/stderr"; rc=$?; err=$(cat "$T/stderr")
@@ -109,7 +109,7 @@ if [ "$(id -u)" = 0 ] && chattr +i ro/demo.db 2>/dev/null; then
     run report -c ro/demo.cfg --format csv
     expect_rc 0 "report on an immutable file and folder"
     expect_eq "$out" "$report_rw" "the same report"
-    run explain -c ro/demo.cfg work_share no-drammen-jobbkafe 2018
+    run explain --lang en -c ro/demo.cfg work_share no-drammen-jobbkafe 2018
     expect_rc 0 "explain on it"
     expect_eq "$out" "$explain_rw" "the same explanation"
     run run -c ro/demo.cfg

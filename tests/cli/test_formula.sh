@@ -79,7 +79,7 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 2 AND indicator
   AND period IN ('2017', '2018') AND status = 'ok'")" "12" "every case has volunteer hours"
 
 # explain: each operand replaced by its number, then where each came from
-run explain -c demo/f.cfg double_share no-drammen-jobbkafe 2017
+run explain --lang en -c demo/f.cfg double_share no-drammen-jobbkafe 2017
 expect_rc 0 "explain a formula"
 expect_eq "$(printf '%s\n' "$out" | sed -n '2p;7,11p')" "double_share for case no-drammen-jobbkafe in 2017: 21.21212121 %
   missing values: skip_if_any_missing
@@ -88,27 +88,27 @@ expect_eq "$(printf '%s\n' "$out" | sed -n '2p;7,11p')" "double_share for case n
          = 21.21212121
   I{work_share} = 10.60606061: indicator work_share of this run, for this case and period" \
   "explain of I{}"
-run explain -c demo/f.cfg volunteer_value no-drammen-jobbkafe 2017
+run explain --lang en -c demo/f.cfg volunteer_value no-drammen-jobbkafe 2017
 expect_eq "$(printf '%s\n' "$out" | sed -n '8,$p')" "  formula: #{volunteer_hours} * C{wage}
          = 1203 * 260
          = 312780
   #{volunteer_hours} = 1203: the sum of the case's observations of 'volunteer_hours' in 2017
-  observations of 'volunteer_hours' in 2017 (2017-01-01 to 2017-12-31): 4, sum 1203
+  observations of 'volunteer_hours' in 2017 (1 January 2017 to 31 December 2017): 4, sum 1,203
     2017-Q1     278 hours  source frivilligsentral
     2017-Q2     322 hours  source frivilligsentral
     2017-Q3     270 hours  source frivilligsentral
     2017-Q4     333 hours  source frivilligsentral
   C{wage} = 260: a constant of the config (constants = { ... })" "explain traces operands to observations"
-run explain -c demo/f.cfg work_share no-drammen-jobbkafe 2017
+run explain --lang en -c demo/f.cfg work_share no-drammen-jobbkafe 2017
 expect_contains "$out" "  denominator: #{participants}
              = 66
              = 66" "explain of a denominator"
 expect_contains "$out" "  value = numerator / denominator x 100 = 10.60606061" "the value"
 # a value made from a small count of persons shows none of its operands
-run explain -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017
+run explain --lang en -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017
 expect_contains "$out" "in 2017: hidden (a small count of persons" "small value hidden"
 case "$out" in *"#{in_work} ="*) fail "a small value's operands are hidden" ;; esac
-run explain -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017 --no-suppress
+run explain --lang en -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017 --no-suppress
 expect_contains "$out" "  numerator: #{in_work}
            = 3" "--no-suppress shows them"
 
@@ -119,7 +119,7 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM results r WHERE run = 2 AND indicat
   AND fewest_persons = value")" "12" "#{wellbeing.subjects}"
 expect_eq "$(sql "$db" "SELECT group_concat(DISTINCT status || ' ' || value) FROM results
   WHERE run = 2 AND indicator = 'people' AND period = '2016'")" "ok 0.0" "no one answered: 0"
-run explain -c demo/f.cfg people no-drammen-jobbkafe 2017
+run explain --lang en -c demo/f.cfg people no-drammen-jobbkafe 2017
 expect_contains "$out" "  #{wellbeing.subjects} = 9: the number of persons (distinct subjects) in the case's observations of 'wellbeing' in 2017" "explain of .subjects"
 
 # missing values: never_skip keeps the null for isNull; skip if all missing

@@ -100,14 +100,14 @@ expect_contains "$out" "1;jobs;a;2018-Q2;;persons;ok;;sum;1.0.0;1;hidden" "Excel
 run report -c p.cfg --format text --lang nb
 expect_eq "$(printf '%s\n' "$out" | grep -E '^jobs +a +2018-Q[12] ' | grep -c 'skjult')" "2" "text: Q1 and Q2 skjult"
 expect_contains "$out" "skjult: færre enn 5 personer, eller et tall et slikt antall kunne regnes ut fra (personvern)" "text: the footnote"
-run explain -c p.cfg jobs a 2018-Q2
+run explain --lang en -c p.cfg jobs a 2018-Q2
 expect_contains "$out" "jobs for case a in 2018-Q2: hidden (" "explain: Q2 hidden"
-run explain -c p.cfg jobs a 2018-Q1
+run explain --lang en -c p.cfg jobs a 2018-Q1
 expect_contains "$out" "jobs for case a in 2018-Q1: hidden (" "explain: Q1 hidden, not 3 persons"
-run explain -c p.cfg jobs a 2018
+run explain --lang en -c p.cfg jobs a 2018
 expect_contains "$out" "jobs for case a in 2018: 24 persons" "explain: the year"
 expect_eq "$(printf '%s\n' "$out" | grep -cE '^    2018-Q[1-4] +[0-9]')" "0" "explain: no quarter's rows in clear"
-run explain -c p.cfg --no-suppress jobs a 2018-Q1
+run explain --lang en -c p.cfg --no-suppress jobs a 2018-Q1
 expect_contains "$out" "note: not for publication: small counts of persons are shown (--no-suppress)" "explain --no-suppress says so"
 expect_contains "$out" "jobs for case a in 2018-Q1: 3 persons" "and shows it"
 
@@ -123,10 +123,10 @@ expect_eq "$(sql p.db "SELECT quantity FROM run_gains WHERE case_id = 'a'")" "5.
 expect_eq "$(case_a "json_type(c.value, '\$.gains[0].quantity') || ' ' || json_type(c.value, '\$.gains[0].present_value') || ' ' || (c.value ->> '\$.gains[0].suppressed')" a)" "null null hidden" "JSON: the gain's quantity and value hidden"
 expect_eq "$(case_a "json_type(c.value, '\$.present_value') || json_type(c.value, '\$.sroi') || json_type(c.value, '\$.scenarios.likely') || json_type(c.value, '\$.by_beneficiary') || ' ' || (c.value ->> 'suppressed') || ' ' || (c.value ->> 'investment')" a)" "nullnullnullnull hidden 10000.0" "JSON: the case's value figures hidden, its investment shown"
 expect_eq "$(case_a "(SELECT count(*) FROM json_each(c.value, '\$.sensitivity') s WHERE json_type(s.value, '\$.sroi_low') = 'null' AND json_type(s.value, '\$.sroi_high') = 'null')" a)" "7" "JSON: the sensitivity ratios hidden"
-run explain -c p.cfg jobs a 2018-Q4
+run explain --lang en -c p.cfg jobs a 2018-Q4
 expect_contains "$out" "  its figures are hidden: they are, or are made from, a small count of persons" "explain: the gain's arithmetic hidden"
 expect_eq "$(printf '%s\n' "$out" | grep -c 'valued with the quantity')" "0" "explain: no value arithmetic"
-run explain -c p.cfg share a 2018-Q2
+run explain --lang en -c p.cfg share a 2018-Q2
 expect_contains "$out" "share for case a in 2018-Q2: hidden (" "explain: the share beside a hidden count"
 
 # municipality minus cases: Oslo = a + b, and b's value follows from its

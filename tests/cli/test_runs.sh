@@ -38,7 +38,7 @@ run report -c moved/b.cfg --format csv
 expect_rc 0 "the moved project's report"
 expect_eq "$(printf '%s\n' "$out" | sed 1d | cut -d, -f1 | sort -u)" "2" "its run is run 2"
 expect_contains "$err" "gevinst: note: run 2 was made with a config of the same content, $T/demo/b.cfg" "says where it was"
-run explain -c moved/b.cfg into_work no-drammen-jobbkafe 2018
+run explain --lang en -c moved/b.cfg into_work no-drammen-jobbkafe 2018
 expect_rc 0 "explain in the moved project"
 expect_contains "$out" "run 2, " "the run found by its content"
 expect_contains "$out" "note: run 2 was made with a config of the same content, $T/demo/b.cfg" "says where it was"

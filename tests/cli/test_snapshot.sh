@@ -58,7 +58,7 @@ wait $pid
 expect_eq "$import_rc" "0" "the import waited for the run"
 expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 3 AND value IS NOT NULL AND case_id = 'no-drammen-jobbkafe'")" "0" "the run did not see it"
 expect_eq "$(sql "$db" "SELECT imported > (SELECT finished FROM runs WHERE id = 3) FROM imports WHERE file LIKE '%later.csv'")" "1" "it committed after the run"
-run explain -c demo/slow.cfg lua_sum no-drammen-jobbkafe 2031
+run explain --lang en -c demo/slow.cfg lua_sum no-drammen-jobbkafe 2031
 expect_contains "$out" "note: observations imported since this run" "explain says the data changed since"
 
 # a run started while another writer holds the database waits for it (a

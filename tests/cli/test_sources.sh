@@ -41,7 +41,7 @@ expect_contains "$out" "v2/observations.csv: unchanged since " "nothing to do"
 
 # the run made before keeps its figures, and says the data changed since
 expect_eq "$(sql "$db" "SELECT count(*) FROM results WHERE run = 1")" "$(sql "$db" "SELECT count(*) FROM results")" "run 1 kept"
-run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
+run explain --lang en -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
 expect_contains "$out" "note: observations imported since this run" "explain says the data changed since"
 
 # an observation is one value: a second one is refused with both places
@@ -74,7 +74,7 @@ expect_contains "$out" "observations.csv          observations         536" "the
 run import "$db" --remove 2031-tall
 expect_eq "$out" "source 2031-tall: 1 row removed" "taken out"
 expect_eq "$(sql "$db" "SELECT count(*) FROM observations WHERE period = '2031'")" "0" "its rows are gone"
-run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
+run explain --lang en -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
 expect_contains "$out" "note: observations of source 2031-tall removed since this run, on " "explain says it was removed"
 run report -c demo/demo.cfg --format html --lang nb
 expect_contains "$out" "<td>observations</td><td>2031-tall</td><td>$T/later.csv</td>" "the report lists it"

@@ -270,6 +270,11 @@ gevinst_status gevinst_report(gevinst_config *cfg, const gevinst_report_options 
 gevinst_status gevinst_explain(gevinst_config *cfg, long long run, const char *what,
                                const char *case_id, const char *period, int no_suppress, FILE *out,
                                char **err);
+/* The same in lang: "nb", "da" or "en"; NULL: the config's report.lang
+** (GEVINST_STATUS_USAGE for another). */
+gevinst_status gevinst_explain_in(gevinst_config *cfg, long long run, const char *lang,
+                                  const char *what, const char *case_id, const char *period,
+                                  int no_suppress, FILE *out, char **err);
 
 /* One stored value of a run. */
 typedef struct gevinst_result {
