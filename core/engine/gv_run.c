@@ -400,25 +400,25 @@ static int gvE_store_reads(gvE_state *run, const gvE_indicator *r, const gv_read
                            char **err) {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(run->db,
-                                "INSERT INTO run_reads (run, indicator, position, aggregate,"
-                                " metric, period, query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                "INSERT INTO run_reads (run, indicator, period, position,"
+                                " aggregate, metric, read_period, query)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                 -1, &st, NULL) == SQLITE_OK
                  ? 0
                  : -1;
     for (int i = 0; rc == 0 && i < reads->n; i++) {
         const gv_read *x = &reads->r[i];
-        /* as every output shows a module's words: printable */
-        char *text[] = {gvM_read_shown(x->aggregate), gvM_read_shown(x->metric),
-                        gvM_read_shown(x->period), gvM_read_shown(x->query)};
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, run->id);
         sqlite3_bind_text(st, 2, r->ind->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, i + 1);
-        for (int k = 0; k < 4; k++)
-            sqlite3_bind_text(st, 4 + k, text[k], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 4, i + 1);
+        for (int k = 0; k < GV_READ_TEXTS; k++) {
+            /* as every output shows a module's words: printable */
+            char *text = x->text[k] ? gvM_printable(gvU_strdup(x->text[k])) : NULL;
+            sqlite3_bind_text(st, k == GV_READ_FOR ? 3 : 4 + k, text, -1, SQLITE_TRANSIENT);
+            free(text);
+        }
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-        for (int k = 0; k < 4; k++)
-            free(text[k]);
     }
     sqlite3_finalize(st);
     if (rc == 0) {
@@ -435,12 +435,14 @@ static int gvE_store_reads(gvE_state *run, const gvE_indicator *r, const gv_read
 /* Every case and period of one indicator, and what its module read. */
 static int gvE_indicator_run(gvE_state *run, const gvE_indicator *r, char **err) {
     gvE_each e = {run, r, err};
-    gv_reads reads = {0};
-    run->src.reads = r->m ? &reads : NULL;
+    gv_reads *reads = gvU_malloc(sizeof *reads);
+    memset(reads, 0, sizeof *reads);
+    run->src.reads = r->m ? reads : NULL;
     int rc = gvM_each(&run->src, run->cfg, r->params, r->nparams, gvE_value, &e, err) ? -1 : 0;
     run->src.reads = NULL;
-    if (rc == 0 && r->m) rc = gvE_store_reads(run, r, &reads, err);
-    gvM_reads_free(&reads);
+    if (rc == 0 && r->m) rc = gvE_store_reads(run, r, reads, err);
+    gvM_reads_free(reads);
+    free(reads);
     return rc;
 }
 

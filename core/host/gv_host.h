@@ -166,32 +166,43 @@ typedef struct gv_run_values {
 } gv_run_values;
 
 /* What a module read through the host (sum, count, mean, aggregate,
-** query), each distinct read once: the run stores it for `explain`
-** (run_reads).  A module that reads more distinct things than GV_READS_MAX
-** (a period a case, say) has the first kept and `more` set. */
-#define GV_READS_MAX 32
+** query), each distinct read once for each period evaluated: the run
+** stores it for `explain` (run_reads).  A module that reads more distinct
+** things in a run than GV_READS_MAX (a period a case, say), or a text longer than
+** GV_MODULE_TEXT_MAX, has the rest left out and `more` set. */
+#define GV_READS_MAX 1024
+#define GV_READS_SLOTS 2048 /* a power of two, over twice GV_READS_MAX */
+enum {
+    GV_READ_FOR,       /* the period evaluated */
+    GV_READ_AGGREGATE, /* "sum", "count", "mean", "min", "max", "last"; "query" */
+    GV_READ_METRIC,    /* an aggregate's; NULL for a query */
+    GV_READ_PERIOD,    /* an aggregate's period when not the one evaluated; NULL */
+    GV_READ_QUERY,     /* a query's SQL as gvM_query_shape writes it; NULL */
+    GV_READ_TEXTS
+};
 typedef struct gv_read {
-    char *aggregate; /* "sum", "count", "mean", "min", "max", "last"; "query" */
-    char *metric;    /* an aggregate's; NULL for a query */
-    char *period;    /* an aggregate's period when not the one evaluated; NULL */
-    char *query;     /* a query's SQL, its white space one space; NULL */
+    char *text[GV_READ_TEXTS];
 } gv_read;
 
 typedef struct gv_reads {
     gv_read r[GV_READS_MAX];
     int n;
     int more;
-    int last; /* the read met last: most calls read it again */
+    int last;                 /* the read met last: most calls read it again */
+    int slot[GV_READS_SLOTS]; /* 1 + a read's index, by the hash of its texts; 0: free */
+    /* told of each read kept, and (NULL) when the first is left out: an
+       isolated worker sends them on at once, so a death loses none */
+    void (*added)(const gv_read *r);
 } gv_reads;
 
-/* Record a read (the texts are copied, made printable and cut); 1 when
-** it is new and kept, else 0. */
-int gvM_reads_add(gv_reads *reads, const char *aggregate, const char *metric, const char *period,
-                  const char *query);
+/* Record a read (its texts are copied); 1 when it is new and kept, else 0. */
+int gvM_reads_add(gv_reads *reads, const char *const text[GV_READ_TEXTS]);
 void gvM_reads_free(gv_reads *reads);
-/* A read's text as outputs show it: printable, a query's white space one
-** space; malloc'd. */
-char *gvM_read_shown(const char *text);
+/* A query's SQL as a read records it: each literal (a string, a number, a
+** blob) as ?, each comment gone, white space one space: the same query
+** for every case is one read, and no value written into it reaches an
+** output.  malloc'd. */
+char *gvM_query_shape(const char *sql);
 
 /* s (malloc'd) made fit for any output: valid UTF-8, each control
 ** character '?' (no escape sequence reaches a terminal). */

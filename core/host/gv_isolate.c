@@ -29,8 +29,8 @@
 ** use, and a message it cannot read fails that module alone.
 **   'H' header: what the module is    'E' it cannot be loaded: why
 **   'R' one value: status, number, error text, case and period
-**   'Q' what the module read, before the value it read it for: whether
-**       reads were left out (u8), then aggregate, metric, period and query
+**   'Q' what the module read, as it reads it (before the value): whether
+**       reads were left out (u8), then the five texts of a gv_read
 **   'S' the worker died of a signal   'X' it exited: the status
 **   'T' the watchdog stopped it      'D' done
 */
@@ -177,27 +177,17 @@ static void gvX_put_params(const gv_param_value *p, int n) {
 /* A new worker starts after the values its predecessors finished or died on. */
 static long gvX_skip;
 
-/* What the module read, and how much of it the host has been sent. */
+/* What the module read: each read kept goes to the host at once, as a
+** 'Q', so the reads of a value the worker dies on are not lost. */
 static gv_reads gvX_reads;
-static int gvX_reads_sent, gvX_more_sent;
 
-/* Reads the host has not heard of, each a 'Q'. */
-static void gvX_send_reads(void) {
-    while (gvX_reads_sent < gvX_reads.n || gvX_reads.more > gvX_more_sent) {
-        size_t at = gvX_begin('Q');
-        unsigned char more = (unsigned char)gvX_reads.more;
-        gvX_put(&more, 1);
-        if (gvX_reads_sent < gvX_reads.n) {
-            const gv_read *r = &gvX_reads.r[gvX_reads_sent++];
-            gvX_put_str(r->aggregate), gvX_put_str(r->metric);
-            gvX_put_str(r->period), gvX_put_str(r->query);
-        } else {
-            for (int i = 0; i < 4; i++) /* none: the news that more were left out */
-                gvX_put_str(NULL);
-        }
-        gvX_more_sent = gvX_reads.more;
-        gvX_end(at);
-    }
+static void gvX_send_read(const gv_read *r) {
+    size_t at = gvX_begin('Q');
+    unsigned char more = r == NULL; /* NULL: more reads than are kept */
+    gvX_put(&more, 1);
+    for (int i = 0; i < GV_READ_TEXTS; i++)
+        gvX_put_str(r ? r->text[i] : NULL);
+    gvX_end(at);
 }
 
 static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
@@ -209,7 +199,6 @@ static int gvX_child_value(void *ud, gevinst_ctx *ctx) {
     double v = 0;
     char *err = NULL;
     int status = gvM_evaluate(m, ctx, &v, &err);
-    gvX_send_reads();
     size_t at = gvX_begin('R');
     unsigned char st = (unsigned char)status;
     gvX_put(&st, 1);
@@ -415,6 +404,7 @@ static void gvX_worker(int tick, int ack, int go, long skip, const gv_indicator 
     gv_source src;
     if (gvM_source_open(&src, cfg->database, &err) < 0) gvX_finish('F', err);
     src.reads = &gvX_reads;
+    gvX_reads.added = gvX_send_read;
     if (gvM_each(&src, cfg, params, nparams, gvX_child_value, m, &err) < 0) gvX_finish('F', err);
     gvX_finish('D', NULL);
 }
@@ -857,16 +847,17 @@ static int gvX_value(gv_child *c, gevinst_ctx *ctx, double *value, char **err, c
 ** cannot be read. */
 static int gvX_read(gv_child *c, gevinst_ctx *ctx) {
     int more = gvX_have(c, 1) ? c->buf[c->pos++] : -1;
-    char *text[4];
-    for (int i = 0; i < 4; i++)
+    char *text[GV_READ_TEXTS];
+    for (int i = 0; i < GV_READ_TEXTS; i++)
         text[i] = gvX_str(c);
     int ok = !c->garbled && (more == 0 || more == 1);
     c->pos = c->end;
-    if (ok && ctx->src->reads) {
-        gvM_reads_add(ctx->src->reads, text[0], text[1], text[2], text[3]);
-        ctx->src->reads->more |= more;
-    }
-    for (int i = 0; i < 4; i++)
+    gv_reads *reads = ctx->src->reads;
+    if (ok && reads && more)
+        reads->more = 1;
+    else if (ok && reads)
+        gvM_reads_add(reads, (const char *const *)text);
+    for (int i = 0; i < GV_READ_TEXTS; i++)
         free(text[i]);
     return ok ? 0 : -1;
 }
@@ -883,7 +874,7 @@ static int gvX_evaluate(gv_module *m, gevinst_ctx *ctx, double *value, char **er
        saying more were left out */
     for (int reads = 0; type == 'Q'; reads++) {
         if (reads > GV_READS_MAX || gvX_read(c, ctx) < 0) {
-            type = 1; /* a message gevinst cannot read */
+            type = 0, why = gvU_strdup("sent a read gevinst cannot take");
             break;
         }
         type = gvX_message(c, m->limits.time_ms, ctx, &why);

@@ -288,73 +288,127 @@ static void gvM_found_in_series(const gv_series *series, const gv_period *p, gvM
 
 /* ------------------------------------------------------------------ reads */
 
-/* Is stored (a kept text) the text s, as cut to GV_MODULE_TEXT_MAX? */
-static int gvM_read_is(const char *stored, const char *s) {
-    if (!stored || !s) return stored == s;
-    size_t n = strnlen(s, GV_MODULE_TEXT_MAX);
-    return strlen(stored) == n && memcmp(stored, s, n) == 0;
+static int gvM_read_matches(const gv_read *r, const char *const text[GV_READ_TEXTS]) {
+    for (int i = 0; i < GV_READ_TEXTS; i++)
+        if (r->text[i] != text[i] && (!r->text[i] || !text[i] || strcmp(r->text[i], text[i])))
+            return 0;
+    return 1;
 }
 
-static int gvM_read_matches(const gv_read *r, const char *aggregate, const char *metric,
-                            const char *period, const char *query) {
-    return gvM_read_is(r->aggregate, aggregate) && gvM_read_is(r->metric, metric) &&
-           gvM_read_is(r->period, period) && gvM_read_is(r->query, query);
+/* One more read than is kept: said once. */
+static void gvM_reads_more(gv_reads *reads) {
+    if (reads->more) return;
+    reads->more = 1;
+    if (reads->added) reads->added(NULL);
 }
 
-static char *gvM_read_copy(const char *s) {
-    if (!s) return NULL;
-    size_t n = strnlen(s, GV_MODULE_TEXT_MAX);
-    char *t = gvU_malloc(n + 1);
-    memcpy(t, s, n);
-    t[n] = '\0';
-    return t;
+/* FNV-1a over the texts, a NULL and each end told apart. */
+static unsigned gvM_read_hash(const char *const text[GV_READ_TEXTS]) {
+    unsigned h = 2166136261u;
+    for (int i = 0; i < GV_READ_TEXTS; i++) {
+        for (const char *c = text[i]; c && *c; c++)
+            h = (h ^ (unsigned char)*c) * 16777619u;
+        h = (h ^ (text[i] ? 1u : 2u)) * 16777619u;
+    }
+    return h;
 }
 
-int gvM_reads_add(gv_reads *reads, const char *aggregate, const char *metric, const char *period,
-                  const char *query) {
-    if (!aggregate) return 0;
+int gvM_reads_add(gv_reads *reads, const char *const text[GV_READ_TEXTS]) {
+    if (!text[GV_READ_FOR] || !text[GV_READ_AGGREGATE]) return 0;
     /* most calls read what the last one did: asked first */
-    if (reads->n > 0 && gvM_read_matches(&reads->r[reads->last], aggregate, metric, period, query))
-        return 0;
-    for (int i = 0; i < reads->n; i++)
-        if (gvM_read_matches(&reads->r[i], aggregate, metric, period, query)) {
-            reads->last = i;
+    if (reads->n > 0 && gvM_read_matches(&reads->r[reads->last], text)) return 0;
+    unsigned at = gvM_read_hash(text) & (GV_READS_SLOTS - 1);
+    for (; reads->slot[at]; at = (at + 1) & (GV_READS_SLOTS - 1))
+        if (gvM_read_matches(&reads->r[reads->slot[at] - 1], text)) {
+            reads->last = reads->slot[at] - 1;
             return 0;
         }
-    if (reads->n == GV_READS_MAX) {
-        reads->more = 1;
+    int cut = 0;
+    for (int i = 0; i < GV_READ_TEXTS; i++)
+        cut |= text[i] && strnlen(text[i], GV_MODULE_TEXT_MAX + 1) > GV_MODULE_TEXT_MAX;
+    if (reads->n == GV_READS_MAX || cut) {
+        gvM_reads_more(reads);
         return 0;
     }
+    reads->slot[at] = reads->n + 1;
     gv_read *r = &reads->r[reads->last = reads->n++];
-    r->aggregate = gvM_read_copy(aggregate);
-    r->metric = gvM_read_copy(metric);
-    r->period = gvM_read_copy(period);
-    r->query = gvM_read_copy(query);
+    for (int i = 0; i < GV_READ_TEXTS; i++)
+        r->text[i] = text[i] ? gvU_strdup(text[i]) : NULL;
+    if (reads->added) reads->added(r);
     return 1;
 }
 
 void gvM_reads_free(gv_reads *reads) {
-    for (int i = 0; i < reads->n; i++) {
-        gv_read *r = &reads->r[i];
-        free(r->aggregate), free(r->metric), free(r->period), free(r->query);
-    }
+    for (int i = 0; i < reads->n; i++)
+        for (int k = 0; k < GV_READ_TEXTS; k++)
+            free(reads->r[i].text[k]);
     memset(reads, 0, sizeof *reads);
 }
 
-char *gvM_read_shown(const char *text) {
-    if (!text) return NULL;
-    char *t = gvU_malloc(strlen(text) + 1), *o = t;
-    for (const char *c = text; *c; c++) {
-        int blank = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
-        if (!blank)
-            *o++ = *c;
-        else if (o > t && o[-1] != ' ')
-            *o++ = ' ';
+static int gvM_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || (unsigned char)c >= 0x80;
+}
+
+enum { GVM_SQL_OTHER, GVM_SQL_LITERAL, GVM_SQL_NAME, GVM_SQL_COMMENT };
+
+/* What starts at s -- a literal string or blob, a quoted name, a comment --
+** and where it ends; GVM_SQL_OTHER for anything else. */
+static int gvM_sql_token(const char *s, const char **past) {
+    const char *c = s;
+    if ((*c == 'x' || *c == 'X') && c[1] == '\'') c++; /* a blob */
+    if (*c == '\'' || *c == '"' || *c == '`' || *c == '[') {
+        char end = *c == '[' ? ']' : *c;
+        int kind = *c == '\'' ? GVM_SQL_LITERAL : GVM_SQL_NAME;
+        for (c++; *c && !(*c == end && (end == ']' || c[1] != end)); c++)
+            if (*c == end && end != ']') c++; /* '' inside '...' */
+        *past = *c ? c + 1 : c;
+        return kind;
     }
-    while (o > t && o[-1] == ' ')
-        o--;
-    *o = '\0';
-    return gvM_printable(t);
+    if (c[0] == '-' && c[1] == '-') {
+        *past = c + strcspn(c, "\n");
+        return GVM_SQL_COMMENT;
+    }
+    if (c[0] == '/' && c[1] == '*') {
+        const char *e = strstr(c + 2, "*/");
+        *past = e ? e + 2 : c + strlen(c);
+        return GVM_SQL_COMMENT;
+    }
+    *past = s + 1;
+    return GVM_SQL_OTHER;
+}
+
+/* Past the number at c: digits, a point, an exponent, hex digits. */
+static const char *gvM_sql_number(const char *c) {
+    const char *e = c;
+    while (gvM_word_char(*e) || *e == '.' ||
+           ((*e == '+' || *e == '-') && (e[-1] == 'e' || e[-1] == 'E')))
+        e++;
+    return e;
+}
+
+char *gvM_query_shape(const char *sql) {
+    gvU_buf b = {0};
+    char prev = ' ';
+    for (const char *c = sql, *past; *c; c = past) {
+        /* inside a word (a name, x in xyz) a quote or digit is the word's */
+        int kind = gvM_word_char(prev) ? GVM_SQL_OTHER : gvM_sql_token(c, &past);
+        if (kind == GVM_SQL_OTHER) past = c + 1;
+        int number = kind == GVM_SQL_OTHER && !gvM_word_char(prev) &&
+                     ((*c >= '0' && *c <= '9') || (*c == '.' && c[1] >= '0' && c[1] <= '9'));
+        if (kind == GVM_SQL_COMMENT || (kind == GVM_SQL_OTHER && strchr(" \t\r\n\f\v", *c))) {
+            if (prev != ' ') gvU_buf_add(&b, " ", 1), prev = ' ';
+        } else if (kind == GVM_SQL_LITERAL || (number && !strchr("?:@$", prev))) {
+            if (number) past = gvM_sql_number(c);
+            gvU_buf_add(&b, "?", 1), prev = '?';
+        } else {
+            if (number) past = gvM_sql_number(c); /* ?1, :2: a parameter's name */
+            gvU_buf_add(&b, c, (size_t)(past - c)), prev = past[-1];
+        }
+    }
+    while (b.len > 0 && b.s[b.len - 1] == ' ')
+        b.s[--b.len] = '\0';
+    return b.s ? gvU_buf_take(&b) : gvU_strdup("");
 }
 
 /* ---------------------------------------------------------------- coverage */
@@ -495,9 +549,11 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     gv_period p;
     int f = gvM_aggregate_args(ctx, fn, metric, period, &p, errmsg);
     if (f < 0) return GEVINST_ERROR;
-    if (ctx->src->reads) /* for explain: what this module read */
-        gvM_reads_add(ctx->src->reads, fn, metric,
-                      period && strcmp(p.text, ctx->period->text) ? p.text : NULL, NULL);
+    if (ctx->src->reads) { /* for explain: what this module read */
+        const char *read[] = {ctx->period->text, fn, metric,
+                              period && strcmp(p.text, ctx->period->text) ? p.text : NULL, NULL};
+        gvM_reads_add(ctx->src->reads, read);
+    }
     gvM_found found = {0, 0, 0, 0, 0, 0};
     gv_series *series = gvM_series(ctx->src, metric, errmsg);
     if (!series) return GEVINST_ERROR;
@@ -594,7 +650,12 @@ sqlite3_stmt *gvM_query_prepare(gevinst_ctx *ctx, const char *sql, int nparam, c
             break;
         }
     }
-    if (src->reads) gvM_reads_add(src->reads, "query", NULL, NULL, sql);
+    if (src->reads) {
+        char *shape = gvM_query_shape(sql);
+        const char *read[] = {ctx->period->text, "query", NULL, NULL, shape};
+        gvM_reads_add(src->reads, read);
+        free(shape);
+    }
     if (nparam != sqlite3_bind_parameter_count(st)) {
         *errmsg = gvU_mprintf("query has %d parameters but %d values were given",
                               sqlite3_bind_parameter_count(st), nparam);

@@ -54,8 +54,8 @@ static void gvW_end(gvW *w, sqlite3_stmt *st, int stepped) {
 }
 
 /* A query on the observations of metric for the case in period p
-** (?1 case, ?2 metric, ?3 period): the one rule of which observation
-** counts in a period, as SQL (in_period). */
+** (?1 case, ?2 metric, ?3 period, ?4 the run): the one rule of which
+** observation counts in a period, as SQL (in_period). */
 static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char *metric,
                                             const gv_period *p) {
     sqlite3_stmt *st;
@@ -66,6 +66,7 @@ static sqlite3_stmt *gvW_observations_query(gvW *w, const char *sql, const char 
     sqlite3_bind_text(st, 1, w->r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, p->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, w->r->run);
     return st;
 }
 
@@ -80,10 +81,10 @@ static void gvW_observation_rows(gvW *w, const char *metric, const gv_period *p,
                                "SELECT period, value, coalesce(unit, ''), coalesce(subject, ''),"
                                " coalesce(source, '') FROM observations WHERE case_id = ?1"
                                " AND metric = ?2 AND in_period(period_start, period_end, ?3)"
-                               " ORDER BY period_start, id LIMIT ?4",
+                               " ORDER BY period_start, id LIMIT ?5",
                                metric, p);
     if (!st) return;
-    sqlite3_bind_int(st, 4, GVW_ROWS_SHOWN);
+    sqlite3_bind_int(st, 5, GVW_ROWS_SHOWN);
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         fprintf(w->out, "    %-10s  ", gvR_text(st, 0));
@@ -98,47 +99,68 @@ static void gvW_observation_rows(gvW *w, const char *metric, const gv_period *p,
         fputc('\n', w->out);
     }
     gvW_end(w, st, stepped);
-    if (n > GVW_ROWS_SHOWN) fprintf(w->out, gvW_t(w, "    ... and %d more\n"), n - GVW_ROWS_SHOWN);
+    if (n > GVW_ROWS_SHOWN) {
+        fprintf(w->out, "    ... %s ", gvW_t(w, "and"));
+        gvW_num(w, n - GVW_ROWS_SHOWN), fprintf(w->out, " %s\n", gvW_t(w, "more"));
+    }
 }
 
 /* The observations of metric for the case in period p: how many, their
-** sum, and the first rows.  A sum of persons is hidden when it is small or
-** a count of persons of the case and period is hidden; when any row is a
-** small count of persons, or the case has a hidden count, every row's value is,
-** alike: the sum less the rows shown, or the rows' markers, would give it
-** back. */
+** sum, and the first rows, each hidden as the report hides (privacy.md):
+** - a sum of persons when it is small, or a count of persons of the case
+**   and period is hidden; for a period that is none of the run's (a month
+**   a module read), when the case has any hidden count of persons, since
+**   no secondary rule protects it;
+** - their number, when the rows are persons' answers (a count of persons),
+**   by the same rule, and then the sum and rows too;
+** - every row's value, when any is a small count of persons or the case has
+**   a hidden count of persons: the sum less the rows shown, or the rows'
+**   markers, would give it back. */
 static void gvW_observations(gvW *w, const char *metric, const gv_period *p) {
     sqlite3_stmt *st = gvW_observations_query(
         w,
-        "SELECT count(*), total(value), gv_small(total(value), max(unit), NULL) OR (max(unit) ="
-        " 'persons' AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1"
-        " AND h.period = ?3 AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))),"
-        " gv_hidden(), max(gv_small(value, unit, NULL)) OR (max(unit) = 'persons' AND EXISTS"
-        " (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.indicator IN"
-        " (SELECT indicator FROM temp.gvr_persons)))"
-        " FROM observations WHERE case_id = ?1"
-        " AND metric = ?2 AND in_period(period_start, period_end, ?3)",
+        "WITH o AS (SELECT count(*) AS n, total(value) AS s, max(unit) AS unit,"
+        " total(subject IS NOT NULL AND period_start = period_end) > 0 AS answers,"
+        " max(gv_small(value, unit, NULL)) AS small_row FROM observations"
+        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)),"
+        " h AS (SELECT EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1"
+        " AND h.period = ?3 AND h.indicator IN (SELECT indicator FROM temp.gvr_persons)) AS here,"
+        " EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = ?1 AND h.indicator IN"
+        " (SELECT indicator FROM temp.gvr_persons)) AS anywhere,"
+        " NOT EXISTS (SELECT 1 FROM results WHERE run = ?4 AND case_id = ?1 AND period = ?3)"
+        " AS elsewhere),"
+        " x AS (SELECT *, here OR (elsewhere AND anywhere) AS near FROM o, h)"
+        " SELECT n, s, answers AND (gv_small(n, 'persons', NULL) OR near),"
+        " gv_small(s, unit, NULL) OR (unit = 'persons' AND near), gv_hidden(),"
+        " small_row OR (unit = 'persons' AND anywhere) FROM x",
         metric, p);
     if (!st) return;
-    int stepped = sqlite3_step(st), rows_hidden = 0, n = 0;
+    int stepped = sqlite3_step(st), rows_hidden = 0, n = 0, n_hidden = 0;
     if (stepped == SQLITE_ROW) {
         n = sqlite3_column_int(st, 0);
+        n_hidden = sqlite3_column_int(st, 2);
         fprintf(w->out, gvW_t(w, "  observations of '%s' in "), metric);
         gvW_period(w, p);
-        fprintf(w->out, gvW_t(w, ": %d, sum "), n);
-        if (sqlite3_column_int(st, 2))
-            fputs(gvR_text(st, 3), w->out);
+        fputs(": ", w->out);
+        if (n_hidden)
+            fputs(gvR_text(st, 4), w->out);
+        else
+            gvW_num(w, n);
+        fprintf(w->out, ", %s ", gvW_t(w, "sum"));
+        if (n_hidden || sqlite3_column_int(st, 3))
+            fputs(gvR_text(st, 4), w->out);
         else
             gvW_num(w, sqlite3_column_double(st, 1));
-        rows_hidden = sqlite3_column_int(st, 4);
-        if (rows_hidden)
+        rows_hidden = sqlite3_column_int(st, 5);
+        if (rows_hidden && !n_hidden)
             fputs(gvW_t(w, " (the rows' values are hidden: some are, or give back, small counts "
                            "of persons)"),
                   w->out);
         fputc('\n', w->out);
     }
     gvW_end(w, st, stepped);
-    if (stepped == SQLITE_ROW) gvW_observation_rows(w, metric, p, rows_hidden, n);
+    /* persons' answers of a hidden number: not one row, or the rows count them */
+    if (stepped == SQLITE_ROW && !n_hidden) gvW_observation_rows(w, metric, p, rows_hidden, n);
 }
 
 /* A statement on the run (?1), what (?2), case (?3) and period (?4). */
@@ -184,18 +206,25 @@ static void gvW_params_read(gvW *w, const char *params) {
 ** over every case: a module that read a metric for some cases only shows
 ** its observations here too. */
 static void gvW_metrics_read(gvW *w) {
-    sqlite3_stmt *st = gvW_prepare(
-        w, "SELECT metric, period, group_concat(aggregate, ', ') FROM (SELECT * FROM run_reads"
-           " WHERE run = ?1 AND indicator = ?2 AND metric IS NOT NULL ORDER BY position)"
-           " GROUP BY metric, period ORDER BY min(position)");
+    sqlite3_stmt *st =
+        gvW_prepare(w, "SELECT metric, read_period, group_concat(aggregate, ' ') FROM (SELECT *"
+                       " FROM run_reads WHERE run = ?1 AND indicator = ?2 AND period = ?4"
+                       " AND metric IS NOT NULL ORDER BY position)"
+                       " GROUP BY metric, coalesce(read_period, ?4) ORDER BY min(position)");
     if (!st) return;
     int stepped;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         gv_period p = w->period;
         const char *period = (const char *)sqlite3_column_text(st, 1);
         if (period && gvP_parse(period, &p) < 0) continue; /* stored by hand */
-        fprintf(w->out, gvW_t(w, "  it read %s of '%s' in %s\n"), gvR_text(st, 2), gvR_text(st, 0),
+        /* the aggregates in the report's words: sum, antall, gjennomsnitt */
+        char *aggregates = gvU_strdup(gvR_text(st, 2)), *save = NULL;
+        gvU_buf b = {0};
+        for (char *a = strtok_r(aggregates, " ", &save); a; a = strtok_r(NULL, " ", &save))
+            gvU_buf_printf(&b, "%s%s", b.len ? ", " : "", gvW_t(w, a));
+        fprintf(w->out, gvW_t(w, "  it read %s of '%s' in %s\n"), b.s ? b.s : "", gvR_text(st, 0),
                 p.text);
+        free(b.s), free(aggregates);
         gvW_observations(w, gvR_text(st, 0), &p);
     }
     gvW_end(w, st, stepped);
@@ -205,8 +234,8 @@ static void gvW_metrics_read(gvW *w) {
 ** traced row by row. */
 static int gvW_queries_read(gvW *w) {
     sqlite3_stmt *st =
-        gvW_prepare(w, "SELECT query FROM run_reads WHERE run = ?1"
-                       " AND indicator = ?2 AND query IS NOT NULL ORDER BY position");
+        gvW_prepare(w, "SELECT query FROM run_reads WHERE run = ?1 AND indicator = ?2"
+                       " AND period = ?4 AND query IS NOT NULL ORDER BY position");
     if (!st) return 0;
     int stepped, n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
@@ -227,7 +256,7 @@ static void gvW_indicator_read(gvW *w, const char *params, int recorded) {
         return;
     }
     sqlite3_stmt *st = gvW_prepare(w, "SELECT count(*) FROM run_reads WHERE run = ?1"
-                                      " AND indicator = ?2");
+                                      " AND indicator = ?2 AND period = ?4");
     if (!st) return;
     int stepped = sqlite3_step(st);
     int n = stepped == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
@@ -239,8 +268,10 @@ static void gvW_indicator_read(gvW *w, const char *params, int recorded) {
     gvW_metrics_read(w);
     gvW_queries_read(w);
     if (!recorded)
-        fprintf(w->out, gvW_t(w, "  (it read more than the %d things gevinst keeps a record of)\n"),
-                GV_READS_MAX);
+        fprintf(w->out,
+                gvW_t(w, "  (it read more than gevinst keeps a record of: %d things in a run, "
+                         "each at most %d bytes)\n"),
+                GV_READS_MAX, GV_MODULE_TEXT_MAX);
 }
 
 /* ---------------------------------------------------------------- formulas */
@@ -410,7 +441,7 @@ static void gvW_origin(gvW *w, const gvF_operand_def *o, const gvW_operand *x) {
 static int gvW_substituted(gvW *w, const char *label, const gvF_formula *f, const gvW_operand *x) {
     int hidden = 0;
     size_t at = 0;
-    fprintf(w->out, "  %s: %s\n  %*s= ", label, f->text, (int)strlen(label), "");
+    fprintf(w->out, "  %s: %s\n  %*s= ", label, f->text, gvR_chars(label), "");
     for (int u = 0; u < f->nuses; u++) {
         const gvF_use *use = &f->uses[u];
         fprintf(w->out, "%.*s%s", (int)(use->start - at), f->text + at, x[use->operand].text);
@@ -427,6 +458,7 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
     char *err = NULL;
     int column;
     gvF_formula *f = gvF_parse(text, &err, &column);
+    label = gvW_t(w, label);
     value->type = GVF_NULL;
     if (!f) { /* a run stored the error; nothing was read */
         fprintf(w->out, "  %s: %s\n  (%s, ", label, text, err);
@@ -441,7 +473,7 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
     for (int i = 0; i < f->noperands; i++)
         v[i] = x[i].v;
     if (!hidden && gvF_eval(f, v, strategy, value) == 0) {
-        fprintf(w->out, "  %*s= ", (int)strlen(label), "");
+        fprintf(w->out, "  %*s= ", gvR_chars(label), "");
         char num[32]; /* as the numbers above it: the formula's own writing */
         gvU_format_number_digits(value->number, 10, num);
         fputs(value->type == GVF_NULL ? gvW_t(w, "null (no value)") : num, w->out);

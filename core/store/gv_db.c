@@ -393,18 +393,20 @@ static const char *const gvD_migrations[] = {
     "  FROM results r JOIN run_indicators i USING (run, indicator)"
     "  JOIN runs u ON u.id = r.run;",
     /* 10: what each module read through the host, each distinct read once
-       (gv_reads), so explain can show the observations behind any
-       module's value; reads_recorded is 1 when all were kept, 0 when the
-       module read more than gevinst keeps, NULL in runs made before */
+       for each period evaluated (gv_reads), so explain can show the
+       observations behind any module's value; reads_recorded is 1 when
+       all were kept, 0 when the module read more than gevinst keeps, NULL
+       in runs made before */
     "CREATE TABLE run_reads ("
     "  run INTEGER NOT NULL,"
     "  indicator TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
     "  position INTEGER NOT NULL,"
     "  aggregate TEXT NOT NULL,"
     "  metric TEXT,"
-    "  period TEXT,"
+    "  read_period TEXT,"
     "  query TEXT,"
-    "  PRIMARY KEY (run, indicator, position),"
+    "  PRIMARY KEY (run, indicator, period, position),"
     "  FOREIGN KEY (run, indicator) REFERENCES run_indicators(run, indicator)"
     ") STRICT, WITHOUT ROWID;"
     "ALTER TABLE run_indicators ADD COLUMN reads_recorded INTEGER;",

@@ -8,14 +8,16 @@ expect_rc 0 "demo"
 db=demo/demo.db
 
 # what every module read, as the run recorded it
-expect_eq "$(sql "$db" "SELECT group_concat(aggregate || ' ' || metric || ' ' || coalesce(period, '-'), '; ')
-    FROM (SELECT * FROM run_reads WHERE run = 1 AND indicator = 'wellbeing_change' ORDER BY position)")" \
+expect_eq "$(sql "$db" "SELECT group_concat(aggregate || ' ' || metric || ' ' || coalesce(read_period, '-'), '; ')
+    FROM (SELECT * FROM run_reads WHERE run = 1 AND indicator = 'wellbeing_change' AND period = '2019' ORDER BY position)")" \
     "min wellbeing -; max wellbeing -; mean wellbeing -; min wellbeing 2017; max wellbeing 2017; mean wellbeing 2017" \
     "a Lua script's reads, the baseline wave by its period"
-expect_eq "$(sql "$db" "SELECT group_concat(aggregate || ' ' || metric, '; ') FROM run_reads WHERE run = 1 AND indicator = 'work_share'")" \
+expect_eq "$(sql "$db" "SELECT group_concat(aggregate || ' ' || metric, '; ') FROM run_reads WHERE run = 1 AND indicator = 'work_share' AND period = '2018'")" \
     "sum in_work; sum participants" "a C plugin's reads"
-expect_eq "$(sql "$db" "SELECT count(*) FROM run_reads WHERE run = 1 AND indicator = 'partner_types' AND aggregate = 'query' AND query LIKE 'SELECT count(DISTINCT p.type) AS n FROM partners p JOIN inputs i %'")" \
-    "1" "a query, once, its white space one space"
+expect_eq "$(sql "$db" "SELECT count(*) FROM run_reads WHERE run = 1 AND indicator = 'partner_types' AND period = '2018' AND aggregate = 'query' AND query LIKE 'SELECT count(DISTINCT p.type) AS n FROM partners p JOIN inputs i %'")" \
+    "1" "a query, once a period, its white space one space"
+expect_eq "$(sql "$db" "SELECT count(DISTINCT period) FROM run_reads WHERE run = 1 AND indicator = 'partner_types'")" \
+    "$(sql "$db" "SELECT count(DISTINCT period) FROM results WHERE run = 1")" "each period its own reads"
 expect_eq "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 1 AND reads_recorded = 1")" \
     "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 1")" "every module's reads all kept"
 
@@ -25,7 +27,7 @@ run run -c demo/inproc.cfg -q
 expect_rc 0 "run in process"
 expect_eq "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 2 AND isolated = 0")" \
     "$(sql "$db" "SELECT count(*) FROM run_indicators WHERE run = 2")" "nothing isolated"
-reads_of() { sql "$db" "SELECT group_concat(indicator || ':' || position || ':' || aggregate || ':' || coalesce(metric, '') || ':' || coalesce(period, '') || ':' || coalesce(query, ''), '|') FROM (SELECT * FROM run_reads WHERE run = $1 ORDER BY indicator, position)"; }
+reads_of() { sql "$db" "SELECT group_concat(indicator || ':' || period || ':' || position || ':' || aggregate || ':' || coalesce(metric, '') || ':' || coalesce(read_period, '') || ':' || coalesce(query, ''), '|') FROM (SELECT * FROM run_reads WHERE run = $1 ORDER BY indicator, period, position)"; }
 expect_eq "$(reads_of 2)" "$(reads_of 1)" "in process or isolated, the same reads"
 
 # explain lists them with the observations there
@@ -50,7 +52,7 @@ return {
   evaluate = function(ctx)
     local s = 0
     for m = 1, 12 do
-      for y = 2014, 2017 do
+      for y = 1900, 2017 do
         s = s + (ctx:aggregate("sum", ctx.params.metric, string.format("%d-%02d", y, m)) or 0)
       end
     end
@@ -67,13 +69,13 @@ EOF
 run run -c many.cfg -q
 expect_rc 0 "run a module of many reads"
 expect_eq "$(sql "$db" "SELECT count(*) || ' ' || (SELECT reads_recorded FROM run_indicators WHERE run = 3) FROM run_reads WHERE run = 3")" \
-    "32 0" "the first 32 kept, and that there were more"
+    "1024 0" "the first 1024 kept, and that there were more"
 run explain --lang en -c many.cfg many no-drammen-jobbkafe 2017
-expect_contains "$out" "  (it read more than the 32 things gevinst keeps a record of)" "explain says so"
+expect_contains "$out" "  (it read more than gevinst keeps a record of: 1024 things in a run, each at most 4096 bytes)" "explain says so"
 sed 's/module = "many"/isolate = false; &/' many.cfg > many-in.cfg
 run run -c many-in.cfg -q
 expect_eq "$(sql "$db" "SELECT count(*) || ' ' || (SELECT reads_recorded FROM run_indicators WHERE run = 4) FROM run_reads WHERE run = 4")" \
-    "32 0" "the same in process"
+    "1024 0" "the same in process"
 
 # a module's texts reach the terminal printable
 cat > mods/odd.lua <<'EOF'
@@ -89,7 +91,52 @@ sed 's/id = "many"; module = "many"; lang = "lua"; params = { metric = "particip
 run run -c odd.cfg -q
 expect_eq "$(sql "$db" "SELECT status FROM results WHERE run = 5 AND indicator = 'odd' LIMIT 1")" "ok" "run a module with an odd query"
 run explain --lang en -c odd.cfg odd no-drammen-jobbkafe 2017
-expect_contains "$out" "  it asked the database: SELECT 1 -- ?[31mred" "control characters made '?', white space one space"
+expect_contains "$out" "  it asked the database: SELECT ?
+" "a literal as ?, a comment gone"
+
+# privacy: what explain lists of a period a module read is hidden as the
+# report would hide it.  A month no report shows of a case with a hidden
+# count gives nothing back (it would undo the secondary rule on its quarter)
+mkdir -p sec && cp demo/demo.db sec/demo.db
+sql sec/demo.db "UPDATE observations SET period = '2018-05', period_start = '2018-05-01', period_end = '2018-05-31'
+    WHERE case_id = 'no-drammen-jobbkafe' AND metric = 'in_work' AND period = '2018-Q2'"
+cat > mods/may.lua <<'EOF'
+return {
+  name = "may", version = "1",
+  evaluate = function(ctx)
+    local may = ctx:aggregate("sum", "in_work", string.sub(ctx.period, 1, 4) .. "-05")
+    return (ctx:sum("participants") or 0) + 0 * (may or 0)
+  end,
+}
+EOF
+cat > sec/s.cfg <<EOF
+database = "demo.db";
+module_path = ["$T/mods"];
+periods = ["2018", "2018-Q2", "2018-Q3", "2018-Q4"];
+indicators = (
+  { id = "may"; module = "may"; lang = "lua"; },
+  { id = "into_work"; module = "sum"; unit = "persons"; params = { metric = "in_work"; }; }
+);
+EOF
+run run -c sec/s.cfg -q
+run report -c sec/s.cfg --format csv --case no-drammen-jobbkafe
+expect_contains "$out" "into_work,no-drammen-jobbkafe,2018-Q2,,persons,ok," "the quarter is hidden (secondary)"
+run explain --lang en -c sec/s.cfg may no-drammen-jobbkafe 2018-Q3
+expect_contains "$out" "  observations of 'in_work' in 2018-05 (1 May 2018 to 31 May 2018): 1, sum hidden (the rows' values are hidden" "the month's sum hidden"
+expect_eq "$(printf '%s\n' "$out" | grep -c '^    2018-05 *[0-9]')" "0" "and its row"
+
+# a count of persons' answers hidden in the report is hidden here too,
+# with their scores
+mkdir -p few && cp demo/demo.db few/demo.db && cp demo/demo.cfg few/demo.cfg
+sql few/demo.db "DELETE FROM observations WHERE case_id = 'no-kristiansand-seniorsenter' AND metric = 'wellbeing'
+    AND period LIKE '2017%' AND id NOT IN (SELECT id FROM observations WHERE case_id = 'no-kristiansand-seniorsenter'
+    AND metric = 'wellbeing' AND period LIKE '2017%' ORDER BY id LIMIT 3)"
+run run -c few/demo.cfg -q
+run report -c few/demo.cfg --lang en --case no-kristiansand-seniorsenter
+expect_contains "$out" "respondents         no-kristiansand-seniorsenter  2017            hidden" "three respondents hidden"
+run explain --lang en -c few/demo.cfg wellbeing_change no-kristiansand-seniorsenter 2019
+expect_contains "$out" "  observations of 'wellbeing' in 2017 (1 January 2017 to 31 December 2017): hidden, sum hidden" "their number hidden"
+expect_eq "$(printf '%s\n' "$out" | grep -c '^    2017-')" "0" "and no answer listed"
 
 # the report's language: the config's, or --lang
 run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2019

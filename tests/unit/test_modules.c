@@ -64,6 +64,59 @@ static void module_messages_are_made_valid_utf8(void **state) {
 }
 
 /* `params = {}` declares none (found by fuzz_lua: no array to sort). */
+/* A query's SQL as a read records it: no value written into it kept. */
+static void queries_are_recorded_without_their_values(void **state) {
+    (void)state;
+    static const char *const shapes[][2] = {
+        {"SELECT 1", "SELECT ?"},
+        {"SELECT * FROM observations WHERE case_id = 'no-bodo' AND value > 3.5e2",
+         "SELECT * FROM observations WHERE case_id = ? AND value > ?"},
+        {"SELECT 'it''s', x'0aff', -7, .5, 0x1F", "SELECT ?, ?, -?, ?, ?"},
+        {"SELECT ?1, :two, @x3, $y4, ? FROM t2", "SELECT ?1, :two, @x3, $y4, ? FROM t2"},
+        {"SELECT \"col 1\", [a b], `c'd` FROM t", "SELECT \"col 1\", [a b], `c'd` FROM t"},
+        {"SELECT a -- 12 persons\n\t FROM t /* case 'x' */ WHERE b = 2",
+         "SELECT a FROM t WHERE b = ?"},
+        {"  SELECT\n\n a\tFROM t  ", "SELECT a FROM t"},
+        {"SELECT 'unterminated", "SELECT ?"},
+        {"", ""}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        char *shape = gvM_query_shape(shapes[i][0]);
+        assert_string_equal(shape, shapes[i][1]);
+        free(shape);
+    }
+}
+
+/* Each distinct read kept once, in the order first read, and no more than
+** are kept. */
+static void reads_are_kept_once_each(void **state) {
+    (void)state;
+    gv_reads *reads = calloc(1, sizeof *reads);
+    const char *a[] = {"2017", "sum", "m", NULL, NULL}, *b[] = {"2017", "sum", "m", "2016", NULL};
+    const char *c[] = {"2018", "sum", "m", NULL, NULL}, *q[] = {"2017", "query", NULL, NULL, "x"};
+    assert_int_equal(gvM_reads_add(reads, a), 1);
+    assert_int_equal(gvM_reads_add(reads, a), 0);
+    assert_int_equal(gvM_reads_add(reads, b), 1);
+    assert_int_equal(gvM_reads_add(reads, c), 1);
+    assert_int_equal(gvM_reads_add(reads, q), 1);
+    assert_int_equal(gvM_reads_add(reads, b), 0);
+    assert_int_equal(reads->n, 4);
+    assert_string_equal(reads->r[1].text[GV_READ_PERIOD], "2016");
+    assert_null(reads->r[3].text[GV_READ_METRIC]);
+    char metric[16];
+    for (int i = 0; reads->n < GV_READS_MAX; i++) {
+        snprintf(metric, sizeof metric, "m%d", i);
+        const char *x[] = {"2017", "sum", metric, NULL, NULL};
+        assert_int_equal(gvM_reads_add(reads, x), 1);
+    }
+    assert_int_equal(reads->more, 0);
+    const char *one_more[] = {"2019", "sum", "m", NULL, NULL};
+    assert_int_equal(gvM_reads_add(reads, one_more), 0);
+    assert_int_equal(reads->more, 1);
+    assert_int_equal(gvM_reads_add(reads, a), 0); /* still found */
+    gvM_reads_free(reads);
+    free(reads);
+}
+
 static void a_script_may_declare_no_params(void **state) {
     (void)state;
     tu_fixture_db();
@@ -353,6 +406,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(coverage_is_the_same_by_either_read, teardown),
         cmocka_unit_test_teardown(module_messages_are_made_valid_utf8, teardown),
         cmocka_unit_test_teardown(a_script_may_declare_no_params, teardown),
+        cmocka_unit_test(queries_are_recorded_without_their_values),
+        cmocka_unit_test(reads_are_kept_once_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,6 +142,13 @@ static void expect_contained(const char *indicator, const char *c2_error, const 
     got = tu_sql(db, "SELECT coalesce(value, error) FROM results WHERE indicator = 'bad' AND "
                      "case_id = 'c1' AND period = '2017'");
     if (!strstr(got, c1_error)) fail_msg("c1 2017: '%s' lacks '%s'", got, c1_error);
+    /* what it read before it died is recorded, and nothing is said missing */
+    if (strstr(indicator, "crasher"))
+        assert_string_equal(
+            tu_sql(db, "SELECT group_concat(period || ' ' || aggregate || ' ' || metric, ', ') ||"
+                       " ' ' || (SELECT reads_recorded FROM run_indicators WHERE indicator = 'bad')"
+                       " FROM (SELECT * FROM run_reads WHERE indicator = 'bad' ORDER BY period)"),
+            "2017 sum m, 2018 sum m 1");
 }
 
 static void a_crashing_plugin_takes_only_itself_down(void **state) {
