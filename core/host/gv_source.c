@@ -239,6 +239,15 @@ static int gvM_series_step(gv_source *src, gv_series *s, char **errmsg) {
     return -2;
 }
 
+/* A day of column i, "YYYY-MM-DD", into day (as snprintf would, without
+** parsing a format for every row a run reads). */
+static void gvM_day(char day[11], sqlite3_stmt *st, int i) {
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    size_t n = text ? strnlen(text, 10) : 0;
+    memcpy(day, text ? text : "", n);
+    day[n] = '\0';
+}
+
 /* The row the series' statement is on, into its buffer. */
 static void gvM_series_keep(gv_series *s) {
     if (s->n == s->cap) {
@@ -246,8 +255,8 @@ static void gvM_series_keep(gv_series *s) {
         s->rows = gvU_realloc(s->rows, (size_t)s->cap * sizeof *s->rows);
     }
     gv_series_row *r = &s->rows[s->n++];
-    snprintf(r->start, sizeof r->start, "%s", (const char *)sqlite3_column_text(s->st, 1));
-    snprintf(r->end, sizeof r->end, "%s", (const char *)sqlite3_column_text(s->st, 2));
+    gvM_day(r->start, s->st, 1);
+    gvM_day(r->end, s->st, 2);
     r->value = sqlite3_column_double(s->st, 3);
     r->id = sqlite3_column_int64(s->st, 4);
     r->point = sqlite3_column_int(s->st, 5);
