@@ -47,6 +47,9 @@ static const gevinst_module module = {
 };
 
 const gevinst_module *gevinst_module_init(const gevinst_host *h) {
+    /* subjects() came with ABI 2.1 */
+    if (h->abi_major != GEVINST_ABI_MAJOR || h->size <= offsetof(gevinst_host, subjects))
+        return NULL;
     host = h;
     return &module;
 }
