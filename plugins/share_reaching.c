@@ -8,8 +8,6 @@
 ** subject.  No value when no observation has a subject.
 */
 #include <gevinst/plugin.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 static const gevinst_host *host;
 
@@ -22,48 +20,26 @@ static const gevinst_param params[] = {
     {.name = "factor", .type = GEVINST_PARAM_NUMBER, .number = 100, .help = "100: per cent"},
     {.name = NULL}};
 
-typedef struct counts {
-    double reached, subjects;
-} counts;
-
-static int row(void *ud, int ncol, const char *const *names, const char *const *values) {
-    counts *c = ud;
-    (void)ncol, (void)names;
-    c->reached = values[0] ? strtod(values[0], NULL) : 0;
-    c->subjects = values[1] ? strtod(values[1], NULL) : 0;
-    return 1;
-}
-
 static int evaluate(gevinst_ctx *ctx, double *value, char **errmsg) {
-    double threshold, factor, check;
-    char buf[64];
+    double threshold, factor, check, reached, subjects;
     const char *metric = host->param_string(ctx, "metric");
     /* an unknown metric is an error, not an empty share */
     int rc = host->aggregate(ctx, "count", metric, NULL, &check, errmsg);
     if (rc != GEVINST_OK) return rc;
     host->param_number(ctx, "threshold", &threshold);
     host->param_number(ctx, "factor", &factor);
-    /* the threshold travels as text; %.17g keeps every bit */
-    snprintf(buf, sizeof buf, "%.17g", threshold);
-    const char *args[] = {host->case_field(ctx, "id"), metric, host->period(ctx), buf};
-    counts c = {0, 0};
-    rc = host->query(
-        ctx,
-        "SELECT sum(reached), count(*) FROM ("
-        " SELECT max(value) >= CAST(?4 AS REAL) AS reached FROM observations"
-        " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
-        " AND subject IS NOT NULL GROUP BY subject)",
-        4, args, row, &c, errmsg);
+    /* the host counts them from the observations it has read for the case
+       already, as for the aggregates: no query per case */
+    rc = host->subjects(ctx, metric, NULL, threshold, &reached, &subjects, errmsg);
     if (rc != GEVINST_OK) return rc;
-    if (c.subjects == 0) return GEVINST_NODATA;
-    *value = c.reached / c.subjects * factor;
+    *value = reached / subjects * factor;
     return GEVINST_OK;
 }
 
 static const gevinst_module module = {
     GEVINST_MODULE_ABI,
     .name = "share_reaching",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .unit = "%",
     .description = "share of distinct subjects whose metric reached a threshold",
     .params = params,
@@ -71,6 +47,9 @@ static const gevinst_module module = {
 };
 
 const gevinst_module *gevinst_module_init(const gevinst_host *h) {
+    /* subjects() came with ABI 2.1 */
+    if (h->abi_major != GEVINST_ABI_MAJOR || h->size <= offsetof(gevinst_host, subjects))
+        return NULL;
     host = h;
     return &module;
 }

@@ -244,6 +244,7 @@ static const char *const gvT_words[][3] = {
     {"min", "minste", "mindste"},
     {"max", "største", "største"},
     {"last", "siste", "seneste"},
+    {"subjects", "personer", "personer"},
     {"sum", "sum", "sum"},
     {"and", "og", "og"},
     {"more", "til", "mere"},

@@ -132,9 +132,10 @@ typedef struct gv_series_row {
     char start[11], end[11];
     double value;
     sqlite3_int64 id;
-    int point; /* a person's measurement on one day (a survey answer): it
-                  covers any period it is in (docs/methodology.md) */
-    int kind;  /* the gv_period_kind of start..end */
+    int point;   /* a person's measurement on one day (a survey answer): it
+                    covers any period it is in (docs/methodology.md) */
+    int kind;    /* the gv_period_kind of start..end */
+    int subject; /* where its subject starts in the series' text, or -1 */
 } gv_series_row;
 
 typedef struct gv_series {
@@ -144,6 +145,9 @@ typedef struct gv_series {
     char *case_id; /* the case the buffer holds, or NULL */
     gv_series_row *rows;
     int n, cap;
+    char *text; /* the rows' subjects, each ending in '\0' */
+    size_t ntext, captext;
+    int rewind;  /* a new pass over the cases has begun since the last read */
     int known;   /* the metric exists: -1 not yet asked */
     int persons; /* its unit is "persons": its sums and counts count people */
 } gv_series;
@@ -174,7 +178,7 @@ typedef struct gv_run_values {
 #define GV_READS_SLOTS 2048 /* a power of two, over twice GV_READS_MAX */
 enum {
     GV_READ_FOR,       /* the period evaluated */
-    GV_READ_AGGREGATE, /* "sum", "count", "mean", "min", "max", "last"; "query" */
+    GV_READ_AGGREGATE, /* "sum", "count", "mean", "min", "max", "last", "subjects"; "query" */
     GV_READ_METRIC,    /* an aggregate's; NULL for a query */
     GV_READ_PERIOD,    /* an aggregate's period when not the one evaluated; NULL */
     GV_READ_QUERY,     /* a query's SQL as gvM_query_shape writes it; NULL */
@@ -215,9 +219,10 @@ typedef struct gv_source {
     sqlite3_stmt *last;      /* the latest observation */
     sqlite3_stmt *rows;      /* the periods of one case's observations of a metric in a period */
     sqlite3_stmt *metric_known;
-    sqlite3_stmt *cases; /* every case with its fields, by id */
-    double deadline;     /* gvU_clock() past which SQLite is interrupted */
-    gv_series *series;   /* metrics read so far */
+    sqlite3_stmt *subjects; /* distinct subjects of one case, metric, period */
+    sqlite3_stmt *cases;    /* every case with its fields, by id */
+    double deadline;        /* gvU_clock() past which SQLite is interrupted */
+    gv_series *series;      /* metrics read so far */
     int nseries;
     /* modules' queries, prepared once: a module asks the same SQL for
        every case */

@@ -35,15 +35,19 @@ int gvM_source_open(gv_source *src, const char *db_path, char **err) {
          " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
          " ORDER BY period_end DESC, period_start DESC, id DESC LIMIT 1"),
         "SELECT 1 FROM metrics WHERE name = ?1",
+        ("SELECT count(*), total(reached) FROM (SELECT max(value) >= ?4 AS reached"
+         " FROM observations"
+         " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"
+         " AND subject IS NOT NULL GROUP BY subject)"),
         ("SELECT period_start, period_end, subject IS NOT NULL AND period_start = period_end"
          " FROM observations"
          " WHERE case_id = ?1 AND metric = ?2 AND in_period(period_start, period_end, ?3)"),
         ("SELECT c.id, c.municipality, c.title, c.start_date, c.end_date, c.description,"
          " m.country FROM cases c JOIN municipalities m ON m.code = c.municipality ORDER BY c.id"),
     };
-    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known, &src->rows,
-                           &src->cases};
-    for (int i = 0; i < 5; i++)
+    sqlite3_stmt **st[] = {&src->aggregate, &src->last, &src->metric_known,
+                           &src->subjects,  &src->rows, &src->cases};
+    for (int i = 0; i < 6; i++)
         if (sqlite3_prepare_v3(src->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i], NULL) !=
             SQLITE_OK) {
             *err = gvD_errmsg(src->db, "database");
@@ -62,11 +66,13 @@ void gvM_source_close(gv_source *src) {
         free(src->series[i].metric);
         free(src->series[i].case_id);
         free(src->series[i].rows);
+        free(src->series[i].text);
     }
     free(src->series);
     sqlite3_finalize(src->aggregate);
     sqlite3_finalize(src->last);
     sqlite3_finalize(src->metric_known);
+    sqlite3_finalize(src->subjects);
     sqlite3_finalize(src->rows);
     sqlite3_finalize(src->cases);
     gvD_close(src->db);
@@ -78,6 +84,9 @@ int gvM_each(gv_source *src, const gv_config *cfg, const gv_param_value *params,
     sqlite3_stmt *cs = src->cases;
     int rc, stop = 0;
     long row = 0;
+    /* a pass over every case: a metric read to its end is read again */
+    for (int i = 0; i < src->nseries; i++)
+        src->series[i].rewind = 1;
     sqlite3_reset(cs);
     while (!stop && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
         const char *fields[GV_CASE_NFIELDS];
@@ -166,7 +175,7 @@ static long gvM_unit(const gv_period *p, int k, const char *ymd) {
 
 static void gvM_series_drop(gv_source *src, gv_series *s) {
     sqlite3_finalize(s->st);
-    free(s->metric), free(s->case_id), free(s->rows);
+    free(s->metric), free(s->case_id), free(s->rows), free(s->text);
     *s = src->series[--src->nseries];
 }
 
@@ -178,7 +187,7 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     s.known = -1;
     if (sqlite3_prepare_v3(src->db,
                            "SELECT case_id, period_start, period_end, value, id,"
-                           " subject IS NOT NULL AND period_start = period_end"
+                           " subject IS NOT NULL AND period_start = period_end, subject"
                            " FROM observations WHERE metric = ?1 ORDER BY metric, case_id",
                            -1, SQLITE_PREPARE_PERSISTENT, &s.st, NULL) != SQLITE_OK) {
         *errmsg = gvD_errmsg(src->db, "database");
@@ -218,41 +227,75 @@ static gv_series *gvM_series(gv_source *src, const char *metric, char **errmsg) 
     return p;
 }
 
+/* The series' statement one row on; 0, or -2 with *errmsg (the pass
+** cannot go on from there: forget it, the next call starts a new one). */
+static int gvM_series_step(gv_source *src, gv_series *s, char **errmsg) {
+    int rc = sqlite3_step(s->st);
+    s->pending = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return 0;
+    *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                     : gvD_errmsg(src->db, "database");
+    gvM_series_drop(src, s);
+    return -2;
+}
+
+/* A day of column i, "YYYY-MM-DD", into day (as snprintf would, without
+** parsing a format for every row a run reads). */
+static void gvM_day(char day[11], sqlite3_stmt *st, int i) {
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    size_t n = text ? strnlen(text, 10) : 0;
+    memcpy(day, text ? text : "", n);
+    day[n] = '\0';
+}
+
+/* The row the series' statement is on, into its buffer. */
+static void gvM_series_keep(gv_series *s) {
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->rows = gvU_realloc(s->rows, (size_t)s->cap * sizeof *s->rows);
+    }
+    gv_series_row *r = &s->rows[s->n++];
+    gvM_day(r->start, s->st, 1);
+    gvM_day(r->end, s->st, 2);
+    r->value = sqlite3_column_double(s->st, 3);
+    r->id = sqlite3_column_int64(s->st, 4);
+    r->point = sqlite3_column_int(s->st, 5);
+    r->kind = gvM_kind_of(r->start, r->end);
+    r->subject = -1;
+    const char *subject = (const char *)sqlite3_column_text(s->st, 6);
+    if (!subject) return;
+    size_t len = strlen(subject) + 1;
+    if (s->ntext + len > s->captext) {
+        s->captext = 2 * (s->ntext + len) + 256;
+        s->text = gvU_realloc(s->text, s->captext);
+    }
+    memcpy(s->text + s->ntext, subject, len);
+    r->subject = (int)s->ntext;
+    s->ntext += len;
+}
+
 /* Make s hold case_id's observations; -1 when the case comes before the
-** series' position (out of order), -2 on a database error. */
+** series' position (out of order), -2 on a database error.  In a new pass
+** over the cases (the next indicator's, in the same process) the metric
+** is read again from its start, once, rather than a query per case. */
 static int gvM_series_seek(gv_source *src, gv_series *s, const char *case_id, char **errmsg) {
     if (s->case_id && strcmp(s->case_id, case_id) == 0) return 0;
-    if (s->case_id && strcmp(case_id, s->case_id) < 0) return -1;
+    int again = s->rewind;
+    s->rewind = 0;
+    if (s->case_id && strcmp(case_id, s->case_id) < 0) {
+        if (!again) return -1;
+        sqlite3_reset(s->st);
+        if (gvM_series_step(src, s, errmsg) < 0) return -2;
+    }
     free(s->case_id);
     s->case_id = gvU_strdup(case_id);
     s->n = 0;
+    s->ntext = 0;
     while (s->pending) {
-        const char *c = (const char *)sqlite3_column_text(s->st, 0);
-        int cmp = strcmp(c, case_id);
+        int cmp = strcmp((const char *)sqlite3_column_text(s->st, 0), case_id);
         if (cmp > 0) break;
-        if (cmp == 0) {
-            if (s->n == s->cap) {
-                s->cap = s->cap ? 2 * s->cap : 64;
-                s->rows = gvU_realloc(s->rows, (size_t)s->cap * sizeof *s->rows);
-            }
-            gv_series_row *r = &s->rows[s->n++];
-            snprintf(r->start, sizeof r->start, "%s", (const char *)sqlite3_column_text(s->st, 1));
-            snprintf(r->end, sizeof r->end, "%s", (const char *)sqlite3_column_text(s->st, 2));
-            r->value = sqlite3_column_double(s->st, 3);
-            r->id = sqlite3_column_int64(s->st, 4);
-            r->point = sqlite3_column_int(s->st, 5);
-            r->kind = gvM_kind_of(r->start, r->end);
-        }
-        int rc = sqlite3_step(s->st);
-        s->pending = rc == SQLITE_ROW;
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
-                                             : gvD_errmsg(src->db, "database");
-            /* the pass cannot go on from here: forget it, the next call
-               starts a new one */
-            gvM_series_drop(src, s);
-            return -2;
-        }
+        if (cmp == 0) gvM_series_keep(s);
+        if (gvM_series_step(src, s, errmsg) < 0) return -2;
     }
     return 0;
 }
@@ -518,6 +561,16 @@ static int gvM_metric_known(gv_source *src, gv_series *series, char **errmsg) {
     return -1;
 }
 
+/* For explain: that the module read fn of metric in p (NULL: the period
+** evaluated). */
+static void gvM_note_read(gevinst_ctx *ctx, const char *fn, const char *metric,
+                          const gv_period *p) {
+    if (!ctx->src->reads) return;
+    const char *read[] = {ctx->period->text, fn, metric,
+                          p && strcmp(p->text, ctx->period->text) ? p->text : NULL, NULL};
+    gvM_reads_add(ctx->src->reads, read);
+}
+
 /* Which aggregate fn names, and the period it is over (NULL: the evaluated
 ** one); -1 with *errmsg when either is wrong. */
 static int gvM_aggregate_args(gevinst_ctx *ctx, const char *fn, const char *metric,
@@ -549,11 +602,7 @@ static int gvM_aggregate(gevinst_ctx *ctx, const char *fn, const char *metric, c
     gv_period p;
     int f = gvM_aggregate_args(ctx, fn, metric, period, &p, errmsg);
     if (f < 0) return GEVINST_ERROR;
-    if (ctx->src->reads) { /* for explain: what this module read */
-        const char *read[] = {ctx->period->text, fn, metric,
-                              period && strcmp(p.text, ctx->period->text) ? p.text : NULL, NULL};
-        gvM_reads_add(ctx->src->reads, read);
-    }
+    gvM_note_read(ctx, fn, metric, period ? &p : NULL);
     gvM_found found = {0, 0, 0, 0, 0, 0};
     gv_series *series = gvM_series(ctx->src, metric, errmsg);
     if (!series) return GEVINST_ERROR;
@@ -597,6 +646,88 @@ static int gvM_count(gevinst_ctx *ctx, const char *metric, double *out, char **e
 
 static int gvM_mean(gevinst_ctx *ctx, const char *metric, double *out, char **errmsg) {
     return gvM_aggregate(ctx, "mean", metric, NULL, out, errmsg);
+}
+
+/* --------------------------------------------------------------- subjects */
+
+typedef struct gvM_subject {
+    const char *name;
+    double value;
+} gvM_subject;
+
+static int gvM_subject_order(const void *a, const void *b) {
+    return strcmp(((const gvM_subject *)a)->name, ((const gvM_subject *)b)->name);
+}
+
+/* The distinct subjects of the buffered case's rows that p holds, and how
+** many of them reach threshold with their highest value: the rows sorted by
+** subject, then each run of one subject taken as one. */
+static void gvM_subjects_in_series(const gv_series *s, const gv_period *p, double threshold,
+                                   long *reached, long *total) {
+    gvM_subject *v = gvU_malloc((size_t)s->n * sizeof *v + 1);
+    int n = 0;
+    for (int i = 0; i < s->n; i++)
+        if (s->rows[i].subject >= 0 && gvP_holds(p, s->rows[i].start, s->rows[i].end))
+            v[n].name = s->text + s->rows[i].subject, v[n++].value = s->rows[i].value;
+    qsort(v, (size_t)n, sizeof *v, gvM_subject_order);
+    for (int i = 0, j; i < n; i = j) {
+        double hi = v[i].value;
+        for (j = i + 1; j < n && strcmp(v[j].name, v[i].name) == 0; j++)
+            hi = v[j].value > hi ? v[j].value : hi;
+        ++*total;
+        *reached += hi >= threshold;
+    }
+    free(v);
+}
+
+/* The same, asked of SQLite: for a case out of the run's order. */
+static int gvM_subjects_in_sql(gevinst_ctx *ctx, const char *metric, const gv_period *p,
+                               double threshold, long *reached, long *total, char **errmsg) {
+    sqlite3_stmt *st = ctx->src->subjects;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, ctx->case_fields[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->text, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, threshold);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *total = (long)sqlite3_column_int64(st, 0);
+        *reached = (long)sqlite3_column_double(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return 0;
+    *errmsg = rc == SQLITE_INTERRUPT ? gvU_strdup("stopped: time limit reached")
+                                     : gvD_errmsg(ctx->src->db, "database");
+    return -1;
+}
+
+static int gvM_subjects(gevinst_ctx *ctx, const char *metric, const char *period, double threshold,
+                        double *reached, double *total, char **errmsg) {
+    gv_period p;
+    if (gvM_aggregate_args(ctx, "count", metric, period, &p, errmsg) < 0) return GEVINST_ERROR;
+    gvM_note_read(ctx, "subjects", metric, period ? &p : NULL);
+    gv_series *series = gvM_series(ctx->src, metric, errmsg);
+    if (!series) return GEVINST_ERROR;
+    int seek = gvM_series_seek(ctx->src, series, ctx->case_fields[0], errmsg);
+    if (seek == -2) return GEVINST_ERROR; /* series is gone */
+    long r = 0, n = 0;
+    double coverage;
+    if (seek == 0) {
+        gvM_subjects_in_series(series, &p, threshold, &r, &n);
+        coverage = gvM_coverage(&p, series->rows, series->n);
+    } else if (gvM_subjects_in_sql(ctx, metric, &p, threshold, &r, &n, errmsg) < 0 ||
+               gvM_coverage_in_sql(ctx, metric, &p, &coverage, errmsg) < 0) {
+        return GEVINST_ERROR;
+    }
+    if (!isnan(coverage) && !(coverage >= ctx->coverage)) ctx->coverage = coverage;
+    *reached = (double)r, *total = (double)n;
+    if (n == 0 && gvM_metric_known(ctx->src, series, errmsg) < 0) return GEVINST_ERROR;
+    if (n == 0) return GEVINST_NODATA;
+    /* both count persons: what the module makes of them is as small as the
+       smaller that is not 0, as for a query that returned them */
+    double persons = r > 0 && r < n ? (double)r : (double)n;
+    if (ctx->fewest_persons == 0 || persons < ctx->fewest_persons) ctx->fewest_persons = persons;
+    return GEVINST_OK;
 }
 
 static int gvM_period_days(gevinst_ctx *ctx) {
@@ -789,6 +920,7 @@ const gevinst_host gvM_host = {
     .query = gvM_query,
     .mprintf = gvU_mprintf,
     .free = gvM_free_text,
+    .subjects = gvM_subjects,
 };
 
 /* ------------------------------------------------------- names it knows */

@@ -11,12 +11,17 @@
 /* clang-format off */
 static const char *const gvR_tidy_tables[][2] = {
     {"results",
+     /* whether a value is hidden, looked up once a row by a join (where
+        GVR_RESULT_HIDDEN and GVR_RESULT_RULE would look twice) */
      "SELECT r.run, r.indicator, r.case_id AS \"case\", r.period,"
-     " CASE WHEN " GVR_RESULT_HIDDEN("r") " THEN NULL ELSE r.value END"
+     " CASE WHEN h.rule IS NOT NULL THEN NULL ELSE r.value END"
      " AS value, i.unit, r.status,"
-     " r.error, i.module, i.module_version, r.coverage, " GVR_RESULT_RULE("r") " AS suppressed"
+     " r.error, i.module, i.module_version, r.coverage,"
+     " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END AS suppressed"
      " FROM results r"
-     " JOIN run_indicators i USING (run, indicator) WHERE r.run = ?1"
+     " JOIN run_indicators i USING (run, indicator)"
+     " LEFT JOIN temp.gvr_hidden h ON h.indicator = r.indicator AND h.case_id = r.case_id"
+     " AND h.period = r.period WHERE r.run = ?1"
      " ORDER BY i.position, r.case_id, r.period"},
     {"gains", gvR_gains_table},
     {"value",

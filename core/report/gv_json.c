@@ -171,13 +171,14 @@ static gv_status gvR_json_run(gv_report *r, char **err) {
 static gv_status gvR_json_results(gv_report *r, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
+                 /* whether a value is hidden, found once a row (as gv_csv.c) */
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
-                 " r.error, i.module, i.module_version,"
-                 " " GVR_RESULT_RULE("r") " IS NOT NULL, " GVR_RESULT_RULE(
-                     "r") ", r.coverage"
-                          " FROM results r"
-                          " JOIN run_indicators i USING (run, indicator)"
-                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " r.error, i.module, i.module_version, h.rule IS NOT NULL,"
+                 " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END, r.coverage"
+                 " FROM results r JOIN run_indicators i USING (run, indicator)"
+                 " LEFT JOIN temp.gvr_hidden h ON h.indicator = r.indicator"
+                 " AND h.case_id = r.case_id AND h.period = r.period"
+                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
                  err);
     if (!st) return GV_DATABASE;
     static const char *const keys[] = {"indicator", "case",  "period", "value",         "unit",

@@ -410,6 +410,35 @@ static const char *const gvD_migrations[] = {
     "  FOREIGN KEY (run, indicator) REFERENCES run_indicators(run, indicator)"
     ") STRICT, WITHOUT ROWID;"
     "ALTER TABLE run_indicators ADD COLUMN reads_recorded INTEGER;",
+    /* 11: the status written with = and OR: SQLite 3.40 checks IN (...)
+       through a temporary B-tree built for every row a run stores, which
+       cost a tenth of a run (docs/performance.md, "The run").  The table
+       is rebuilt, its rows and columns kept */
+    "CREATE TABLE results_checked ("
+    "  run INTEGER NOT NULL,"
+    "  indicator TEXT NOT NULL,"
+    "  case_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  value REAL,"
+    "  status TEXT NOT NULL"
+    "    CHECK (status = 'ok' OR status = 'no_data' OR status = 'error'),"
+    "  error TEXT,"
+    "  fewest_persons REAL,"
+    "  coverage REAL,"
+    "  PRIMARY KEY (run, indicator, case_id, period),"
+    "  FOREIGN KEY (run, indicator) REFERENCES run_indicators(run, indicator)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO results_checked SELECT run, indicator, case_id, period, value, status, error,"
+    "  fewest_persons, coverage FROM results;"
+    "DROP VIEW results_with_provenance;"
+    "DROP TABLE results;"
+    "ALTER TABLE results_checked RENAME TO results;"
+    "CREATE VIEW results_with_provenance AS"
+    "  SELECT r.run, r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
+    "         i.module, i.module_kind, i.module_version, i.module_hash, i.params,"
+    "         u.started, u.engine_version, u.config_file, u.config_hash, r.coverage"
+    "  FROM results r JOIN run_indicators i USING (run, indicator)"
+    "  JOIN runs u ON u.id = r.run;",
 };
 
 #define GVD_NMIGRATIONS ((int)(sizeof gvD_migrations / sizeof gvD_migrations[0]))

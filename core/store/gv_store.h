@@ -14,7 +14,7 @@
 
 /* The schema version this engine writes (PRAGMA user_version): the number
 ** of migrations in gv_db.c, which checks that the two agree. */
-#define GV_SCHEMA_VERSION 10
+#define GV_SCHEMA_VERSION 11
 int gvD_schema_version(void);
 
 /* Open an existing database read-write and bring it to the current schema

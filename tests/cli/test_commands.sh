@@ -83,7 +83,7 @@ expect_contains "$out" "1 some indicators failed" "run's exit codes are the whol
 
 run --version
 expect_rc 0 "--version"
-expect_contains "$out" "gevinst 0.1.0 (plugin ABI 2.0)" "--version"
+expect_contains "$out" "gevinst 0.1.0 (plugin ABI 2.1)" "--version"
 
 run
 expect_rc 2 "no command"

@@ -48,7 +48,7 @@ to_schema7() {
 
 run init cases.db
 expect_rc 0 "init"
-expect_eq "$(sql cases.db 'PRAGMA user_version')" "10" "schema version"
+expect_eq "$(sql cases.db 'PRAGMA user_version')" "11" "schema version"
 expect_eq "$(sql cases.db 'PRAGMA journal_mode')" "wal" "WAL"
 expect_eq "$(sql cases.db "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'")" \
     "19" "every table is STRICT"
@@ -65,12 +65,12 @@ sql old.db "DROP TABLE imports; DROP TABLE gain_shares; DROP TABLE gains; DROP T
   PRAGMA user_version = 1"
 run import old.db municipalities "$demo/municipalities.csv"
 expect_rc 0 "import into a schema 1 database"
-expect_eq "$(sql old.db 'PRAGMA user_version')" "10" "migrated to schema 10"
+expect_eq "$(sql old.db 'PRAGMA user_version')" "11" "migrated to schema 11"
 expect_eq "$(sql old.db 'SELECT count(*) FROM imports')" "1" "migration 2 made imports"
 sql old.db "PRAGMA user_version = 99"
 run import old.db cases "$demo/cases.csv"
 expect_rc 2 "a newer schema"
-expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (10); upgrade gevinst" "newer schema"
+expect_contains "$err" "old.db: schema version 99 is newer than this gevinst (11); upgrade gevinst" "newer schema"
 
 # migration 7 keeps every run's provenance, and a module may be of any kind
 run init six.db
@@ -99,7 +99,7 @@ expect_contains "$(sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NUL
 expect_contains "$(sql six.db "INSERT INTO gain_results VALUES (1, 'k', 'g', '2017', 3, NULL, 50, 2, NULL, 'incomplete', NULL)" 2>&1)" \
     "CHECK constraint failed" "before migration 9, no gain is incomplete"
 run import six.db partners "$demo/partners.csv"
-expect_eq "$(sql six.db 'PRAGMA user_version')" "10" "schema 6 migrated to 10"
+expect_eq "$(sql six.db 'PRAGMA user_version')" "11" "schema 6 migrated to 11"
 expect_eq "$(sql six.db "SELECT module || ' ' || module_kind || ' ' || value FROM results_with_provenance")" \
     "sum c 3.0" "a run's provenance kept, its view made again"
 sql six.db "INSERT INTO run_indicators VALUES (1, 'y', 2, NULL, 'f', 'formula', NULL, NULL, NULL, NULL, 0, NULL, NULL)"

@@ -131,4 +131,28 @@ printf 'database = "demo/demo.db";\n\n@include "nothere.inc"\n' > noinc.cfg
 run check -c noinc.cfg
 expect_rc 2 "missing include"
 expect_eq "$err" "noinc.cfg:3: cannot open include file nothere.inc" "names the file it looked for"
+
+# one pass over a metric for each indicator that reads it, in gevinst's own
+# process as in a child each: the same values, coverage and persons
+for how in true false; do
+    cat > pass-$how.cfg <<CFG
+database = "demo/demo.db";
+periods = ["2017", "2018", "2019", "2018-Q2"];
+indicators = (
+  { id = "a"; module = "sum"; isolate = $how; params = { metric = "wellbeing"; }; },
+  { id = "b"; module = "share_reaching"; isolate = $how; params = { metric = "wellbeing"; threshold = 4.0; }; },
+  { id = "c"; module = "mean"; isolate = $how; params = { metric = "wellbeing"; }; },
+  { id = "d"; module = "share_reaching"; isolate = $how; params = { metric = "in_work"; }; }
+);
+CFG
+    run run -c pass-$how.cfg -q
+    expect_rc 0 "one pass, isolate = $how"
+    sql "$db" "SELECT indicator, case_id, period, quote(value), status, quote(error),
+      quote(fewest_persons), quote(coverage) FROM results WHERE run = (SELECT max(id) FROM runs)
+      ORDER BY 1, 2, 3" > pass-$how.txt
+done
+expect_eq "$(cmp pass-true.txt pass-false.txt && wc -l < pass-true.txt)" "96" \
+    "in process as isolated"
+expect_eq "$(grep -c '^b|.*|ok|' pass-true.txt)" "18" "subjects counted"
+expect_eq "$(grep -c '^d|.*|no_data|' pass-true.txt)" "24" "no subject: no data"
 finish

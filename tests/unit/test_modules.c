@@ -34,11 +34,11 @@ static void refuses_broken_plugins_each_with_its_reason(void **state) {
     tu_expect_load_error("{ id = \"x\"; module = \"null_init\"; }",
                          "null_init.so: gevinst_module_init() returned NULL");
     tu_expect_load_error("{ id = \"x\"; module = \"wrong_abi\"; }",
-                         "wrong_abi.so: plugin built for ABI 3.0; this gevinst has ABI 2.0");
+                         "wrong_abi.so: plugin built for ABI 3.0; this gevinst has ABI 2.1");
     tu_expect_load_error("{ id = \"x\"; module = \"newer_minor\"; }",
-                         "newer_minor.so: plugin built for ABI 2.1; this gevinst has ABI 2.0");
+                         "newer_minor.so: plugin built for ABI 2.2; this gevinst has ABI 2.1");
     tu_expect_load_error("{ id = \"x\"; module = \"old_abi\"; }",
-                         "old_abi.so: plugin built for ABI 1.0; this gevinst has ABI 2.0");
+                         "old_abi.so: plugin built for ABI 1.0; this gevinst has ABI 2.1");
     tu_expect_load_error("{ id = \"x\"; module = \"small_descriptor\"; }",
                          "small_descriptor.so: malformed descriptor: size 16 and param_size 0 "
                          "are smaller than ABI 2.0's");

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define GEVINST_ABI_MAJOR 2
-#define GEVINST_ABI_MINOR 0
+#define GEVINST_ABI_MINOR 1
 
 /* Return codes of evaluate() and of the host's data functions. */
 #define GEVINST_OK 0     /* a value was produced */
@@ -110,6 +110,16 @@ typedef struct gevinst_host {
     ** free it with free(). */
     char *(*mprintf)(const char *fmt, ...);
     void (*free)(void *p);
+
+    /* --- ABI 2.1 --- */
+    /* The distinct subjects among the case's observations of a metric
+    ** within `period` (NULL: the evaluated one) that carry a subject:
+    ** *total of them, and *reached of them whose highest value there is at
+    ** least threshold.  Returns as sum() does: GEVINST_NODATA when no
+    ** observation carries a subject.  Read with the other aggregates, in
+    ** the run's one pass over the metric, not by a query per case. */
+    int (*subjects)(gevinst_ctx *ctx, const char *metric, const char *period, double threshold,
+                    double *reached, double *total, char **errmsg);
 } gevinst_host;
 
 /* Param declaration with its default.  The list ends with name == NULL. */
