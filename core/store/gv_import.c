@@ -209,6 +209,7 @@ static const char gvI_same_observation[] =
     " AND subject IS :subject LIMIT 1";
 
 #define GVI_MAXCOLS 64
+#define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
 
 /* A metric of the file, and whether its rows count persons: GVI_PERSONS
 ** when one does, GVI_NOT_PERSONS when one does not. */
@@ -218,7 +219,6 @@ typedef struct gvI_metric {
 } gvI_metric;
 #define GVI_PERSONS 1
 #define GVI_NOT_PERSONS 2
-#define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
 
 typedef struct gvI_state {
     const gvI_table *t;
@@ -235,9 +235,10 @@ typedef struct gvI_state {
     char *field[GVI_MAXCOLS];
     int pidx[4][GVI_MAXCOLS + 4]; /* parameter numbers by statement and column; -1 unknown */
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
-    struct gvI_metric *metrics;   /* the file's metrics, by name: the catalogue has them */
+    gvI_metric *metrics;          /* the file's metrics, by name: the catalogue has them */
     int nmetrics, metrics_cap;
-    int was_empty;       /* the table held no row of another source when the load began */
+    int was_empty;       /* the table held no rows when the load began (the source's own
+                            set aside) */
     char *indexes;       /* bulk load: the table's indexes, to build after it; NULL: kept */
     long find_row;       /* looking for the record with this ROW (to name its fields) */
     int find_nth;        /* ... and its observation (of a wide row), from 0 */
@@ -1792,7 +1793,9 @@ static void gvI_drop_indexes(gvI_state *s) {
 /* The first observation of this source (in the order it was read) whose
 ** identity another row has, as the row-by-row check would have met it:
 ** another source's row first (the first by the index's order), else the
-** first of this file's rows.  Its id, row and the other's source and row. */
+** first of this file's rows.  Its row, which of the row's observations it
+** is (a wide row gives at most GVI_MAXCOLS, 64, with ids one after the
+** other), and the other's source and row. */
 static const char gvI_repeated_sql[] =
     "WITH g AS (SELECT metric, case_id, period_start, period_end, subject"
     " FROM main.observations GROUP BY metric, case_id, period_start, period_end, subject"
@@ -1832,9 +1835,9 @@ static void gvI_repeated_identity(gvI_state *s, const gvI_input *in) {
         s->row = 1, s->last_end = 0;
         rewind(in->f);
         s->sheet ? gvI_parse_book(s) : gvI_parse(s, in->f);
-        if (!s->err) { /* the file changed since: it is said so later */
-            s->row = s->find_row;
-            gvI_fail(s, -1, "an observation is one value; this row repeats one");
+        if (!s->err) { /* the row is no longer there */
+            s->err = gvU_mprintf("%s: changed while it was imported; import it again", s->file);
+            s->internal = -1;
         }
     }
     for (int i = 0; i < 4; i++)
