@@ -5,7 +5,10 @@
 ** order.  Every field is checked before the row is written (type, period,
 ** choice, reference), inside one transaction, so the first bad field
 ** rejects the whole file with FILE:ROW:COLUMN and the database is left as
-** it was.  CSV syntax is libcsv's (RFC 4180).
+** it was.  CSV syntax is libcsv's (RFC 4180).  A file that brings more
+** rows than its table holds is a bulk load: the table's indexes are built
+** after it, and an observation's identity is checked then, the first
+** offending row named as the row-by-row check would have named it.
 */
 #include <csv.h>
 #include <ctype.h>
