@@ -5,7 +5,10 @@
 ** order.  Every field is checked before the row is written (type, period,
 ** choice, reference), inside one transaction, so the first bad field
 ** rejects the whole file with FILE:ROW:COLUMN and the database is left as
-** it was.  CSV syntax is libcsv's (RFC 4180).
+** it was.  CSV syntax is libcsv's (RFC 4180).  A file that brings more
+** rows than its table holds is a bulk load: the table's indexes are built
+** after it, and an observation's identity is checked then, the first
+** offending row named as the row-by-row check would have named it.
 */
 #include <csv.h>
 #include <ctype.h>
@@ -211,6 +214,15 @@ static const char gvI_same_observation[] =
 #define GVI_MAXCOLS 64
 #define GVI_EARLIER "earlier-imports" /* the source of rows from before sources */
 
+/* A metric of the file, and whether its rows count persons: GVI_PERSONS
+** when one does, GVI_NOT_PERSONS when one does not. */
+typedef struct gvI_metric {
+    char *name;
+    int units;
+} gvI_metric;
+#define GVI_PERSONS 1
+#define GVI_NOT_PERSONS 2
+
 typedef struct gvI_state {
     const gvI_table *t;
     const char *file; /* for messages */
@@ -226,7 +238,15 @@ typedef struct gvI_state {
     char *field[GVI_MAXCOLS];
     int pidx[4][GVI_MAXCOLS + 4]; /* parameter numbers by statement and column; -1 unknown */
     char *checked[GVI_MAXCOLS];   /* the last value whose reference was found */
-    char *also_done;              /* the metric the catalogue has from the last row */
+    gvI_metric *metrics;          /* the file's metrics, by name: the catalogue has them */
+    int nmetrics, metrics_cap;
+    int was_empty;       /* the table held no rows when the load began (the source's own
+                            set aside) */
+    char *indexes;       /* bulk load: the table's indexes, to build after it; NULL: kept */
+    long find_row;       /* looking for the record with this ROW (to name its fields) */
+    int find_nth;        /* ... and its observation (of a wide row), from 0 */
+    char *find_other;    /* ... whose identity is also in this source */
+    long find_other_row; /* ... and at this row */
     int nfield;
     long overflow; /* fields past GVI_MAXCOLS, counted, not kept */
     long row;      /* the record being read, as a spreadsheet numbers it */
@@ -508,7 +528,8 @@ static void gvI_header(gvI_state *s) {
     if (!s->err && t->also_sql &&
         sqlite3_prepare_v2(s->db, t->also_sql, -1, &s->also, NULL) != SQLITE_OK)
         gvI_db_fail(s);
-    if (!s->err && s->source && strcmp(t->kind, "observations") == 0 &&
+    /* a bulk load checks identities after it, through the index built then */
+    if (!s->err && s->source && !s->indexes && strcmp(t->kind, "observations") == 0 &&
         sqlite3_prepare_v2(s->db, gvI_same_observation, -1, &s->same, NULL) != SQLITE_OK)
         gvI_db_fail(s);
     for (int i = 0; i < s->ncols && !s->err; i++)
@@ -805,6 +826,8 @@ static long long gvI_earlier_rows(gvI_state *s) {
     return rows;
 }
 
+static void gvI_same_fail(gvI_state *s, const char *other, long other_row);
+
 /* The row's source and place, and for observations: is its identity free,
 ** in this file and in every other source?  0, or -1 with the failure. */
 static int gvI_identity_free(gvI_state *s) {
@@ -819,8 +842,14 @@ static int gvI_identity_free(gvI_state *s) {
         gvI_db_fail(s);
         return -1;
     }
-    const char *other = (const char *)sqlite3_column_text(s->same, 0);
-    long other_row = (long)sqlite3_column_int64(s->same, 1);
+    gvI_same_fail(s, (const char *)sqlite3_column_text(s->same, 0),
+                  (long)sqlite3_column_int64(s->same, 1));
+    return -1;
+}
+
+/* The row's observation is one whose identity the source `other` has at
+** other_row already: refused, naming both. */
+static void gvI_same_fail(gvI_state *s, const char *other, long other_row) {
     int pos;
     const char *subject = gvI_value(s, "subject", &pos);
     char *what = gvU_mprintf("observation of case '%s', metric '%s', period %s, %s%s%s",
@@ -841,7 +870,6 @@ static int gvI_identity_free(gvI_state *s) {
         gvI_fail(s, -1, "the %s is also in %s:%ld; an observation is one value", what,
                  other ? other : "another source", other_row);
     free(what);
-    return -1;
 }
 
 /* Has the record as many fields as the header?  0, or -1 said why. */
@@ -866,7 +894,49 @@ static int gvI_field_count(gvI_state *s) {
     return -1;
 }
 
+static int gvI_metric_cmp(const void *a, const void *b) {
+    return strcmp(((const gvI_metric *)a)->name, ((const gvI_metric *)b)->name);
+}
+
+/* The metric catalogue has the row's metric, and the file's list of metrics
+** says whether the row counts persons; a metric the list has is in the
+** catalogue already.  0, or -1 the database failed. */
+static int gvI_also(gvI_state *s) {
+    int pos;
+    gvI_metric key = {(char *)gvI_value(s, "metric", &pos), 0};
+    const char *unit = gvI_value(s, "unit", &pos);
+    if (!key.name) return 0;
+    gvI_metric *m = s->nmetrics
+                        ? bsearch(&key, s->metrics, (size_t)s->nmetrics, sizeof key, gvI_metric_cmp)
+                        : NULL;
+    if (!m) {
+        if (sqlite3_step(s->also) != SQLITE_DONE) {
+            gvI_db_fail(s);
+            return -1;
+        }
+        if (s->nmetrics == s->metrics_cap) {
+            s->metrics_cap = s->metrics_cap ? 2 * s->metrics_cap : 16;
+            s->metrics = gvU_realloc(s->metrics, (size_t)s->metrics_cap * sizeof key);
+        }
+        int at = 0; /* kept sorted: a file has few metrics, and each goes in once */
+        while (at < s->nmetrics && strcmp(s->metrics[at].name, key.name) < 0)
+            at++;
+        memmove(&s->metrics[at + 1], &s->metrics[at], (size_t)(s->nmetrics - at) * sizeof key);
+        s->metrics[at] = (gvI_metric){gvU_strdup(key.name), 0};
+        s->nmetrics++;
+        m = &s->metrics[at];
+    }
+    m->units |= unit && strcmp(gvI_unit(unit), "persons") == 0 ? GVI_PERSONS : GVI_NOT_PERSONS;
+    return 0;
+}
+
+static void gvI_found(gvI_state *s);
+
 static void gvI_row(gvI_state *s) {
+    if (s->find_row) { /* read again, only to name the row's fields */
+        gvI_found(s);
+        return;
+    }
     if (gvI_field_count(s) < 0) return;
     /* a statement takes new values only once reset */
     sqlite3_reset(s->insert);
@@ -896,18 +966,8 @@ static void gvI_row(gvI_state *s) {
             return;
         }
     }
-    /* the catalogue row first: observations reference it; the same metric
-       as the last row's is there already */
-    int metric_pos;
-    const char *metric = s->also ? gvI_value(s, "metric", &metric_pos) : NULL;
-    if (s->also && !(metric && s->also_done && strcmp(metric, s->also_done) == 0)) {
-        if (sqlite3_step(s->also) != SQLITE_DONE) {
-            gvI_db_fail(s);
-            return;
-        }
-        free(s->also_done);
-        s->also_done = gvU_strdup(metric);
-    }
+    /* the catalogue row first: observations reference it */
+    if (s->also && gvI_also(s) < 0) return;
     if (gvI_identity_free(s) < 0) return;
     int rc = sqlite3_step(s->insert);
     if (rc == SQLITE_DONE) s->nrows++;
@@ -1066,7 +1126,7 @@ static void gvI_on_row(int c, void *ud) {
     int crlf = blank && c == '\n' && s->last_end == '\r';
     s->last_end = c;
     if (crlf) return;
-    if (!s->err && !blank) {
+    if (!s->err && !blank && (!s->find_row || s->row == s->find_row)) {
         if (!s->have_header) {
             gvI_is_wide(s) ? gvI_wide_header(s) : gvI_header(s);
             s->have_header = 1;
@@ -1250,7 +1310,11 @@ static void gvI_finish(gvI_state *s) {
     sqlite3_finalize(s->same);
     for (int i = 0; i < GVI_MAXCOLS; i++)
         sqlite3_finalize(s->ref[i]), free(s->checked[i]);
-    free(s->also_done);
+    for (int i = 0; i < s->nmetrics; i++)
+        free(s->metrics[i].name);
+    free(s->metrics);
+    free(s->indexes);
+    free(s->find_other);
 }
 
 /* ---------------------------------------------------------------- sources */
@@ -1595,8 +1659,8 @@ static int gvI_unchanged(const gvI_input *in) {
 ** other sources first) is refused; the catalogue then says what its rows
 ** say. */
 static const char gvI_units_sql[] =
-    "WITH m AS (SELECT metric FROM observations WHERE metric IN (SELECT metric FROM"
-    " observations WHERE import_source = ?1) GROUP BY metric"
+    "WITH m AS (SELECT metric FROM observations WHERE metric IN (SELECT value FROM"
+    " json_each(?2)) GROUP BY metric"
     " HAVING max(unit IS 'persons') <> min(unit IS 'persons')),"
     " ref AS (SELECT m.metric, (SELECT json_array(x.unit IS 'persons', x.import_source,"
     " x.import_row, x.import_source IS ?1) FROM observations x WHERE x.metric = m.metric"
@@ -1606,10 +1670,28 @@ static const char gvI_units_sql[] =
     " FROM observations o JOIN ref USING (metric) WHERE o.import_source = ?1"
     " AND (o.unit IS 'persons') <> (r ->> 0) ORDER BY o.import_row LIMIT 1";
 
+/* The file's metrics as a JSON array: every one, or (mixed) those whose
+** rows in this file count persons in some rows and not in others. */
+static char *gvI_metric_list(const gvI_state *s, int mixed) {
+    gvU_buf b = {0};
+    gvU_buf_puts(&b, "[");
+    for (int i = 0, n = 0; i < s->nmetrics; i++) {
+        if (mixed && s->metrics[i].units != (GVI_PERSONS | GVI_NOT_PERSONS)) continue;
+        if (n++) gvU_buf_puts(&b, ",");
+        gvU_buf_json(&b, s->metrics[i].name);
+    }
+    gvU_buf_puts(&b, "]");
+    return gvU_buf_take(&b);
+}
+
 static void gvI_units_agree(gvI_state *s) {
     if (strcmp(s->t->kind, "observations") != 0) return;
     char *f[4] = {NULL, NULL, NULL, NULL};
-    int rc = gvI_lookup(s->db, gvI_units_sql, s->source, NULL, 4, f);
+    /* into a table that held no other rows, a metric can only disagree
+       with itself: only those whose rows here disagree are looked at */
+    char *list = gvI_metric_list(s, s->was_empty);
+    int rc = strcmp(list, "[]") == 0 ? 1 : gvI_lookup(s->db, gvI_units_sql, s->source, list, 4, f);
+    free(list);
     if (rc < 0) gvI_db_fail(s);
     if (rc == 0) {
         int pos = -1;
@@ -1630,13 +1712,154 @@ static void gvI_units_agree(gvI_state *s) {
     }
     for (int i = 0; i < 4; i++)
         free(f[i]);
+    /* each metric's rows agree now: the first of them says its unit */
+    list = gvI_metric_list(s, 0);
     if (!s->err && gvI_lookup(s->db,
                               "UPDATE metrics SET unit = (SELECT o.unit FROM observations o"
-                              " WHERE o.metric = metrics.name ORDER BY o.unit IS 'persons' DESC"
-                              " LIMIT 1) WHERE name IN (SELECT metric FROM observations WHERE"
-                              " import_source = ?1)",
-                              s->source, NULL, 0, NULL) < 0)
+                              " WHERE o.metric = metrics.name LIMIT 1) WHERE name IN (SELECT"
+                              " value FROM json_each(?1))",
+                              list, NULL, 0, NULL) < 0)
         gvI_db_fail(s);
+    free(list);
+}
+
+/* ------------------------------------------------------------ bulk load */
+
+/* Does the table hold no rows (the source's own set aside)? */
+static int gvI_is_empty(gvI_state *s) {
+    char *sql = sqlite3_mprintf("SELECT NOT EXISTS (SELECT 1 FROM main.%s)", s->t->table);
+    char *empty = NULL;
+    if (!sql || gvI_lookup(s->db, sql, "", NULL, 1, &empty) < 0) gvI_db_fail(s);
+    sqlite3_free(sql);
+    int yes = empty && strcmp(empty, "1") == 0;
+    free(empty);
+    return yes;
+}
+
+/* A file brings about one row for every GVI_ROW_BYTES of it at least (the
+** rows of gen-data's observations are 40 bytes): a guess on the low side
+** keeps the indexes of a big table more often than it builds them anew. */
+#define GVI_ROW_BYTES 64
+
+/* Are the table's indexes better built after the load than kept row by
+** row?  When the table holds fewer rows than the file likely brings:
+** building an index sorts once (SQLite's sorter, in bounded memory, in
+** temporary files past it), keeping it seeks once a row; a small file into
+** a big table keeps them.  Counting stops at what the file brings. */
+static int gvI_bulk_wanted(gvI_state *s, const gvI_input *in) {
+    struct stat st;
+    if (fstat(fileno(in->f), &st) < 0) return 0;
+    long long expect = (long long)st.st_size / GVI_ROW_BYTES + 1;
+    char *sql = sqlite3_mprintf("SELECT count(*) < %lld FROM (SELECT 1 FROM main.%s LIMIT %lld)",
+                                expect, s->t->table, expect);
+    char *fewer = NULL;
+    if (!sql || gvI_lookup(s->db, sql, "", NULL, 1, &fewer) < 0) gvI_db_fail(s);
+    sqlite3_free(sql);
+    int bulk = fewer && strcmp(fewer, "1") == 0;
+    free(fewer);
+    return bulk;
+}
+
+/* Take the table's own indexes out for the load (the transaction brings
+** them back if it rolls back); s->indexes is how to build them again.
+** Indexes SQLite keeps for a key stay: they refuse a duplicate key. */
+static void gvI_drop_indexes(gvI_state *s) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name, sql FROM main.sqlite_schema WHERE type = 'index'"
+                           " AND tbl_name = ?1 AND sql IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK) {
+        gvI_db_fail(s);
+        return;
+    }
+    sqlite3_bind_text(st, 1, s->t->table, -1, SQLITE_STATIC);
+    gvU_buf make = {0}, drop = {0};
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        gvU_buf_printf(&make, "%s;", (const char *)sqlite3_column_text(st, 1));
+        char *one = sqlite3_mprintf("DROP INDEX main.\"%w\";", sqlite3_column_text(st, 0));
+        gvU_buf_puts(&drop, one ? one : "");
+        sqlite3_free(one);
+    }
+    sqlite3_finalize(st);
+    char *err = NULL;
+    if (rc != SQLITE_DONE || (drop.s && gvD_exec(s->db, drop.s, &err) < 0)) {
+        gvI_db_fail(s);
+        free(make.s);
+    } else {
+        s->indexes = make.s ? make.s : gvU_strdup("");
+    }
+    free(err);
+    free(drop.s);
+}
+
+/* The first observation of this source (in the order it was read) whose
+** identity another row has, as the row-by-row check would have met it:
+** another source's row first (the first by the index's order), else the
+** first of this file's rows.  Its row, which of the row's observations it
+** is (a wide row gives at most GVI_MAXCOLS, 64, with ids one after the
+** other), and the other's source and row. */
+static const char gvI_repeated_sql[] =
+    "WITH g AS (SELECT metric, case_id, period_start, period_end, subject"
+    " FROM main.observations GROUP BY metric, case_id, period_start, period_end, subject"
+    " HAVING count(*) > 1),"
+    " r AS (SELECT o.id, o.import_source IS ?1 AS new, o.import_row,"
+    " row_number() OVER w AS n, first_value(o.import_source) OVER w AS other,"
+    " first_value(o.import_row) OVER w AS other_row FROM g JOIN main.observations o"
+    " ON o.metric = g.metric AND o.case_id = g.case_id AND o.period_start = g.period_start"
+    " AND o.period_end = g.period_end AND o.subject IS g.subject"
+    " WINDOW w AS (PARTITION BY o.metric, o.case_id, o.period_start, o.period_end, o.subject"
+    " ORDER BY o.import_source IS ?1, CASE WHEN o.import_source IS ?1 THEN NULL"
+    " ELSE o.value END, o.id))"
+    " SELECT r.import_row, (SELECT count(*) FROM main.observations x WHERE x.id >= r.id - "
+    "64 AND x.id < r.id AND x.import_row = r.import_row AND x.import_source IS ?1),"
+    " other, other_row FROM r WHERE new AND n > 1 ORDER BY id LIMIT 1";
+
+/* The record being read again is the one sought: its nth observation's
+** identity is another's, and the message names its fields. */
+static void gvI_found(gvI_state *s) {
+    if (s->find_nth-- == 0) gvI_same_fail(s, s->find_other, s->find_other_row);
+}
+
+/* Did a row of the load repeat an observation's identity?  Then that is
+** the file's first problem, before any found after it: the file is read
+** again up to its row, to name its fields as written. */
+static void gvI_repeated_identity(gvI_state *s, const gvI_input *in) {
+    char *f[4] = {NULL, NULL, NULL, NULL};
+    int found = gvI_lookup(s->db, gvI_repeated_sql, s->source, NULL, 4, f);
+    if (found < 0) {
+        free(s->err), s->err = NULL;
+        gvI_db_fail(s);
+    } else if (found == 0) {
+        free(s->err), s->err = NULL;
+        s->internal = 0;
+        s->find_row = atol(f[0]), s->find_nth = atoi(f[1]);
+        s->find_other = f[2] ? gvU_strdup(f[2]) : NULL, s->find_other_row = f[3] ? atol(f[3]) : 0;
+        s->row = 1, s->last_end = 0;
+        rewind(in->f);
+        s->sheet ? gvI_parse_book(s) : gvI_parse(s, in->f);
+        if (!s->err) { /* the row is no longer there */
+            s->err = gvU_mprintf("%s: changed while it was imported; import it again", s->file);
+            s->internal = -1;
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        free(f[i]);
+}
+
+/* After a bulk load: the indexes built, and what the row-by-row checks
+** found through them checked now, over the whole load at once. */
+static void gvI_after_load(gvI_state *s, const gvI_input *in) {
+    int identities = s->source && strcmp(s->t->kind, "observations") == 0;
+    if (s->err && !identities) return; /* refused: rolled back, indexes and all */
+    char *err = NULL;
+    if (gvD_exec(s->db, s->indexes, &err) < 0) {
+        free(s->err), s->err = NULL;
+        gvI_db_fail(s);
+    } else if (identities) {
+        gvI_repeated_identity(s, in);
+    }
+    free(err);
 }
 
 static void gvI_file(gvI_state *s, const char *kind, const gvI_input *in, gv_import_result *res) {
@@ -1658,7 +1881,10 @@ static void gvI_file(gvI_state *s, const char *kind, const gvI_input *in, gv_imp
     free(full);
     if (checked != 0) return;
     if (res->replaced) gvI_set_aside(s);
+    if (!s->err) s->was_empty = gvI_is_empty(s);
+    if (!s->err && !s->diag && gvI_bulk_wanted(s, in)) gvI_drop_indexes(s);
     if (!s->err) s->sheet ? gvI_parse_book(s) : gvI_parse(s, f);
+    if (s->indexes && s->internal <= 0) gvI_after_load(s, in);
     if (!s->err) gvI_units_agree(s);
     if (!s->err && !gvI_unchanged(in)) {
         s->err = gvU_mprintf("%s: changed while it was imported; import it again", s->file);
@@ -1681,13 +1907,21 @@ static char *gvI_source_name(const char *csv_path, const char *source) {
     return gvU_strdup(source && *source ? source : gvU_basename(csv_path));
 }
 
+/* The memory an import's connection may keep pages in, and the most an
+** index built after a bulk load sorts in memory, in KiB (negative: SQLite
+** counts it so). */
+#define GVI_CACHE_KIB "-65536"
+
 /* The write lock, waiting for a run or import in progress; GV_OK, or
 ** GV_DATABASE with *err. */
 static gv_status gvI_begin(sqlite3 *db, const char *db_path, char **err) {
     /* every reference a file can hold is checked row by row (case,
        municipality, partner, gain, the metric catalogue), with messages
        that name the row: SQLite's own second check would only cost time */
-    if (gvD_exec(db, "PRAGMA foreign_keys = OFF", err) == 0 &&
+    /* pages of the table and its indexes stay in memory while they are
+       written, not spilled to the log and read back; building an index
+       after a bulk load sorts in as much before it writes a run to disk */
+    if (gvD_exec(db, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = " GVI_CACHE_KIB, err) == 0 &&
         gvD_begin_write(db, db_path, err) == 0)
         return GV_OK;
     return GV_DATABASE;

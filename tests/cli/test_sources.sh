@@ -63,6 +63,33 @@ run import "$db" observations twice.csv
 expect_rc 3 "twice in one file"
 expect_contains "$err" "twice.csv:3: the observation of case 'no-drammen-jobbkafe', metric 'in_work', period 2031, no subject is also on row 2 of this file" "names the other row"
 
+# a file that brings more rows than the table holds is loaded in bulk, the
+# indexes built after it and the identities checked then: the same
+# refusals, the first of the file first, and nothing left behind
+"$GEVINST" init bulk.db >/dev/null
+for k in municipalities cases; do "$GEVINST" import bulk.db $k "$demo/$k.csv" >/dev/null; done
+c=no-drammen-jobbkafe
+printf 'case,metric,period,value\n%s,a,2018,1\n%s,b,2018,2\n%s,a,2018,3\n%s,b,2018,x\n' $c $c $c $c > bulk.csv
+digest=$(db_digest bulk.db)
+run import bulk.db observations bulk.csv
+expect_rc 3 "twice in a bulk load"
+expect_contains "$err" "bulk.csv:4: the observation of case '$c', metric 'a', period 2018, no subject is also on row 2 of this file" "said before the bad value after it"
+expect_eq "$(db_digest bulk.db)" "$digest" "nothing changed, indexes and all"
+printf 'case,period,participants,in_work\n%s,2018,,3\n%s,2019,4,5\n%s,2018,7,3\n' $c $c $c > wide.csv
+run import bulk.db observations wide.csv
+expect_contains "$err" "wide.csv:4: the observation of case '$c', metric 'in_work', period 2018, no subject is also on row 2 of this file" "the second metric of a wide row"
+printf 'case,metric,period,value\n%s,a,2018-03-01,1\n' $c > one.csv
+run import bulk.db observations one.csv
+expect_rc 0 "one row"
+printf 'case;metric;period;value\n%s;b;2018;1\n%s;a;01.03.2018;2,5\n' $c $c > more.csv
+run import bulk.db observations more.csv
+expect_contains "$err" "more.csv:3: the observation of case '$c', metric 'a', period 01.03.2018, no subject is also in one.csv:2" "another source's, the period as written"
+sed -i '$d' more.csv
+run import bulk.db observations more.csv
+expect_rc 0 "without it"
+expect_eq "$(sql bulk.db "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'observations' ORDER BY name)")" "observations_by_metric,observations_by_source" "the indexes built again"
+expect_eq "$(sql bulk.db "PRAGMA integrity_check")" "ok" "and sound"
+
 # a source of its own, listed and taken out
 printf 'case,metric,period,value,unit\nno-drammen-jobbkafe,in_work,2031,1,persons\n' > later.csv
 run import "$db" observations later.csv --source 2031-tall
