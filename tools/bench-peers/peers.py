@@ -21,16 +21,21 @@ import sys
 
 import pandas as pd
 
-TEXT = "string"  # pandas' own nullable text type (missing subject: <NA>)
+TEXT = "string"  # pandas' own nullable text type (missing: <NA>)
+# text that repeats (a case's id on its 40 rows, a metric, a period, a
+# unit, a subject) as categories of text, as pandas advises for large
+# files: the same values, held once each; as object strings a million
+# cases take over 10 GB
+CAT = "category"
 TABLES = {
     "municipalities": {"code": TEXT, "name": TEXT, "country": TEXT},
     "cases": {"id": TEXT, "municipality": TEXT, "title": TEXT, "start": TEXT, "end": TEXT,
               "description": TEXT},
     "partners": {"case": TEXT, "name": TEXT, "type": TEXT, "role": TEXT},
-    "observations": {"case": TEXT, "metric": TEXT, "period": TEXT, "value": "float64",
-                     "unit": TEXT, "subject": TEXT},
-    "inputs": {"case": TEXT, "partner": TEXT, "period": TEXT, "kind": TEXT,
-               "amount": "float64", "currency": TEXT},
+    "observations": {"case": CAT, "metric": CAT, "period": CAT, "value": "float64",
+                     "unit": CAT, "subject": CAT},
+    "inputs": {"case": CAT, "partner": CAT, "period": CAT, "kind": CAT,
+               "amount": "float64", "currency": CAT},
 }
 
 
@@ -41,9 +46,12 @@ def read_all(d):
 
 
 def aggregates(o, share=True):
-    o = o.assign(year=o["period"].str.slice(0, 4))
+    # the year of each row from the year of each distinct period
+    period = o["period"].cat
+    year = period.categories.str.slice(0, 4).astype("int32").to_numpy()[period.codes.to_numpy()]
+    o = o.assign(year=year)
     keys = ["case", "year"]
-    by = {m: o[o["metric"] == m].groupby(keys, sort=True)["value"]
+    by = {m: o[o["metric"] == m].groupby(keys, sort=True, observed=True)["value"]
           for m in ("participants", "wellbeing", "in_work")}
     part = by["participants"].sum()
     out = [("participants", part),
@@ -53,12 +61,14 @@ def aggregates(o, share=True):
     out.append(("work_share", n[ok] / d[ok] * 100.0))
     if share:
         w = o[(o["metric"] == "in_work") & o["subject"].notna()]
-        reached = w.groupby(keys + ["subject"], sort=False)["value"].max() >= 1
+        reached = w.groupby(keys + ["subject"], sort=False, observed=True)["value"].max() >= 1
         g = reached.groupby(level=[0, 1], sort=True)
         out.append(("reached", g.sum() / g.size() * 100.0))
     frames = []
     for name, s in out:
         f = s.rename("value").reset_index()
+        f["case"] = f["case"].astype(TEXT)
+        f["year"] = f["year"].astype(TEXT)
         f.insert(0, "indicator", name)
         frames.append(f.rename(columns={"year": "period"}))
     return pd.concat(frames, ignore_index=True)
