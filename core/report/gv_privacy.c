@@ -478,6 +478,32 @@ static gv_status gvR_protect_totals(gv_report *r, char **err) {
     return gvR_done(r, st, stepped, err);
 }
 
+/* ------------------------------------------------------ periods that nest */
+
+/* Does some period of the run hold another (a year its quarters)?  Only
+** then can the rules over periods hide anything: a sum needs a period and
+** its parts, and a derived value is hidden beside a hidden part of it.
+** Runs of years alone (the common case) skip both passes.  -1 on error. */
+static int gvR_periods_nest(gv_report *r, char **err) {
+    sqlite3_stmt *st = gvR_rows(r, "SELECT DISTINCT period FROM results WHERE run = ?1", err);
+    if (!st) return -1;
+    gv_period *p = NULL;
+    int n = 0, cap = 0, nest = 0, stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            p = gvU_realloc(p, (size_t)cap * sizeof *p);
+        }
+        if (gvP_parse(gvR_text(st, 0), &p[n]) == 0) n++;
+    }
+    for (int i = 0; i < n && !nest; i++)
+        for (int k = 0; k < n && !nest; k++)
+            nest = k != i && gvP_contains(&p[i], &p[k]);
+    free(p);
+    if (gvR_done(r, st, stepped, err) != GV_OK) return -1;
+    return nest;
+}
+
 /* ------------------------------------------------------------- decisions */
 
 /* clang-format off */
@@ -545,9 +571,11 @@ gv_status gvR_protect(gv_report *r, char **err) {
     if (gvD_exec(r->db, gvR_privacy_sql, err) < 0) return GV_DATABASE;
     if (r->suppress_below <= 0) return GV_OK;
     gv_status rc = gvR_step_sql(r, gvR_primary_sql, err);
-    if (rc == GV_OK) rc = gvR_protect_periods(r, err);
+    int nest = rc == GV_OK ? gvR_periods_nest(r, err) : 0;
+    if (nest < 0) rc = GV_DATABASE;
+    if (rc == GV_OK && nest) rc = gvR_protect_periods(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_linked_sql, err);
-    if (rc == GV_OK) rc = gvR_protect_derived(r, err);
+    if (rc == GV_OK && nest) rc = gvR_protect_derived(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_valued_sql, err);
     if (rc == GV_OK) rc = gvR_protect_totals(r, err);
     return rc;
