@@ -174,11 +174,9 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
                  /* whether a value is hidden, found once a row (as gv_csv.c) */
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                  " r.error, i.module, i.module_version, h.rule IS NOT NULL,"
-                 " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END, r.coverage"
-                 " FROM results r JOIN run_indicators i USING (run, indicator)"
+                 " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END, r.coverage" GVR_RESULTS_IN_ORDER
                  " LEFT JOIN temp.gvr_hidden h ON h.indicator = r.indicator"
-                 " AND h.case_id = r.case_id AND h.period = r.period"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " AND h.case_id = r.case_id AND h.period = r.period" GVR_RESULTS_ORDER,
                  err);
     if (!st) return GV_DATABASE;
     static const char *const keys[] = {"indicator", "case",  "period", "value",         "unit",

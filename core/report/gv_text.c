@@ -176,10 +176,8 @@ static gv_status gvR_text_results(gv_report *r, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
-                 " " GVR_RESULT_HIDDEN(
-                     "r") ", gv_hidden(), r.status,"
-                          " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
-                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " " GVR_RESULT_HIDDEN("r") ", gv_hidden(), r.status,"
+                                            " r.coverage" GVR_RESULTS_IN_ORDER GVR_RESULTS_ORDER,
                  err);
     if (!st) return GV_DATABASE;
     int stepped;
