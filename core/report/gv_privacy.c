@@ -515,19 +515,27 @@ static const char gvR_privacy_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS gvr_case (key TEXT PRIMARY KEY, rule TEXT) WITHOUT ROWID;"
     "DELETE FROM temp.gvr_hidden; DELETE FROM temp.gvr_valued; DELETE FROM temp.gvr_case;";
 
-/* primary: a small count of persons, or a value made from one */
+/* primary: a small count of persons, or a value made from one (gv_small
+   written out, ?2 the threshold: no function call for each value) */
 static const char gvR_primary_sql[] =
     "INSERT INTO temp.gvr_hidden SELECT r.indicator, r.case_id, r.period, 'primary'"
-    " FROM results r JOIN run_indicators i USING (run, indicator)"
-    " WHERE r.run = ?1 AND gv_small(r.value, i.unit, r.fewest_persons)";
+    " FROM run_indicators i CROSS JOIN results r ON r.run = i.run AND r.indicator = i.indicator"
+    " WHERE i.run = ?1 AND r.value IS NOT NULL AND ((i.unit = 'persons' AND r.value > 0"
+    " AND r.value < ?2) OR r.fewest_persons < ?2)";
 
 /* a value made from counts of persons (a share, say) is hidden where a
    count of persons of its case and period is: beside its denominator it
-   would give a hidden numerator back */
+   would give a hidden numerator back.  Only the values of the indicators
+   that count no persons are read, and one hidden already (primary, as a
+   share made from a small count mostly is) is passed by one look */
 static const char gvR_linked_sql[] =
     "INSERT OR IGNORE INTO temp.gvr_hidden SELECT r.indicator, r.case_id, r.period, 'secondary'"
-    " FROM results r WHERE r.run = ?1 AND r.fewest_persons IS NOT NULL AND r.value IS NOT NULL"
-    " AND r.indicator NOT IN (SELECT indicator FROM temp.gvr_persons) AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = r.case_id"
+    " FROM run_indicators i CROSS JOIN results r ON r.run = i.run AND r.indicator = i.indicator"
+    " WHERE i.run = ?1 AND i.indicator NOT IN (SELECT indicator FROM temp.gvr_persons)"
+    " AND r.fewest_persons IS NOT NULL AND r.value IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM temp.gvr_hidden x WHERE x.indicator = r.indicator"
+    " AND x.case_id = r.case_id AND x.period = r.period)"
+    " AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = r.case_id"
     " AND h.period = r.period AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))";
 
 /* a valued gain whose figures would give a hidden count back: its
@@ -560,6 +568,7 @@ static gv_status gvR_step_sql(gv_report *r, const char *sql, char **err) {
         }
         if (!st) break;
         sqlite3_bind_int64(st, 1, r->run);
+        if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_double(st, 2, r->suppress_below);
         gv_status rc = gvR_done(r, st, sqlite3_step(st), err);
         if (rc != GV_OK) return rc;
         sql = tail;
