@@ -187,10 +187,11 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
         int has_value = sqlite3_column_type(st, 3) != SQLITE_NULL;
         int small = sqlite3_column_int(st, 9); /* too small to publish */
         char value[32];
-        if (has_value) gvU_format_number(sqlite3_column_double(st, 3), value);
+        /* a hidden value is never printed: not worth its digits */
+        if (has_value && !small) gvU_format_number(sqlite3_column_double(st, 3), value);
         fputs(n++ ? ",\n  {" : "\n  {", r->out);
         for (int i = 0; i < 9; i++) {
-            fprintf(r->out, "%s\"%s\": ", i ? ", " : "", keys[i]);
+            fputs(i ? ", \"" : "\"", r->out), fputs(keys[i], r->out), fputs("\": ", r->out);
             if (i == 3)
                 fputs(has_value && !small ? value : "null", r->out);
             else

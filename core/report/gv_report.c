@@ -412,6 +412,15 @@ int gvR_chars(const char *s) {
 }
 
 void gvR_json_string(FILE *out, const char *s) {
+    /* most text (ids, periods, units) needs no escape: written as it is,
+       with no buffer to build and free a value */
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+    if (p && !*p) {
+        putc('"', out), fputs(s, out), putc('"', out);
+        return;
+    }
     gvU_buf b = {0};
     gvU_buf_json(&b, s);
     fputs(b.s, out);
