@@ -69,9 +69,10 @@ static void gvR_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **
 ** own, so two reports on two databases do not meet. */
 static int gvR_functions(gv_report *r) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    /* gv_hidden() is deterministic too: the same within a statement, so
+       SQLite asks it once a statement, not once a row */
     if (sqlite3_create_function(r->db, "gv_small", 3, flags, r, gvR_small_sql, NULL, NULL) ||
-        sqlite3_create_function(r->db, "gv_hidden", 0, SQLITE_UTF8, r, gvR_hidden_sql, NULL,
-                                NULL) ||
+        sqlite3_create_function(r->db, "gv_hidden", 0, flags, r, gvR_hidden_sql, NULL, NULL) ||
         sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql, NULL,
                                 NULL))
         return -1;

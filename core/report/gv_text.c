@@ -93,9 +93,9 @@ static void gvR_heads(const gv_report *r, const char *const *heads, const int *w
 
 /* A status in the language, in colour at a terminal, and its error. */
 static void gvR_status(const gv_report *r, const char *status, const char *error, int first_line) {
-    int colour = gvR_colour(r->out);
-    fprintf(r->out, "%s%s%s%s%.*s\n", colour ? gvR_status_colour(status) : "", gvT(r->lang, status),
-            colour ? "\033[0m" : "", error ? ": " : "", error ? first_line : 0, error ? error : "");
+    fprintf(r->out, "%s%s%s%s%.*s\n", r->colour ? gvR_status_colour(status) : "",
+            gvT(r->lang, status), r->colour ? "\033[0m" : "", error ? ": " : "",
+            error ? first_line : 0, error ? error : "");
 }
 
 /* --------------------------------------------------------------- results */
@@ -468,6 +468,7 @@ gv_status gvR_write_text(gv_report *r, char **err) {
         gvR_text_totals, gvR_text_conversions, gvR_text_footnote,
     };
     gv_status rc = GV_OK;
+    r->colour = gvR_colour(r->out); /* once, not a system call a line */
     for (size_t i = 0; rc == GV_OK && i < sizeof parts / sizeof parts[0]; i++)
         rc = parts[i](r, err);
     return rc;
