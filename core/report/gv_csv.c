@@ -18,11 +18,9 @@ static const char *const gvR_tidy_tables[][2] = {
      " AS value, i.unit, r.status,"
      " r.error, i.module, i.module_version, r.coverage,"
      " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END AS suppressed"
-     " FROM results r"
-     " JOIN run_indicators i USING (run, indicator)"
+     GVR_RESULTS_IN_ORDER
      " LEFT JOIN temp.gvr_hidden h ON h.indicator = r.indicator AND h.case_id = r.case_id"
-     " AND h.period = r.period WHERE r.run = ?1"
-     " ORDER BY i.position, r.case_id, r.period"},
+     " AND h.period = r.period" GVR_RESULTS_ORDER},
     {"gains", gvR_gains_table},
     {"value",
      "SELECT v.run, v.case_id AS \"case\", c.municipality, m.country, v.currency, v.price_year,"

@@ -174,11 +174,9 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
                  /* whether a value is hidden, found once a row (as gv_csv.c) */
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status,"
                  " r.error, i.module, i.module_version, h.rule IS NOT NULL,"
-                 " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END, r.coverage"
-                 " FROM results r JOIN run_indicators i USING (run, indicator)"
+                 " CASE WHEN h.rule IS NOT NULL THEN 'hidden' END, r.coverage" GVR_RESULTS_IN_ORDER
                  " LEFT JOIN temp.gvr_hidden h ON h.indicator = r.indicator"
-                 " AND h.case_id = r.case_id AND h.period = r.period"
-                 " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " AND h.case_id = r.case_id AND h.period = r.period" GVR_RESULTS_ORDER,
                  err);
     if (!st) return GV_DATABASE;
     static const char *const keys[] = {"indicator", "case",  "period", "value",         "unit",
@@ -189,10 +187,11 @@ static gv_status gvR_json_results(gv_report *r, char **err) {
         int has_value = sqlite3_column_type(st, 3) != SQLITE_NULL;
         int small = sqlite3_column_int(st, 9); /* too small to publish */
         char value[32];
-        if (has_value) gvU_format_number(sqlite3_column_double(st, 3), value);
+        /* a hidden value is never printed: not worth its digits */
+        if (has_value && !small) gvU_format_number(sqlite3_column_double(st, 3), value);
         fputs(n++ ? ",\n  {" : "\n  {", r->out);
         for (int i = 0; i < 9; i++) {
-            fprintf(r->out, "%s\"%s\": ", i ? ", " : "", keys[i]);
+            fputs(i ? ", \"" : "\"", r->out), fputs(keys[i], r->out), fputs("\": ", r->out);
             if (i == 3)
                 fputs(has_value && !small ? value : "null", r->out);
             else

@@ -478,6 +478,32 @@ static gv_status gvR_protect_totals(gv_report *r, char **err) {
     return gvR_done(r, st, stepped, err);
 }
 
+/* ------------------------------------------------------ periods that nest */
+
+/* Does some period of the run hold another (a year its quarters)?  Only
+** then can the rules over periods hide anything: a sum needs a period and
+** its parts, and a derived value is hidden beside a hidden part of it.
+** Runs of years alone (the common case) skip both passes.  -1 on error. */
+static int gvR_periods_nest(gv_report *r, char **err) {
+    sqlite3_stmt *st = gvR_rows(r, "SELECT DISTINCT period FROM results WHERE run = ?1", err);
+    if (!st) return -1;
+    gv_period *p = NULL;
+    int n = 0, cap = 0, nest = 0, stepped;
+    while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            p = gvU_realloc(p, (size_t)cap * sizeof *p);
+        }
+        if (gvP_parse(gvR_text(st, 0), &p[n]) == 0) n++;
+    }
+    for (int i = 0; i < n && !nest; i++)
+        for (int k = 0; k < n && !nest; k++)
+            nest = k != i && gvP_contains(&p[i], &p[k]);
+    free(p);
+    if (gvR_done(r, st, stepped, err) != GV_OK) return -1;
+    return nest;
+}
+
 /* ------------------------------------------------------------- decisions */
 
 /* clang-format off */
@@ -489,19 +515,27 @@ static const char gvR_privacy_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS gvr_case (key TEXT PRIMARY KEY, rule TEXT) WITHOUT ROWID;"
     "DELETE FROM temp.gvr_hidden; DELETE FROM temp.gvr_valued; DELETE FROM temp.gvr_case;";
 
-/* primary: a small count of persons, or a value made from one */
+/* primary: a small count of persons, or a value made from one (gv_small
+   written out, ?2 the threshold: no function call for each value) */
 static const char gvR_primary_sql[] =
     "INSERT INTO temp.gvr_hidden SELECT r.indicator, r.case_id, r.period, 'primary'"
-    " FROM results r JOIN run_indicators i USING (run, indicator)"
-    " WHERE r.run = ?1 AND gv_small(r.value, i.unit, r.fewest_persons)";
+    " FROM run_indicators i CROSS JOIN results r ON r.run = i.run AND r.indicator = i.indicator"
+    " WHERE i.run = ?1 AND r.value IS NOT NULL AND ((i.unit = 'persons' AND r.value > 0"
+    " AND r.value < ?2) OR r.fewest_persons < ?2)";
 
 /* a value made from counts of persons (a share, say) is hidden where a
    count of persons of its case and period is: beside its denominator it
-   would give a hidden numerator back */
+   would give a hidden numerator back.  Only the values of the indicators
+   that count no persons are read, and one hidden already (primary, as a
+   share made from a small count mostly is) is passed by one look */
 static const char gvR_linked_sql[] =
     "INSERT OR IGNORE INTO temp.gvr_hidden SELECT r.indicator, r.case_id, r.period, 'secondary'"
-    " FROM results r WHERE r.run = ?1 AND r.fewest_persons IS NOT NULL AND r.value IS NOT NULL"
-    " AND r.indicator NOT IN (SELECT indicator FROM temp.gvr_persons) AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = r.case_id"
+    " FROM run_indicators i CROSS JOIN results r ON r.run = i.run AND r.indicator = i.indicator"
+    " WHERE i.run = ?1 AND i.indicator NOT IN (SELECT indicator FROM temp.gvr_persons)"
+    " AND r.fewest_persons IS NOT NULL AND r.value IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM temp.gvr_hidden x WHERE x.indicator = r.indicator"
+    " AND x.case_id = r.case_id AND x.period = r.period)"
+    " AND EXISTS (SELECT 1 FROM temp.gvr_hidden h WHERE h.case_id = r.case_id"
     " AND h.period = r.period AND h.indicator IN (SELECT indicator FROM temp.gvr_persons))";
 
 /* a valued gain whose figures would give a hidden count back: its
@@ -534,6 +568,7 @@ static gv_status gvR_step_sql(gv_report *r, const char *sql, char **err) {
         }
         if (!st) break;
         sqlite3_bind_int64(st, 1, r->run);
+        if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_double(st, 2, r->suppress_below);
         gv_status rc = gvR_done(r, st, sqlite3_step(st), err);
         if (rc != GV_OK) return rc;
         sql = tail;
@@ -545,9 +580,11 @@ gv_status gvR_protect(gv_report *r, char **err) {
     if (gvD_exec(r->db, gvR_privacy_sql, err) < 0) return GV_DATABASE;
     if (r->suppress_below <= 0) return GV_OK;
     gv_status rc = gvR_step_sql(r, gvR_primary_sql, err);
-    if (rc == GV_OK) rc = gvR_protect_periods(r, err);
+    int nest = rc == GV_OK ? gvR_periods_nest(r, err) : 0;
+    if (nest < 0) rc = GV_DATABASE;
+    if (rc == GV_OK && nest) rc = gvR_protect_periods(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_linked_sql, err);
-    if (rc == GV_OK) rc = gvR_protect_derived(r, err);
+    if (rc == GV_OK && nest) rc = gvR_protect_derived(r, err);
     if (rc == GV_OK) rc = gvR_step_sql(r, gvR_valued_sql, err);
     if (rc == GV_OK) rc = gvR_protect_totals(r, err);
     return rc;

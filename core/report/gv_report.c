@@ -69,9 +69,10 @@ static void gvR_ratio_rounded_sql(sqlite3_context *c, int argc, sqlite3_value **
 ** own, so two reports on two databases do not meet. */
 static int gvR_functions(gv_report *r) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    /* gv_hidden() is deterministic too: the same within a statement, so
+       SQLite asks it once a statement, not once a row */
     if (sqlite3_create_function(r->db, "gv_small", 3, flags, r, gvR_small_sql, NULL, NULL) ||
-        sqlite3_create_function(r->db, "gv_hidden", 0, SQLITE_UTF8, r, gvR_hidden_sql, NULL,
-                                NULL) ||
+        sqlite3_create_function(r->db, "gv_hidden", 0, flags, r, gvR_hidden_sql, NULL, NULL) ||
         sqlite3_create_function(r->db, "ratio_rounded", 1, flags, NULL, gvR_ratio_rounded_sql, NULL,
                                 NULL))
         return -1;
@@ -193,6 +194,21 @@ static gv_status gvR_persons(gv_report *r, char **err) {
     return gvR_done(r, st, sqlite3_step(st), err);
 }
 
+/* The run's indicators by position, once, for GVR_RESULTS_IN_ORDER. */
+static gv_status gvR_order(gv_report *r, char **err) {
+    if (gvD_exec(r->db,
+                 "CREATE TEMP TABLE IF NOT EXISTS gvr_order (position INTEGER PRIMARY KEY,"
+                 " indicator TEXT NOT NULL); DELETE FROM temp.gvr_order",
+                 err) < 0)
+        return GV_DATABASE;
+    sqlite3_stmt *st = gvR_rows(r,
+                                "INSERT INTO temp.gvr_order SELECT NULL, indicator FROM"
+                                " run_indicators WHERE run = ?1 ORDER BY position, indicator",
+                                err);
+    if (!st) return GV_DATABASE;
+    return gvR_done(r, st, sqlite3_step(st), err);
+}
+
 /* The cases, and the run's tables with a row per case.  The filter shadows each, for this
 ** connection only, by a temp view of the chosen cases' rows (with the
 ** rowid writers order by, where the table has one): SQLite finds an
@@ -267,6 +283,7 @@ gv_status gvR_open(gv_report *r, const char *db_path, char **err) {
     }
     rc = gvR_find_run(r, db_path, err);
     if (rc == GV_OK) rc = gvR_persons(r, err);
+    if (rc == GV_OK) rc = gvR_order(r, err);
     /* what is hidden is decided on the whole run, then the cases shown
        chosen: a filtered report hides what the whole one hides, so two
        reports never differ in a way that gives a hidden count back */
@@ -337,9 +354,8 @@ gv_status gvR_results(gv_report *r, gvR_result_fn fn, void *ud, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.status, r.error,"
-                 " i.module, i.module_version, " GVR_RESULT_HIDDEN(
-                     "r") " FROM results r JOIN run_indicators i USING (run, indicator)"
-                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " i.module, i.module_version, " GVR_RESULT_HIDDEN("r")
+                     GVR_RESULTS_IN_ORDER GVR_RESULTS_ORDER,
                  err);
     if (!st) return GV_DATABASE;
     int stepped;
@@ -397,6 +413,15 @@ int gvR_chars(const char *s) {
 }
 
 void gvR_json_string(FILE *out, const char *s) {
+    /* most text (ids, periods, units) needs no escape: written as it is,
+       with no buffer to build and free a value */
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+    if (p && !*p) {
+        putc('"', out), fputs(s, out), putc('"', out);
+        return;
+    }
     gvU_buf b = {0};
     gvU_buf_json(&b, s);
     fputs(b.s, out);

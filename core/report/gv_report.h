@@ -27,6 +27,7 @@ typedef struct gv_report {
     const char *table;     /* CSV: "results" (NULL), "gains" or "value" */
     int excel;             /* CSV: the dialect Excel opens (BOM, CR LF; Nordic: ';' and ',') */
     int hidden_null;       /* a writer's own: hidden figures as NULL, not the word */
+    int colour;            /* a writer's own: text in colour (gvR_colour, asked once) */
     /* the cases shown: one case, the cases of one municipality, or (NULL) all */
     const char *only_case, *only_municipality;
     FILE *out;

@@ -93,9 +93,9 @@ static void gvR_heads(const gv_report *r, const char *const *heads, const int *w
 
 /* A status in the language, in colour at a terminal, and its error. */
 static void gvR_status(const gv_report *r, const char *status, const char *error, int first_line) {
-    int colour = gvR_colour(r->out);
-    fprintf(r->out, "%s%s%s%s%.*s\n", colour ? gvR_status_colour(status) : "", gvT(r->lang, status),
-            colour ? "\033[0m" : "", error ? ": " : "", error ? first_line : 0, error ? error : "");
+    fprintf(r->out, "%s%s%s%s%.*s\n", r->colour ? gvR_status_colour(status) : "",
+            gvT(r->lang, status), r->colour ? "\033[0m" : "", error ? ": " : "",
+            error ? first_line : 0, error ? error : "");
 }
 
 /* --------------------------------------------------------------- results */
@@ -176,10 +176,8 @@ static gv_status gvR_text_results(gv_report *r, char **err) {
     sqlite3_stmt *st =
         gvR_rows(r,
                  "SELECT r.indicator, r.case_id, r.period, r.value, i.unit, r.error,"
-                 " " GVR_RESULT_HIDDEN(
-                     "r") ", gv_hidden(), r.status,"
-                          " r.coverage FROM results r JOIN run_indicators i USING (run, indicator)"
-                          " WHERE r.run = ?1 ORDER BY i.position, r.case_id, r.period",
+                 " " GVR_RESULT_HIDDEN("r") ", gv_hidden(), r.status,"
+                                            " r.coverage" GVR_RESULTS_IN_ORDER GVR_RESULTS_ORDER,
                  err);
     if (!st) return GV_DATABASE;
     int stepped;
@@ -470,6 +468,7 @@ gv_status gvR_write_text(gv_report *r, char **err) {
         gvR_text_totals, gvR_text_conversions, gvR_text_footnote,
     };
     gv_status rc = GV_OK;
+    r->colour = gvR_colour(r->out); /* once, not a system call a line */
     for (size_t i = 0; rc == GV_OK && i < sizeof parts / sizeof parts[0]; i++)
         rc = parts[i](r, err);
     return rc;

@@ -55,6 +55,16 @@ char *gvR_hidden_note(gv_report *r, char **err);
     " AND x.indicator = json_extract(p.plan, '$.indicator')"                                       \
     " LEFT JOIN run_indicators xi ON xi.run = x.run AND xi.indicator = x.indicator"
 #define GVR_GAIN_SMALL GVR_RESULT_HIDDEN("x")
+/* The run's values in the order every table prints them (its indicators
+** in the config's order, then case and period), read in the order of
+** results' key under the indicators of temp.gvr_order (gvR_open fills
+** it, one row an indicator by position), so SQLite sorts nothing: a
+** sort of every value spilled to a temporary file.  Binds ?1 the run;
+** `r` the values, `i` their indicators. */
+#define GVR_RESULTS_IN_ORDER                                                                       \
+    " FROM temp.gvr_order o CROSS JOIN results r ON r.run = ?1 AND r.indicator = o.indicator"      \
+    " JOIN run_indicators i ON i.run = r.run AND i.indicator = r.indicator"
+#define GVR_RESULTS_ORDER " ORDER BY o.position, r.case_id, r.period"
 /* Does an indicator of the run count persons?  Its unit says so; without a
 ** unit, it does when its values were made from counts of persons.  Decided
 ** once per report (gvR_open fills temp.gvr_persons), not once per row: a
