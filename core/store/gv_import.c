@@ -1910,7 +1910,7 @@ static char *gvI_source_name(const char *csv_path, const char *source) {
 /* The memory an import's connection may keep pages in, and the most an
 ** index built after a bulk load sorts in memory, in KiB (negative: SQLite
 ** counts it so). */
-#define GVI_CACHE_KIB "-65536"
+#define GVI_CACHE_KIB "-40960"
 
 /* The write lock, waiting for a run or import in progress; GV_OK, or
 ** GV_DATABASE with *err. */
