@@ -724,9 +724,22 @@ static int cmd_explain(int argc, char **argv) {
     return rc;
 }
 
+/* The heading of the runs' table, once, when the database could be read. */
+static void print_runs_heading(int *csv) {
+    if (csv[1]++) return;
+    if (*csv)
+        puts("run,started,finished,values,no_data,errors,gains,gain_errors,config_file,"
+             "config_hash,partial,incomplete,status");
+    else
+        printf("%4s  %-24s  %-6s  %6s  %7s  %6s  %7s  %5s  %11s  %10s  %s\n", "run", "started",
+               "status", "values", "no data", "errors", "partial", "gains", "gain errors",
+               "incomplete", "config");
+}
+
 /* One run a line; csv: one row a run, for programs. */
 static int print_run(void *ud, const gevinst_run_info *r) {
-    const int *csv = ud;
+    int *csv = ud; /* csv[1]: the heading printed */
+    print_runs_heading(csv);
     /* as `run` said when it ended: errors make exit code 1 */
     const char *status = r->errors || r->gain_errors ? "errors" : "ok";
     if (*csv) {
@@ -748,18 +761,13 @@ static int cmd_runs(int argc, char **argv) {
     if (argc < 1 || argv[0][0] == '-') return usage_error(usage_runs, "runs needs a DB%s", "");
     int rc = parse_options(argc - 1, argv + 1, usage_runs, &o);
     if (rc) return rc;
-    int csv = o.format && strcmp(o.format, "csv") == 0;
-    if (o.format && !csv && strcmp(o.format, "text") != 0)
+    int csv[2] = {o.format && strcmp(o.format, "csv") == 0, 0};
+    if (o.format && !csv[0] && strcmp(o.format, "text") != 0)
         return usage_error(usage_runs, "unknown format '%s' (text, csv)", o.format);
-    if (csv)
-        puts("run,started,finished,values,no_data,errors,gains,gain_errors,config_file,"
-             "config_hash,partial,incomplete,status");
-    else
-        printf("%4s  %-24s  %-6s  %6s  %7s  %6s  %7s  %5s  %11s  %10s  %s\n", "run", "started",
-               "status", "values", "no data", "errors", "partial", "gains", "gain errors",
-               "incomplete", "config");
     char *err = NULL;
-    gevinst_status listed = gevinst_runs(argv[0], print_run, &csv, &err);
+    /* the heading comes with the first run, or after all: not before an error */
+    gevinst_status listed = gevinst_runs(argv[0], print_run, csv, &err);
+    if (listed == GEVINST_STATUS_OK) print_runs_heading(csv);
     return listed == GEVINST_STATUS_OK ? 0 : failed(listed, err);
 }
 

@@ -761,10 +761,10 @@ static void gvW_since(gvW *w, sqlite3_stmt *st) {
         gvT_date(w->r->lang, gvR_text(since, 2), when, sizeof when);
         if (sqlite3_column_int(since, 3))
             fprintf(w->out, gvW_t(w, "%s: %s of source %s removed since this run, on %s\n"), note,
-                    gvR_text(since, 0), gvR_text(since, 4), when);
+                    gvR_kind_word(w->r->lang, gvR_text(since, 0)), gvR_text(since, 4), when);
         else
             fprintf(w->out, gvW_t(w, "%s: %s imported since this run, on %s (from %s)\n"), note,
-                    gvR_text(since, 0), when, gvR_text(since, 1));
+                    gvR_kind_word(w->r->lang, gvR_text(since, 0)), when, gvR_text(since, 1));
     }
     gvW_end(w, since, s);
 }

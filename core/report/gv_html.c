@@ -896,10 +896,11 @@ static void gvH_case_gains(gvH *h, const char *case_id) {
         " THEN json_extract(p.plan, '$.currency') END)"
         " FROM gain_results r JOIN run_gains p USING (run, case_id, gain)" GVR_GAIN_SOURCE
         " WHERE r.run = ?1 AND r.case_id = ?2"
-        /* the latest period the gain has an actual for */
-        " AND r.rowid = (SELECT max(latest.rowid) FROM gain_results latest"
+        /* the latest period the gain has an actual for; a gain never
+           measured yet, its latest period ("no data") */
+        " AND r.rowid = (SELECT latest.rowid FROM gain_results latest"
         " WHERE latest.run = r.run AND latest.case_id = r.case_id AND latest.gain = r.gain"
-        " AND latest.actual IS NOT NULL) ORDER BY r.gain",
+        " ORDER BY latest.actual IS NOT NULL DESC, latest.rowid DESC LIMIT 1) ORDER BY r.gain",
         case_id);
     /* clang-format on */
     int ng = 0;
@@ -1275,6 +1276,8 @@ static void gvH_imports_since(gvH *h) {
             fputs(k == 0 ? "<tr><td>" : "</td><td>", h->out);
             if (k == 3)
                 gvH_date(h, gvR_text(since, column[k]));
+            else if (k == 0)
+                gvH_text(h->out, gvR_kind_word(h->lang, gvR_text(since, 0)));
             else
                 gvH_text(h->out, gvH_col(since, column[k]));
         }

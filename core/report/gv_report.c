@@ -116,6 +116,13 @@ const char *gvR_coverage(gv_lang lang, sqlite3_stmt *st, int col, char out[64]) 
     return out;
 }
 
+const char *gvR_kind_word(gv_lang lang, const char *kind) {
+    /* the workbook's sheet names: the words an analyst knows the kinds by */
+    const char *const *names = gvI_sheet_names(kind);
+    if (!names || lang == GV_LANG_EN) return kind;
+    return names[lang == GV_LANG_NB ? 1 : 3];
+}
+
 char *gvR_config_elsewhere(const gv_report *r, gv_lang lang, const char *config_file,
                            const char *config_hash) {
     if (!r->config_path || strcmp(config_file, r->config_path) == 0) return NULL;

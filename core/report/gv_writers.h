@@ -124,6 +124,9 @@ char *gvR_hidden_note(gv_report *r, char **err);
 
 /* ------------------------------------------------------------------ rows */
 
+/* A kind of data (observations, gains, ...) in lang's word for it. */
+const char *gvR_kind_word(gv_lang lang, const char *kind);
+
 /* When the run was made with a config at another path than r's: the note
 ** that says so in lang, naming it and whether its content was the same
 ** (malloc'd); else NULL. */

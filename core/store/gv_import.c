@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/gv_store.h"
 
@@ -463,6 +464,21 @@ static char *gvI_column_default(gvI_state *s, const char *column) {
     return dflt;
 }
 
+/* Every required column in the header; a header in bokmål, nynorsk or
+** Danish (dialect 1 to 3) is told the missing one's heading in its own. */
+static void gvI_required(gvI_state *s, const gvI_table *t, int dialect) {
+    for (const gvI_column *c = t->columns; c->name && !s->err; c++) {
+        int found = 0;
+        for (int i = 0; i < s->ncols; i++)
+            found |= s->col[i] == c;
+        if (c->required && !found && dialect)
+            gvI_fail(s, -1, "missing required column '%s' ('%s')", c->name,
+                     gvI_heading(c->name, dialect));
+        else if (c->required && !found)
+            gvI_fail(s, -1, "missing required column '%s'", c->name);
+    }
+}
+
 /* The header: map each name to a column, prepare the statements. */
 static void gvI_header(gvI_state *s) {
     const gvI_table *t = s->t;
@@ -471,6 +487,7 @@ static void gvI_header(gvI_state *s) {
     while (s->ncols > 0 && !s->field[s->ncols - 1])
         s->ncols--;
     s->case_pos = -1;
+    int dialect = 0; /* 1 bokmål, 2 nynorsk, 3 Danish: the headings' */
     for (int i = 0; i < s->ncols && !s->err; i++) {
         const char *name = s->field[i] ? s->field[i] : "";
         if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0) name += 3; /* Excel's BOM */
@@ -488,13 +505,11 @@ static void gvI_header(gvI_state *s) {
             }
         s->col[i] = c;
         if (strcmp(c->name, "case") == 0) s->case_pos = i;
+        for (int l = 1; l <= 3 && !dialect; l++) /* the file's language, if not English */
+            if (strcasecmp(name, c->name) && !strcasecmp(name, gvI_heading(c->name, l)))
+                dialect = l;
     }
-    for (const gvI_column *c = t->columns; c->name && !s->err; c++) {
-        int found = 0;
-        for (int i = 0; i < s->ncols; i++)
-            found |= s->col[i] == c;
-        if (c->required && !found) gvI_fail(s, -1, "missing required column '%s'", c->name);
-    }
+    gvI_required(s, t, dialect);
     if (s->err) return;
 
     gvU_buf cols = {0}, vals = {0};
@@ -1700,6 +1715,9 @@ static void gvI_units_agree(gvI_state *s) {
                 (pos < 0 && strcmp(s->col[i]->name, "metric") == 0))
                 pos = i;
         s->row = atol(f[0]);
+        /* a wide sheet's row holds many metrics: the place is the metric's column */
+        for (int j = 0; s->wide && pos >= 0 && j < s->wide_ncols; j++)
+            if (s->metric_of[j] && strcmp(s->metric_of[j], f[1]) == 0) s->origin[pos] = j;
         int persons = strcmp(f[2], "persons") == 0;
         gvI_fail(s, pos,
                  "metric '%s' is %s here but %s in %s; a metric counts persons in every row or "

@@ -259,4 +259,21 @@ checks=$((checks + 1))
 case "$year" in achieved | on_track | behind | missed | no_data) ;; *) fail "the year is evaluated: status [$year]" ;; esac
 expect_eq "$(printf '%s\n' "$out" | grep ',yearly,2018,' | cut -d, -f18)" "$year" "the year's row says so"
 expect_eq "$(sqlite3 g.db "SELECT count(*) FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'yearly' AND status IN ('achieved', 'on_track', 'behind', 'missed') AND period LIKE '%Q%'")" "0" "no quarter is achieved, on track, behind or missed"
+# a gain not measured yet is shown in every report as such, the HTML too
+cat > nodata.cfg <<'CFG'
+database = "g.db";
+periods = ["2017", "2018", "2019"];
+indicators = ( { id = "cost"; module = "sum"; params = { metric = "cost"; }; } );
+gains = (
+  { case = "b"; gain = "cheaper"; indicator = "cost"; type = "economic"; beneficiary = "state";
+    baseline = 1000; baseline_period = "2017"; target = 600; target_period = "2019"; }
+);
+report = { lang = "en"; };
+CFG
+run run -c nodata.cfg -q
+expect_eq "$(sqlite3 g.db "SELECT group_concat(status) FROM gain_results WHERE run = (SELECT max(id) FROM runs) AND gain = 'cheaper'")" \
+    "no_data,no_data,no_data" "the gain is never measured"
+run report -c nodata.cfg --format html --case b
+expect_contains "$out" "<div class=\"gain\"><strong>cheaper</strong>" "the HTML shows it"
+expect_contains "$(printf '%s\n' "$out" | grep -o '<div class="gain"><strong>cheaper.*' | head -1)" "no data" "as no data"
 finish

@@ -68,6 +68,18 @@ printf 'Sak;Periode;deltakere;timer\ndrm-jobb;2024-Q1;4;mange\n' > wide-bad.csv
 run import n.db observations wide-bad.csv
 expect_rc 3 "a wide sheet's bad cell"
 expect_eq "$err" "gevinst: wide-bad.csv:2:4: value 'mange' is not a number" "at its own column"
+# a column missing from a header in bokmål is named in bokmål too
+printf 'Sak;Periode;Verdi\ndrm-jobb;2024;5\n' > spv.csv
+run import n.db observations spv.csv
+expect_rc 3 "no metric column"
+expect_eq "$err" "gevinst: spv.csv:1: missing required column 'metric' ('nøkkeltall')" "the heading in the file's language"
+
+# a unit at odds with the metric's elsewhere: said at that metric's column,
+# not at the row's last cell
+printf 'Sak;Periode;deltakere;i_arbeid [persons];timer\ndrm-jobb;2025-Q3;4;1;2\n' > wide-unit.csv
+run import n.db observations wide-unit.csv
+expect_rc 3 "a wide cell's unit at odds with its metric"
+expect_contains "$err" "gevinst: wide-unit.csv:2:3: metric 'deltakere' is without a unit here but in persons in o.csv:2" "at the metric's own column"
 
 # a unit of persons in any case and language is "persons": reports hide it when small
 printf 'sak;nøkkeltall;periode;verdi;enhet\ndrm-jobb;frivillige;2023;3;Personer\ndrm-jobb;frivillige;2024;4;people\n' > units.csv

@@ -68,6 +68,7 @@ expect_contains "$out" ",\"$T/x,\"\"y/c.cfg\"," "the path quoted, its quote doub
 run runs nosuch.db
 expect_rc 2 "no such database"
 expect_contains "$err" "nosuch.db: no such database" "says so"
+expect_eq "$out" "" "and prints no table before it"
 run runs --help
 expect_rc 0 "runs --help"
 expect_contains "$out" "Usage: gevinst runs DB" "usage"
