@@ -159,7 +159,7 @@ printf 'case,name,type\nno-bodo-nabolagshelse,Nytt lag,civil_society\n' > later.
 "$GEVINST" import $db partners later.csv > /dev/null
 run report -c demo/demo.cfg --format html --lang nb
 expect_contains "$out" "<h3>Endret etter denne kjøringen</h3>" "an import since the run is named"
-expect_contains "$out" "<tr><td>partners</td><td>later.csv</td><td>$T/later.csv</td><td>" "with its source and file"
+expect_contains "$out" "<tr><td>partnere</td><td>later.csv</td><td>$T/later.csv</td><td>" "with its source and file"
 # text from the data never becomes markup: a country that holds a script
 sqlite3 $db "UPDATE municipalities SET country = 'NO<img src=x onerror=alert(1)>' WHERE code = '1804'"
 "$GEVINST" report -c demo/demo.cfg --format html -o hostile.html 2>/dev/null

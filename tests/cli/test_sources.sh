@@ -104,7 +104,7 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM observations WHERE period = '2031'"
 run explain --lang en -c demo/demo.cfg into_work no-drammen-jobbkafe 2018
 expect_contains "$out" "note: observations of source 2031-tall removed since this run, on " "explain says it was removed"
 run report -c demo/demo.cfg --format html --lang nb
-expect_contains "$out" "<td>observations</td><td>2031-tall</td><td>$T/later.csv</td>" "the report lists it"
+expect_contains "$out" "<td>observasjoner</td><td>2031-tall</td><td>$T/later.csv</td>" "the report lists it"
 expect_contains "$out" "</td><td>fjernet</td></tr>" "as removed"
 run import "$db" --remove 2031-tall
 expect_rc 2 "no such source"
