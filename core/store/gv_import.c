@@ -255,7 +255,7 @@ typedef struct gvI_state {
     int have_header;
     int internal;      /* whose failure: 1 the database's, -1 reading the file, 0 the file's data */
     gv_diag *diag;     /* when set, every problem of the row goes here */
-    int decimal_comma; /* fields between ';': numbers may be written 12,5 */
+    int decimal_comma; /* fields between ';', or a workbook's: numbers may be written 12,5 */
     const int *field_lines; /* when set, the line of each field (a config's gain) */
     int no_column;        /* a record from a config: ROW is its line; its columns have no number */
     int last_end;         /* the character that ended the last record */
@@ -1258,6 +1258,9 @@ static int gvI_book_row(void *ud) {
 /* Read the workbook's sheet, row by row, as gvI_parse reads a CSV file. */
 static void gvI_parse_book(gvI_state *s) {
     char *chosen = NULL, *err = NULL;
+    /* a number cell comes as digits and a point; a comma is in a text cell
+       a Nordic analyst typed (12,5), as between semicolons */
+    s->decimal_comma = 1;
     if (gvB_read(s->file, s->sheet, NULL, gvI_book_field, gvI_book_row, s, &chosen, &err) < 0 &&
         !s->err) {
         s->err = err ? err : gvU_mprintf("%s: cannot be read", s->place);

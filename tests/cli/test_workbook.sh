@@ -96,4 +96,19 @@ for f in rowbomb:"a row numbered '9000000000000000000' (after row 1): not a shee
     expect_eq "$err" "gevinst: ${f%%:*}.xlsx: ${f#*:}" "${f%%:*}: said at once"
 done
 expect_eq "$(db_digest w.db)" "$before" "the database as it was"
+
+# a number typed as text the Nordic way (12,5) reads as a number cell does
+$PY - <<'EOF'
+import openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active; ws.title = "observasjoner"
+ws.append(["sak", "nøkkeltall", "periode", "verdi"])
+ws.append(["drm-jobb", "hours", "2025-Q1", "12,5"])
+ws.append(["drm-jobb", "hours", "2025-Q2", "1 438,25"])
+wb.save("comma.xlsx")
+EOF
+run import w.db observations comma.xlsx
+expect_rc 0 "a decimal comma in a text cell"
+expect_eq "$(sql w.db "SELECT group_concat(value, ' ') FROM (SELECT value FROM observations WHERE import_source = 'comma.xlsx:observasjoner' ORDER BY import_row)")" \
+    "12.5 1438.25" "read as 12.5 and 1438.25"
 finish
