@@ -3,7 +3,9 @@
 ** the run that made it: the module, its version and params, the
 ** observations it read, and for a gain the arithmetic step by step.
 */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -472,7 +474,9 @@ static int gvW_part(gvW *w, const char *label, const char *text, const char *par
     gvF_value *v = gvU_malloc((size_t)(f->noperands + 1) * sizeof *v);
     for (int i = 0; i < f->noperands; i++)
         v[i] = x[i].v;
-    if (!hidden && gvF_eval(f, v, strategy, value) == 0) {
+    /* a formula that is one operand (#{in_work}) has its number above */
+    int alone = f->nuses == 1 && f->uses[0].start == 0 && f->uses[0].length == strlen(f->text);
+    if (!hidden && gvF_eval(f, v, strategy, value) == 0 && !(alone && value->type != GVF_NULL)) {
         fprintf(w->out, "  %*s= ", gvR_chars(label), "");
         char num[32]; /* as the numbers above it: the formula's own writing */
         gvU_format_number_digits(value->number, 10, num);
@@ -854,6 +858,28 @@ static char *gvW_missing(gvW *w) {
     return NULL;
 }
 
+/* The explanation into w->out; GV_OK, or why not with *err. */
+static gv_status gvW_explain(gvW *w, char **err) {
+    gv_report *r = w->r;
+    gvW_run(w);
+    /* an indicator's id, a gain's name, or both when they share it */
+    int ind = gvW_indicator(w);
+    int gain = ind < 0 ? -1 : gvW_gain(w);
+    if (ind < 0 || gain < 0 || w->failed) {
+        *err = w->failed ? w->failed : gvD_errmsg(r->db, "cannot read the run");
+        return GV_DATABASE;
+    }
+    if (ind == 1 && gain == 1) {
+        *err = gvW_missing(w);
+        if (!*err) {
+            *err = w->failed ? w->failed : gvD_errmsg(r->db, "cannot read the run");
+            return GV_DATABASE;
+        }
+        return GV_NOT_FOUND;
+    }
+    return GV_OK;
+}
+
 gv_status gvR_write_explain(gv_report *r, char **err) {
     gvW w = {r, {0}, r->out, NULL};
     if (!r->period || gvP_parse(r->period, &w.period) < 0) {
@@ -861,21 +887,18 @@ gv_status gvR_write_explain(gv_report *r, char **err) {
             gvU_mprintf("'%s' is not a period (%s)", r->period ? r->period : "", GV_PERIOD_FORMS);
         return GV_USAGE;
     }
-    gvW_run(&w);
-    /* an indicator's id, a gain's name, or both when they share it */
-    int ind = gvW_indicator(&w);
-    int gain = ind < 0 ? -1 : gvW_gain(&w);
-    if (ind < 0 || gain < 0 || w.failed) {
-        *err = w.failed ? w.failed : gvD_errmsg(r->db, "cannot read the run");
-        return GV_DATABASE;
+    /* written in memory first: a value the run does not have is an error
+       alone, not the run's heading and then the error */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) w.out = mem;
+    gv_status rc = gvW_explain(&w, err);
+    if (mem && fclose(mem) != 0 && rc == GV_OK) {
+        *err = gvU_strdup("out of memory"), rc = GV_NO_MEMORY;
+    } else if (mem && rc == GV_OK) {
+        fwrite(text, 1, len, r->out);
     }
-    if (ind == 1 && gain == 1) {
-        *err = gvW_missing(&w);
-        if (!*err) {
-            *err = w.failed ? w.failed : gvD_errmsg(r->db, "cannot read the run");
-            return GV_DATABASE;
-        }
-        return GV_NOT_FOUND;
-    }
-    return GV_OK;
+    free(text);
+    return rc;
 }

@@ -160,6 +160,7 @@ expect_eq "$err" "gevinst: unknown language 'sv' (nb, da, en)" "says which it kn
 run explain -c demo/demo.cfg nothing no-such-case 2019
 expect_rc 2 "an unknown case"
 expect_eq "$err" "gevinst: unknown case 'no-such-case'" "unknown case, not 'no indicator'"
+expect_eq "$out" "" "and nothing on stdout before it"
 run explain -c demo/demo.cfg into_work no-drammen-jobbkafe 2030
 expect_contains "$err" "run 1 has no value of 'into_work' for case 'no-drammen-jobbkafe' in 2030 (it has: 2017, 2018, 2019" "a period the run lacks"
 

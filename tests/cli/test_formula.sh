@@ -102,7 +102,7 @@ expect_eq "$(printf '%s\n' "$out" | sed -n '8,$p')" "  formula: #{volunteer_hour
 run explain --lang en -c demo/f.cfg work_share no-drammen-jobbkafe 2017
 expect_contains "$out" "  denominator: #{participants}
              = 66
-             = 66" "explain of a denominator"
+  #{participants} = 66: " "explain of a denominator: its number once"
 expect_contains "$out" "  value = numerator / denominator x 100 = 10.60606061" "the value"
 # a value made from a small count of persons shows none of its operands
 run explain --lang en -c demo/f.cfg work_share no-kristiansand-seniorsenter 2017
