@@ -380,6 +380,17 @@ static const char *const gvI_headings[][5] = {
     {"target", "mål", "mål", "mål", NULL},
     {"target_period", "målperiode", "målperiode", "målperiode", NULL},
     {"share", "andel", "del", "andel", NULL},
+    {"target_low", "lavt mål", "lågt mål", "lavt mål", NULL},
+    {"target_high", "høyt mål", "høgt mål", "højt mål", NULL},
+    {"quantity_basis", "mengdegrunnlag", "mengdegrunnlag", "mængdegrundlag", NULL},
+    {"proxy_value", "verdsetting", "verdsetjing", "værdisætning", NULL},
+    {"price_year", "prisår", "prisår", "prisår", NULL},
+    {"deadweight", "dødvekt", "daudvekt", "dødvægt", NULL},
+    {"attribution", "tilskrivning", "tilskriving", "tilskrivning", NULL},
+    {"displacement", "fortrengning", "fortrenging", "fortrængning", NULL},
+    {"drop_off", "avtakning", "avtaking", "aftagning", NULL},
+    {"duration_years", "varighet i år", "varigheit i år", "varighed i år", NULL},
+    {"assumptions", "forutsetninger", "føresetnader", "forudsætninger", NULL},
 };
 
 /* s in lower case, ASCII and the Latin letters of UTF-8 (Æ Ø Å); at most
