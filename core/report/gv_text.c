@@ -228,8 +228,10 @@ static gv_status gvR_text_gains(gv_report *r, char **err) {
 /* ------------------------------------------------------------------ value */
 
 static void gvR_value_head(gv_report *r, sqlite3_stmt *st) {
-    fprintf(r->out, "\n%s (%s %s %s; %s)\n", gvT(r->lang, "Social return on investment"),
-            gvT(r->lang, "shown in"), gvR_text(st, 1), gvT(r->lang, "prices"),
+    /* "2019 prices", "2019-priser" */
+    fprintf(r->out, "\n%s (%s %s%s%s; %s)\n", gvT(r->lang, "Social return on investment"),
+            gvT(r->lang, "shown in"), gvR_text(st, 1), r->lang == GV_LANG_EN ? " " : "-",
+            gvT(r->lang, "prices"),
             gvT(r->lang, "SROI rounded: from 1 up to whole numbers, below 1 to one decimal, "
                          "halves away from zero"));
     gvR_cell(r->out, gvT(r->lang, "Case"), 28);
