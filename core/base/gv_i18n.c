@@ -54,6 +54,8 @@ static const char *const gvT_words[][3] = {
     {"Actual", "Målt", "Målt"},
     {"Realised", "Realisert", "Realiseret"},
     {"Expected", "Forventet", "Forventet"},
+    {"Realised %", "Realisert %", "Realiseret %"},
+    {"Expected %", "Forventet %", "Forventet %"},
     {"Status", "Status", "Status"},
     {"Owner", "Gevinsteier", "Gevinstejer"},
     {"Realisation over time", "Realisering over tid", "Realisering over tid"},

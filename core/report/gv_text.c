@@ -197,8 +197,8 @@ static void gvR_gain_line(gv_report *r, sqlite3_stmt *st) {
     const int figures[] = {GVR_G_ACTUAL, GVR_G_BASELINE, GVR_G_TARGET};
     for (int c = 0; c < 3; c++)
         fputs("  ", r->out), gvR_num(r, 12, st, figures[c], 6);
-    fputs("  ", r->out), gvR_num(r, 9, st, GVR_G_REALISED, 4);
-    fputs("  ", r->out), gvR_num(r, 9, st, GVR_G_EXPECTED, 4);
+    fputs("  ", r->out), gvR_num(r, 11, st, GVR_G_REALISED, 4);
+    fputs("  ", r->out), gvR_num(r, 11, st, GVR_G_EXPECTED, 4);
     fputs("  ", r->out);
     char note[64];
     const char *error = (const char *)sqlite3_column_text(st, GVR_G_ERROR);
@@ -217,7 +217,8 @@ static gv_status gvR_text_gains(gv_report *r, char **err) {
             gvR_heads(r, (const char *const[]){"Gain", "Period"}, (const int[]){-18, -7}, 2);
             gvR_heads(r, (const char *const[]){"Actual", "Baseline", "Target"},
                       (const int[]){12, 12, 12}, 3);
-            gvR_heads(r, (const char *const[]){"Realised", "Expected"}, (const int[]){9, 9}, 2);
+            gvR_heads(r, (const char *const[]){"Realised %", "Expected %"}, (const int[]){11, 11},
+                      2);
             fprintf(r->out, "  %s\n", gvT(r->lang, "Status"));
         }
         gvR_gain_line(r, st);

@@ -45,7 +45,7 @@ expect_eq "$(sql "$db" "SELECT quantity_period || ' ' || ifnull(left_out_period,
 
 # every report says so, in every language
 run report -c demo/demo.cfg --lang nb
-expect_contains "$out" "2019        2 740 452     7 333 098     5 499 824          -        100  ufullstendig: data dekker 50,0 %" "nb: the gain's line"
+expect_contains "$out" "2019        2 740 452     7 333 098     5 499 824            -          100  ufullstendig: data dekker 50,0 %" "nb: the gain's line"
 expect_contains "$out" "Holdt utenfor SROI: en senere periode der data dekker bare en del av den" "nb: the SROI note"
 run report -c demo/demo.cfg --lang da
 expect_contains "$out" "ufuldstændig: data dækker 50,0 %" "da"
