@@ -618,6 +618,13 @@ enum {
     GVW_LEFT_OUT
 };
 
+/* What was expected: "50 %, that is 4 620 933". */
+static void gvW_expected(gvW *w, sqlite3_stmt *st) {
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED_PCT));
+    fprintf(w->out, " %%, %s ", gvW_t(w, "that is"));
+    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED));
+}
+
 /* (a - b) / (c - b) x 100, with the numbers. */
 static void gvW_realisation(gvW *w, sqlite3_stmt *st) {
     FILE *out = w->out;
@@ -637,9 +644,7 @@ static void gvW_realisation(gvW *w, sqlite3_stmt *st) {
     fprintf(out, " %%\n  %s = ",
             gvW_t(w, "expected by now (straight line from the end of the baseline period to the "
                      "end of the target period)"));
-    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED_PCT));
-    fprintf(out, " %%, %s ", gvW_t(w, "that is"));
-    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED));
+    gvW_expected(w, st);
     fprintf(out, "; %s ", gvW_t(w, "deviation"));
     gvW_num(w, sqlite3_column_double(st, GVW_DEVIATION));
     fputc('\n', out);
@@ -674,9 +679,7 @@ static void gvW_incomplete(gvW *w, sqlite3_stmt *st) {
                    "config judges it anyway)\n"),
           out);
     fprintf(out, gvW_t(w, "  expected by the end of %s "), w->period.text);
-    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED_PCT));
-    fprintf(out, " %%, %s ", gvW_t(w, "that is"));
-    gvW_num(w, sqlite3_column_double(st, GVW_EXPECTED));
+    gvW_expected(w, st);
     fputc('\n', out);
 }
 
