@@ -206,19 +206,20 @@ static void gvW_params_read(gvW *w, const char *params) {
 /* Each metric and period the module read through gevinst, with what it
 ** took of them, then the observations there.  The reads are the run's,
 ** over every case: a module that read a metric for some cases only shows
-** its observations here too. */
-static void gvW_metrics_read(gvW *w) {
+** its observations here too.  How many there were. */
+static int gvW_metrics_read(gvW *w) {
     sqlite3_stmt *st =
         gvW_prepare(w, "SELECT metric, read_period, group_concat(aggregate, ' ') FROM (SELECT *"
                        " FROM run_reads WHERE run = ?1 AND indicator = ?2 AND period = ?4"
                        " AND metric IS NOT NULL ORDER BY position)"
                        " GROUP BY metric, coalesce(read_period, ?4) ORDER BY min(position)");
-    if (!st) return;
-    int stepped;
+    if (!st) return 0;
+    int stepped, n = 0;
     while ((stepped = sqlite3_step(st)) == SQLITE_ROW) {
         gv_period p = w->period;
         const char *period = (const char *)sqlite3_column_text(st, 1);
         if (period && gvP_parse(period, &p) < 0) continue; /* stored by hand */
+        n++;
         /* the aggregates in the report's words: sum, antall, gjennomsnitt */
         char *aggregates = gvU_strdup(gvR_text(st, 2)), *save = NULL;
         gvU_buf b = {0};
@@ -230,10 +231,11 @@ static void gvW_metrics_read(gvW *w) {
         gvW_observations(w, gvR_text(st, 0), &p);
     }
     gvW_end(w, st, stepped);
+    return n;
 }
 
 /* The queries the module asked, by their SQL: what a query read is not
-** traced row by row. */
+** traced row by row.  How many there were. */
 static int gvW_queries_read(gvW *w) {
     sqlite3_stmt *st =
         gvW_prepare(w, "SELECT query FROM run_reads WHERE run = ?1 AND indicator = ?2"
@@ -257,18 +259,9 @@ static void gvW_indicator_read(gvW *w, const char *params, int recorded) {
         gvW_params_read(w, params);
         return;
     }
-    sqlite3_stmt *st = gvW_prepare(w, "SELECT count(*) FROM run_reads WHERE run = ?1"
-                                      " AND indicator = ?2 AND period = ?4");
-    if (!st) return;
-    int stepped = sqlite3_step(st);
-    int n = stepped == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    gvW_end(w, st, stepped);
-    if (n == 0 && recorded) {
-        fputs(gvW_t(w, "  it read no observations through gevinst\n"), w->out);
-        return;
-    }
-    gvW_metrics_read(w);
-    gvW_queries_read(w);
+    int n = gvW_metrics_read(w);
+    n += gvW_queries_read(w);
+    if (n == 0 && recorded) fputs(gvW_t(w, "  it read no observations through gevinst\n"), w->out);
     if (!recorded)
         fprintf(w->out,
                 gvW_t(w, "  (it read more than gevinst keeps a record of: %d things in a run, "

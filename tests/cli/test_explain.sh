@@ -94,6 +94,15 @@ run explain --lang en -c odd.cfg odd no-drammen-jobbkafe 2017
 expect_contains "$out" "  it asked the database: SELECT ?
 " "a literal as ?, a comment gone"
 
+# a module that read nothing through gevinst says so
+cat > mods/none.lua <<'EOF'
+return { name = "none", version = "1", params = {}, evaluate = function(ctx) return 1 end }
+EOF
+sed 's/id = "odd"; module = "odd";/id = "none"; module = "none";/' odd.cfg > none.cfg
+run run -c none.cfg -q
+run explain --lang en -c none.cfg none no-drammen-jobbkafe 2017
+expect_contains "$out" "  it read no observations through gevinst" "nothing read, said"
+
 # privacy: what explain lists of a period a module read is hidden as the
 # report would hide it.  A month no report shows of a case with a hidden
 # count gives nothing back (it would undo the secondary rule on its quarter)
